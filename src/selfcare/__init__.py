@@ -1,0 +1,1 @@
+from selfcare._version import __version__

@@ -1,0 +1,180 @@
+"""The selfcare exception tree.
+
+    SelfcareError
+     ├─ ValidationError (also ValueError)      bad input, refused before anything is sent
+     │   ├─ InvalidPhoneNumber
+     │   ├─ InvalidMoney / CurrencyMismatch
+     │   └─ NaiveDatetime
+     ├─ AuthenticationError                    missing, bad or expired credentials
+     ├─ NotFound                               no such resource (or not yours)
+     ├─ Conflict                               the request clashes with the current state
+     │   └─ IdempotencyKeyReused
+     ├─ RateLimited                            too many requests; ``retry_after`` says when to retry
+     ├─ NotSupported                           the backend cannot do this
+     └─ APIError                               the server failed or answered nonsense
+         └─ TransportError                     the request never got an answer
+
+Every class carries a ``problem`` slug.  On the wire an error travels as an RFC 9457
+problem document whose ``type`` is ``urn:selfcare:problem:<slug>``; :func:`error_for_problem`
+turns it back into exactly the class that raised it.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any, ClassVar
+
+__all__ = [
+    "APIError",
+    "AuthenticationError",
+    "Conflict",
+    "CurrencyMismatch",
+    "IdempotencyKeyReused",
+    "InvalidMoney",
+    "InvalidPhoneNumber",
+    "NaiveDatetime",
+    "NotFound",
+    "NotSupported",
+    "RateLimited",
+    "SelfcareError",
+    "TransportError",
+    "ValidationError",
+]
+
+PROBLEM_PREFIX = "urn:selfcare:problem:"
+_BY_SLUG: dict[str, type[SelfcareError]] = {}
+
+
+class SelfcareError(Exception):
+    """Base of every error selfcare raises."""
+
+    problem: ClassVar[str] = "error"
+    status: ClassVar[int] = 500
+
+    def __init__(self, message: str, *, field: str | None = None, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.details = details
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "problem" in cls.__dict__:
+            if cls.problem in _BY_SLUG:
+                raise TypeError(f"problem slug {cls.problem!r} is already used by {_BY_SLUG[cls.problem]}")
+            _BY_SLUG[cls.problem] = cls
+
+    @property
+    def problem_type(self) -> str:
+        """The RFC 9457 ``type`` URI of this error."""
+        return PROBLEM_PREFIX + self.problem
+
+    def __str__(self) -> str:
+        return self.message
+
+
+_BY_SLUG[SelfcareError.problem] = SelfcareError
+
+
+class ValidationError(SelfcareError, ValueError):
+    """Input was refused before anything was done; ``field`` names the culprit when known."""
+
+    problem = "validation"
+    status = 422
+
+
+class InvalidPhoneNumber(ValidationError):
+    """Text that is not a valid phone number."""
+
+    problem = "invalid-phone-number"
+
+
+class InvalidMoney(ValidationError):
+    """An amount that cannot be money (a float, a bad currency code, …)."""
+
+    problem = "invalid-money"
+
+
+class CurrencyMismatch(InvalidMoney):
+    """Arithmetic or comparison between different currencies."""
+
+    problem = "currency-mismatch"
+
+
+class NaiveDatetime(ValidationError):
+    """A datetime without a time zone where an instant is needed."""
+
+    problem = "naive-datetime"
+
+
+class AuthenticationError(SelfcareError):
+    """Missing, invalid or expired credentials."""
+
+    problem = "unauthenticated"
+    status = 401
+
+
+class NotFound(SelfcareError):
+    """No such resource for this subscriber."""
+
+    problem = "not-found"
+    status = 404
+
+
+class Conflict(SelfcareError):
+    """The request clashes with the current state of the resource."""
+
+    problem = "conflict"
+    status = 409
+
+
+class IdempotencyKeyReused(Conflict):
+    """An idempotency key was sent again with a different request."""
+
+    problem = "idempotency-key-reused"
+
+
+class RateLimited(SelfcareError):
+    """Too many requests; retry after ``retry_after``."""
+
+    problem = "rate-limited"
+    status = 429
+
+    def __init__(
+        self, message: str, *, retry_after: timedelta | None = None, **details: Any
+    ) -> None:
+        super().__init__(message, **details)
+        self.retry_after = retry_after
+
+
+class NotSupported(SelfcareError):
+    """The backend in use cannot perform this capability."""
+
+    problem = "not-supported"
+    status = 501
+
+
+class APIError(SelfcareError):
+    """The server failed or answered something selfcare cannot read."""
+
+    problem = "api-error"
+    status = 502
+
+
+class TransportError(APIError):
+    """The request got no answer: connection refused or dropped, or a timeout."""
+
+    problem = "transport"
+    status = 503
+
+
+def error_class_for_problem(problem_type: str) -> type[SelfcareError]:
+    """Map an RFC 9457 ``type`` back to its exception class (``APIError`` if unknown)."""
+    if problem_type.startswith(PROBLEM_PREFIX):
+        return _BY_SLUG.get(problem_type.removeprefix(PROBLEM_PREFIX), APIError)
+    return APIError
+
+
+def problem_classes() -> dict[str, type[SelfcareError]]:
+    """Every registered problem slug and its class (for docs and the OpenAPI document)."""
+    return dict(_BY_SLUG)

@@ -1,0 +1,23 @@
+"""The selfcare domain model: frozen, slotted, fully typed attrs classes."""
+
+from selfcare.model.account import Account, AccountStatus, Balance, Bill, BillState, TariffRef
+from selfcare.model.money import Money, Quantity, Unit
+from selfcare.model.phone import PhoneNumber
+from selfcare.model.usage import Call, CallDirection, Expense, ExpenseKind
+
+__all__ = [
+    "Account",
+    "AccountStatus",
+    "Balance",
+    "Bill",
+    "BillState",
+    "Call",
+    "CallDirection",
+    "Expense",
+    "ExpenseKind",
+    "Money",
+    "PhoneNumber",
+    "Quantity",
+    "TariffRef",
+    "Unit",
+]

@@ -1,0 +1,109 @@
+"""What the line was used for: expenses (the detailed bill) and calls."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+import attrs
+
+from selfcare._errors import ValidationError
+from selfcare._time import aware_validator
+from selfcare.model.money import Money, Quantity
+from selfcare.model.phone import PhoneNumber
+
+__all__ = ["Call", "CallDirection", "Expense", "ExpenseKind", "coerce_enum"]
+
+E = TypeVar("E", bound=enum.Enum)
+
+
+class ExpenseKind(enum.StrEnum):
+    """What an entry of the detailed bill is for."""
+
+    VOICE_OUT = "voice_out"
+    VOICE_IN = "voice_in"
+    SMS = "sms"
+    MMS = "mms"
+    DATA = "data"
+    SUBSCRIPTION_FEE = "subscription_fee"
+    ONE_OFF = "one_off"
+    ROAMING = "roaming"
+    TOP_UP = "top_up"
+    """A credit: money put on the account (bank card, payment card, transfer)."""
+    REFUND = "refund"
+
+    @property
+    def is_credit(self) -> bool:
+        """Entries of this kind add money to the account."""
+        return self in (ExpenseKind.TOP_UP, ExpenseKind.REFUND)
+
+
+class CallDirection(enum.StrEnum):
+    """Who dialled."""
+
+    INCOMING = "incoming"
+    OUTGOING = "outgoing"
+
+
+def coerce_enum(kind: type[E], value: object, field: str) -> E:
+    """Accept an enum member or its value; raise a ValidationError listing the choices."""
+    try:
+        return kind(value)
+    except ValueError:
+        choices = ", ".join(repr(m.value) for m in kind)
+        raise ValidationError(
+            f"{field}={value!r} is not a known {kind.__name__}; choose from {choices}",
+            field=field,
+        ) from None
+
+
+@attrs.frozen
+class Expense:
+    """One line of the detailed bill.
+
+    ``cost`` is what the entry did to the balance, signed: positive for a charge, negative
+    for a credit (a top-up or a refund), so ``balance_after`` of one entry is the previous
+    entry's ``balance_after`` minus this ``cost``. Usage inside a tariff's allowance is
+    listed with a zero cost.
+    """
+
+    id: str
+    at: datetime = attrs.field(validator=aware_validator)
+    kind: ExpenseKind
+    cost: Money
+    balance_after: Money
+    description: str
+    counterpart: PhoneNumber | None = None
+    duration: timedelta | None = None
+    volume: Quantity | None = None
+    roaming_country: str | None = None
+    """ISO 3166 code of the country the line was in, for roaming charges."""
+
+    @property
+    def is_credit(self) -> bool:
+        """This entry added money to the account."""
+        return self.kind.is_credit
+
+
+def _missed_has_no_duration(instance: Any, attribute: Any, value: timedelta) -> None:
+    if not instance.answered and value:
+        raise ValidationError(f"an unanswered call lasts zero seconds, not {value}")
+
+
+@attrs.frozen
+class Call:
+    """One call, answered or not. A *missed* call is an incoming call nobody answered."""
+
+    id: str
+    at: datetime = attrs.field(validator=aware_validator)
+    direction: CallDirection
+    counterpart: PhoneNumber
+    answered: bool
+    duration: timedelta = attrs.field(validator=_missed_has_no_duration)
+    cost: Money
+
+    @property
+    def missed(self) -> bool:
+        """An incoming call that was not answered."""
+        return self.direction is CallDirection.INCOMING and not self.answered
