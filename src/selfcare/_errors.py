@@ -61,7 +61,9 @@ class SelfcareError(Exception):
         super().__init_subclass__(**kwargs)
         if "problem" in cls.__dict__:
             if cls.problem in _BY_SLUG:
-                raise TypeError(f"problem slug {cls.problem!r} is already used by {_BY_SLUG[cls.problem]}")
+                raise TypeError(
+                    f"problem slug {cls.problem!r} is already used by {_BY_SLUG[cls.problem]}"
+                )
             _BY_SLUG[cls.problem] = cls
 
     @property

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from selfcare._time import aware_validator
+from selfcare.model._repr import compact_repr
 from selfcare.model.money import Money
 from selfcare.model.phone import PhoneNumber
 
@@ -31,9 +32,11 @@ class TariffRef:
     name: str
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Account:
     """A subscriber's line: who holds it, its tariff, and the zone its days are counted in."""
+
+    __repr__ = compact_repr
 
     number: PhoneNumber
     holder: str
@@ -54,9 +57,11 @@ class Account:
         return ZoneInfo(self.time_zone)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Balance:
     """What is on the account now; ``available`` adds the credit limit."""
+
+    __repr__ = compact_repr
 
     amount: Money
     credit_limit: Money
@@ -77,13 +82,15 @@ class BillState(enum.StrEnum):
     OVERDUE = "overdue"
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Bill:
     """The charges of one billing period, what is still owed, and by when.
 
     A bill with something ``remaining`` is a debt; it is ``overdue`` once its
     ``due_date`` has passed in the account's zone.
     """
+
+    __repr__ = compact_repr
 
     id: str
     period_start: date

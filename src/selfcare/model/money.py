@@ -18,15 +18,27 @@ _CURRENCY_RE: Final = re.compile(r"[A-Z]{3}")
 # Symbols and minor units of the currencies selfcare prints specially; any other well-formed
 # ISO 4217 code is accepted, printed with its code and two decimals.
 _SYMBOLS: Final = {
-    "RUB": "₽", "USD": "$", "EUR": "€", "GBP": "£", "KZT": "₸", "BYN": "Br", "UAH": "₴",
-    "TRY": "₺", "AMD": "֏", "GEL": "₾", "UZS": "сўм", "KGS": "сом", "CNY": "¥", "INR": "₹",
+    "RUB": "₽",
+    "USD": "$",
+    "EUR": "€",
+    "GBP": "£",
+    "KZT": "₸",
+    "BYN": "Br",
+    "UAH": "₴",
+    "TRY": "₺",
+    "AMD": "֏",
+    "GEL": "₾",
+    "UZS": "сўм",
+    "KGS": "сом",
+    "CNY": "¥",
+    "INR": "₹",
 }
 _MINOR_UNITS: Final = {"JPY": 0, "KRW": 0, "CLP": 0, "BHD": 3, "KWD": 3, "OMR": 3, "TND": 3}
 
 
 def _to_decimal(value: object, what: str) -> Decimal:
     """Exact conversion for ints, Decimals and numeric strings; floats are refused by design."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise InvalidMoney(
             f"{what} {value!r} is a {type(value).__name__}; use Decimal, int or a string "
             "such as '12.50' (binary floats cannot hold money exactly)",

@@ -63,9 +63,7 @@ class PhoneNumber:
     def international(self) -> str:
         """``+7 916 123-45-67``."""
         return str(
-            phonenumbers.format_number(
-                self._parsed(), phonenumbers.PhoneNumberFormat.INTERNATIONAL
-            )
+            phonenumbers.format_number(self._parsed(), phonenumbers.PhoneNumberFormat.INTERNATIONAL)
         )
 
     @property

@@ -10,6 +10,7 @@ import attrs
 
 from selfcare._errors import ValidationError
 from selfcare._time import aware_validator
+from selfcare.model._repr import compact_repr
 from selfcare.model.money import Money, Quantity
 from selfcare.model.phone import PhoneNumber
 
@@ -58,7 +59,7 @@ def coerce_enum(kind: type[E], value: object, field: str) -> E:
         ) from None
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Expense:
     """One line of the detailed bill.
 
@@ -67,6 +68,8 @@ class Expense:
     entry's ``balance_after`` minus this ``cost``. Usage inside a tariff's allowance is
     listed with a zero cost.
     """
+
+    __repr__ = compact_repr
 
     id: str
     at: datetime = attrs.field(validator=aware_validator)
@@ -91,9 +94,11 @@ def _missed_has_no_duration(instance: Any, attribute: Any, value: timedelta) -> 
         raise ValidationError(f"an unanswered call lasts zero seconds, not {value}")
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Call:
     """One call, answered or not. A *missed* call is an incoming call nobody answered."""
+
+    __repr__ = compact_repr
 
     id: str
     at: datetime = attrs.field(validator=aware_validator)

@@ -1,0 +1,83 @@
+"""Generate the sync client (src/selfcare/_sync) from the async source (src/selfcare/_async).
+
+The async code is the single source; this script rewrites it line by line with the rules below
+(in the style of httpcore's script) and writes the sync twin. ``--check`` regenerates in memory
+and fails if any committed file differs, is missing or is extra. A rule that never fires is an
+error too, so dead rules cannot pile up.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE = ROOT / "src" / "selfcare" / "_async"
+TARGET = ROOT / "src" / "selfcare" / "_sync"
+HEADER = "# Generated from selfcare/_async/{name} by scripts/unasync.py. Do not edit.\n"
+
+RULES: list[tuple[str, str]] = [
+    (r"\bselfcare\._async\b", "selfcare._sync"),
+    (r"\basync def\b", "def"),
+    (r"\basync for\b", "for"),
+    (r"\bawait ", ""),
+    (r"\b__aenter__\b", "__enter__"),
+    (r"\b__aexit__\b", "__exit__"),
+    (r"\b__aiter__\b", "__iter__"),
+    (r"\baclose\b", "close"),
+    (r"\bAsyncIterator\b", "Iterator"),
+    (r"\bAsync([A-Z]\w*)", r"\1"),
+]
+COMPILED = [(re.compile(pattern), repl) for pattern, repl in RULES]
+
+
+def transform(text: str, used: set[str]) -> str:
+    """The sync version of one async module."""
+    out = []
+    for line in text.splitlines(keepends=True):
+        for regex, repl in COMPILED:
+            line, count = regex.subn(repl, line)
+            if count:
+                used.add(regex.pattern)
+        out.append(line)
+    return "".join(out)
+
+
+def expected() -> dict[Path, str]:
+    """Every file of the sync package as it should be."""
+    used: set[str] = set()
+    files = {
+        TARGET / path.relative_to(SOURCE): HEADER.format(name=path.relative_to(SOURCE).as_posix())
+        + transform(path.read_text(), used)
+        for path in sorted(SOURCE.rglob("*.py"))
+    }
+    unused = [pattern for pattern, _ in RULES if pattern not in used]
+    if unused:
+        sys.exit(f"unasync: rules never used (remove them): {unused}")
+    return files
+
+
+def main(argv: list[str]) -> int:
+    files = expected()
+    if "--check" in argv:
+        actual = set(TARGET.rglob("*.py"))
+        stale = sorted(
+            str(p.relative_to(ROOT))
+            for p in actual | set(files)
+            if p not in files or p not in actual or p.read_text() != files[p]
+        )
+        if stale:
+            print("out of date, run python scripts/unasync.py:", *stale, sep="\n  ")
+            return 1
+        return 0
+    for stale_file in set(TARGET.rglob("*.py")) - set(files):
+        stale_file.unlink()
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

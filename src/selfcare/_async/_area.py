@@ -1,0 +1,20 @@
+"""What every area client shares: a handle on the client that owns it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from selfcare._async._client import AsyncSelfcare
+
+__all__ = ["AsyncArea"]
+
+
+class AsyncArea:
+    """An area of the API (expenses, calls, …) reached through its owning client."""
+
+    def __init__(self, client: AsyncSelfcare) -> None:
+        self._client = client
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}>"

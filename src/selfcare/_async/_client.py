@@ -1,0 +1,99 @@
+"""The facade: one object that picks a backend and hands out the area clients."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from types import TracebackType
+from typing import TypeVar
+
+from selfcare._async.account import AsyncAccountArea
+from selfcare._async.calls import AsyncCalls
+from selfcare._async.expenses import AsyncExpenses
+from selfcare._context import Context
+from selfcare.backends import AsyncBackend
+from selfcare.backends.fake import AsyncFakeBackend, Clock, FakeOperator
+from selfcare.operations import GetAccount, Operation
+
+__all__ = ["AsyncSelfcare"]
+
+R = TypeVar("R")
+
+
+class AsyncSelfcare:
+    """A subscriber's self-service, over any backend.
+
+    ``AsyncSelfcare.fake(seed=42)`` talks to the in-memory operator. Area clients hang off
+    the instance: ``sc.expenses``, ``sc.calls``, ``sc.account``. Use it as a context manager
+    to release connections.
+    """
+
+    def __init__(self, backend: AsyncBackend) -> None:
+        self._backend = backend
+        self._ctx: Context | None = None
+
+    @classmethod
+    def fake(
+        cls,
+        *,
+        seed: int = 42,
+        clock: Clock | None = None,
+        operator: FakeOperator | None = None,
+        subscriber: str = "demo",
+    ) -> AsyncSelfcare:
+        """A client on the fake operator (seeded, deterministic, in memory)."""
+        return cls(AsyncFakeBackend(operator, subscriber=subscriber, seed=seed, clock=clock))
+
+    @property
+    def backend(self) -> AsyncBackend:
+        """The backend operations go to."""
+        return self._backend
+
+    @property
+    def capabilities(self) -> frozenset[str]:
+        """What the backend can do (see :class:`~selfcare.operations.Capability`)."""
+        return self._backend.capabilities
+
+    @cached_property
+    def expenses(self) -> AsyncExpenses:
+        """The detailed bill."""
+        return AsyncExpenses(self)
+
+    @cached_property
+    def calls(self) -> AsyncCalls:
+        """The call log."""
+        return AsyncCalls(self)
+
+    @cached_property
+    def account(self) -> AsyncAccountArea:
+        """The account, balance and bills."""
+        return AsyncAccountArea(self)
+
+    async def execute(self, op: Operation[R]) -> R:
+        """Run one operation on the backend (the area clients are built on this)."""
+        return await self._execute(op)
+
+    async def _execute(self, op: Operation[R]) -> R:
+        return await self._backend.execute(op)
+
+    async def _context(self) -> Context:
+        if self._ctx is None:
+            self._ctx = Context.of(await self._execute(GetAccount()))
+        return self._ctx
+
+    async def aclose(self) -> None:
+        """Release the backend's connections."""
+        await self._backend.aclose()
+
+    async def __aenter__(self) -> AsyncSelfcare:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} backend={self._backend!r}>"

@@ -1,0 +1,60 @@
+"""Pages and keyset cursors shared by every backend.
+
+A cursor is opaque to callers. Inside it is the ``(instant, id)`` key of the last record a page
+returned; the next page starts strictly after that key in newest-first order, so records that
+arrive while someone pages never shift what they have not seen yet.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import datetime
+from typing import Generic, TypeVar
+
+import attrs
+
+from selfcare._errors import ValidationError
+
+__all__ = ["DEFAULT_PAGE_SIZE", "MAX_PAGE_SIZE", "Page", "decode_cursor", "encode_cursor"]
+
+T = TypeVar("T")
+DEFAULT_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 1000
+
+
+@attrs.frozen
+class Page(Generic[T]):
+    """One page of results and the cursor of the next one (``None`` on the last page)."""
+
+    items: tuple[T, ...]
+    next_cursor: str | None = None
+
+
+def encode_cursor(at: datetime, record_id: str) -> str:
+    """The opaque cursor that resumes after the record ``(at, record_id)``."""
+    raw = f"{at.isoformat()}|{record_id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str]:
+    """Read a cursor made by :func:`encode_cursor`; a tampered one is a ValidationError."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        at_text, record_id = raw.split("|", 1)
+        at = datetime.fromisoformat(at_text)
+        valid = at.tzinfo is not None
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        valid = False
+    if not valid:
+        raise ValidationError(f"cursor {cursor!r} is not one this API issued", field="cursor")
+    return at, record_id
+
+
+def check_page_size(limit: object) -> int:
+    """A page size between 1 and :data:`MAX_PAGE_SIZE`."""
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE_SIZE:
+        raise ValidationError(
+            f"limit={limit!r} must be an integer from 1 to {MAX_PAGE_SIZE}", field="limit"
+        )
+    return limit

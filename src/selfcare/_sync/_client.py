@@ -1,0 +1,100 @@
+# Generated from selfcare/_async/_client.py by scripts/unasync.py. Do not edit.
+"""The facade: one object that picks a backend and hands out the area clients."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from types import TracebackType
+from typing import TypeVar
+
+from selfcare._sync.account import AccountArea
+from selfcare._sync.calls import Calls
+from selfcare._sync.expenses import Expenses
+from selfcare._context import Context
+from selfcare.backends import Backend
+from selfcare.backends.fake import FakeBackend, Clock, FakeOperator
+from selfcare.operations import GetAccount, Operation
+
+__all__ = ["Selfcare"]
+
+R = TypeVar("R")
+
+
+class Selfcare:
+    """A subscriber's self-service, over any backend.
+
+    ``Selfcare.fake(seed=42)`` talks to the in-memory operator. Area clients hang off
+    the instance: ``sc.expenses``, ``sc.calls``, ``sc.account``. Use it as a context manager
+    to release connections.
+    """
+
+    def __init__(self, backend: Backend) -> None:
+        self._backend = backend
+        self._ctx: Context | None = None
+
+    @classmethod
+    def fake(
+        cls,
+        *,
+        seed: int = 42,
+        clock: Clock | None = None,
+        operator: FakeOperator | None = None,
+        subscriber: str = "demo",
+    ) -> Selfcare:
+        """A client on the fake operator (seeded, deterministic, in memory)."""
+        return cls(FakeBackend(operator, subscriber=subscriber, seed=seed, clock=clock))
+
+    @property
+    def backend(self) -> Backend:
+        """The backend operations go to."""
+        return self._backend
+
+    @property
+    def capabilities(self) -> frozenset[str]:
+        """What the backend can do (see :class:`~selfcare.operations.Capability`)."""
+        return self._backend.capabilities
+
+    @cached_property
+    def expenses(self) -> Expenses:
+        """The detailed bill."""
+        return Expenses(self)
+
+    @cached_property
+    def calls(self) -> Calls:
+        """The call log."""
+        return Calls(self)
+
+    @cached_property
+    def account(self) -> AccountArea:
+        """The account, balance and bills."""
+        return AccountArea(self)
+
+    def execute(self, op: Operation[R]) -> R:
+        """Run one operation on the backend (the area clients are built on this)."""
+        return self._execute(op)
+
+    def _execute(self, op: Operation[R]) -> R:
+        return self._backend.execute(op)
+
+    def _context(self) -> Context:
+        if self._ctx is None:
+            self._ctx = Context.of(self._execute(GetAccount()))
+        return self._ctx
+
+    def close(self) -> None:
+        """Release the backend's connections."""
+        self._backend.close()
+
+    def __enter__(self) -> Selfcare:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} backend={self._backend!r}>"

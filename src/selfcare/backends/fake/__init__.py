@@ -1,0 +1,19 @@
+"""The fake operator: an in-memory simulator with seeded, realistic data and real rules."""
+
+from selfcare.backends.fake._clock import Clock, ManualClock, SystemClock
+from selfcare.backends.fake._operator import AsyncFakeBackend, FakeBackend, FakeOperator
+from selfcare.backends.fake._seed import DEFAULT_PROFILES, Profile
+from selfcare.backends.fake._state import Subscriber, TariffPlan
+
+__all__ = [
+    "DEFAULT_PROFILES",
+    "AsyncFakeBackend",
+    "Clock",
+    "FakeBackend",
+    "FakeOperator",
+    "ManualClock",
+    "Profile",
+    "Subscriber",
+    "SystemClock",
+    "TariffPlan",
+]

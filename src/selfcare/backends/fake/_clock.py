@@ -1,0 +1,53 @@
+"""Clocks for the fake operator: the real one, or one that moves only when told to."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+from selfcare._time import require_aware
+
+__all__ = ["Clock", "ManualClock", "SystemClock"]
+
+
+class Clock(Protocol):
+    """Tells the fake operator what time it is."""
+
+    def now(self) -> datetime:
+        """The current instant (aware)."""
+        ...
+
+
+class SystemClock:
+    """The machine's clock."""
+
+    def now(self) -> datetime:
+        """The current instant in UTC."""
+        return datetime.now(UTC)
+
+    def __repr__(self) -> str:
+        return "SystemClock()"
+
+
+class ManualClock:
+    """A clock that stands still until :meth:`advance` moves it: deterministic tests."""
+
+    def __init__(self, start: datetime) -> None:
+        self._now = require_aware(start, "start")
+        self._lock = threading.Lock()
+
+    def now(self) -> datetime:
+        """The instant the clock shows."""
+        return self._now
+
+    def advance(self, delta: timedelta) -> datetime:
+        """Move forward by ``delta`` (never back) and return the new instant."""
+        if delta < timedelta(0):
+            raise ValueError(f"a clock only moves forward, not by {delta}")
+        with self._lock:
+            self._now += delta
+            return self._now
+
+    def __repr__(self) -> str:
+        return f"ManualClock({self._now.isoformat()})"

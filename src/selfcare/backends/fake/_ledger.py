@@ -1,0 +1,85 @@
+"""An append-mostly store of timestamped records, listed newest first with keyset cursors."""
+
+from __future__ import annotations
+
+from bisect import bisect_left, insort
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Generic, Protocol, TypeVar
+
+from selfcare._paging import Page, decode_cursor, encode_cursor
+
+__all__ = ["Ledger"]
+
+
+class Record(Protocol):
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def at(self) -> datetime: ...
+
+
+R = TypeVar("R", bound=Record)
+
+
+class Ledger(Generic[R]):
+    """Records kept in ``(at, id)`` order; ids must sort in creation order within an instant."""
+
+    def __init__(self) -> None:
+        self._keys: list[tuple[datetime, str]] = []
+        self._records: list[R] = []
+
+    def add(self, record: R) -> None:
+        """Insert ``record`` in order (appending is the common, cheap case)."""
+        key = (record.at, record.id)
+        if not self._keys or key > self._keys[-1]:
+            self._keys.append(key)
+            self._records.append(record)
+            return
+        index = bisect_left(self._keys, key)
+        insort(self._keys, key)
+        self._records.insert(index, record)
+
+    def replace(self, record: R) -> None:
+        """Swap in a new version of a record with the same ``(at, id)``."""
+        index = bisect_left(self._keys, (record.at, record.id))
+        if index == len(self._keys) or self._keys[index] != (record.at, record.id):
+            raise KeyError(record.id)
+        self._records[index] = record
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def __iter__(self) -> Iterator[R]:
+        return iter(self._records)
+
+    def last(self) -> R | None:
+        """The newest record, if any."""
+        return self._records[-1] if self._records else None
+
+    def page(
+        self,
+        *,
+        since: datetime | None,
+        until: datetime | None,
+        cursor: str | None,
+        limit: int,
+        match: Callable[[R], bool] = lambda _: True,
+    ) -> Page[R]:
+        """Up to ``limit`` matches in ``[since, until)``, newest first, after ``cursor``."""
+        hi = len(self._keys) if until is None else bisect_left(self._keys, (until, ""))
+        if cursor is not None:
+            hi = min(hi, bisect_left(self._keys, decode_cursor(cursor)))
+        lo = 0 if since is None else bisect_left(self._keys, (since, ""))
+        found: list[R] = []
+        index = hi - 1
+        while index >= lo:
+            record = self._records[index]
+            if match(record):
+                if len(found) == limit:
+                    last = found[-1]
+                    return Page(tuple(found), encode_cursor(last.at, last.id))
+                found.append(record)
+            index -= 1
+        return Page(tuple(found), None)

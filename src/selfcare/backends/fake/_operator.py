@@ -1,0 +1,145 @@
+"""The fake operator (seeded subscribers and a clock) and the backend that fronts one of them."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from selfcare._errors import AuthenticationError, NotFound, NotSupported
+from selfcare._secret import Secret
+from selfcare.backends.fake import _account, _usage  # noqa: F401  (registers handlers)
+from selfcare.backends.fake._clock import Clock, SystemClock
+from selfcare.backends.fake._handlers import HANDLERS, Session
+from selfcare.backends.fake._seed import DEFAULT_PROFILES, Profile, generate
+from selfcare.backends.fake._state import Subscriber
+from selfcare.operations import Operation
+
+__all__ = ["AsyncFakeBackend", "FakeBackend", "FakeOperator"]
+
+R = TypeVar("R")
+DEMO = "demo"
+
+
+class FakeOperator:
+    """An in-memory mobile operator: seeded subscribers whose data keeps real invariants.
+
+    The same ``seed`` and the same clock start give the same data. The clock drives everything
+    that happens over time (message delivery, overdue bills); pass a
+    :class:`~selfcare.backends.fake.ManualClock` to control it.
+    """
+
+    def __init__(
+        self,
+        *,
+        seed: int = 42,
+        clock: Clock | None = None,
+        profiles: Iterable[Profile] = DEFAULT_PROFILES,
+    ) -> None:
+        self.seed = seed
+        self.clock: Clock = clock or SystemClock()
+        now = self.clock.now()
+        self.subscribers: dict[str, Subscriber] = {
+            profile.key: generate(profile, seed=seed, now=now) for profile in profiles
+        }
+        self.lock = threading.RLock()
+
+    def token(self, key: str = DEMO) -> Secret:
+        """The bearer token of subscriber ``key`` (the demo subscriber by default)."""
+        return self.subscriber(key).token
+
+    def subscriber(self, key: str = DEMO) -> Subscriber:
+        """The subscriber called ``key``."""
+        try:
+            return self.subscribers[key]
+        except KeyError:
+            raise NotFound(f"the fake operator has no subscriber {key!r}") from None
+
+    def authenticate(self, token: Secret | str) -> Subscriber:
+        """The subscriber a bearer token belongs to (compared in constant time)."""
+        token = Secret(token)
+        found = None
+        for sub in self.subscribers.values():
+            if sub.token == token:  # every token is compared, so timing reveals nothing
+                found = sub
+        if found is None:
+            raise AuthenticationError("the token is not valid")
+        return found
+
+    def backend(self, key: str = DEMO) -> FakeBackend:
+        """A backend signed in as subscriber ``key``."""
+        return FakeBackend(self, subscriber=key)
+
+    def __repr__(self) -> str:
+        return f"FakeOperator(seed={self.seed}, subscribers={list(self.subscribers)})"
+
+
+class FakeBackend:
+    """The :class:`~selfcare.backends.Backend` of one subscriber of a :class:`FakeOperator`."""
+
+    def __init__(
+        self,
+        operator: FakeOperator | None = None,
+        *,
+        subscriber: str = DEMO,
+        seed: int = 42,
+        clock: Clock | None = None,
+    ) -> None:
+        self.operator = operator or FakeOperator(seed=seed, clock=clock)
+        self._subscriber = self.operator.subscriber(subscriber)
+
+    @property
+    def capabilities(self) -> frozenset[str]:
+        """Everything: the fake implements every operation selfcare has."""
+        return frozenset(op.capability for op in HANDLERS)
+
+    def execute(self, op: Operation[R]) -> R:
+        """Apply the fake operator's rules to ``op``."""
+        handler = HANDLERS.get(type(op))
+        if handler is None:
+            raise NotSupported(f"the fake backend cannot perform {type(op).__name__}")
+        with self.operator.lock:
+            now = self.operator.clock.now().astimezone(self._subscriber.account.zone)
+            session = Session(self.operator, self._subscriber, now)
+            result: Any = handler(session, op)
+            return result  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+    def __repr__(self) -> str:
+        return f"FakeBackend(subscriber={self._subscriber.account.number.e164!r})"
+
+
+class AsyncFakeBackend:
+    """The fake operator behind the :class:`~selfcare.backends.AsyncBackend` interface."""
+
+    def __init__(
+        self,
+        operator: FakeOperator | None = None,
+        *,
+        subscriber: str = DEMO,
+        seed: int = 42,
+        clock: Clock | None = None,
+    ) -> None:
+        self.sync = FakeBackend(operator, subscriber=subscriber, seed=seed, clock=clock)
+
+    @property
+    def operator(self) -> FakeOperator:
+        """The operator behind this backend."""
+        return self.sync.operator
+
+    @property
+    def capabilities(self) -> frozenset[str]:
+        """Same as the sync fake's."""
+        return self.sync.capabilities
+
+    async def execute(self, op: Operation[R]) -> R:
+        """Run ``op`` on the in-memory operator (it never blocks on I/O)."""
+        return self.sync.execute(op)
+
+    async def aclose(self) -> None:
+        """Nothing to release."""
+
+    def __repr__(self) -> str:
+        return f"Async{self.sync!r}"

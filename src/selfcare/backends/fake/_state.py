@@ -1,0 +1,156 @@
+"""The fake operator's per-subscriber state: the ledger of expenses, calls and bills.
+
+Every change of balance goes through :meth:`Subscriber.post`, which keeps the operator's
+invariant: balance = opening balance + credits − charges, entry by entry.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import attrs
+
+from selfcare._secret import Secret
+from selfcare.backends.fake._ledger import Ledger
+from selfcare.model import (
+    Account,
+    Bill,
+    BillState,
+    Call,
+    Expense,
+    ExpenseKind,
+    Money,
+    PhoneNumber,
+    Quantity,
+)
+
+__all__ = ["BillRecord", "Subscriber", "TariffPlan"]
+
+
+@attrs.frozen
+class TariffPlan:
+    """A tariff's allowances and the prices beyond them."""
+
+    code: str
+    name: str
+    monthly_fee: Decimal
+    minutes: int
+    sms: int
+    data_mb: int
+    minute_price: Decimal
+    sms_price: Decimal
+    mms_price: Decimal
+    megabyte_price: Decimal
+
+
+@attrs.define
+class BillRecord:
+    """A bill as the operator stores it; :meth:`view` is what the subscriber sees on a day."""
+
+    id: str
+    period_start: date
+    period_end: date
+    issued_on: date
+    due_date: date
+    amount_due: Decimal
+    paid: Decimal = Decimal(0)
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.amount_due - self.paid
+
+    def state_on(self, today: date) -> BillState:
+        if self.remaining <= 0:
+            return BillState.PAID
+        if today > self.due_date:
+            return BillState.OVERDUE
+        return BillState.PARTIALLY_PAID if self.paid > 0 else BillState.ISSUED
+
+    def view(self, today: date, currency: str) -> Bill:
+        return Bill(
+            id=self.id,
+            period_start=self.period_start,
+            period_end=self.period_end,
+            issued_on=self.issued_on,
+            due_date=self.due_date,
+            amount_due=Money(self.amount_due, currency),
+            remaining=Money(self.remaining, currency),
+            state=self.state_on(today),
+        )
+
+
+@attrs.define(eq=False)
+class Subscriber:
+    """One subscriber of the fake operator and everything the operator knows about them."""
+
+    account: Account
+    token: Secret = attrs.field(repr=False)
+    tariff: TariffPlan
+    opening_balance: Decimal
+    credit_limit: Decimal
+    expenses: Ledger[Expense] = attrs.field(factory=Ledger, repr=False)
+    calls: Ledger[Call] = attrs.field(factory=Ledger, repr=False)
+    bills: list[BillRecord] = attrs.field(factory=list, repr=False)
+    _sequence: itertools.count[int] = attrs.field(factory=lambda: itertools.count(1), repr=False)
+
+    @property
+    def currency(self) -> str:
+        return self.account.currency
+
+    def money(self, amount: Decimal) -> Money:
+        """``amount`` in the account's currency, to its minor units."""
+        return Money(amount, self.currency).rounded()
+
+    def next_id(self, prefix: str) -> str:
+        """Ids that sort in creation order (the ledger's tie-break within an instant)."""
+        return f"{prefix}{next(self._sequence):08d}"
+
+    @property
+    def balance(self) -> Decimal:
+        last = self.expenses.last()
+        return self.opening_balance if last is None else last.balance_after.amount
+
+    def post(
+        self,
+        at: datetime,
+        kind: ExpenseKind,
+        cost: Decimal,
+        description: str,
+        *,
+        counterpart: PhoneNumber | None = None,
+        duration: timedelta | None = None,
+        volume: Quantity | None = None,
+        roaming_country: str | None = None,
+    ) -> Expense:
+        """Record an entry of the detailed bill; ``cost`` is positive for a charge, negative
+        for a credit. Credits are applied to the oldest open bills."""
+        expense = Expense(
+            id=self.next_id("e"),
+            at=at,
+            kind=kind,
+            cost=self.money(cost),
+            balance_after=self.money(self.balance - cost),
+            description=description,
+            counterpart=counterpart,
+            duration=duration,
+            volume=volume,
+            roaming_country=roaming_country,
+        )
+        self.expenses.add(expense)
+        if cost < 0:
+            self._apply_credit(-cost, at.astimezone(self.account.zone).date())
+        return expense
+
+    def _apply_credit(self, amount: Decimal, on: date) -> None:
+        for bill in self.bills:
+            if amount <= 0:
+                return
+            if bill.issued_on <= on and bill.remaining > 0:
+                paid = min(amount, bill.remaining)
+                bill.paid += paid
+                amount -= paid
+
+    def today(self, now: datetime) -> date:
+        return now.astimezone(self.account.zone).date()

@@ -1,0 +1,100 @@
+"""``selfcare demo``: one screen that shows what the SDK knows about a subscriber."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from selfcare import Selfcare
+from selfcare.cli import _format as fmt
+
+__all__ = ["render_demo"]
+
+
+def render_demo(sc: Selfcare) -> list[RenderableType]:
+    """The demo screen's panels, read through the public API only."""
+    account = sc.account.get()
+    zone = account.zone
+    balance = sc.account.balance()
+    today = balance.as_of.astimezone(zone).date()
+
+    header = Table.grid(padding=(0, 2))
+    header.add_row("Number", account.number.international, "Holder", account.holder)
+    header.add_row("Tariff", account.tariff.name, "Status", account.status.value)
+    header.add_row(
+        "Balance",
+        Text(str(balance.amount), style=fmt.amount_style(balance.amount)),
+        "Available",
+        f"{balance.available} (credit limit {balance.credit_limit})",
+    )
+    panels: list[RenderableType] = [Panel(header, title="Account", title_align="left")]
+
+    debts = _table("Open debts")
+    for column in ("Bill", "Period", "Amount", "Remaining", "Due", "State"):
+        debts.add_column(column)
+    for bill in sc.account.debts():
+        style = "bold red" if bill.is_overdue else ""
+        debts.add_row(
+            bill.id,
+            f"{fmt.day(bill.period_start)} – {fmt.day(bill.period_end)}",
+            str(bill.amount_due),
+            str(bill.remaining),
+            fmt.day(bill.due_date),
+            Text(bill.state.value.replace("_", " "), style=style),
+        )
+    if not debts.row_count:
+        debts.add_row("Nothing owed", "", "", "", "", "")
+    panels.append(debts)
+
+    recent = _table("Last 10 expenses")
+    for column in ("When", "Kind", "Counterpart", "Usage", "Cost", "Description"):
+        recent.add_column(column, justify="right" if column in ("Cost", "Usage") else "left")
+    for expense in sc.expenses.list().first(10):
+        recent.add_row(
+            fmt.when(expense.at, zone),
+            expense.kind.value,
+            fmt.number(expense.counterpart),
+            fmt.usage(expense.duration, expense.volume),
+            Text(str(expense.cost), style="green" if expense.is_credit else ""),
+            expense.description,
+        )
+    panels.append(recent)
+
+    month_start = date(today.year, today.month, 1)
+    summary = sc.expenses.summary(by="kind", since=month_start)
+    spending = _table(f"Spending by kind since {fmt.day(month_start)}")
+    spending.add_column("Kind")
+    spending.add_column("Charges", justify="right")
+    spending.add_column("Total", justify="right")
+    for row in summary:
+        spending.add_row(row.key, str(row.count), str(row.total))
+    spending.add_row(Text("Total", style="bold"), "", Text(str(summary.total), style="bold"))
+    panels.append(spending)
+
+    week_ago = today - timedelta(days=6)
+    calls = list(sc.calls.missed(since=week_ago))
+    missed = _table(f"Missed calls since {fmt.day(week_ago)}: {len(calls)}")
+    missed.add_column("When")
+    missed.add_column("From")
+    for call in calls:
+        missed.add_row(fmt.when(call.at, zone), call.counterpart.international)
+    if not calls:
+        missed.add_row("No missed calls", "")
+    panels.append(missed)
+    return panels
+
+
+def _table(title: str) -> Table:
+    return Table(
+        title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD, expand=True
+    )
+
+
+def print_demo(sc: Selfcare, console: Console) -> None:
+    """Print the demo screen."""
+    console.print(Group(*render_demo(sc)))

@@ -1,0 +1,31 @@
+"""Readable one-line reprs for records: enums by value, instants in ISO form, ``None`` left out."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import attrs
+
+__all__ = ["compact_repr"]
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, enum.Enum):
+        return repr(value.value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return str(value)
+    return repr(value)
+
+
+def compact_repr(self: Any) -> str:
+    """``Expense(id='e1', at=2026-11-25T09:36:21+03:00, kind='data', …)``."""
+    shown = (
+        f"{field.name}={_show(getattr(self, field.name))}"
+        for field in attrs.fields(type(self))
+        if field.repr and getattr(self, field.name) is not None
+    )
+    return f"{type(self).__name__}({', '.join(shown)})"

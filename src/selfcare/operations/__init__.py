@@ -1,0 +1,16 @@
+"""Operations: one typed request class per thing selfcare can ask a backend to do."""
+
+from selfcare.operations._base import Capability, Operation, PagedOperation
+from selfcare.operations.account import GetAccount, GetBalance, ListBills
+from selfcare.operations.usage import ListCalls, ListExpenses
+
+__all__ = [
+    "Capability",
+    "GetAccount",
+    "GetBalance",
+    "ListBills",
+    "ListCalls",
+    "ListExpenses",
+    "Operation",
+    "PagedOperation",
+]
