@@ -247,18 +247,17 @@ def plan(
                 f"encoding must be 'gsm7' or 'ucs2', not {encoding!r}", field="encoding"
             ) from None
 
-    gsm_costs = [_gsm7_cost(c) for c in text] if encoding != Encoding.UCS2 else []
-    if encoding != Encoding.UCS2 and all(c is not None for c in gsm_costs):
-        chosen = Encoding.GSM7
-        costs = [c for c in gsm_costs if c is not None]
-        single, multi = _GSM7_SINGLE, _GSM7_MULTI
-    elif encoding == Encoding.GSM7:
-        septets(text)  # raises, naming the first character GSM 7-bit cannot carry
-        raise AssertionError("unreachable")  # pragma: no cover
-    else:
+    gsm_costs = [] if encoding == Encoding.UCS2 else [_gsm7_cost(c) for c in text]
+    if encoding == Encoding.UCS2 or None in gsm_costs:
+        if encoding == Encoding.GSM7:
+            septets(text)  # raises, naming the first character GSM 7-bit cannot carry
         chosen = Encoding.UCS2
         costs = [_ucs2_cost(c) for c in text]
         single, multi = _UCS2_SINGLE, _UCS2_MULTI
+    else:
+        chosen = Encoding.GSM7
+        costs = [c for c in gsm_costs if c is not None]
+        single, multi = _GSM7_SINGLE, _GSM7_MULTI
 
     per_part = single if sum(costs) <= single else multi
     parts = _split(text, costs, per_part)
