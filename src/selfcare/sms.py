@@ -230,8 +230,10 @@ def plan(
     :class:`~selfcare.ValidationError`.
     """
     text = _check_text(text)
-    if isinstance(max_parts, bool) or not isinstance(max_parts, int) or not (
-        1 <= max_parts <= MAX_PARTS
+    if (
+        isinstance(max_parts, bool)
+        or not isinstance(max_parts, int)
+        or not (1 <= max_parts <= MAX_PARTS)
     ):
         raise ValidationError(
             f"max_parts must be an int from 1 to {MAX_PARTS}, not {max_parts!r}",

@@ -1,6 +1,7 @@
 """The selfcare domain model: frozen, slotted, fully typed attrs classes."""
 
 from selfcare.model.account import Account, AccountStatus, Balance, Bill, BillState, TariffRef
+from selfcare.model.history import OperationRecord, OperationStatus
 from selfcare.model.money import Money, Quantity, Unit
 from selfcare.model.phone import PhoneNumber
 from selfcare.model.usage import Call, CallDirection, Expense, ExpenseKind
@@ -16,6 +17,8 @@ __all__ = [
     "Expense",
     "ExpenseKind",
     "Money",
+    "OperationRecord",
+    "OperationStatus",
     "PhoneNumber",
     "Quantity",
     "TariffRef",

@@ -33,6 +33,8 @@ _SYMBOLS: Final = {
     "CNY": "¥",
     "INR": "₹",
 }
+_LIMIT: Final = Decimal("1e15")
+_MAX_PLACES: Final = 8
 _MINOR_UNITS: Final = {"JPY": 0, "KRW": 0, "CLP": 0, "BHD": 3, "KWD": 3, "OMR": 3, "TND": 3}
 
 
@@ -57,6 +59,11 @@ def _to_decimal(value: object, what: str) -> Decimal:
         raise InvalidMoney(f"{what} {value!r} is not a number", field=what)
     if not result.is_finite():
         raise InvalidMoney(f"{what} {value!r} is not a finite number", field=what)
+    if abs(result) >= _LIMIT or result.as_tuple().exponent < -_MAX_PLACES:  # type: ignore[operator]
+        raise InvalidMoney(
+            f"{what} {value!r} is out of range (below 10^15, at most {_MAX_PLACES} decimals)",
+            field=what,
+        )
     return result
 
 
@@ -77,9 +84,10 @@ def _group(digits: str) -> str:
 
 
 def _amount_validator(instance: Any, attribute: Any, value: Any) -> None:
-    if type(value) is not Decimal or not value.is_finite():
+    if type(value) is not Decimal:
         _to_decimal(value, attribute.name)  # raises a message that names the problem
-        raise InvalidMoney(f"{attribute.name} must be a finite Decimal, not {value!r}")
+        raise InvalidMoney(f"{attribute.name} must be a Decimal, not {value!r}")
+    _to_decimal(value, attribute.name)
 
 
 def _currency_validator(instance: Any, attribute: Any, value: Any) -> None:

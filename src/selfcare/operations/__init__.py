@@ -1,6 +1,12 @@
 """Operations: one typed request class per thing selfcare can ask a backend to do."""
 
-from selfcare.operations._base import Capability, Operation, PagedOperation
+from selfcare.operations._base import (
+    Capability,
+    MutatingOperation,
+    Operation,
+    PagedOperation,
+    new_idempotency_key,
+)
 from selfcare.operations.account import GetAccount, GetBalance, ListBills
 from selfcare.operations.usage import ListCalls, ListExpenses
 
@@ -11,6 +17,8 @@ __all__ = [
     "ListBills",
     "ListCalls",
     "ListExpenses",
+    "MutatingOperation",
     "Operation",
     "PagedOperation",
+    "new_idempotency_key",
 ]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
+import uuid
 from typing import Any, ClassVar, Generic, TypeVar
 
 import attrs
 
+from selfcare._errors import ValidationError
 from selfcare._paging import DEFAULT_PAGE_SIZE, Page, check_page_size
 
-__all__ = ["Capability", "Operation", "PagedOperation"]
+__all__ = ["Capability", "MutatingOperation", "Operation", "PagedOperation", "new_idempotency_key"]
 
 R = TypeVar("R")
 T = TypeVar("T")
@@ -37,6 +40,11 @@ class Operation(Generic[R]):
     idempotent: ClassVar[bool] = True
     """Safe to repeat; non-idempotent operations carry an ``idempotency_key`` field."""
 
+    @classmethod
+    def operation_name(cls) -> str:
+        """The name in operation logs and docs: ``SendSms`` → ``send_sms``."""
+        return re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__).lower()
+
 
 def _limit_validator(instance: Any, attribute: Any, value: Any) -> None:
     check_page_size(value)
@@ -48,3 +56,33 @@ class PagedOperation(Operation[Page[T]]):
 
     limit: int = attrs.field(default=DEFAULT_PAGE_SIZE, validator=_limit_validator, kw_only=True)
     cursor: str | None = attrs.field(default=None, kw_only=True)
+
+
+_KEY = re.compile(r"[A-Za-z0-9._:-]{8,255}")
+
+
+def new_idempotency_key() -> str:
+    """A fresh random idempotency key."""
+    return str(uuid.uuid4())
+
+
+def _key_validator(instance: Any, attribute: Any, value: Any) -> None:
+    if type(value) is not str or not _KEY.fullmatch(value):
+        raise ValidationError(
+            f"idempotency_key={value!r} must be 8–255 characters of letters, digits and ._:-",
+            field="idempotency_key",
+        )
+
+
+@attrs.frozen
+class MutatingOperation(Operation[R]):
+    """An operation that changes something (sends, pays, switches).
+
+    It carries an ``idempotency_key``, generated when not given, so a retried request is
+    performed once: backends remember each key's result for 24 hours.
+    """
+
+    idempotent = False
+    idempotency_key: str = attrs.field(
+        factory=new_idempotency_key, validator=_key_validator, kw_only=True
+    )

@@ -4,21 +4,35 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any, TypeVar
 
-from selfcare._errors import AuthenticationError, NotFound, NotSupported
+import attrs
+
+from selfcare._errors import (
+    AuthenticationError,
+    IdempotencyKeyReused,
+    NotFound,
+    NotSupported,
+    RateLimited,
+    SelfcareError,
+)
 from selfcare._secret import Secret
 from selfcare.backends.fake import _account, _usage  # noqa: F401  (registers handlers)
 from selfcare.backends.fake._clock import Clock, SystemClock
 from selfcare.backends.fake._handlers import HANDLERS, Session
 from selfcare.backends.fake._seed import DEFAULT_PROFILES, Profile, generate
-from selfcare.backends.fake._state import Subscriber
-from selfcare.operations import Operation
+from selfcare.backends.fake._state import Remembered, Subscriber
+from selfcare.model import OperationStatus
+from selfcare.operations import MutatingOperation, Operation
 
 __all__ = ["AsyncFakeBackend", "FakeBackend", "FakeOperator"]
 
 R = TypeVar("R")
 DEMO = "demo"
+IDEMPOTENCY_WINDOW = timedelta(hours=24)
+"""How long the fake remembers an idempotency key and what it led to."""
+_KEYLESS = "-" * 8
 
 
 class FakeOperator:
@@ -66,9 +80,9 @@ class FakeOperator:
             raise AuthenticationError("the token is not valid")
         return found
 
-    def backend(self, key: str = DEMO) -> FakeBackend:
-        """A backend signed in as subscriber ``key``."""
-        return FakeBackend(self, subscriber=key)
+    def backend(self, key: str = DEMO, *, channel: str = "sdk") -> FakeBackend:
+        """A backend signed in as subscriber ``key``; ``channel`` names it in operation logs."""
+        return FakeBackend(self, subscriber=key, channel=channel)
 
     def __repr__(self) -> str:
         return f"FakeOperator(seed={self.seed}, subscribers={list(self.subscribers)})"
@@ -84,9 +98,11 @@ class FakeBackend:
         subscriber: str = DEMO,
         seed: int = 42,
         clock: Clock | None = None,
+        channel: str = "sdk",
     ) -> None:
         self.operator = operator or FakeOperator(seed=seed, clock=clock)
         self._subscriber = self.operator.subscriber(subscriber)
+        self.channel = channel
 
     @property
     def capabilities(self) -> frozenset[str]:
@@ -101,8 +117,38 @@ class FakeBackend:
         with self.operator.lock:
             now = self.operator.clock.now().astimezone(self._subscriber.account.zone)
             session = Session(self.operator, self._subscriber, now)
+            if isinstance(op, MutatingOperation):
+                return self._perform_once(session, handler, op)  # type: ignore[no-any-return]
             result: Any = handler(session, op)
             return result  # type: ignore[no-any-return]
+
+    def _perform_once(self, s: Session, handler: Any, op: MutatingOperation[Any]) -> Any:
+        """Run a mutating operation once per idempotency key, and log it either way."""
+        sub = self._subscriber
+        request = attrs.evolve(op, idempotency_key=_KEYLESS)
+        remembered = sub.idempotency.get(op.idempotency_key)
+        if remembered is not None and s.now - remembered.at < IDEMPOTENCY_WINDOW:
+            if remembered.request != request:
+                raise IdempotencyKeyReused(
+                    f"idempotency key {op.idempotency_key!r} was already used for a different "
+                    f"{remembered.request.operation_name()} request",
+                    field="idempotency_key",
+                )
+            if remembered.error is not None:
+                raise remembered.error
+            return remembered.result
+        try:
+            result = handler(s, op)
+        except RateLimited:
+            raise  # not performed: a later retry with the same key may succeed
+        except SelfcareError as exc:
+            sub.log_operation(s.now, self.channel, op, OperationStatus.FAILED, str(exc))
+            sub.idempotency[op.idempotency_key] = Remembered(s.now, request, error=exc)
+            raise
+        status = getattr(result, "operation_status", OperationStatus.DONE)
+        sub.log_operation(s.now, self.channel, op, status)
+        sub.idempotency[op.idempotency_key] = Remembered(s.now, request, result=result)
+        return result
 
     def close(self) -> None:
         """Nothing to release."""
@@ -121,8 +167,11 @@ class AsyncFakeBackend:
         subscriber: str = DEMO,
         seed: int = 42,
         clock: Clock | None = None,
+        channel: str = "sdk",
     ) -> None:
-        self.sync = FakeBackend(operator, subscriber=subscriber, seed=seed, clock=clock)
+        self.sync = FakeBackend(
+            operator, subscriber=subscriber, seed=seed, clock=clock, channel=channel
+        )
 
     @property
     def operator(self) -> FakeOperator:

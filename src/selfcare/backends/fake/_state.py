@@ -6,9 +6,11 @@ invariant: balance = opening balance + credits − charges, entry by entry.
 
 from __future__ import annotations
 
+import enum
 import itertools
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
@@ -22,11 +24,50 @@ from selfcare.model import (
     Expense,
     ExpenseKind,
     Money,
+    OperationRecord,
+    OperationStatus,
     PhoneNumber,
     Quantity,
 )
+from selfcare.operations import MutatingOperation
 
-__all__ = ["BillRecord", "Subscriber", "TariffPlan"]
+__all__ = ["BillRecord", "Remembered", "Subscriber", "TariffPlan", "log_parameters"]
+
+_LOGGED_TEXT = 60
+
+
+def _log_value(value: Any) -> str:
+    if isinstance(value, Secret):
+        return value.masked()
+    if isinstance(value, PhoneNumber):
+        return value.e164
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, tuple | list | frozenset):
+        return ",".join(_log_value(item) for item in value)
+    text = str(value)
+    return text if len(text) <= _LOGGED_TEXT else text[: _LOGGED_TEXT - 1] + "…"
+
+
+def log_parameters(op: MutatingOperation[Any]) -> tuple[tuple[str, str], ...]:
+    """An operation's parameters as the operation log shows them: secrets masked, long text cut."""
+    return tuple(
+        (field.name, _log_value(getattr(op, field.name)))
+        for field in attrs.fields(type(op))
+        if field.name != "idempotency_key" and getattr(op, field.name) is not None
+    )
+
+
+@attrs.frozen
+class Remembered:
+    """What an idempotency key led to: the request (without the key) and its outcome."""
+
+    at: datetime
+    request: MutatingOperation[Any]
+    result: Any = None
+    error: BaseException | None = None
 
 
 @attrs.frozen
@@ -93,6 +134,8 @@ class Subscriber:
     expenses: Ledger[Expense] = attrs.field(factory=Ledger, repr=False)
     calls: Ledger[Call] = attrs.field(factory=Ledger, repr=False)
     bills: list[BillRecord] = attrs.field(factory=list, repr=False)
+    operations: Ledger[OperationRecord] = attrs.field(factory=Ledger, repr=False)
+    idempotency: dict[str, Remembered] = attrs.field(factory=dict, repr=False)
     _sequence: itertools.count[int] = attrs.field(factory=lambda: itertools.count(1), repr=False)
 
     @property
@@ -154,3 +197,24 @@ class Subscriber:
 
     def today(self, now: datetime) -> date:
         return now.astimezone(self.account.zone).date()
+
+    def log_operation(
+        self,
+        at: datetime,
+        channel: str,
+        op: MutatingOperation[Any],
+        status: OperationStatus,
+        reason: str | None = None,
+    ) -> OperationRecord:
+        """Add an entry to the subscriber's operation log."""
+        record = OperationRecord(
+            id=self.next_id("o"),
+            at=at,
+            channel=channel,
+            operation=op.operation_name(),
+            parameters=log_parameters(op),
+            status=status,
+            reason=reason,
+        )
+        self.operations.add(record)
+        return record

@@ -15,7 +15,7 @@ from selfcare._errors import ValidationError
 from selfcare.model.money import Money
 from selfcare.sms import MAX_PARTS, Encoding, SmsPart, SmsPlan, is_gsm7, plan, septets, ucs2_units
 
-VECTORS_FILE = Path(__file__).parent / "vectors" / "sms_segmentation.json"
+VECTORS_FILE = Path(__file__).parent.parent / "vectors" / "sms_segmentation.json"
 DATA = json.loads(VECTORS_FILE.read_text(encoding="utf-8"))
 VECTORS = DATA["vectors"]
 

@@ -25,7 +25,7 @@ from selfcare.forwarding_codes import (
 from selfcare.model.phone import PhoneNumber
 
 VECTORS: dict[str, Any] = json.loads(
-    (Path(__file__).parent / "vectors" / "mmi_forwarding.json").read_text(encoding="utf-8")
+    (Path(__file__).parent.parent / "vectors" / "mmi_forwarding.json").read_text(encoding="utf-8")
 )
 NUMBER = PhoneNumber("+79161234567")
 

@@ -1,0 +1,43 @@
+"""sc.account, on every configuration of the contract suite."""
+
+from datetime import date
+
+from selfcare import Account, AccountStatus, BillState, PhoneNumber
+from tests.conftest import NOW
+
+
+def test_account(sc) -> None:
+    account = sc.account.get()
+    assert isinstance(account, Account)
+    assert account.number == PhoneNumber("+79165550123")
+    assert account.status is AccountStatus.ACTIVE
+    assert (account.time_zone, account.region, account.currency) == ("Europe/Moscow", "RU", "RUB")
+
+
+def test_balance_is_the_last_balance_after(sc) -> None:
+    balance = sc.account.balance()
+    newest = sc.expenses.list().first(1)[0]
+    assert balance.amount == newest.balance_after
+    assert balance.available == balance.amount + balance.credit_limit
+    assert balance.as_of == NOW
+
+
+def test_bills_and_debts(sc) -> None:
+    bills = sc.account.bills()
+    assert [b.period_start for b in bills] == sorted(b.period_start for b in bills)
+    debts = sc.account.debts()
+    assert [d.id for d in debts] == [b.id for b in bills if b.remaining.amount > 0]
+    assert [d.due_date for d in debts] == sorted(d.due_date for d in debts)
+    overdue, current = debts
+    assert overdue.is_overdue and overdue.state is BillState.OVERDUE
+    assert overdue.due_date < date(2026, 11, 25) < current.due_date
+    assert current.state is BillState.ISSUED and current.remaining == current.amount_due
+    assert 0 < overdue.remaining.amount < overdue.amount_due.amount
+
+
+def test_overdue_follows_the_clock(sc, clock) -> None:
+    from datetime import timedelta
+
+    current = sc.account.debts()[-1]
+    clock.advance(timedelta(days=(current.due_date - date(2026, 11, 25)).days + 1))
+    assert all(d.is_overdue for d in sc.account.debts())
