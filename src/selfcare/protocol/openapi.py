@@ -45,11 +45,12 @@ def openapi_document() -> dict[str, Any]:
     """The whole OpenAPI 3.1 document."""
     ops = [route.op for route in ROUTES]
     results = [route.op.result for route in ROUTES]
-    (_, *result_schemas), components = msgspec.json.schema_components(
-        [tuple[tuple(ops)], *results],
+    schemas, components = msgspec.json.schema_components(
+        [*ops, *results],
         schema_hook=_schema_hook,
         ref_template=_REF,
     )
+    result_schemas = schemas[len(ops) :]
     components["Problem"] = _PROBLEM
     paths: dict[str, Any] = {}
     for route, result_schema in zip(ROUTES, result_schemas, strict=True):
