@@ -9,6 +9,7 @@ from typing import TypeVar
 from selfcare._async.account import AsyncAccountArea
 from selfcare._async.calls import AsyncCalls
 from selfcare._async.expenses import AsyncExpenses
+from selfcare._async.payments import AsyncPayments
 from selfcare._context import Context
 from selfcare.backends import AsyncBackend
 from selfcare.backends.fake import AsyncFakeBackend, Clock, FakeOperator
@@ -23,7 +24,8 @@ class AsyncSelfcare:
     """A subscriber's self-service, over any backend.
 
     ``AsyncSelfcare.fake(seed=42)`` talks to the in-memory operator. Area clients hang off
-    the instance: ``sc.expenses``, ``sc.calls``, ``sc.account``. Use it as a context manager
+    the instance: ``sc.expenses``, ``sc.calls``, ``sc.account``,
+    ``sc.payments``. Use it as a context manager
     to release connections.
     """
 
@@ -67,6 +69,11 @@ class AsyncSelfcare:
     def account(self) -> AsyncAccountArea:
         """The account, balance and bills."""
         return AsyncAccountArea(self)
+
+    @cached_property
+    def payments(self) -> AsyncPayments:
+        """Debts and due dates, payments, payment cards and the payment history."""
+        return AsyncPayments(self)
 
     async def execute(self, op: Operation[R]) -> R:
         """Run one operation on the backend (the area clients are built on this)."""

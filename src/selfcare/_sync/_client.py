@@ -10,6 +10,7 @@ from typing import TypeVar
 from selfcare._sync.account import AccountArea
 from selfcare._sync.calls import Calls
 from selfcare._sync.expenses import Expenses
+from selfcare._sync.payments import Payments
 from selfcare._context import Context
 from selfcare.backends import Backend
 from selfcare.backends.fake import FakeBackend, Clock, FakeOperator
@@ -24,7 +25,8 @@ class Selfcare:
     """A subscriber's self-service, over any backend.
 
     ``Selfcare.fake(seed=42)`` talks to the in-memory operator. Area clients hang off
-    the instance: ``sc.expenses``, ``sc.calls``, ``sc.account``. Use it as a context manager
+    the instance: ``sc.expenses``, ``sc.calls``, ``sc.account``,
+    ``sc.payments``. Use it as a context manager
     to release connections.
     """
 
@@ -68,6 +70,11 @@ class Selfcare:
     def account(self) -> AccountArea:
         """The account, balance and bills."""
         return AccountArea(self)
+
+    @cached_property
+    def payments(self) -> Payments:
+        """Debts and due dates, payments, payment cards and the payment history."""
+        return Payments(self)
 
     def execute(self, op: Operation[R]) -> R:
         """Run one operation on the backend (the area clients are built on this)."""
