@@ -145,8 +145,8 @@ def _money(amount: object, currency: str) -> Money:
                 field="amount",
             )
         money = amount
-    elif isinstance(amount, Decimal | int | str) and not isinstance(amount, bool):
-        money = Money(amount, currency)
+    elif isinstance(amount, Decimal | int | str | float):
+        money = Money(amount, currency)  # refuses floats and bools, saying why
     else:
         raise ValidationError(
             f"amount {amount!r} must be Money, Decimal, int or a numeric string, "

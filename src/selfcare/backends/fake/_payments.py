@@ -73,7 +73,6 @@ def activate_card(s: Session, op: ActivateCard) -> Payment:
             else f"card activation is now locked for {_hours(LOCKOUT)}"
         )
         raise CardInvalid(f"no payment card has the PIN ***; {after}", field="pin")
-    sub.card_attempts.succeeded()
     if card.state is CardState.BLOCKED:
         raise CardBlocked(f"payment card {card.serial} is blocked by the operator", field="pin")
     if card.state is CardState.USED:
@@ -89,6 +88,7 @@ def activate_card(s: Session, op: ActivateCard) -> Payment:
             field="pin",
         )
     card.state, card.used_on = CardState.USED, s.today
+    sub.card_attempts.succeeded()
     return sub.top_up(
         s.now,
         card.value,
