@@ -146,7 +146,8 @@ def _money(amount: object, currency: str) -> Money:
             )
         money = amount
     elif isinstance(amount, Decimal | int | str | float):
-        money = Money(amount, currency)  # refuses floats and bools, saying why
+        # Money refuses floats and bools itself, with a message that says why.
+        money = Money(amount, currency)  # type: ignore[arg-type]
     else:
         raise ValidationError(
             f"amount {amount!r} must be Money, Decimal, int or a numeric string, "
