@@ -186,7 +186,8 @@ class PaymentStatus(enum.StrEnum):
 class Payment:
     """One payment from the history: when, how much, from where, and which bills it paid.
 
-    ``method`` is already masked (``card:***4242``, ``voucher:***1234``, ``wallet:ym-1``).
+    ``method`` is already masked: ``card:***4242``, ``wallet:ym-1``, or ``voucher:<serial>``
+    for a payment card (its printed serial number, never its PIN).
     ``bills`` are the ids of the bills the money went to, oldest first; a payment larger than
     what is owed leaves the rest on the balance. ``expense_id`` is the ``top_up`` entry the
     payment made in the detailed bill (``None`` when it was declined).
