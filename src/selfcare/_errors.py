@@ -27,6 +27,10 @@ from typing import Any, ClassVar
 __all__ = [
     "APIError",
     "AuthenticationError",
+    "CardAlreadyUsed",
+    "CardBlocked",
+    "CardExpired",
+    "CardInvalid",
     "Conflict",
     "CurrencyMismatch",
     "IdempotencyKeyReused",
@@ -35,8 +39,10 @@ __all__ = [
     "NaiveDatetime",
     "NotFound",
     "NotSupported",
+    "PaymentDeclined",
     "RateLimited",
     "SelfcareError",
+    "TooManyAttempts",
     "TransportError",
     "ValidationError",
 ]
@@ -147,6 +153,43 @@ class RateLimited(SelfcareError):
     ) -> None:
         super().__init__(message, **details)
         self.retry_after = retry_after
+
+
+class TooManyAttempts(RateLimited):
+    """Card activation is locked after too many wrong PINs; ``retry_after`` says for how long."""
+
+    problem = "too-many-attempts"
+
+
+class CardInvalid(NotFound):
+    """No payment card has the PIN given (a wrong PIN; it counts towards the lockout)."""
+
+    problem = "card-invalid"
+
+
+class CardAlreadyUsed(Conflict):
+    """The payment card was activated before; its value is already on some account."""
+
+    problem = "card-already-used"
+
+
+class CardExpired(Conflict):
+    """The payment card's validity ended before it was activated."""
+
+    problem = "card-expired"
+
+
+class CardBlocked(Conflict):
+    """The operator blocked the payment card (reported stolen or withdrawn)."""
+
+    problem = "card-blocked"
+
+
+class PaymentDeclined(Conflict):
+    """The bank or wallet refused the payment; nothing was charged or credited."""
+
+    problem = "payment-declined"
+    status = 402
 
 
 class NotSupported(SelfcareError):

@@ -10,6 +10,7 @@ from selfcare._async.account import AsyncAccountArea
 from selfcare._async.calls import AsyncCalls
 from selfcare._async.expenses import AsyncExpenses
 from selfcare._async.http_backend import AsyncHttpBackend
+from selfcare._async.payments import AsyncPayments
 from selfcare._context import Context
 from selfcare._secret import Secret
 from selfcare.backends import AsyncBackend
@@ -28,7 +29,7 @@ class AsyncSelfcare:
     then the ``SELFCARE_BASE_URL`` and ``SELFCARE_TOKEN`` environment variables);
     ``AsyncSelfcare.fake(seed=42)`` to the in-memory operator; ``AsyncSelfcare(backend)`` to
     any other backend. Area clients hang off the instance: ``sc.expenses``, ``sc.calls``,
-    ``sc.account``. Use it as a context manager to release connections.
+    ``sc.account``, ``sc.payments``. Use it as a context manager to release connections.
     """
 
     def __init__(
@@ -77,6 +78,11 @@ class AsyncSelfcare:
     def account(self) -> AsyncAccountArea:
         """The account, balance and bills."""
         return AsyncAccountArea(self)
+
+    @cached_property
+    def payments(self) -> AsyncPayments:
+        """Debts and due dates, payments, payment cards and the payment history."""
+        return AsyncPayments(self)
 
     async def execute(self, op: Operation[R]) -> R:
         """Run one operation on the backend (the area clients are built on this)."""

@@ -11,6 +11,7 @@ from selfcare._sync.account import AccountArea
 from selfcare._sync.calls import Calls
 from selfcare._sync.expenses import Expenses
 from selfcare._sync.http_backend import HttpBackend
+from selfcare._sync.payments import Payments
 from selfcare._context import Context
 from selfcare._secret import Secret
 from selfcare.backends import Backend
@@ -29,7 +30,7 @@ class Selfcare:
     then the ``SELFCARE_BASE_URL`` and ``SELFCARE_TOKEN`` environment variables);
     ``Selfcare.fake(seed=42)`` to the in-memory operator; ``Selfcare(backend)`` to
     any other backend. Area clients hang off the instance: ``sc.expenses``, ``sc.calls``,
-    ``sc.account``. Use it as a context manager to release connections.
+    ``sc.account``, ``sc.payments``. Use it as a context manager to release connections.
     """
 
     def __init__(
@@ -78,6 +79,11 @@ class Selfcare:
     def account(self) -> AccountArea:
         """The account, balance and bills."""
         return AccountArea(self)
+
+    @cached_property
+    def payments(self) -> Payments:
+        """Debts and due dates, payments, payment cards and the payment history."""
+        return Payments(self)
 
     def execute(self, op: Operation[R]) -> R:
         """Run one operation on the backend (the area clients are built on this)."""

@@ -8,17 +8,21 @@ from selfcare.operations._base import (
     new_idempotency_key,
 )
 from selfcare.operations.account import GetAccount, GetBalance, ListBills
+from selfcare.operations.payments import ActivateCard, ListPayments, Pay
 from selfcare.operations.usage import ListCalls, ListExpenses
 
 __all__ = [
+    "ActivateCard",
     "Capability",
     "GetAccount",
     "GetBalance",
     "ListBills",
     "ListCalls",
     "ListExpenses",
+    "ListPayments",
     "MutatingOperation",
     "Operation",
     "PagedOperation",
+    "Pay",
     "new_idempotency_key",
 ]

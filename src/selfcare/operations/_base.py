@@ -24,6 +24,8 @@ class Capability:
     CALLS = "calls"
     ACCOUNT = "account"
     BILLS = "bills"
+    PAYMENTS = "payments"
+    PAYMENT_CARDS = "payment_cards"
 
 
 class Operation(Generic[R]):

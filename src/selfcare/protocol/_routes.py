@@ -17,12 +17,15 @@ from typing import Any
 import attrs
 
 from selfcare.operations import (
+    ActivateCard,
     GetAccount,
     GetBalance,
     ListBills,
     ListCalls,
     ListExpenses,
+    ListPayments,
     Operation,
+    Pay,
 )
 
 __all__ = ["ROUTES", "Route", "route_for"]
@@ -83,6 +86,14 @@ ROUTES: tuple[Route, ...] = (
     Route(ListBills, "GET", f"{PREFIX}/bills", "Bills, oldest first"),
     Route(ListExpenses, "GET", f"{PREFIX}/expenses", "The detailed bill, newest first"),
     Route(ListCalls, "GET", f"{PREFIX}/calls", "The call log, newest first"),
+    Route(Pay, "POST", f"{PREFIX}/payments", "Pay from a bank card or wallet"),
+    Route(ListPayments, "GET", f"{PREFIX}/payments", "Payments, newest first"),
+    Route(
+        ActivateCard,
+        "POST",
+        f"{PREFIX}/payment-cards/activations",
+        "Credit a prepaid payment card by its PIN",
+    ),
 )
 
 _BY_OP = {route.op: route for route in ROUTES}

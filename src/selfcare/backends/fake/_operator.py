@@ -18,7 +18,9 @@ from selfcare._errors import (
     SelfcareError,
 )
 from selfcare._secret import Secret
-from selfcare.backends.fake import _account, _usage  # noqa: F401  (registers handlers)
+from selfcare.backends.fake import _account, _payments, _usage  # noqa: F401  (registers handlers)
+from selfcare.backends.fake._billing import close_periods
+from selfcare.backends.fake._cards import CardStore
 from selfcare.backends.fake._clock import Clock, SystemClock
 from selfcare.backends.fake._handlers import HANDLERS, Session
 from selfcare.backends.fake._seed import DEFAULT_PROFILES, Profile, generate
@@ -56,6 +58,8 @@ class FakeOperator:
         self.subscribers: dict[str, Subscriber] = {
             profile.key: generate(profile, seed=seed, now=now) for profile in profiles
         }
+        self.cards = CardStore.seeded(now.date())
+        """The prepaid payment cards the operator has printed (see ``docs/payments.md``)."""
         self.lock = threading.RLock()
 
     def token(self, key: str = DEMO) -> Secret:
@@ -116,6 +120,7 @@ class FakeBackend:
             raise NotSupported(f"the fake backend cannot perform {type(op).__name__}")
         with self.operator.lock:
             now = self.operator.clock.now().astimezone(self._subscriber.account.zone)
+            close_periods(self._subscriber, now)
             session = Session(self.operator, self._subscriber, now)
             if isinstance(op, MutatingOperation):
                 return self._perform_once(session, handler, op)  # type: ignore[no-any-return]

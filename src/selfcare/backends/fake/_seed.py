@@ -25,6 +25,7 @@ from selfcare.model import (
     Call,
     CallDirection,
     ExpenseKind,
+    PaymentMethod,
     PhoneNumber,
     Quantity,
     TariffRef,
@@ -178,6 +179,7 @@ class _History:
         self.period_start = date.min
         self.period_charges = Decimal(0)
         self.payments: list[tuple[datetime, Decimal]] = []
+        self.card = str(PaymentMethod.card(f"tok_{sub.account.personal_account}"))
 
     def _contacts(self) -> list[PhoneNumber]:
         numbers: list[PhoneNumber] = []
@@ -259,7 +261,7 @@ class _History:
         return lambda: self._credit(when, amount)
 
     def _credit(self, when: datetime, amount: Decimal) -> None:
-        self.sub.post(when, ExpenseKind.TOP_UP, -amount, "Top-up by bank card")
+        self.sub.top_up(when, amount, self.card, "Top-up by bank card")
 
     def _charge(
         self, at: datetime, kind: ExpenseKind, cost: Decimal, description: str, **extra: object

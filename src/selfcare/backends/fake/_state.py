@@ -15,6 +15,7 @@ from typing import Any
 import attrs
 
 from selfcare._secret import Secret
+from selfcare.backends.fake._cards import CardAttempts
 from selfcare.backends.fake._ledger import Ledger
 from selfcare.model import (
     Account,
@@ -26,6 +27,8 @@ from selfcare.model import (
     Money,
     OperationRecord,
     OperationStatus,
+    Payment,
+    PaymentStatus,
     PhoneNumber,
     Quantity,
 )
@@ -135,6 +138,8 @@ class Subscriber:
     calls: Ledger[Call] = attrs.field(factory=Ledger, repr=False)
     bills: list[BillRecord] = attrs.field(factory=list, repr=False)
     operations: Ledger[OperationRecord] = attrs.field(factory=Ledger, repr=False)
+    payments: Ledger[Payment] = attrs.field(factory=Ledger, repr=False)
+    card_attempts: CardAttempts = attrs.field(factory=CardAttempts, repr=False)
     idempotency: dict[str, Remembered] = attrs.field(factory=dict, repr=False)
     _sequence: itertools.count[int] = attrs.field(factory=lambda: itertools.count(1), repr=False)
 
@@ -185,6 +190,26 @@ class Subscriber:
         if cost < 0:
             self._apply_credit(-cost, at.astimezone(self.account.zone).date())
         return expense
+
+    def top_up(self, at: datetime, amount: Decimal, method: str, description: str) -> Payment:
+        """Credit ``amount`` through :meth:`post` and record it in the payment history, with
+        the bills it went to (oldest open first)."""
+        before = [bill.paid for bill in self.bills]
+        expense = self.post(at, ExpenseKind.TOP_UP, -amount, description)
+        paid = tuple(
+            bill.id for bill, was in zip(self.bills, before, strict=True) if bill.paid != was
+        )
+        payment = Payment(
+            id="p" + expense.id[1:],
+            at=at,
+            amount=self.money(amount),
+            method=method,
+            status=PaymentStatus.SUCCEEDED,
+            bills=paid,
+            expense_id=expense.id,
+        )
+        self.payments.add(payment)
+        return payment
 
     def _apply_credit(self, amount: Decimal, on: date) -> None:
         for bill in self.bills:

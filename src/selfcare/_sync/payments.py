@@ -1,0 +1,180 @@
+# Generated from selfcare/_async/payments.py by scripts/unasync.py. Do not edit.
+"""Payments: what is owed and by when, paying it, payment cards and the payment history."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from selfcare._sync._area import Area
+from selfcare._sync._paging import Pager
+from selfcare._context import Context
+from selfcare._errors import CurrencyMismatch, NotFound, ValidationError
+from selfcare._paging import DEFAULT_PAGE_SIZE, check_page_size
+from selfcare._secret import Secret
+from selfcare._time import When, check_when, day_start
+from selfcare.keypad import VirtualKeypad
+from selfcare.model import Bill, Expense, ExpenseKind, Money, Payment, PaymentMethod
+from selfcare.model.payment import check_card_pin, check_payment_amount
+from selfcare.operations import ActivateCard, ListBills, ListExpenses, ListPayments, Pay
+
+__all__ = ["Payments"]
+
+_CHARGE_KINDS = tuple(kind for kind in ExpenseKind if not kind.is_credit)
+_PIN_SEPARATORS = str.maketrans("", "", " -")
+
+
+class Payments(Area):
+    """``sc.payments``: debts and due dates, paying, payment cards and the payment history."""
+
+    def debts(self) -> list[Bill]:
+        """Bills with something left to pay, soonest due first (same as ``sc.account.debts()``)."""
+        return self._client.account.debts()
+
+    def next_due(self) -> Bill | None:
+        """The open bill due soonest (an overdue one first), or ``None`` when nothing is owed."""
+        debts = self.debts()
+        return debts[0] if debts else None
+
+    def bill_expenses(
+        self, bill: Bill | str, *, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> Pager[Expense]:
+        """The charges a bill covers, newest first: every charge of its billing period.
+
+        ``bill`` is a :class:`~selfcare.Bill` or a bill id; an unknown id raises
+        :class:`~selfcare.NotFound` here, before any paging. The period runs from midnight of
+        ``period_start`` to midnight after ``period_end`` in the account's zone, and credits
+        are left out, so the costs add up to the bill's ``amount_due``.
+        """
+        check_page_size(page_size)
+        found = bill if isinstance(bill, Bill) else self._bill(bill)
+
+        def build(ctx: Context) -> ListExpenses:
+            return ListExpenses(
+                since=day_start(found.period_start, ctx.zone),
+                until=day_start(found.period_end + timedelta(days=1), ctx.zone),
+                kinds=_CHARGE_KINDS,
+                limit=page_size,
+            )
+
+        return Pager(self._client, Expense, build)
+
+    def _bill(self, bill_id: object) -> Bill:
+        if not isinstance(bill_id, str):
+            raise ValidationError(
+                f"bill must be a Bill or a bill id, not {bill_id!r}", field="bill"
+            )
+        for bill in self._client._execute(ListBills()):
+            if bill.id == bill_id:
+                return bill
+        raise NotFound(f"there is no bill {bill_id!r} on this account", field="bill")
+
+    def pay(
+        self,
+        amount: Money | Decimal | int | str,
+        *,
+        method: PaymentMethod | str,
+        idempotency_key: str | None = None,
+    ) -> Payment:
+        """Pay ``amount`` from a bank card or wallet; open bills are paid oldest first.
+
+        ``amount`` is :class:`~selfcare.Money` in the account's currency, or a Decimal, int or
+        numeric string in it (floats are refused). It must be positive, in the currency's
+        minor units and at most :func:`~selfcare.model.payment.max_payment` (100 000 ₽).
+        ``method`` is a :class:`~selfcare.PaymentMethod` or ``"card:<token>"`` /
+        ``"wallet:<id>"``. The same ``idempotency_key`` never pays twice.
+        """
+        chosen = PaymentMethod.parse(method)
+        ctx = self._client._context()
+        money = _money(amount, ctx.currency)
+        return self._client._execute(
+            Pay(amount=money, method=chosen, **_key(idempotency_key))
+        )
+
+    def history(
+        self,
+        *,
+        since: When | None = None,
+        until: When | None = None,
+        page_size: int = DEFAULT_PAGE_SIZE,
+    ) -> Pager[Payment]:
+        """Payments newest first (declined ones too), fetched lazily page by page.
+
+        ``since``/``until`` take aware datetimes or dates (a whole day in the account's zone).
+        """
+        start, end = check_when(since, "since"), check_when(until, "until")
+        check_page_size(page_size)
+
+        def build(ctx: Context) -> ListPayments:
+            return ListPayments(since=ctx.since(start), until=ctx.until(end), limit=page_size)
+
+        return Pager(self._client, Payment, build)
+
+    def activate_card(
+        self,
+        pin: Secret | str | None = None,
+        *,
+        keypad: VirtualKeypad | None = None,
+        positions: Sequence[int] | None = None,
+        idempotency_key: str | None = None,
+    ) -> Payment:
+        """Credit a prepaid payment card by its PIN; returns the payment it made.
+
+        Give the PIN either as ``pin`` (a :class:`~selfcare.Secret` — such as the one
+        ``KeypadRegistry.decode`` returns — or a string; spaces and dashes are ignored), or as
+        a ``keypad`` with the clicked ``positions`` (or its pressed digits when ``positions``
+        is omitted); a keypad is used up by this call. The PIN must be
+        :data:`~selfcare.model.payment.CARD_PIN_LENGTH` digits; it is checked before anything
+        is sent and never appears in reprs, errors or the operation log.
+        """
+        secret = _pin(pin, keypad, positions)
+        return self._client._execute(ActivateCard(pin=secret, **_key(idempotency_key)))
+
+
+def _key(idempotency_key: str | None) -> dict[str, Any]:
+    return {} if idempotency_key is None else {"idempotency_key": idempotency_key}
+
+
+def _money(amount: object, currency: str) -> Money:
+    if isinstance(amount, Money):
+        if amount.currency != currency:
+            raise CurrencyMismatch(
+                f"amount {amount} is in {amount.currency}; this account pays in {currency}",
+                field="amount",
+            )
+        money = amount
+    elif isinstance(amount, Decimal | int | str | float):
+        # Money refuses floats and bools itself, with a message that says why.
+        money = Money(amount, currency)  # type: ignore[arg-type]
+    else:
+        raise ValidationError(
+            f"amount {amount!r} must be Money, Decimal, int or a numeric string, "
+            f"not a {type(amount).__name__}",
+            field="amount",
+        )
+    return check_payment_amount(money)
+
+
+def _pin(
+    pin: Secret | str | None, keypad: VirtualKeypad | None, positions: Sequence[int] | None
+) -> Secret:
+    if (pin is None) == (keypad is None):
+        raise ValidationError(
+            "give the card's PIN either as pin=... or as keypad=... (not both, not neither)",
+            field="pin",
+        )
+    if keypad is not None:
+        if not isinstance(keypad, VirtualKeypad):
+            raise ValidationError(
+                f"keypad must be a VirtualKeypad, not a {type(keypad).__name__}", field="keypad"
+            )
+        return check_card_pin(keypad.decode(positions))
+    if positions is not None:
+        raise ValidationError("positions need a keypad=...", field="positions")
+    if not isinstance(pin, str | Secret):
+        raise ValidationError(
+            f"pin must be a str or Secret, not a {type(pin).__name__}", field="pin"
+        )
+    return check_card_pin(Secret(Secret(pin).reveal().translate(_PIN_SEPARATORS)))

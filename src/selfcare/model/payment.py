@@ -1,0 +1,209 @@
+"""Payments: how money is put on the account, and the record each top-up leaves.
+
+A :class:`PaymentMethod` names where a payment comes from (a bank-card token or a wallet).
+Its reference is a :class:`~selfcare.Secret`, so a card token never shows in full: ``str()``
+gives ``card:***4242``. A :class:`Payment` is one top-up as the payment history lists it.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Final
+
+import attrs
+
+from selfcare._errors import InvalidMoney, ValidationError
+from selfcare._secret import Secret
+from selfcare._time import aware_validator
+from selfcare.model._repr import compact_repr
+from selfcare.model.money import Money
+
+__all__ = [
+    "CARD_PIN_LENGTH",
+    "MAX_PAYMENT",
+    "Payment",
+    "PaymentMethod",
+    "PaymentMethodKind",
+    "PaymentStatus",
+    "check_card_pin",
+    "check_payment_amount",
+    "max_payment",
+]
+
+CARD_PIN_LENGTH: Final = 14
+"""Digits in the PIN under a payment card's scratch strip."""
+
+MAX_PAYMENT: Final = {"RUB": Decimal(100_000), "KZT": Decimal(1_000_000)}
+"""The largest single payment per currency; other currencies allow 100 000 units."""
+
+_DEFAULT_MAX: Final = Decimal(100_000)
+_CARD_TOKEN: Final = re.compile(r"[A-Za-z0-9_-]{8,64}")
+_WALLET_ID: Final = re.compile(r"[A-Za-z0-9_.-]{3,64}")
+_SHOWN_TOKEN_CHARS: Final = 4
+
+
+class PaymentMethodKind(enum.StrEnum):
+    """Where a payment's money comes from."""
+
+    CARD = "card"
+    """A bank card, referred to by the token a payment processor issued for it."""
+    WALLET = "wallet"
+    """An electronic wallet, by its id."""
+    VOUCHER = "voucher"
+    """A prepaid payment card (scratch card), activated by its PIN."""
+
+
+def _reference_validator(instance: Any, attribute: Any, value: Any) -> None:
+    if not isinstance(value, Secret):
+        raise ValidationError(
+            f"a payment method's reference must be a Secret, not {type(value).__name__}",
+            field="method",
+        )
+
+
+@attrs.frozen(repr=False)
+class PaymentMethod:
+    """A source of money: ``card:<token>`` or ``wallet:<id>``.
+
+    Build one with :meth:`card`, :meth:`wallet` or :meth:`parse`. The reference is kept as a
+    :class:`~selfcare.Secret`; ``str()`` and ``repr()`` show a card as ``card:***4242`` (only
+    the last four characters of the token) and a wallet by its id.
+    """
+
+    kind: PaymentMethodKind = attrs.field(validator=attrs.validators.instance_of(PaymentMethodKind))
+    reference: Secret = attrs.field(validator=_reference_validator)
+
+    @classmethod
+    def card(cls, token: str | Secret) -> PaymentMethod:
+        """A bank card by its processor token (8–64 letters, digits, ``_`` or ``-``)."""
+        if not isinstance(token, str | Secret):
+            raise ValidationError(
+                f"card token must be a str or Secret, not a {type(token).__name__}",
+                field="method",
+            )
+        secret = Secret(token)
+        if not _CARD_TOKEN.fullmatch(secret.reveal()):
+            raise ValidationError(
+                f"card token {secret.masked(_SHOWN_TOKEN_CHARS)} must be 8–64 letters, digits, "
+                "'_' or '-'",
+                field="method",
+            )
+        return cls(PaymentMethodKind.CARD, secret)
+
+    @classmethod
+    def wallet(cls, wallet_id: str) -> PaymentMethod:
+        """An electronic wallet by its id (3–64 letters, digits, ``.``, ``_`` or ``-``)."""
+        if not isinstance(wallet_id, str) or not _WALLET_ID.fullmatch(wallet_id):
+            raise ValidationError(
+                f"wallet id {wallet_id!r} must be 3–64 letters, digits, '.', '_' or '-'",
+                field="method",
+            )
+        return cls(PaymentMethodKind.WALLET, Secret(wallet_id))
+
+    @classmethod
+    def parse(cls, value: str | Secret | PaymentMethod) -> PaymentMethod:
+        """``"card:<token>"`` or ``"wallet:<id>"`` (a method is returned as it is)."""
+        if isinstance(value, PaymentMethod):
+            return value
+        text = value.reveal() if isinstance(value, Secret) else value
+        if not isinstance(text, str):
+            raise ValidationError(
+                f"method must be 'card:<token>', 'wallet:<id>' or a PaymentMethod, "
+                f"not a {type(value).__name__}",
+                field="method",
+            )
+        kind, sep, reference = text.partition(":")
+        if sep and kind == PaymentMethodKind.CARD:
+            return cls.card(reference)
+        if sep and kind == PaymentMethodKind.WALLET:
+            return cls.wallet(reference)
+        shown = f"{kind}:***" if sep else "***"
+        raise ValidationError(
+            f"method {shown} is not 'card:<token>' or 'wallet:<id>'", field="method"
+        )
+
+    def __str__(self) -> str:
+        if self.kind is PaymentMethodKind.WALLET:
+            return f"wallet:{self.reference.reveal()}"
+        return f"{self.kind.value}:{self.reference.masked(_SHOWN_TOKEN_CHARS)}"
+
+    def __repr__(self) -> str:
+        return f"PaymentMethod('{self}')"
+
+
+def max_payment(currency: str) -> Money:
+    """The largest single payment accepted in ``currency`` (see :data:`MAX_PAYMENT`)."""
+    return Money(MAX_PAYMENT.get(currency, _DEFAULT_MAX), currency)
+
+
+def check_payment_amount(amount: Money) -> Money:
+    """``amount`` if it can be paid: positive, in minor units, at most :func:`max_payment`."""
+    if amount.amount <= 0:
+        raise InvalidMoney(f"amount {amount} must be positive", field="amount")
+    if amount.rounded().amount != amount.amount:
+        raise InvalidMoney(
+            f"amount {amount.amount} {amount.currency} has more than {amount.minor_units} decimals",
+            field="amount",
+        )
+    ceiling = max_payment(amount.currency)
+    if amount > ceiling:
+        raise InvalidMoney(
+            f"amount {amount} is more than the {ceiling} a single payment may be",
+            field="amount",
+        )
+    return amount
+
+
+def check_card_pin(pin: Secret) -> Secret:
+    """``pin`` if it looks like a payment card PIN: exactly :data:`CARD_PIN_LENGTH` digits.
+
+    The message says what is wrong with the PIN without repeating any of it.
+    """
+    value = pin.reveal()
+    if not (value.isascii() and value.isdigit()):
+        raise ValidationError(
+            f"pin *** must be digits only ({CARD_PIN_LENGTH} of them)", field="pin"
+        )
+    if len(value) != CARD_PIN_LENGTH:
+        raise ValidationError(
+            f"pin *** has {len(value)} digits; a payment card PIN has {CARD_PIN_LENGTH}",
+            field="pin",
+        )
+    return pin
+
+
+class PaymentStatus(enum.StrEnum):
+    """How a payment ended."""
+
+    SUCCEEDED = "succeeded"
+    DECLINED = "declined"
+
+
+@attrs.frozen(repr=False)
+class Payment:
+    """One payment from the history: when, how much, from where, and which bills it paid.
+
+    ``method`` is already masked: ``card:***4242``, ``wallet:ym-1``, or ``voucher:<serial>``
+    for a payment card (its printed serial number, never its PIN).
+    ``bills`` are the ids of the bills the money went to, oldest first; a payment larger than
+    what is owed leaves the rest on the balance. ``expense_id`` is the ``top_up`` entry the
+    payment made in the detailed bill (``None`` when it was declined).
+    """
+
+    __repr__ = compact_repr
+
+    id: str
+    at: datetime = attrs.field(validator=aware_validator)
+    amount: Money
+    method: str
+    status: PaymentStatus
+    bills: tuple[str, ...] = ()
+    expense_id: str | None = None
+
+    @property
+    def succeeded(self) -> bool:
+        """The money reached the account."""
+        return self.status is PaymentStatus.SUCCEEDED
