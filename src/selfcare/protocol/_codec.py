@@ -50,7 +50,8 @@ def dec_hook(kind: type, value: Any) -> Any:
         return PhoneNumber(value)
     if kind is Secret and isinstance(value, str):
         return Secret(value)
-    raise NotImplementedError(f"cannot decode {type(value).__name__} into {kind.__name__}")
+    # A TypeError becomes a msgspec.ValidationError naming the field (a 4xx, not a crash).
+    raise TypeError(f"Expected `str`, got `{type(value).__name__}`")
 
 
 def _utc(value: Any) -> Any:

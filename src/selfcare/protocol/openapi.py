@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import typing
+from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -78,8 +80,24 @@ def openapi_document() -> dict[str, Any]:
     }
 
 
+def _field_schema(route: Route, name: str, generated: dict[str, Any]) -> dict[str, Any]:
+    """A field's schema as a parameter: never null (an absent parameter is ``None``), and
+    times as ``date-time`` (msgspec drops the format inside an optional)."""
+    kind = typing.get_type_hints(route.op)[name]
+    args = [arg for arg in typing.get_args(kind) if arg is not type(None)]
+    if kind is datetime or args == [datetime]:
+        return {"type": "string", "format": "date-time"}
+    options = [option for option in generated.get("anyOf", []) if option != {"type": "null"}]
+    if len(options) == 1:
+        return options[0]
+    return {key: value for key, value in generated.items() if key != "default"}
+
+
 def _operation(route: Route, op_schema: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
-    properties = op_schema.get("properties", {})
+    properties = {
+        name: _field_schema(route, name, schema)
+        for name, schema in op_schema.get("properties", {}).items()
+    }
     required = set(op_schema.get("required", []))
     parameters = [
         {"name": name, "in": "path", "required": True, "schema": properties[name]}

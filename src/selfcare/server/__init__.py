@@ -5,5 +5,15 @@
 
 from selfcare.server._app import MAX_BODY_BYTES, BodyTooLarge, Resolver, create_app
 from selfcare.server._fake import FakeResolver
+from selfcare.server._live import LiveServer, base_url, bind
 
-__all__ = ["MAX_BODY_BYTES", "BodyTooLarge", "FakeResolver", "Resolver", "create_app"]
+__all__ = [
+    "MAX_BODY_BYTES",
+    "BodyTooLarge",
+    "FakeResolver",
+    "LiveServer",
+    "Resolver",
+    "base_url",
+    "bind",
+    "create_app",
+]
