@@ -8,7 +8,9 @@ from typing import TypeVar
 
 from selfcare._async.account import AsyncAccountArea
 from selfcare._async.calls import AsyncCalls
+from selfcare._async.contacts import AsyncContacts
 from selfcare._async.expenses import AsyncExpenses
+from selfcare._async.messages import AsyncMessages
 from selfcare._context import Context
 from selfcare.backends import AsyncBackend
 from selfcare.backends.fake import AsyncFakeBackend, Clock, FakeOperator
@@ -23,7 +25,8 @@ class AsyncSelfcare:
     """A subscriber's self-service, over any backend.
 
     ``AsyncSelfcare.fake(seed=42)`` talks to the in-memory operator. Area clients hang off
-    the instance: ``sc.expenses``, ``sc.calls``, ``sc.account``. Use it as a context manager
+    the instance: ``sc.expenses``, ``sc.calls``, ``sc.account``, ``sc.messages``,
+    ``sc.contacts``. Use it as a context manager
     to release connections.
     """
 
@@ -67,6 +70,16 @@ class AsyncSelfcare:
     def account(self) -> AsyncAccountArea:
         """The account, balance and bills."""
         return AsyncAccountArea(self)
+
+    @cached_property
+    def messages(self) -> AsyncMessages:
+        """SMS and MMS: send, follow delivery, cancel, broadcast."""
+        return AsyncMessages(self)
+
+    @cached_property
+    def contacts(self) -> AsyncContacts:
+        """The phonebook on the server and its mailing lists."""
+        return AsyncContacts(self)
 
     async def execute(self, op: Operation[R]) -> R:
         """Run one operation on the backend (the area clients are built on this)."""

@@ -9,7 +9,9 @@ from typing import TypeVar
 
 from selfcare._sync.account import AccountArea
 from selfcare._sync.calls import Calls
+from selfcare._sync.contacts import Contacts
 from selfcare._sync.expenses import Expenses
+from selfcare._sync.messages import Messages
 from selfcare._context import Context
 from selfcare.backends import Backend
 from selfcare.backends.fake import FakeBackend, Clock, FakeOperator
@@ -24,7 +26,8 @@ class Selfcare:
     """A subscriber's self-service, over any backend.
 
     ``Selfcare.fake(seed=42)`` talks to the in-memory operator. Area clients hang off
-    the instance: ``sc.expenses``, ``sc.calls``, ``sc.account``. Use it as a context manager
+    the instance: ``sc.expenses``, ``sc.calls``, ``sc.account``, ``sc.messages``,
+    ``sc.contacts``. Use it as a context manager
     to release connections.
     """
 
@@ -68,6 +71,16 @@ class Selfcare:
     def account(self) -> AccountArea:
         """The account, balance and bills."""
         return AccountArea(self)
+
+    @cached_property
+    def messages(self) -> Messages:
+        """SMS and MMS: send, follow delivery, cancel, broadcast."""
+        return Messages(self)
+
+    @cached_property
+    def contacts(self) -> Contacts:
+        """The phonebook on the server and its mailing lists."""
+        return Contacts(self)
 
     def execute(self, op: Operation[R]) -> R:
         """Run one operation on the backend (the area clients are built on this)."""

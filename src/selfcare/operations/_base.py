@@ -24,6 +24,8 @@ class Capability:
     CALLS = "calls"
     ACCOUNT = "account"
     BILLS = "bills"
+    MESSAGES = "messages"
+    CONTACTS = "contacts"
 
 
 class Operation(Generic[R]):
