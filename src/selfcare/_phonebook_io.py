@@ -102,8 +102,26 @@ def write_vcard(contacts: Iterable[Contact | ContactDraft]) -> str:
             email.type_param = "INTERNET"
         if contact.note:
             card.add("note").value = contact.note
-        out.append(card.serialize())
+        out.append(_fold(card.serialize()))
     return "".join(out)
+
+
+def _fold(text: str) -> str:
+    """Fold lines at 75 octets (RFC 2426 2.6): vobject counts characters, so a line of
+    Cyrillic may come out twice as long in UTF-8; unfold it and fold it again by octets."""
+    lines = text.replace("\r\n ", "").split("\r\n")
+    out: list[str] = []
+    for line in lines:
+        chunk, size = "", 0
+        for char in line:
+            width = len(char.encode())
+            if size + width > 75:
+                out.append(chunk)
+                chunk, size = " ", 1
+            chunk += char
+            size += width
+        out.append(chunk)
+    return "\r\n".join(out)
 
 
 def read_csv(data: str | bytes, region: str) -> list[ContactDraft]:
