@@ -143,14 +143,21 @@ def read_csv(data: str | bytes, region: str) -> list[ContactDraft]:
     try:
         for row in reader:
             where = f"row {reader.line_num}"
-            cells = {key: (row.get(column) or "").strip() for key, column in columns.items()}
+            cells = {key: (row.get(column) or "") for key, column in columns.items()}
             phones = [
                 p
                 for p in cells[phone_column.strip().casefold()].replace(",", ";").split(";")
                 if p.strip()
             ]
             drafts.append(
-                _draft(where, cells["name"], phones, cells.get("email"), cells.get("note"), region)
+                _draft(
+                    where,
+                    cells["name"],
+                    phones,
+                    cells.get("email", "").strip(),
+                    cells.get("note"),
+                    region,
+                )
             )
     except csv.Error as exc:
         raise ValidationError(f"the CSV data cannot be read: {exc}", field="data") from None
