@@ -63,7 +63,7 @@ def _check_funds(s: Session, costs: list[Decimal], what: str) -> None:
         raise Conflict(
             f"the {what} costs {sub.money(total)} but only {sub.money(available)} is available "
             "(balance and credit limit); top up first",
-            field="to",
+            cost=str(total),
         )
 
 
