@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
 
 import attrs
 
-from selfcare._time import aware_validator
+from selfcare._time import Instant
 from selfcare.model._repr import compact_repr
 
 __all__ = ["OperationRecord", "OperationStatus"]
@@ -29,7 +28,7 @@ class OperationRecord:
     __repr__ = compact_repr
 
     id: str
-    at: datetime = attrs.field(validator=aware_validator)
+    at: Instant
     channel: str
     """Where it came from: ``api`` (over HTTP), ``sdk`` (in-process), ``web``, ``cli``…"""
     operation: str
