@@ -4,10 +4,15 @@ The async code is the single source; this script rewrites it line by line with t
 (in the style of httpcore's script) and writes the sync twin. ``--check`` regenerates in memory
 and fails if any committed file differs, is missing or is extra. A rule that never fires is an
 error too, so dead rules cannot pile up.
+
+Files in ``HANDWRITTEN`` (the few places where sync and async really differ, such as sleeping)
+are written by hand on both sides: they are neither generated nor checked, but both twins must
+exist.
 """
 
 from __future__ import annotations
 
+import ast
 import re
 import sys
 from pathlib import Path
@@ -15,6 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "src" / "selfcare" / "_async"
 TARGET = ROOT / "src" / "selfcare" / "_sync"
+HANDWRITTEN = frozenset({"_io.py"})
+"""Paths (relative to ``_async/``) kept by hand in both ``_async/`` and ``_sync/``."""
 HEADER = "# Generated from selfcare/_async/{name} by scripts/unasync.py. Do not edit.\n"
 
 RULES: list[tuple[str, str]] = [
@@ -44,6 +51,13 @@ def transform(text: str, used: set[str]) -> str:
     return "".join(out)
 
 
+def _defined(path: Path) -> set[str]:
+    """Top-level functions and classes of a module (hand-written twins must match)."""
+    tree = ast.parse(path.read_text())
+    kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    return {node.name for node in tree.body if isinstance(node, kinds)}
+
+
 def expected() -> dict[Path, str]:
     """Every file of the sync package as it should be."""
     used: set[str] = set()
@@ -51,7 +65,19 @@ def expected() -> dict[Path, str]:
         TARGET / path.relative_to(SOURCE): HEADER.format(name=path.relative_to(SOURCE).as_posix())
         + transform(path.read_text(), used)
         for path in sorted(SOURCE.rglob("*.py"))
+        if path.relative_to(SOURCE).as_posix() not in HANDWRITTEN
     }
+    missing = [
+        f"{side.name}/{name}"
+        for name in sorted(HANDWRITTEN)
+        for side in (SOURCE, TARGET)
+        if not (side / name).is_file()
+    ]
+    if missing:
+        sys.exit(f"unasync: hand-written twins missing: {missing}")
+    for name in sorted(HANDWRITTEN):
+        if _defined(SOURCE / name) != _defined(TARGET / name):
+            sys.exit(f"unasync: hand-written twins {name} define different names")
     unused = [pattern for pattern, _ in RULES if pattern not in used]
     if unused:
         sys.exit(f"unasync: rules never used (remove them): {unused}")
@@ -60,8 +86,9 @@ def expected() -> dict[Path, str]:
 
 def main(argv: list[str]) -> int:
     files = expected()
+    handwritten = {TARGET / name for name in HANDWRITTEN}
     if "--check" in argv:
-        actual = set(TARGET.rglob("*.py"))
+        actual = set(TARGET.rglob("*.py")) - handwritten
         stale = sorted(
             str(p.relative_to(ROOT))
             for p in actual | set(files)
@@ -71,7 +98,7 @@ def main(argv: list[str]) -> int:
             print("out of date, run python scripts/unasync.py:", *stale, sep="\n  ")
             return 1
         return 0
-    for stale_file in set(TARGET.rglob("*.py")) - set(files):
+    for stale_file in set(TARGET.rglob("*.py")) - set(files) - handwritten:
         stale_file.unlink()
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)

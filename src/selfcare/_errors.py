@@ -11,6 +11,7 @@
      │   └─ IdempotencyKeyReused
      ├─ RateLimited                            too many requests; ``retry_after`` says when to retry
      ├─ NotSupported                           the backend cannot do this
+ ├─ WaitTimeout (also TimeoutError)        a wait for a final state ran out of time
      └─ APIError                               the server failed or answered nonsense
          └─ TransportError                     the request never got an answer
 
@@ -45,6 +46,7 @@ __all__ = [
     "TooManyAttempts",
     "TransportError",
     "ValidationError",
+    "WaitTimeout",
 ]
 
 PROBLEM_PREFIX = "urn:selfcare:problem:"
@@ -197,6 +199,17 @@ class NotSupported(SelfcareError):
 
     problem = "not-supported"
     status = 501
+
+
+class WaitTimeout(SelfcareError, TimeoutError):
+    """Waiting for something to reach a final state (a message's delivery) took too long.
+
+    Raised by the client, never by a server: the thing waited for is unchanged and may still
+    get there; wait again or look it up later.
+    """
+
+    problem = "wait-timeout"
+    status = 504
 
 
 class APIError(SelfcareError):

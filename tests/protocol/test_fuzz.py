@@ -44,8 +44,9 @@ def test_no_server_errors_and_problem_documents(api, route, mode: str) -> None:
     token = operator.token().reveal()
 
     @given(case=operation.as_strategy(generation_mode=schemathesis.GenerationMode(mode)))
-    @settings(max_examples=EXAMPLES, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
     def run(case: schemathesis.Case) -> None:
         _check(case.call(headers={"Authorization": f"Bearer {token}"}))
 
@@ -59,7 +60,11 @@ def test_without_a_token_every_route_answers_401(api, route) -> None:
     @given(case=schema.find_operation_by_id(route.name).as_strategy())
     @settings(max_examples=5, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     def run(case: schemathesis.Case) -> None:
-        for headers in ({}, {"Authorization": "Bearer not-a-token"}, {"Authorization": "Basic eA=="}):
+        for headers in (
+            {},
+            {"Authorization": "Bearer not-a-token"},
+            {"Authorization": "Basic eA=="},
+        ):
             response = case.call(headers=headers)
             assert response.status_code == 401, response.text
             assert response.json()["type"] == "urn:selfcare:problem:unauthenticated"

@@ -8,8 +8,10 @@ from typing import TypeVar
 
 from selfcare._async.account import AsyncAccountArea
 from selfcare._async.calls import AsyncCalls
+from selfcare._async.contacts import AsyncContacts
 from selfcare._async.expenses import AsyncExpenses
 from selfcare._async.http_backend import AsyncHttpBackend
+from selfcare._async.messages import AsyncMessages
 from selfcare._async.payments import AsyncPayments
 from selfcare._context import Context
 from selfcare._secret import Secret
@@ -29,7 +31,8 @@ class AsyncSelfcare:
     then the ``SELFCARE_BASE_URL`` and ``SELFCARE_TOKEN`` environment variables);
     ``AsyncSelfcare.fake(seed=42)`` to the in-memory operator; ``AsyncSelfcare(backend)`` to
     any other backend. Area clients hang off the instance: ``sc.expenses``, ``sc.calls``,
-    ``sc.account``, ``sc.payments``. Use it as a context manager to release connections.
+    ``sc.account``, ``sc.payments``, ``sc.messages``, ``sc.contacts``. Use it as a context
+    manager to release connections.
     """
 
     def __init__(
@@ -83,6 +86,16 @@ class AsyncSelfcare:
     def payments(self) -> AsyncPayments:
         """Debts and due dates, payments, payment cards and the payment history."""
         return AsyncPayments(self)
+
+    @cached_property
+    def messages(self) -> AsyncMessages:
+        """SMS and MMS: send, follow delivery, cancel, broadcast."""
+        return AsyncMessages(self)
+
+    @cached_property
+    def contacts(self) -> AsyncContacts:
+        """The phonebook on the server and its mailing lists."""
+        return AsyncContacts(self)
 
     async def execute(self, op: Operation[R]) -> R:
         """Run one operation on the backend (the area clients are built on this)."""

@@ -9,8 +9,10 @@ from typing import TypeVar
 
 from selfcare._sync.account import AccountArea
 from selfcare._sync.calls import Calls
+from selfcare._sync.contacts import Contacts
 from selfcare._sync.expenses import Expenses
 from selfcare._sync.http_backend import HttpBackend
+from selfcare._sync.messages import Messages
 from selfcare._sync.payments import Payments
 from selfcare._context import Context
 from selfcare._secret import Secret
@@ -30,7 +32,8 @@ class Selfcare:
     then the ``SELFCARE_BASE_URL`` and ``SELFCARE_TOKEN`` environment variables);
     ``Selfcare.fake(seed=42)`` to the in-memory operator; ``Selfcare(backend)`` to
     any other backend. Area clients hang off the instance: ``sc.expenses``, ``sc.calls``,
-    ``sc.account``, ``sc.payments``. Use it as a context manager to release connections.
+    ``sc.account``, ``sc.payments``, ``sc.messages``, ``sc.contacts``. Use it as a context
+    manager to release connections.
     """
 
     def __init__(
@@ -84,6 +87,16 @@ class Selfcare:
     def payments(self) -> Payments:
         """Debts and due dates, payments, payment cards and the payment history."""
         return Payments(self)
+
+    @cached_property
+    def messages(self) -> Messages:
+        """SMS and MMS: send, follow delivery, cancel, broadcast."""
+        return Messages(self)
+
+    @cached_property
+    def contacts(self) -> Contacts:
+        """The phonebook on the server and its mailing lists."""
+        return Contacts(self)
 
     def execute(self, op: Operation[R]) -> R:
         """Run one operation on the backend (the area clients are built on this)."""

@@ -1,7 +1,21 @@
 """The selfcare domain model: frozen, slotted, fully typed attrs classes."""
 
 from selfcare.model.account import Account, AccountStatus, Balance, Bill, BillState, TariffRef
+from selfcare.model.contacts import Contact, ContactDraft, ListMember, MailingList, MemberRef
 from selfcare.model.history import OperationRecord, OperationStatus
+from selfcare.model.messaging import (
+    Attachment,
+    AttachmentInfo,
+    Broadcast,
+    Delivery,
+    Message,
+    MessageKind,
+    MessagePriority,
+    MessageStatus,
+    RecipientResult,
+    RecipientStatus,
+    StatusChange,
+)
 from selfcare.model.money import Money, Quantity, Unit
 from selfcare.model.payment import (
     CARD_PIN_LENGTH,
@@ -19,13 +33,26 @@ __all__ = [
     "MAX_PAYMENT",
     "Account",
     "AccountStatus",
+    "Attachment",
+    "AttachmentInfo",
     "Balance",
     "Bill",
     "BillState",
+    "Broadcast",
     "Call",
     "CallDirection",
+    "Contact",
+    "ContactDraft",
+    "Delivery",
     "Expense",
     "ExpenseKind",
+    "ListMember",
+    "MailingList",
+    "MemberRef",
+    "Message",
+    "MessageKind",
+    "MessagePriority",
+    "MessageStatus",
     "Money",
     "OperationRecord",
     "OperationStatus",
@@ -35,6 +62,9 @@ __all__ = [
     "PaymentStatus",
     "PhoneNumber",
     "Quantity",
+    "RecipientResult",
+    "RecipientStatus",
+    "StatusChange",
     "TariffRef",
     "Unit",
 ]

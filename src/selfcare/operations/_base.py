@@ -26,6 +26,8 @@ class Capability:
     BILLS = "bills"
     PAYMENTS = "payments"
     PAYMENT_CARDS = "payment_cards"
+    MESSAGES = "messages"
+    CONTACTS = "contacts"
 
 
 class Operation(Generic[R]):

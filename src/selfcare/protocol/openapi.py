@@ -87,7 +87,9 @@ def _field_schema(route: Route, name: str, generated: dict[str, Any]) -> dict[st
     args = [arg for arg in typing.get_args(kind) if arg is not type(None)]
     if kind is datetime or args == [datetime]:
         return {"type": "string", "format": "date-time"}
-    options = [option for option in generated.get("anyOf", []) if option != {"type": "null"}]
+    options: list[dict[str, Any]] = [
+        option for option in generated.get("anyOf", []) if option != {"type": "null"}
+    ]
     if len(options) == 1:
         return options[0]
     return {key: value for key, value in generated.items() if key != "default"}

@@ -18,7 +18,13 @@ from selfcare._errors import (
     SelfcareError,
 )
 from selfcare._secret import Secret
-from selfcare.backends.fake import _account, _payments, _usage  # noqa: F401  (registers handlers)
+from selfcare.backends.fake import (  # noqa: F401  (registers handlers)
+    _account,
+    _contacts,
+    _messaging,
+    _payments,
+    _usage,
+)
 from selfcare.backends.fake._billing import close_periods
 from selfcare.backends.fake._cards import CardStore
 from selfcare.backends.fake._clock import Clock, SystemClock

@@ -17,6 +17,8 @@ import attrs
 from selfcare._secret import Secret
 from selfcare.backends.fake._cards import CardAttempts
 from selfcare.backends.fake._ledger import Ledger
+from selfcare.backends.fake._mailbox import Mailbox
+from selfcare.backends.fake._phonebook import Phonebook
 from selfcare.model import (
     Account,
     Bill,
@@ -141,6 +143,8 @@ class Subscriber:
     payments: Ledger[Payment] = attrs.field(factory=Ledger, repr=False)
     card_attempts: CardAttempts = attrs.field(factory=CardAttempts, repr=False)
     idempotency: dict[str, Remembered] = attrs.field(factory=dict, repr=False)
+    mailbox: Mailbox = attrs.field(factory=Mailbox, repr=False)
+    phonebook: Phonebook = attrs.field(factory=Phonebook, repr=False)
     _sequence: itertools.count[int] = attrs.field(factory=lambda: itertools.count(1), repr=False)
 
     @property

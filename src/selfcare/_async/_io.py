@@ -1,0 +1,40 @@
+"""The two things the async and sync clients do differently: sleeping and fanning out.
+
+Hand-written in both ``_async/`` and ``_sync/`` (``scripts/unasync.py`` skips this file), so the
+generated area code can say ``await sleep(...)`` and ``await map_bounded(...)`` either way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable
+from typing import TypeVar
+
+__all__ = ["map_bounded", "sleep"]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+async def sleep(seconds: float) -> None:
+    """Pause without blocking the event loop."""
+    await asyncio.sleep(seconds)
+
+
+async def map_bounded(
+    func: Callable[[T], Awaitable[R]], items: Iterable[T], *, limit: int
+) -> list[R]:
+    """``func`` over ``items`` with at most ``limit`` running at once; results in order.
+
+    If one call raises, the others still running are cancelled and the error propagates
+    (an ``asyncio.TaskGroup``), so nothing keeps working unseen in the background.
+    """
+    semaphore = asyncio.Semaphore(limit)
+
+    async def bounded(item: T) -> R:
+        async with semaphore:
+            return await func(item)
+
+    async with asyncio.TaskGroup() as group:
+        tasks = [group.create_task(bounded(item)) for item in items]
+    return [task.result() for task in tasks]

@@ -1,0 +1,104 @@
+"""The phonebook's limits and the checks that enforce them (run by the client and the fake)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Final
+
+from selfcare._errors import InvalidPhoneNumber, ValidationError
+from selfcare.model import PhoneNumber
+
+__all__ = [
+    "MAX_CONTACTS",
+    "MAX_LISTS",
+    "MAX_LIST_NAME",
+    "MAX_MEMBERS",
+    "MAX_NAME",
+    "MAX_NOTE",
+    "MAX_PHONES",
+    "check_email",
+    "check_list_name",
+    "check_name",
+    "check_note",
+    "check_phones",
+]
+
+MAX_CONTACTS: Final = 1000
+"""Contacts one subscriber's phonebook holds."""
+MAX_PHONES: Final = 5
+"""Numbers per contact."""
+MAX_NAME: Final = 100
+MAX_NOTE: Final = 500
+MAX_LISTS: Final = 20
+"""Mailing lists per subscriber."""
+MAX_MEMBERS: Final = 500
+"""Members per mailing list."""
+MAX_LIST_NAME: Final = 50
+
+_EMAIL: Final = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def check_name(name: object, field: str = "name", limit: int = MAX_NAME) -> str:
+    """A display name: not blank, at most ``limit`` characters, no line breaks; trimmed."""
+    if not isinstance(name, str):
+        raise ValidationError(f"{field} must be a str, not {type(name).__name__}", field=field)
+    trimmed = name.strip()
+    if not trimmed:
+        raise ValidationError(f"{field}={name!r} is blank", field=field)
+    if len(trimmed) > limit or "\n" in trimmed or "\r" in trimmed:
+        raise ValidationError(
+            f"{field}={name!r} must be one line of at most {limit} characters", field=field
+        )
+    return trimmed
+
+
+def check_list_name(name: object) -> str:
+    """A mailing list's name: 1–50 characters on one line."""
+    return check_name(name, "name", MAX_LIST_NAME)
+
+
+def check_email(email: object) -> str | None:
+    """An address like ``name@example.org``; ``None`` or ``""`` mean none."""
+    if email is None or email == "":
+        return None
+    if not isinstance(email, str) or len(email) > 254 or not _EMAIL.fullmatch(email.strip()):
+        raise ValidationError(f"email={email!r} is not an e-mail address", field="email")
+    return email.strip()
+
+
+def check_note(note: object) -> str | None:
+    """Free text of at most 500 characters; ``None`` or ``""`` mean none."""
+    if note is None or note == "":
+        return None
+    if not isinstance(note, str):
+        raise ValidationError(f"note must be a str, not {type(note).__name__}", field="note")
+    if len(note) > MAX_NOTE:
+        raise ValidationError(
+            f"note has {len(note)} characters; at most {MAX_NOTE} are allowed", field="note"
+        )
+    return note
+
+
+def check_phones(phones: object, region: str, field: str = "phones") -> tuple[PhoneNumber, ...]:
+    """One to five numbers as typed, read in ``region``; duplicates dropped, order kept."""
+    if isinstance(phones, str | PhoneNumber):
+        phones = [phones]
+    if not isinstance(phones, Iterable):
+        raise ValidationError(
+            f"{field} must be a number or numbers, not {type(phones).__name__}", field=field
+        )
+    found: dict[str, PhoneNumber] = {}
+    for index, item in enumerate(phones):
+        try:
+            number = PhoneNumber.parse(item, region)
+        except InvalidPhoneNumber as exc:
+            raise InvalidPhoneNumber(
+                f"{field}[{index}]: {exc}", field=f"{field}[{index}]"
+            ) from None
+        found.setdefault(number.e164, number)
+    if not 1 <= len(found) <= MAX_PHONES:
+        raise ValidationError(
+            f"{field} has {len(found)} numbers; a contact has 1 to {MAX_PHONES}", field=field
+        )
+    return tuple(found.values())

@@ -1,0 +1,181 @@
+"""Contacts to and from vCard 3.0 (RFC 2426) and CSV, without I/O.
+
+vCard reading and writing (escaping, line folding at 75 octets, parameters) is done by
+``vobject``; this module maps cards to :class:`~selfcare.model.contacts.ContactDraft` and back.
+Numbers are read in the account's region; anything unreadable is refused with an error naming
+the card or row, before anything is imported.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from typing import Any
+
+import vobject
+
+from selfcare._contacts import check_email, check_name, check_note, check_phones
+from selfcare._errors import ValidationError
+from selfcare.model.contacts import Contact, ContactDraft
+
+__all__ = ["CSV_COLUMNS", "read_csv", "read_vcard", "write_csv", "write_vcard"]
+
+CSV_COLUMNS = ("name", "phones", "email", "note")
+"""The columns :func:`write_csv` writes; several phones share a cell, separated by ``;``."""
+
+
+def _text(data: str | bytes, what: str) -> str:
+    if isinstance(data, bytes):
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ValidationError(f"the {what} is not UTF-8 text: {exc}", field="data") from None
+    if not isinstance(data, str):
+        raise ValidationError(
+            f"the {what} must be str or bytes, not {type(data).__name__}", field="data"
+        )
+    return data
+
+
+def _draft(where: str, name: Any, phones: Any, email: Any, note: Any, region: str) -> ContactDraft:
+    try:
+        return ContactDraft(
+            name=check_name(name),
+            phones=check_phones(phones, region),
+            email=check_email(email),
+            note=check_note(note),
+        )
+    except ValidationError as exc:
+        raise type(exc)(f"{where}: {exc}", field=where) from None
+
+
+def read_vcard(data: str | bytes, region: str) -> list[ContactDraft]:
+    """Every card of a vCard file (2.1, 3.0 or 4.0 are read; FN, TEL, EMAIL and NOTE kept)."""
+    text = _text(data, "vCard data")
+    drafts: list[ContactDraft] = []
+    try:
+        cards = list(vobject.readComponents(text, ignoreUnreadable=False))
+    except Exception as exc:  # vobject raises its own ParseError and assorted ValueErrors
+        raise ValidationError(f"the vCard data cannot be read: {exc}", field="data") from None
+    for index, card in enumerate(cards):
+        where = f"vcard[{index}]"
+        if card.name != "VCARD":
+            raise ValidationError(f"{where} is a {card.name}, not a VCARD", field=where)
+        name = _value(card, "fn")
+        if not name and "n" in card.contents:
+            parts = card.n.value
+            name = " ".join(
+                p
+                for p in (parts.prefix, parts.given, parts.additional, parts.family, parts.suffix)
+                if p
+            )
+        phones = [tel.value for tel in card.contents.get("tel", [])]
+        drafts.append(
+            _draft(where, name, phones, _value(card, "email"), _value(card, "note"), region)
+        )
+    return drafts
+
+
+def _value(card: Any, key: str) -> str | None:
+    lines = card.contents.get(key)
+    if not lines:
+        return None
+    value = lines[0].value
+    return value if isinstance(value, str) else str(value)
+
+
+def write_vcard(contacts: Iterable[Contact | ContactDraft]) -> str:
+    """vCard 3.0 text, one card per contact (CRLF line ends, long lines folded)."""
+    out: list[str] = []
+    for contact in contacts:
+        card = vobject.vCard()
+        card.add("fn").value = contact.name
+        card.add("n").value = vobject.vcard.Name(given=contact.name)
+        for number in contact.phones:
+            tel = card.add("tel")
+            tel.value = number.e164
+            tel.type_param = "CELL"
+        if contact.email:
+            email = card.add("email")
+            email.value = contact.email
+            email.type_param = "INTERNET"
+        if contact.note:
+            card.add("note").value = contact.note
+        out.append(_fold(card.serialize()))
+    return "".join(out)
+
+
+def _fold(text: str) -> str:
+    """Fold lines at 75 octets (RFC 2426 2.6): vobject counts characters, so a line of
+    Cyrillic may come out twice as long in UTF-8; unfold it and fold it again by octets."""
+    lines = text.replace("\r\n ", "").split("\r\n")
+    out: list[str] = []
+    for line in lines:
+        chunk, size = "", 0
+        for char in line:
+            width = len(char.encode())
+            if size + width > 75:
+                out.append(chunk)
+                chunk, size = " ", 1
+            chunk += char
+            size += width
+        out.append(chunk)
+    return "\r\n".join(out)
+
+
+def read_csv(data: str | bytes, region: str) -> list[ContactDraft]:
+    """Rows of a CSV file with a header naming at least ``name`` and ``phones`` (or ``phone``).
+
+    Column names are matched case aside; ``email`` and ``note`` are optional; several numbers in
+    one cell are separated by ``;`` or ``,``.
+    """
+    text = _text(data, "CSV data")
+    reader = csv.DictReader(io.StringIO(text))
+    columns = {(c or "").strip().casefold(): c for c in reader.fieldnames or ()}
+    phone_column = columns.get("phones") or columns.get("phone")
+    if "name" not in columns or phone_column is None:
+        raise ValidationError(
+            f"the CSV header {list(columns)} must name the columns 'name' and 'phones'",
+            field="data",
+        )
+    drafts: list[ContactDraft] = []
+    try:
+        for row in reader:
+            where = f"row {reader.line_num}"
+            cells = {key: (row.get(column) or "") for key, column in columns.items()}
+            phones = [
+                p
+                for p in cells[phone_column.strip().casefold()].replace(",", ";").split(";")
+                if p.strip()
+            ]
+            drafts.append(
+                _draft(
+                    where,
+                    cells["name"],
+                    phones,
+                    cells.get("email", "").strip(),
+                    cells.get("note"),
+                    region,
+                )
+            )
+    except csv.Error as exc:
+        raise ValidationError(f"the CSV data cannot be read: {exc}", field="data") from None
+    return drafts
+
+
+def write_csv(contacts: Iterable[Contact | ContactDraft]) -> str:
+    """CSV text with a header of :data:`CSV_COLUMNS`; numbers in E.164, joined by ``;``."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for contact in contacts:
+        writer.writerow(
+            [
+                contact.name,
+                ";".join(p.e164 for p in contact.phones),
+                contact.email or "",
+                contact.note or "",
+            ]
+        )
+    return buffer.getvalue()

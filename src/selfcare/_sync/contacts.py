@@ -1,0 +1,247 @@
+# Generated from selfcare/_async/contacts.py by scripts/unasync.py. Do not edit.
+"""The phonebook kept on the server ("second memory") and the mailing lists built from it."""
+
+from __future__ import annotations
+
+import builtins
+import os
+from collections.abc import Iterable
+from functools import cached_property
+from pathlib import Path
+
+from selfcare._sync._area import Area
+from selfcare._contacts import check_email, check_list_name, check_name, check_note, check_phones
+from selfcare._errors import InvalidPhoneNumber, ValidationError
+from selfcare._idempotency import keyed
+from selfcare._phonebook_io import read_csv, read_vcard, write_csv, write_vcard
+from selfcare.model import PhoneNumber
+from selfcare.model.contacts import Contact, ContactDraft, ListMember, MailingList, MemberRef
+from selfcare.operations import (
+    AddContact,
+    AddListMembers,
+    CreateMailingList,
+    DeleteContact,
+    DeleteMailingList,
+    GetContact,
+    GetMailingList,
+    ImportContacts,
+    ListContacts,
+    ListMailingLists,
+    RemoveListMembers,
+    UpdateContact,
+)
+
+__all__ = ["Contacts", "MailingLists"]
+
+Phones = str | PhoneNumber | Iterable[str | PhoneNumber]
+Member = Contact | ListMember | PhoneNumber | str
+Source = str | bytes | os.PathLike[str]
+
+
+class Contacts(Area):
+    """``sc.contacts``: the phonebook on the server, vCard/CSV import and export, and
+    ``sc.contacts.lists`` for mailing lists."""
+
+    @cached_property
+    def lists(self) -> MailingLists:
+        """Mailing lists built from contacts and numbers."""
+        return MailingLists(self._client)
+
+    def list(self, *, search: str | None = None) -> builtins.list[Contact]:
+        """Every contact by name; ``search`` matches part of a name, an e-mail or 3+ digits of a
+        number."""
+        if search is not None and not isinstance(search, str):
+            raise ValidationError(
+                f"search must be a str, not {type(search).__name__}", field="search"
+            )
+        found = self._client._execute(ListContacts(search=search or None))
+        return builtins.list(found)
+
+    def get(self, contact: str | Contact) -> Contact:
+        """One contact by id."""
+        return self._client._execute(GetContact(_id(contact, "contact")))
+
+    def add(
+        self,
+        name: str,
+        phones: Phones,
+        *,
+        email: str | None = None,
+        note: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> Contact:
+        """Store a contact with one to five numbers (as people type them); the first is the
+        main one, used for messages."""
+        ctx = self._client._context()
+        op = AddContact(
+            name=check_name(name),
+            phones=check_phones(phones, ctx.region),
+            email=check_email(email),
+            note=check_note(note),
+        )
+        return self._client._execute(keyed(op, idempotency_key))
+
+    def update(
+        self,
+        contact: str | Contact,
+        *,
+        name: str | None = None,
+        phones: Phones | None = None,
+        email: str | None = None,
+        note: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> Contact:
+        """Change what is given; ``email=""`` or ``note=""`` clears that field."""
+        ctx = self._client._context()
+        if email is not None and email != "":
+            check_email(email)
+        if note is not None:
+            check_note(note)
+        op = UpdateContact(
+            id=_id(contact, "contact"),
+            name=None if name is None else check_name(name),
+            phones=None if phones is None else check_phones(phones, ctx.region),
+            email=email,
+            note=note,
+        )
+        return self._client._execute(keyed(op, idempotency_key))
+
+    def delete(self, contact: str | Contact, *, idempotency_key: str | None = None) -> None:
+        """Remove a contact; it also leaves every mailing list it was on."""
+        op = DeleteContact(_id(contact, "contact"))
+        self._client._execute(keyed(op, idempotency_key))
+
+    def import_vcard(
+        self, source: Source, *, idempotency_key: str | None = None
+    ) -> builtins.list[Contact]:
+        """Add every card of vCard data (text, bytes or a ``Path`` to read): all or none."""
+        ctx = self._client._context()
+        drafts = read_vcard(_read(source), ctx.region)
+        return self._import(drafts, idempotency_key)
+
+    def import_csv(
+        self, source: Source, *, idempotency_key: str | None = None
+    ) -> builtins.list[Contact]:
+        """Add every row of CSV data (text, bytes or a ``Path``) with ``name`` and ``phones``
+        columns: all or none."""
+        ctx = self._client._context()
+        drafts = read_csv(_read(source), ctx.region)
+        return self._import(drafts, idempotency_key)
+
+    def _import(
+        self, drafts: builtins.list[ContactDraft], idempotency_key: str | None
+    ) -> builtins.list[Contact]:
+        if not drafts:
+            return []
+        op = ImportContacts(tuple(drafts))
+        added: tuple[Contact, ...] = self._client._execute(keyed(op, idempotency_key))
+        return builtins.list(added)
+
+    def export_vcard(self) -> str:
+        """Every contact as vCard 3.0 text."""
+        return write_vcard(self.list())
+
+    def export_csv(self) -> str:
+        """Every contact as CSV text (``name,phones,email,note``)."""
+        return write_csv(self.list())
+
+
+class MailingLists(Area):
+    """``sc.contacts.lists``: named sets of contacts and numbers to broadcast to."""
+
+    def create(
+        self,
+        name: str,
+        members: Iterable[Member] = (),
+        *,
+        idempotency_key: str | None = None,
+    ) -> MailingList:
+        """A new list; members are contacts (they follow the contact's main number) or numbers."""
+        refs = self._refs(members)
+        op = CreateMailingList(name=check_list_name(name), members=refs)
+        return self._client._execute(keyed(op, idempotency_key))
+
+    def get(self, mailing_list: str | MailingList) -> MailingList:
+        """One list with its members."""
+        return self._client._execute(GetMailingList(_id(mailing_list, "mailing_list")))
+
+    def list(self) -> builtins.list[MailingList]:
+        """Every list, by name."""
+        found: tuple[MailingList, ...] = self._client._execute(ListMailingLists())
+        return builtins.list(found)
+
+    def add_members(
+        self,
+        mailing_list: str | MailingList,
+        members: Iterable[Member],
+        *,
+        idempotency_key: str | None = None,
+    ) -> MailingList:
+        """Put contacts or numbers on a list (those already there stay once)."""
+        op = AddListMembers(_id(mailing_list, "mailing_list"), self._refs(members))
+        return self._client._execute(keyed(op, idempotency_key))
+
+    def remove_members(
+        self,
+        mailing_list: str | MailingList,
+        members: Iterable[Member],
+        *,
+        idempotency_key: str | None = None,
+    ) -> MailingList:
+        """Take contacts or numbers off a list; one that is not on it raises NotFound."""
+        op = RemoveListMembers(_id(mailing_list, "mailing_list"), self._refs(members))
+        return self._client._execute(keyed(op, idempotency_key))
+
+    def delete(
+        self, mailing_list: str | MailingList, *, idempotency_key: str | None = None
+    ) -> None:
+        """Remove a list; its contacts stay in the phonebook."""
+        op = DeleteMailingList(_id(mailing_list, "mailing_list"))
+        self._client._execute(keyed(op, idempotency_key))
+
+    def _refs(self, members: Iterable[Member]) -> tuple[MemberRef, ...]:
+        if isinstance(members, str | PhoneNumber | Contact | ListMember):
+            members = [members]
+        ctx = self._client._context()
+        refs: builtins.list[MemberRef] = []
+        for index, member in enumerate(members):
+            field = f"members[{index}]"
+            if isinstance(member, Contact):
+                refs.append(MemberRef(contact_id=member.id))
+            elif isinstance(member, ListMember):
+                refs.append(member.ref())
+            elif isinstance(member, str | PhoneNumber):
+                try:
+                    refs.append(MemberRef(number=PhoneNumber.parse(member, ctx.region)))
+                except InvalidPhoneNumber as exc:
+                    raise InvalidPhoneNumber(f"{field}: {exc}", field=field) from None
+            else:
+                raise ValidationError(
+                    f"{field} must be a Contact or a number, not {type(member).__name__}",
+                    field=field,
+                )
+        return tuple(refs)
+
+
+def _id(value: object, what: str) -> str:
+    found = getattr(value, "id", value)
+    if not isinstance(found, str) or not found:
+        raise ValidationError(f"{what}={value!r} must be an id or a {what} object", field=what)
+    return found
+
+
+def _read(source: Source) -> str | bytes:
+    """Text or bytes as given; a path (``pathlib.Path``) is read."""
+    if isinstance(source, str | bytes):
+        return source
+    if isinstance(source, os.PathLike):
+        path = Path(source)
+        try:
+            return path.read_bytes()
+        except OSError as exc:
+            raise ValidationError(
+                f"cannot read {str(path)!r}: {exc.strerror}", field="source"
+            ) from None
+    raise ValidationError(
+        f"source must be text, bytes or a path, not {type(source).__name__}", field="source"
+    )

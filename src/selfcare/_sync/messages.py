@@ -1,0 +1,392 @@
+# Generated from selfcare/_async/messages.py by scripts/unasync.py. Do not edit.
+"""SMS and MMS: send now or later, follow delivery, cancel, and broadcast to many."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from selfcare._sync._area import Area
+from selfcare._sync._io import map_bounded, sleep
+from selfcare._sync._paging import Pager
+from selfcare._context import Context
+from selfcare._errors import (
+    APIError,
+    AuthenticationError,
+    InvalidPhoneNumber,
+    SelfcareError,
+    ValidationError,
+    WaitTimeout,
+)
+from selfcare._idempotency import keyed
+from selfcare._messaging import (
+    MMS_MAX_SIZE,
+    check_attachments,
+    check_deliver_at,
+    check_flag,
+    check_priority,
+    check_recipients,
+    check_sender,
+    check_sms_text,
+    check_subject,
+    check_validity,
+    content_type_of,
+)
+from selfcare._paging import DEFAULT_PAGE_SIZE, check_page_size
+from selfcare._time import When, check_when
+from selfcare.model import PhoneNumber
+from selfcare.model.contacts import Contact, ListMember, MailingList
+from selfcare.model.messaging import (
+    Attachment,
+    Broadcast,
+    Message,
+    MessagePriority,
+    MessageStatus,
+    RecipientResult,
+    RecipientStatus,
+)
+from selfcare.model.usage import coerce_enum
+from selfcare.operations import (
+    CancelMessage,
+    GetMessage,
+    ListMessages,
+    SendMms,
+    SendSms,
+    new_idempotency_key,
+)
+
+__all__ = ["Messages"]
+
+Recipients = str | PhoneNumber | Iterable[str | PhoneNumber]
+AttachmentLike = Attachment | bytes | str | os.PathLike[str]
+DEFAULT_CONCURRENCY = 8
+
+
+class Messages(Area):
+    """``sc.messages``: send SMS and MMS, follow their delivery reports, broadcast."""
+
+    def send_sms(
+        self,
+        to: Recipients,
+        text: str,
+        *,
+        sender: str | PhoneNumber | None = None,
+        deliver_at: datetime | None = None,
+        validity: timedelta | None = None,
+        delivery_report: bool = True,
+        flash: bool = False,
+        priority: MessagePriority | str = MessagePriority.NORMAL,
+        idempotency_key: str | None = None,
+    ) -> Message:
+        """Send ``text`` to one number or several (one :class:`Message`, a delivery each).
+
+        ``deliver_at`` (aware) schedules it; ``validity`` (5 min–7 days, 1 day by default)
+        is how long an unreachable phone is retried; ``flash`` shows it on screen without
+        storing it. Everything is checked before anything is sent: numbers (read in the
+        account's region), the sender (a name of up to 11 Latin letters and digits, or a
+        number), and the text (not empty, at most 10 parts; see :func:`selfcare.sms.plan`).
+        """
+        template = self._sms_template(
+            text, sender, deliver_at, validity, delivery_report, flash, priority
+        )
+        ctx = self._client._context()
+        op = attrs.evolve(template, to=check_recipients(to, ctx.region))
+        return self._client._execute(keyed(op, idempotency_key))
+
+    def _sms_template(
+        self,
+        text: Any,
+        sender: Any,
+        deliver_at: Any,
+        validity: Any,
+        delivery_report: Any,
+        flash: Any,
+        priority: Any,
+    ) -> SendSms:
+        """A checked SendSms for no recipient yet (the callers fill ``to`` in)."""
+        check_sms_text(text)
+        when = check_deliver_at(deliver_at)
+        valid = check_validity(validity)
+        report = check_flag(delivery_report, "delivery_report")
+        flashing = check_flag(flash, "flash")
+        if flashing and when is not None:
+            raise ValidationError("a flash SMS cannot be scheduled", field="deliver_at")
+        urgency = check_priority(priority)
+        ctx = self._client._context()
+        return SendSms(
+            to=(),
+            text=text,
+            sender=check_sender(sender, ctx.region),
+            deliver_at=when,
+            validity=valid,
+            delivery_report=report,
+            flash=flashing,
+            priority=urgency,
+        )
+
+    def send_mms(
+        self,
+        to: Recipients,
+        *,
+        subject: str | None = None,
+        text: str | None = None,
+        attachments: Iterable[AttachmentLike] = (),
+        sender: str | PhoneNumber | None = None,
+        deliver_at: datetime | None = None,
+        validity: timedelta | None = None,
+        delivery_report: bool = True,
+        priority: MessagePriority | str = MessagePriority.NORMAL,
+        max_size: int = MMS_MAX_SIZE,
+        idempotency_key: str | None = None,
+    ) -> Message:
+        """Send an MMS: a subject (≤ 40 characters), text and attachments.
+
+        Attachments are :class:`~selfcare.model.messaging.Attachment` objects, bytes (the type
+        is recognised from their first bytes) or paths (read here, typed by content or file
+        name). Only OMA MMS types are accepted (JPEG, GIF, PNG, AMR, 3GPP video, text, SMIL…)
+        and the whole message must fit ``max_size`` bytes (300 KB, the operator's limit).
+        """
+        if isinstance(max_size, bool) or not isinstance(max_size, int) or max_size <= 0:
+            raise ValidationError(f"max_size={max_size!r} must be a positive int", field="max_size")
+        title = check_subject(subject)
+        parts = _attachments(attachments)
+        check_attachments(title, text, parts, max_size)
+        when = check_deliver_at(deliver_at)
+        valid = check_validity(validity)
+        report = check_flag(delivery_report, "delivery_report")
+        urgency = check_priority(priority)
+        ctx = self._client._context()
+        op = SendMms(
+            to=check_recipients(to, ctx.region),
+            subject=title,
+            text=text,
+            attachments=parts,
+            sender=check_sender(sender, ctx.region),
+            deliver_at=when,
+            validity=valid,
+            delivery_report=report,
+            priority=urgency,
+        )
+        return self._client._execute(keyed(op, idempotency_key))
+
+    def get(self, message: str | Message) -> Message:
+        """A message as it stands now, with a delivery report per recipient."""
+        return self._client._execute(GetMessage(_message_id(message)))
+
+    def list(
+        self,
+        *,
+        since: When | None = None,
+        until: When | None = None,
+        status: MessageStatus | str | None = None,
+        page_size: int = DEFAULT_PAGE_SIZE,
+    ) -> Pager[Message]:
+        """Messages sent, newest first, fetched lazily; ``status`` keeps only those in it."""
+        start, end = check_when(since, "since"), check_when(until, "until")
+        wanted = None if status is None else coerce_enum(MessageStatus, status, "status")
+        check_page_size(page_size)
+
+        def build(ctx: Context) -> ListMessages:
+            return ListMessages(
+                since=ctx.since(start), until=ctx.until(end), status=wanted, limit=page_size
+            )
+
+        return Pager(self._client, Message, build)
+
+    def cancel(
+        self, message: str | Message, *, idempotency_key: str | None = None
+    ) -> Message:
+        """Cancel a scheduled message and get its charge back.
+
+        A message that is no longer scheduled raises :class:`~selfcare.Conflict` naming its
+        state.
+        """
+        op = CancelMessage(_message_id(message))
+        return self._client._execute(keyed(op, idempotency_key))
+
+    def wait(
+        self,
+        message: str | Message,
+        *,
+        timeout: float = 60.0,
+        poll_interval: float = 1.0,
+    ) -> Message:
+        """Poll until the message reaches a final state, and return it.
+
+        ``timeout`` and ``poll_interval`` are seconds of real time. Raises
+        :class:`~selfcare.WaitTimeout` (a ``TimeoutError``) naming the state it is still in.
+        A scheduled message waits for its time too.
+        """
+        for name, value in (("timeout", timeout), ("poll_interval", poll_interval)):
+            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+                raise ValidationError(f"{name}={value!r} must be a positive number", field=name)
+        message_id = _message_id(message)
+        deadline = time.monotonic() + timeout
+        while True:
+            current = self.get(message_id)
+            if current.is_final:
+                return current
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise WaitTimeout(
+                    f"message {message_id} is still {current.status.value} after {timeout} s",
+                    message_id=message_id,
+                    status=current.status.value,
+                )
+            sleep(min(poll_interval, left))
+
+    def broadcast(
+        self,
+        recipients: MailingList | Iterable[str | PhoneNumber | Contact],
+        text: str,
+        *,
+        sender: str | PhoneNumber | None = None,
+        deliver_at: datetime | None = None,
+        validity: timedelta | None = None,
+        delivery_report: bool = True,
+        flash: bool = False,
+        priority: MessagePriority | str = MessagePriority.NORMAL,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        idempotency_key: str | None = None,
+    ) -> Broadcast:
+        """Send ``text`` to each recipient separately and report on each.
+
+        ``recipients`` is a mailing list or any mix of numbers and contacts; repeated numbers
+        get one message. A number that cannot be read, or that the operator refuses, is
+        reported as rejected with the reason and never stops the rest. The async client keeps
+        at most ``concurrency`` sends in flight; the sync one sends one at a time. Each
+        recipient's send has its own idempotency key derived from ``idempotency_key``, so
+        repeating a broadcast with the same key after a failure sends nobody twice.
+        """
+        if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+            raise ValidationError(
+                f"concurrency={concurrency!r} must be a positive int", field="concurrency"
+            )
+        template = self._sms_template(
+            text, sender, deliver_at, validity, delivery_report, flash, priority
+        )
+        key = new_idempotency_key() if idempotency_key is None else idempotency_key
+        attrs.evolve(template, idempotency_key=key)  # refuses a malformed key before sending
+        ctx = self._client._context()
+
+        def send_one(entry: _Entry) -> RecipientResult:
+            label, number, reason = entry
+            if number is None:
+                return RecipientResult(label, RecipientStatus.REJECTED, reason=reason)
+            op = attrs.evolve(template, to=(number,), idempotency_key=_derived_key(key, number))
+            try:
+                message = self._client._execute(op)
+            except (AuthenticationError, APIError):
+                raise  # not about this recipient: repeat the broadcast with the same key
+            except SelfcareError as exc:
+                return RecipientResult(
+                    label, RecipientStatus.REJECTED, number=number, reason=str(exc)
+                )
+            return RecipientResult(label, RecipientStatus.SENT, number=number, message=message)
+
+        entries = _entries(recipients, ctx.region)
+        return Broadcast(tuple(map_bounded(send_one, entries, limit=concurrency)))
+
+
+_Entry = tuple[str, PhoneNumber | None, str | None]
+
+
+def _entries(recipients: object, region: str) -> list[_Entry]:
+    """Each recipient once: a label as given, its number, or why it has none."""
+    items: Iterable[object]
+    if isinstance(recipients, MailingList):
+        items = recipients.members
+    elif isinstance(recipients, str | PhoneNumber | Contact):
+        items = [recipients]
+    elif isinstance(recipients, Iterable):
+        items = recipients
+    else:
+        raise ValidationError(
+            "recipients must be a MailingList or numbers and contacts, not "
+            f"{type(recipients).__name__}",
+            field="recipients",
+        )
+    seen: set[str] = set()
+    entries: list[_Entry] = []
+    for item in items:
+        label, number, reason = _entry(item, region)
+        identity = number.e164 if number is not None else f"invalid:{label}"
+        if identity not in seen:
+            seen.add(identity)
+            entries.append((label, number, reason))
+    return entries
+
+
+def _entry(item: object, region: str) -> _Entry:
+    if isinstance(item, ListMember):
+        label = item.number.e164 if item.name is None else f"{item.name} ({item.number.e164})"
+        return label, item.number, None
+    if isinstance(item, Contact):
+        return f"{item.name} ({item.phone.e164})", item.phone, None
+    if isinstance(item, PhoneNumber):
+        return item.e164, item, None
+    if isinstance(item, str):
+        try:
+            return item, PhoneNumber.parse(item, region), None
+        except InvalidPhoneNumber as exc:
+            return item, None, str(exc)
+    return repr(item), None, f"{type(item).__name__} is not a number or a contact"
+
+
+def _derived_key(key: str, number: PhoneNumber) -> str:
+    """One recipient's idempotency key within a broadcast: stable, valid, unguessable."""
+    return "bc-" + hashlib.sha256(f"{key}|{number.e164}".encode()).hexdigest()[:48]
+
+
+def _message_id(message: object) -> str:
+    if isinstance(message, Message):
+        return message.id
+    if not isinstance(message, str) or not message:
+        raise ValidationError(
+            f"message={message!r} must be a message id or a Message", field="message"
+        )
+    return message
+
+
+def _attachments(items: Iterable[AttachmentLike]) -> tuple[Attachment, ...]:
+    if isinstance(items, str | bytes | Attachment | os.PathLike):
+        items = [items]
+    found: list[Attachment] = []
+    for index, item in enumerate(items):
+        field = f"attachments[{index}]"
+        if isinstance(item, Attachment):
+            found.append(item)
+            continue
+        name: str | None = None
+        if isinstance(item, bytes):
+            data = item
+        elif isinstance(item, str | os.PathLike):
+            path = Path(item)
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                raise ValidationError(
+                    f"{field}: cannot read {str(path)!r}: {exc.strerror}", field=field
+                ) from None
+            name = path.name
+        else:
+            raise ValidationError(
+                f"{field} must be an Attachment, bytes or a path, not {type(item).__name__}",
+                field=field,
+            )
+        content_type = content_type_of(data, name)
+        if content_type is None:
+            shown = repr(name) if name else f"{len(data)} bytes"
+            raise ValidationError(
+                f"{field} ({shown}): cannot tell its type; pass Attachment(data, content_type=...)",
+                field=field,
+            )
+        found.append(Attachment(data, content_type, name))
+    return tuple(found)
