@@ -29,6 +29,7 @@ from selfcare._summary import SpendingSummary, SummaryRow
 from selfcare._sync._client import Selfcare
 from selfcare._sync._paging import Pager
 from selfcare._version import __version__
+from selfcare.forwarding_codes import ForwardingCondition
 from selfcare.model import (
     Account,
     AccountStatus,
@@ -39,6 +40,8 @@ from selfcare.model import (
     CallDirection,
     Expense,
     ExpenseKind,
+    ForwardingRule,
+    ForwardingState,
     Money,
     PhoneNumber,
     Quantity,
@@ -62,6 +65,9 @@ __all__ = [
     "CurrencyMismatch",
     "Expense",
     "ExpenseKind",
+    "ForwardingCondition",
+    "ForwardingRule",
+    "ForwardingState",
     "IdempotencyKeyReused",
     "InvalidMoney",
     "InvalidPhoneNumber",

@@ -9,6 +9,7 @@ from typing import TypeVar
 from selfcare._async.account import AsyncAccountArea
 from selfcare._async.calls import AsyncCalls
 from selfcare._async.expenses import AsyncExpenses
+from selfcare._async.forwarding import AsyncForwarding
 from selfcare._context import Context
 from selfcare.backends import AsyncBackend
 from selfcare.backends.fake import AsyncFakeBackend, Clock, FakeOperator
@@ -67,6 +68,11 @@ class AsyncSelfcare:
     def account(self) -> AsyncAccountArea:
         """The account, balance and bills."""
         return AsyncAccountArea(self)
+
+    @cached_property
+    def forwarding(self) -> AsyncForwarding:
+        """Call forwarding: to a number or to voicemail."""
+        return AsyncForwarding(self)
 
     async def execute(self, op: Operation[R]) -> R:
         """Run one operation on the backend (the area clients are built on this)."""

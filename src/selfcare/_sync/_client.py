@@ -10,6 +10,7 @@ from typing import TypeVar
 from selfcare._sync.account import AccountArea
 from selfcare._sync.calls import Calls
 from selfcare._sync.expenses import Expenses
+from selfcare._sync.forwarding import Forwarding
 from selfcare._context import Context
 from selfcare.backends import Backend
 from selfcare.backends.fake import FakeBackend, Clock, FakeOperator
@@ -68,6 +69,11 @@ class Selfcare:
     def account(self) -> AccountArea:
         """The account, balance and bills."""
         return AccountArea(self)
+
+    @cached_property
+    def forwarding(self) -> Forwarding:
+        """Call forwarding: to a number or to voicemail."""
+        return Forwarding(self)
 
     def execute(self, op: Operation[R]) -> R:
         """Run one operation on the backend (the area clients are built on this)."""

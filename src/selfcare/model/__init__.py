@@ -1,6 +1,7 @@
 """The selfcare domain model: frozen, slotted, fully typed attrs classes."""
 
 from selfcare.model.account import Account, AccountStatus, Balance, Bill, BillState, TariffRef
+from selfcare.model.forwarding import ForwardingRule, ForwardingState
 from selfcare.model.history import OperationRecord, OperationStatus
 from selfcare.model.money import Money, Quantity, Unit
 from selfcare.model.phone import PhoneNumber
@@ -16,6 +17,8 @@ __all__ = [
     "CallDirection",
     "Expense",
     "ExpenseKind",
+    "ForwardingRule",
+    "ForwardingState",
     "Money",
     "OperationRecord",
     "OperationStatus",

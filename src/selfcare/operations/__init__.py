@@ -8,17 +8,21 @@ from selfcare.operations._base import (
     new_idempotency_key,
 )
 from selfcare.operations.account import GetAccount, GetBalance, ListBills
+from selfcare.operations.forwarding import DisableForwarding, GetForwarding, SetForwarding
 from selfcare.operations.usage import ListCalls, ListExpenses
 
 __all__ = [
     "Capability",
+    "DisableForwarding",
     "GetAccount",
     "GetBalance",
+    "GetForwarding",
     "ListBills",
     "ListCalls",
     "ListExpenses",
     "MutatingOperation",
     "Operation",
     "PagedOperation",
+    "SetForwarding",
     "new_idempotency_key",
 ]

@@ -24,6 +24,11 @@ class Capability:
     CALLS = "calls"
     ACCOUNT = "account"
     BILLS = "bills"
+    FORWARDING = "forwarding"
+    SERVICES = "services"
+    LOGINS = "logins"
+    """The subscriber's own history: sign-ins and the operation log."""
+    COMPLAINTS = "complaints"
 
 
 class Operation(Generic[R]):

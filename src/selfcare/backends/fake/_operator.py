@@ -18,7 +18,11 @@ from selfcare._errors import (
     SelfcareError,
 )
 from selfcare._secret import Secret
-from selfcare.backends.fake import _account, _usage  # noqa: F401  (registers handlers)
+from selfcare.backends.fake import (  # noqa: F401  (registers handlers)
+    _account,
+    _forwarding,
+    _usage,
+)
 from selfcare.backends.fake._clock import Clock, SystemClock
 from selfcare.backends.fake._handlers import HANDLERS, Session
 from selfcare.backends.fake._seed import DEFAULT_PROFILES, Profile, generate

@@ -18,6 +18,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from selfcare._secret import Secret
+from selfcare.backends.fake._seed_line import seed_line
 from selfcare.backends.fake._state import BillRecord, Subscriber, TariffPlan
 from selfcare.model import (
     Account,
@@ -161,6 +162,7 @@ def generate(profile: Profile, *, seed: int, now: datetime) -> Subscriber:
     _History(subscriber, profile, rng, zone, now).replay(
         today - timedelta(days=profile.history_days)
     )
+    seed_line(subscriber, profile.key, seed=seed, now=now, history_days=profile.history_days)
     return subscriber
 
 

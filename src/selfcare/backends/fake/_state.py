@@ -16,6 +16,7 @@ import attrs
 
 from selfcare._secret import Secret
 from selfcare.backends.fake._ledger import Ledger
+from selfcare.forwarding_codes import ForwardingCondition
 from selfcare.model import (
     Account,
     Bill,
@@ -31,7 +32,14 @@ from selfcare.model import (
 )
 from selfcare.operations import MutatingOperation
 
-__all__ = ["BillRecord", "Remembered", "Subscriber", "TariffPlan", "log_parameters"]
+__all__ = [
+    "BillRecord",
+    "Remembered",
+    "Subscriber",
+    "TariffPlan",
+    "log_parameters",
+    "voicemail_number",
+]
 
 _LOGGED_TEXT = 60
 
@@ -122,6 +130,17 @@ class BillRecord:
         )
 
 
+def voicemail_number(number: PhoneNumber) -> PhoneNumber:
+    """The fake's voicemail number for a line: its number with the three digits after the
+    operator prefix replaced by ``000`` (``+7 916 555-01-23`` → ``+7 916 000-01-23``)."""
+    digits = number.e164
+    return PhoneNumber.parse(digits[:-7] + "000" + digits[-4:], number.region or "ZZ")
+
+
+def _voicemail(sub: Subscriber) -> PhoneNumber:
+    return voicemail_number(sub.account.number)
+
+
 @attrs.define(eq=False)
 class Subscriber:
     """One subscriber of the fake operator and everything the operator knows about them."""
@@ -136,6 +155,13 @@ class Subscriber:
     bills: list[BillRecord] = attrs.field(factory=list, repr=False)
     operations: Ledger[OperationRecord] = attrs.field(factory=Ledger, repr=False)
     idempotency: dict[str, Remembered] = attrs.field(factory=dict, repr=False)
+    voicemail: PhoneNumber = attrs.field(
+        default=attrs.Factory(_voicemail, takes_self=True), repr=False
+    )
+    forwarding: dict[ForwardingCondition, tuple[PhoneNumber, int | None]] = attrs.field(
+        factory=dict, repr=False
+    )
+    """Active forwarding per basic condition: the forwarded-to number and no-reply timer."""
     _sequence: itertools.count[int] = attrs.field(factory=lambda: itertools.count(1), repr=False)
 
     @property
