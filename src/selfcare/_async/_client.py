@@ -10,6 +10,7 @@ from selfcare._async.account import AsyncAccountArea
 from selfcare._async.calls import AsyncCalls
 from selfcare._async.expenses import AsyncExpenses
 from selfcare._async.forwarding import AsyncForwarding
+from selfcare._async.services import AsyncServices
 from selfcare._context import Context
 from selfcare.backends import AsyncBackend
 from selfcare.backends.fake import AsyncFakeBackend, Clock, FakeOperator
@@ -73,6 +74,11 @@ class AsyncSelfcare:
     def forwarding(self) -> AsyncForwarding:
         """Call forwarding: to a number or to voicemail."""
         return AsyncForwarding(self)
+
+    @cached_property
+    def services(self) -> AsyncServices:
+        """The tariff plan and options."""
+        return AsyncServices(self)
 
     async def execute(self, op: Operation[R]) -> R:
         """Run one operation on the backend (the area clients are built on this)."""

@@ -11,6 +11,7 @@ from selfcare._sync.account import AccountArea
 from selfcare._sync.calls import Calls
 from selfcare._sync.expenses import Expenses
 from selfcare._sync.forwarding import Forwarding
+from selfcare._sync.services import Services
 from selfcare._context import Context
 from selfcare.backends import Backend
 from selfcare.backends.fake import FakeBackend, Clock, FakeOperator
@@ -74,6 +75,11 @@ class Selfcare:
     def forwarding(self) -> Forwarding:
         """Call forwarding: to a number or to voicemail."""
         return Forwarding(self)
+
+    @cached_property
+    def services(self) -> Services:
+        """The tariff plan and options."""
+        return Services(self)
 
     def execute(self, op: Operation[R]) -> R:
         """Run one operation on the backend (the area clients are built on this)."""

@@ -5,6 +5,7 @@ from selfcare.model.forwarding import ForwardingRule, ForwardingState
 from selfcare.model.history import OperationRecord, OperationStatus
 from selfcare.model.money import Money, Quantity, Unit
 from selfcare.model.phone import PhoneNumber
+from selfcare.model.services import ChargePeriod, ConnectedService, Service, ServiceKind
 from selfcare.model.usage import Call, CallDirection, Expense, ExpenseKind
 
 __all__ = [
@@ -15,6 +16,8 @@ __all__ = [
     "BillState",
     "Call",
     "CallDirection",
+    "ChargePeriod",
+    "ConnectedService",
     "Expense",
     "ExpenseKind",
     "ForwardingRule",
@@ -24,6 +27,8 @@ __all__ = [
     "OperationStatus",
     "PhoneNumber",
     "Quantity",
+    "Service",
+    "ServiceKind",
     "TariffRef",
     "Unit",
 ]

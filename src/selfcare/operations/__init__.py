@@ -9,16 +9,28 @@ from selfcare.operations._base import (
 )
 from selfcare.operations.account import GetAccount, GetBalance, ListBills
 from selfcare.operations.forwarding import DisableForwarding, GetForwarding, SetForwarding
+from selfcare.operations.services import (
+    ChangeTariff,
+    ConnectService,
+    DisconnectService,
+    GetServiceCatalog,
+    ListConnectedServices,
+)
 from selfcare.operations.usage import ListCalls, ListExpenses
 
 __all__ = [
     "Capability",
+    "ChangeTariff",
+    "ConnectService",
     "DisableForwarding",
+    "DisconnectService",
     "GetAccount",
     "GetBalance",
     "GetForwarding",
+    "GetServiceCatalog",
     "ListBills",
     "ListCalls",
+    "ListConnectedServices",
     "ListExpenses",
     "MutatingOperation",
     "Operation",

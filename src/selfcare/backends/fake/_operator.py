@@ -21,6 +21,7 @@ from selfcare._secret import Secret
 from selfcare.backends.fake import (  # noqa: F401  (registers handlers)
     _account,
     _forwarding,
+    _services,
     _usage,
 )
 from selfcare.backends.fake._clock import Clock, SystemClock

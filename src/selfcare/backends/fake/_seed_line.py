@@ -22,6 +22,9 @@ def seed_line(sub: Subscriber, key: str, *, seed: int, now: datetime, history_da
     """Give ``sub`` the line state a subscriber of ``history_days`` would have by ``now``."""
     rng = random.Random(f"{seed}:{key}:line")  # noqa: S311  (a simulation, not crypto)
     start = now.astimezone(sub.account.zone) - timedelta(days=history_days)
+    sub.tariff_since = start.replace(hour=0, minute=0, second=5, microsecond=0)
+    for code in ("voicemail", "caller-id"):
+        sub.services[code] = sub.tariff_since
     _forwarding(sub, rng, start)
 
 

@@ -162,6 +162,9 @@ class Subscriber:
         factory=dict, repr=False
     )
     """Active forwarding per basic condition: the forwarded-to number and no-reply timer."""
+    services: dict[str, datetime] = attrs.field(factory=dict, repr=False)
+    """Connected options (catalogue codes) and when each was connected."""
+    tariff_since: datetime | None = attrs.field(default=None, repr=False)
     _sequence: itertools.count[int] = attrs.field(factory=lambda: itertools.count(1), repr=False)
 
     @property
