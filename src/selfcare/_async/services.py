@@ -24,11 +24,13 @@ class AsyncServices(AsyncArea):
     async def catalog(self, kind: ServiceKind | str | None = None) -> list[Service]:
         """Every tariff plan and option on offer; ``kind`` (``"tariff"``/``"option"``) filters."""
         wanted = None if kind is None else coerce_enum(ServiceKind, kind, "kind")
-        return list(await self._client._execute(GetServiceCatalog(kind=wanted)))
+        services = await self._client._execute(GetServiceCatalog(kind=wanted))
+        return list(services)
 
     async def connected(self) -> list[ConnectedService]:
         """The tariff plan (first) and the connected options."""
-        return list(await self._client._execute(ListConnectedServices()))
+        connected = await self._client._execute(ListConnectedServices())
+        return list(connected)
 
     async def connect(self, code: str, *, idempotency_key: str | None = None) -> ConnectedService:
         """Connect the option ``code``; its one-off fee and first period's fee are charged.

@@ -25,11 +25,13 @@ class Services(Area):
     def catalog(self, kind: ServiceKind | str | None = None) -> list[Service]:
         """Every tariff plan and option on offer; ``kind`` (``"tariff"``/``"option"``) filters."""
         wanted = None if kind is None else coerce_enum(ServiceKind, kind, "kind")
-        return list(self._client._execute(GetServiceCatalog(kind=wanted)))
+        services = self._client._execute(GetServiceCatalog(kind=wanted))
+        return list(services)
 
     def connected(self) -> list[ConnectedService]:
         """The tariff plan (first) and the connected options."""
-        return list(self._client._execute(ListConnectedServices()))
+        connected = self._client._execute(ListConnectedServices())
+        return list(connected)
 
     def connect(self, code: str, *, idempotency_key: str | None = None) -> ConnectedService:
         """Connect the option ``code``; its one-off fee and first period's fee are charged.
