@@ -10,6 +10,7 @@ from selfcare._async.account import AsyncAccountArea
 from selfcare._async.calls import AsyncCalls
 from selfcare._async.expenses import AsyncExpenses
 from selfcare._async.forwarding import AsyncForwarding
+from selfcare._async.logins import AsyncLogins
 from selfcare._async.services import AsyncServices
 from selfcare._context import Context
 from selfcare.backends import AsyncBackend
@@ -79,6 +80,11 @@ class AsyncSelfcare:
     def services(self) -> AsyncServices:
         """The tariff plan and options."""
         return AsyncServices(self)
+
+    @cached_property
+    def logins(self) -> AsyncLogins:
+        """The subscriber's own history: sign-ins and the operation log."""
+        return AsyncLogins(self)
 
     async def execute(self, op: Operation[R]) -> R:
         """Run one operation on the backend (the area clients are built on this)."""

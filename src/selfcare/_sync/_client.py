@@ -11,6 +11,7 @@ from selfcare._sync.account import AccountArea
 from selfcare._sync.calls import Calls
 from selfcare._sync.expenses import Expenses
 from selfcare._sync.forwarding import Forwarding
+from selfcare._sync.logins import Logins
 from selfcare._sync.services import Services
 from selfcare._context import Context
 from selfcare.backends import Backend
@@ -80,6 +81,11 @@ class Selfcare:
     def services(self) -> Services:
         """The tariff plan and options."""
         return Services(self)
+
+    @cached_property
+    def logins(self) -> Logins:
+        """The subscriber's own history: sign-ins and the operation log."""
+        return Logins(self)
 
     def execute(self, op: Operation[R]) -> R:
         """Run one operation on the backend (the area clients are built on this)."""

@@ -2,7 +2,13 @@
 
 from selfcare.model.account import Account, AccountStatus, Balance, Bill, BillState, TariffRef
 from selfcare.model.forwarding import ForwardingRule, ForwardingState
-from selfcare.model.history import OperationRecord, OperationStatus
+from selfcare.model.history import (
+    LoginMethod,
+    LoginRecord,
+    LoginStatus,
+    OperationRecord,
+    OperationStatus,
+)
 from selfcare.model.money import Money, Quantity, Unit
 from selfcare.model.phone import PhoneNumber
 from selfcare.model.services import ChargePeriod, ConnectedService, Service, ServiceKind
@@ -22,6 +28,9 @@ __all__ = [
     "ExpenseKind",
     "ForwardingRule",
     "ForwardingState",
+    "LoginMethod",
+    "LoginRecord",
+    "LoginStatus",
     "Money",
     "OperationRecord",
     "OperationStatus",

@@ -9,6 +9,7 @@ from selfcare.operations._base import (
 )
 from selfcare.operations.account import GetAccount, GetBalance, ListBills
 from selfcare.operations.forwarding import DisableForwarding, GetForwarding, SetForwarding
+from selfcare.operations.history import ListLogins, ListOperations
 from selfcare.operations.services import (
     ChangeTariff,
     ConnectService,
@@ -32,6 +33,8 @@ __all__ = [
     "ListCalls",
     "ListConnectedServices",
     "ListExpenses",
+    "ListLogins",
+    "ListOperations",
     "MutatingOperation",
     "Operation",
     "PagedOperation",

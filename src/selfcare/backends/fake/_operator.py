@@ -21,6 +21,7 @@ from selfcare._secret import Secret
 from selfcare.backends.fake import (  # noqa: F401  (registers handlers)
     _account,
     _forwarding,
+    _history,
     _services,
     _usage,
 )

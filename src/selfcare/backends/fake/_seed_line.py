@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from selfcare.backends.fake._state import Subscriber
 from selfcare.forwarding_codes import ForwardingCondition
-from selfcare.model import OperationStatus
+from selfcare.model import LoginMethod, LoginStatus, OperationStatus
 from selfcare.model.forwarding import DEFAULT_NO_REPLY_TIMER
 from selfcare.operations import SetForwarding
 
@@ -26,12 +26,15 @@ def seed_line(sub: Subscriber, key: str, *, seed: int, now: datetime, history_da
     for code in ("voicemail", "caller-id"):
         sub.services[code] = sub.tariff_since
     _forwarding(sub, rng, start)
+    _logins(sub, rng, start, now.astimezone(sub.account.zone))
 
 
 def _at(rng: random.Random, start: datetime, days: float) -> datetime:
     """An instant ``days`` after ``start`` at a waking hour (``start``'s zone)."""
     day = start + timedelta(days=days)
-    return day.replace(hour=rng.randint(9, 21), minute=rng.randrange(60), second=rng.randrange(60))
+    return day.replace(
+        hour=rng.randint(9, 21), minute=rng.randrange(60), second=rng.randrange(60), microsecond=0
+    )
 
 
 def _forwarding(sub: Subscriber, rng: random.Random, start: datetime) -> None:
@@ -48,3 +51,52 @@ def _forwarding(sub: Subscriber, rng: random.Random, start: datetime) -> None:
         sub.forwarding[condition] = (sub.voicemail, timer)
         sub.log_operation(at, "web", op, OperationStatus.DONE)
         at += timedelta(seconds=rng.randint(20, 90))
+
+
+_WEB_CLIENTS = ("Firefox 132 on Windows 11", "Chrome 130 on macOS 14", "Safari 18 on iOS 18")
+_APP_CLIENT = "selfcare app 4.2 (Android 14)"
+_HOME_IP = "203.0.113.{}"
+_MOBILE_IP = "198.51.100.{}"
+
+
+def _logins(sub: Subscriber, rng: random.Random, start: datetime, now: datetime) -> None:
+    """About three sign-ins a week: the web with a password (sometimes mistyped first) or a
+    one-time code, and the app with its stored token; a mistyped code now and then."""
+    home = _HOME_IP.format(rng.randrange(2, 250))
+    day = start
+    while day < now:
+        at = _at(rng, day, 0)
+        if rng.random() < 0.43 and at + timedelta(minutes=5) < now:
+            if rng.random() < 0.6:
+                _web_login(sub, rng, at, home)
+            else:
+                _app_login(sub, rng, at)
+        day += timedelta(days=1)
+
+
+def _web_login(sub: Subscriber, rng: random.Random, at: datetime, home: str) -> None:
+    client = rng.choice(_WEB_CLIENTS)
+    method = LoginMethod.PASSWORD if rng.random() < 0.8 else LoginMethod.OTP
+    if rng.random() < 0.12:
+        reason = "wrong password" if method is LoginMethod.PASSWORD else "wrong one-time code"
+        sub.record_login(at, "web", method, LoginStatus.FAILED, reason, ip=home, client=client)
+        at += timedelta(seconds=rng.randint(15, 120))
+    sub.record_login(at, "web", method, LoginStatus.SUCCESS, ip=home, client=client)
+
+
+def _app_login(sub: Subscriber, rng: random.Random, at: datetime) -> None:
+    ip = _MOBILE_IP.format(rng.randrange(2, 250))
+    if rng.random() < 0.05:
+        sub.record_login(
+            at,
+            "app",
+            LoginMethod.TOKEN,
+            LoginStatus.FAILED,
+            "token expired",
+            ip=ip,
+            client=_APP_CLIENT,
+        )
+        at += timedelta(seconds=rng.randint(20, 90))
+        sub.record_login(at, "app", LoginMethod.OTP, LoginStatus.SUCCESS, ip=ip, client=_APP_CLIENT)
+        return
+    sub.record_login(at, "app", LoginMethod.TOKEN, LoginStatus.SUCCESS, ip=ip, client=_APP_CLIENT)

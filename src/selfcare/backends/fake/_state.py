@@ -24,6 +24,9 @@ from selfcare.model import (
     Call,
     Expense,
     ExpenseKind,
+    LoginMethod,
+    LoginRecord,
+    LoginStatus,
     Money,
     OperationRecord,
     OperationStatus,
@@ -154,6 +157,7 @@ class Subscriber:
     calls: Ledger[Call] = attrs.field(factory=Ledger, repr=False)
     bills: list[BillRecord] = attrs.field(factory=list, repr=False)
     operations: Ledger[OperationRecord] = attrs.field(factory=Ledger, repr=False)
+    logins: Ledger[LoginRecord] = attrs.field(factory=Ledger, repr=False)
     idempotency: dict[str, Remembered] = attrs.field(factory=dict, repr=False)
     voicemail: PhoneNumber = attrs.field(
         default=attrs.Factory(_voicemail, takes_self=True), repr=False
@@ -246,4 +250,29 @@ class Subscriber:
             reason=reason,
         )
         self.operations.add(record)
+        return record
+
+    def record_login(
+        self,
+        at: datetime,
+        channel: str,
+        method: LoginMethod,
+        status: LoginStatus,
+        reason: str | None = None,
+        *,
+        ip: str | None = None,
+        client: str | None = None,
+    ) -> LoginRecord:
+        """Add a sign-in attempt to the subscriber's login history."""
+        record = LoginRecord(
+            id=self.next_id("l"),
+            at=at,
+            channel=channel,
+            method=method,
+            status=status,
+            reason=reason,
+            ip=ip,
+            client=client,
+        )
+        self.logins.add(record)
         return record
