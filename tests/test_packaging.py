@@ -56,5 +56,13 @@ def test_sync_and_async_clients_have_the_same_surface() -> None:
     assert surface(selfcare.Selfcare) == surface(selfcare.AsyncSelfcare)
     sc = selfcare.Selfcare.fake()
     asc = selfcare.AsyncSelfcare.fake(operator=sc.backend.operator)  # type: ignore[attr-defined]
-    for area in ("expenses", "calls", "account"):
+    for area in (
+        "expenses",
+        "calls",
+        "account",
+        "forwarding",
+        "services",
+        "logins",
+        "complaints",
+    ):
         assert surface(type(getattr(sc, area))) == surface(type(getattr(asc, area))), area

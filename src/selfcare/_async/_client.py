@@ -8,6 +8,7 @@ from typing import TypeVar
 
 from selfcare._async.account import AsyncAccountArea
 from selfcare._async.calls import AsyncCalls
+from selfcare._async.complaints import AsyncComplaints
 from selfcare._async.expenses import AsyncExpenses
 from selfcare._async.forwarding import AsyncForwarding
 from selfcare._async.logins import AsyncLogins
@@ -26,7 +27,8 @@ class AsyncSelfcare:
     """A subscriber's self-service, over any backend.
 
     ``AsyncSelfcare.fake(seed=42)`` talks to the in-memory operator. Area clients hang off
-    the instance: ``sc.expenses``, ``sc.calls``, ``sc.account``. Use it as a context manager
+    the instance: ``sc.expenses``, ``sc.calls``, ``sc.account``, ``sc.forwarding``,
+    ``sc.services``, ``sc.logins``, ``sc.complaints``. Use it as a context manager
     to release connections.
     """
 
@@ -85,6 +87,11 @@ class AsyncSelfcare:
     def logins(self) -> AsyncLogins:
         """The subscriber's own history: sign-ins and the operation log."""
         return AsyncLogins(self)
+
+    @cached_property
+    def complaints(self) -> AsyncComplaints:
+        """Complaints to the operator and their progress."""
+        return AsyncComplaints(self)
 
     async def execute(self, op: Operation[R]) -> R:
         """Run one operation on the backend (the area clients are built on this)."""

@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from selfcare._sync.account import AccountArea
 from selfcare._sync.calls import Calls
+from selfcare._sync.complaints import Complaints
 from selfcare._sync.expenses import Expenses
 from selfcare._sync.forwarding import Forwarding
 from selfcare._sync.logins import Logins
@@ -27,7 +28,8 @@ class Selfcare:
     """A subscriber's self-service, over any backend.
 
     ``Selfcare.fake(seed=42)`` talks to the in-memory operator. Area clients hang off
-    the instance: ``sc.expenses``, ``sc.calls``, ``sc.account``. Use it as a context manager
+    the instance: ``sc.expenses``, ``sc.calls``, ``sc.account``, ``sc.forwarding``,
+    ``sc.services``, ``sc.logins``, ``sc.complaints``. Use it as a context manager
     to release connections.
     """
 
@@ -86,6 +88,11 @@ class Selfcare:
     def logins(self) -> Logins:
         """The subscriber's own history: sign-ins and the operation log."""
         return Logins(self)
+
+    @cached_property
+    def complaints(self) -> Complaints:
+        """Complaints to the operator and their progress."""
+        return Complaints(self)
 
     def execute(self, op: Operation[R]) -> R:
         """Run one operation on the backend (the area clients are built on this)."""

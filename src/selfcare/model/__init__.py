@@ -1,6 +1,15 @@
 """The selfcare domain model: frozen, slotted, fully typed attrs classes."""
 
 from selfcare.model.account import Account, AccountStatus, Balance, Bill, BillState, TariffRef
+from selfcare.model.complaints import (
+    Complaint,
+    ComplaintCategory,
+    ComplaintNote,
+    ComplaintStatus,
+    ComplaintStatusChange,
+    RelatedEntity,
+    RelatedKind,
+)
 from selfcare.model.forwarding import ForwardingRule, ForwardingState
 from selfcare.model.history import (
     LoginMethod,
@@ -23,6 +32,11 @@ __all__ = [
     "Call",
     "CallDirection",
     "ChargePeriod",
+    "Complaint",
+    "ComplaintCategory",
+    "ComplaintNote",
+    "ComplaintStatus",
+    "ComplaintStatusChange",
     "ConnectedService",
     "Expense",
     "ExpenseKind",
@@ -36,6 +50,8 @@ __all__ = [
     "OperationStatus",
     "PhoneNumber",
     "Quantity",
+    "RelatedEntity",
+    "RelatedKind",
     "Service",
     "ServiceKind",
     "TariffRef",

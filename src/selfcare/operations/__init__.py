@@ -8,6 +8,12 @@ from selfcare.operations._base import (
     new_idempotency_key,
 )
 from selfcare.operations.account import GetAccount, GetBalance, ListBills
+from selfcare.operations.complaints import (
+    AddComplaintNote,
+    FileComplaint,
+    GetComplaint,
+    ListComplaints,
+)
 from selfcare.operations.forwarding import DisableForwarding, GetForwarding, SetForwarding
 from selfcare.operations.history import ListLogins, ListOperations
 from selfcare.operations.services import (
@@ -20,17 +26,21 @@ from selfcare.operations.services import (
 from selfcare.operations.usage import ListCalls, ListExpenses
 
 __all__ = [
+    "AddComplaintNote",
     "Capability",
     "ChangeTariff",
     "ConnectService",
     "DisableForwarding",
     "DisconnectService",
+    "FileComplaint",
     "GetAccount",
     "GetBalance",
+    "GetComplaint",
     "GetForwarding",
     "GetServiceCatalog",
     "ListBills",
     "ListCalls",
+    "ListComplaints",
     "ListConnectedServices",
     "ListExpenses",
     "ListLogins",

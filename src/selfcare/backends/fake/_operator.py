@@ -20,6 +20,7 @@ from selfcare._errors import (
 from selfcare._secret import Secret
 from selfcare.backends.fake import (  # noqa: F401  (registers handlers)
     _account,
+    _complaints,
     _forwarding,
     _history,
     _services,

@@ -10,10 +10,19 @@ import random
 from datetime import datetime, timedelta
 
 from selfcare.backends.fake._state import Subscriber
+from selfcare.backends.fake._tickets import ComplaintRecord
 from selfcare.forwarding_codes import ForwardingCondition
-from selfcare.model import LoginMethod, LoginStatus, OperationStatus
+from selfcare.model import (
+    ComplaintCategory,
+    ExpenseKind,
+    LoginMethod,
+    LoginStatus,
+    OperationStatus,
+    RelatedEntity,
+    RelatedKind,
+)
 from selfcare.model.forwarding import DEFAULT_NO_REPLY_TIMER
-from selfcare.operations import SetForwarding
+from selfcare.operations import FileComplaint, SetForwarding
 
 __all__ = ["seed_line"]
 
@@ -27,6 +36,7 @@ def seed_line(sub: Subscriber, key: str, *, seed: int, now: datetime, history_da
         sub.services[code] = sub.tariff_since
     _forwarding(sub, rng, start)
     _logins(sub, rng, start, now.astimezone(sub.account.zone))
+    _complaints(sub, rng, now.astimezone(sub.account.zone))
 
 
 def _at(rng: random.Random, start: datetime, days: float) -> datetime:
@@ -100,3 +110,39 @@ def _app_login(sub: Subscriber, rng: random.Random, at: datetime) -> None:
         sub.record_login(at, "app", LoginMethod.OTP, LoginStatus.SUCCESS, ip=ip, client=_APP_CLIENT)
         return
     sub.record_login(at, "app", LoginMethod.TOKEN, LoginStatus.SUCCESS, ip=ip, client=_APP_CLIENT)
+
+
+def _complaints(sub: Subscriber, rng: random.Random, now: datetime) -> None:
+    """A resolved complaint from the past (about a roaming charge, if there was roaming) and
+    one filed yesterday that is still in progress."""
+    roaming = next((e for e in sub.expenses if e.kind is ExpenseKind.ROAMING), None)
+    if roaming is not None:
+        past = FileComplaint(
+            "Roaming charges",
+            f"I was charged {roaming.cost} for roaming on {roaming.at:%d.%m.%Y}; "
+            "the travel option should have covered it.",
+            ComplaintCategory.BILLING,
+            (RelatedEntity(RelatedKind.EXPENSE, roaming.id),),
+            idempotency_key=f"seed-complaint-{rng.getrandbits(64):016x}",
+        )
+        filed = roaming.at + timedelta(days=2, hours=rng.randint(1, 6))
+    else:
+        past = FileComplaint(
+            "Weak signal at home",
+            "Calls drop at home in the evenings.",
+            ComplaintCategory.NETWORK,
+            idempotency_key=f"seed-complaint-{rng.getrandbits(64):016x}",
+        )
+        filed = _at(rng, now, -40)
+    recent = FileComplaint(
+        "Messages arrive late",
+        "Text messages from my bank arrive an hour or more after they are sent.",
+        ComplaintCategory.MESSAGING,
+        idempotency_key=f"seed-complaint-{rng.getrandbits(64):016x}",
+    )
+    for op, at in ((past, filed), (recent, now - timedelta(hours=26))):
+        at = at.replace(microsecond=0)
+        sub.complaints.add(
+            ComplaintRecord(sub.next_id("cmp"), at, op.subject, op.text, op.category, op.related)
+        )
+        sub.log_operation(at, "web", op, OperationStatus.DONE)

@@ -16,6 +16,7 @@ import attrs
 
 from selfcare._secret import Secret
 from selfcare.backends.fake._ledger import Ledger
+from selfcare.backends.fake._tickets import ComplaintRecord
 from selfcare.forwarding_codes import ForwardingCondition
 from selfcare.model import (
     Account,
@@ -158,6 +159,7 @@ class Subscriber:
     bills: list[BillRecord] = attrs.field(factory=list, repr=False)
     operations: Ledger[OperationRecord] = attrs.field(factory=Ledger, repr=False)
     logins: Ledger[LoginRecord] = attrs.field(factory=Ledger, repr=False)
+    complaints: Ledger[ComplaintRecord] = attrs.field(factory=Ledger, repr=False)
     idempotency: dict[str, Remembered] = attrs.field(factory=dict, repr=False)
     voicemail: PhoneNumber = attrs.field(
         default=attrs.Factory(_voicemail, takes_self=True), repr=False
