@@ -50,7 +50,7 @@ def _basic(instance: Any, attribute: Any, value: Any) -> None:
     if value not in BASIC_CONDITIONS:
         raise ValidationError(
             f"a forwarding rule is for one of {', '.join(c.value for c in BASIC_CONDITIONS)}, "
-            f"not {value!r}",
+            f"not {getattr(value, 'value', value)!r} (a group sets several rules)",
             field="condition",
         )
 
