@@ -11,12 +11,13 @@ import pytest
 from selfcare import AsyncSelfcare, Selfcare
 from selfcare.backends.fake import FakeOperator, ManualClock
 from tests._bridge import Bridge, EventLoopThread
+from tests._server import LiveServer, SwitchableResolver, fake_server
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=MOSCOW)
 """The instant every fake operator in the suite starts at (unless a test says otherwise)."""
 
-CONFIGURATIONS = ["fake-sync", "fake-async"]
+CONFIGURATIONS = ["fake-sync", "fake-async", "http-sync", "http-async"]
 
 
 @pytest.fixture
@@ -37,6 +38,14 @@ def loop_thread() -> Iterator[EventLoopThread]:
     runner.close()
 
 
+@pytest.fixture(scope="session")
+def live_server() -> Iterator[tuple[LiveServer, SwitchableResolver]]:
+    """The reference server on 127.0.0.1, serving the current test's fake operator."""
+    server, resolver = fake_server()
+    with server:
+        yield server, resolver
+
+
 @pytest.fixture(params=CONFIGURATIONS)
 def configuration(request: pytest.FixtureRequest) -> str:
     return str(request.param)
@@ -44,15 +53,29 @@ def configuration(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def sc(
-    configuration: str, operator: FakeOperator, loop_thread: EventLoopThread
+    configuration: str,
+    operator: FakeOperator,
+    loop_thread: EventLoopThread,
+    request: pytest.FixtureRequest,
 ) -> Iterator[Selfcare | Bridge]:
-    """The demo subscriber's client, in every configuration the contract suite covers."""
+    """The demo subscriber's client, in every configuration the contract suite covers:
+    the fake in-process and the reference server over HTTP, each sync and async."""
     if configuration == "fake-sync":
         with Selfcare.fake(operator=operator) as client:
             yield client
-    elif configuration == "fake-async":
+        return
+    if configuration == "fake-async":
         client = AsyncSelfcare.fake(operator=operator)
         yield Bridge(client, loop_thread)
         loop_thread.run(client.aclose())
-    else:  # pragma: no cover
-        raise AssertionError(configuration)
+        return
+    server, resolver = request.getfixturevalue("live_server")
+    resolver.use(operator)
+    token = operator.token().reveal()
+    if configuration == "http-sync":
+        with Selfcare(base_url=server.url, token=token) as client:
+            yield client
+    else:
+        aclient = AsyncSelfcare(base_url=server.url, token=token)
+        yield Bridge(aclient, loop_thread)
+        loop_thread.run(aclient.aclose())

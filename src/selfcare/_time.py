@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, tzinfo
-from typing import Any
+from typing import Annotated, Any
+
+import msgspec
 
 from selfcare._errors import NaiveDatetime, ValidationError
 
-__all__ = ["When", "check_when", "day_start", "require_aware", "to_instant"]
+__all__ = ["Instant", "When", "check_when", "day_start", "require_aware", "to_instant"]
+
+Instant = Annotated[datetime, msgspec.Meta(tz=True)]
+"""An aware datetime; the wire decoder refuses one without an offset."""
 
 When = date | datetime
 """What a time filter accepts: an aware datetime (an instant) or a date (a whole day)."""

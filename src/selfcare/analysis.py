@@ -2,7 +2,7 @@
 
 Column types, chosen so nothing is lost and arithmetic stays exact:
 
-- aware datetimes → ``datetime64[ns, <zone>]`` in the records' own zone;
+- aware datetimes → ``datetime64[ns, <zone>]`` in the account's zone;
 - ``Money`` → the amount as an exact ``decimal128`` column (pandas' Arrow-backed dtype, with
   the currency's minor units as scale) plus one ``currency`` column; use
   ``df.cost.astype(float)`` when plotting;
@@ -48,8 +48,9 @@ def _base(annotation: Any) -> Any:
     return annotation
 
 
-def frame(records: Iterable[Any], cls: type) -> Any:
-    """A DataFrame with one row per record of the attrs class ``cls``."""
+def frame(records: Iterable[Any], cls: type, zone: dt.tzinfo | None = None) -> Any:
+    """A DataFrame with one row per record of the attrs class ``cls``; times are shown in
+    ``zone`` (the account's), else in the zone the records carry."""
     pd = require_pandas()
     import pyarrow as pa
 
@@ -85,10 +86,10 @@ def frame(records: Iterable[Any], cls: type) -> Any:
                 categories=[member.value for member in kind],
             )
         elif kind is dt.datetime:
-            zone = next((v.tzinfo for v in values if v is not None), dt.UTC)
+            shown = zone or next((v.tzinfo for v in values if v is not None), dt.UTC)
             columns[field.name] = pd.to_datetime(
                 [None if v is None else v.astimezone(dt.UTC) for v in values], utc=True
-            ).tz_convert(zone)
+            ).tz_convert(shown)
         elif kind is dt.date:
             columns[field.name] = pd.to_datetime(values)
         elif kind is dt.timedelta:

@@ -23,7 +23,8 @@ def test_parse_reads_what_people_type(typed: str) -> None:
 
 def test_formats() -> None:
     number = PhoneNumber("+79161234567")
-    assert str(number) == number.international == "+7 916 123-45-67"
+    assert str(number) == number == "+79161234567"
+    assert number.international == "+7 916 123-45-67"
     assert number.national == "8 (916) 123-45-67"
     assert number.region == "RU"
     assert repr(number) == "PhoneNumber('+79161234567')"

@@ -11,9 +11,11 @@ from selfcare._async.calls import AsyncCalls
 from selfcare._async.complaints import AsyncComplaints
 from selfcare._async.expenses import AsyncExpenses
 from selfcare._async.forwarding import AsyncForwarding
+from selfcare._async.http_backend import AsyncHttpBackend
 from selfcare._async.logins import AsyncLogins
 from selfcare._async.services import AsyncServices
 from selfcare._context import Context
+from selfcare._secret import Secret
 from selfcare.backends import AsyncBackend
 from selfcare.backends.fake import AsyncFakeBackend, Clock, FakeOperator
 from selfcare.operations import GetAccount, Operation
@@ -26,14 +28,22 @@ R = TypeVar("R")
 class AsyncSelfcare:
     """A subscriber's self-service, over any backend.
 
-    ``AsyncSelfcare.fake(seed=42)`` talks to the in-memory operator. Area clients hang off
-    the instance: ``sc.expenses``, ``sc.calls``, ``sc.account``, ``sc.forwarding``,
-    ``sc.services``, ``sc.logins``, ``sc.complaints``. Use it as a context manager
-    to release connections.
+    ``AsyncSelfcare(base_url=..., token=...)`` talks to a server over HTTP (arguments first,
+    then the ``SELFCARE_BASE_URL`` and ``SELFCARE_TOKEN`` environment variables);
+    ``AsyncSelfcare.fake(seed=42)`` to the in-memory operator; ``AsyncSelfcare(backend)`` to
+    any other backend. Area clients hang off the instance: ``sc.expenses``, ``sc.calls``,
+    ``sc.account``, ``sc.forwarding``, ``sc.services``, ``sc.logins``, ``sc.complaints``.
+    Use it as a context manager to release connections.
     """
 
-    def __init__(self, backend: AsyncBackend) -> None:
-        self._backend = backend
+    def __init__(
+        self,
+        backend: AsyncBackend | None = None,
+        *,
+        base_url: str | None = None,
+        token: str | Secret | None = None,
+    ) -> None:
+        self._backend = backend or AsyncHttpBackend(base_url, token)
         self._ctx: Context | None = None
 
     @classmethod

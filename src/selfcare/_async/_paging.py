@@ -70,10 +70,12 @@ class AsyncPager(Generic[T]):
         return [item async for item in self]
 
     async def to_pandas(self) -> Any:
-        """Every record as a pandas DataFrame (needs the ``analysis`` extra)."""
+        """Every record as a pandas DataFrame, times in the account's zone (needs the
+        ``analysis`` extra)."""
         from selfcare.analysis import frame
 
-        return frame(await self.to_list(), self._item_type)
+        zone = (await self._client._context()).zone
+        return frame(await self.to_list(), self._item_type, zone)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {self._item_type.__name__}>"

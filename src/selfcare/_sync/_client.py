@@ -12,9 +12,11 @@ from selfcare._sync.calls import Calls
 from selfcare._sync.complaints import Complaints
 from selfcare._sync.expenses import Expenses
 from selfcare._sync.forwarding import Forwarding
+from selfcare._sync.http_backend import HttpBackend
 from selfcare._sync.logins import Logins
 from selfcare._sync.services import Services
 from selfcare._context import Context
+from selfcare._secret import Secret
 from selfcare.backends import Backend
 from selfcare.backends.fake import FakeBackend, Clock, FakeOperator
 from selfcare.operations import GetAccount, Operation
@@ -27,14 +29,22 @@ R = TypeVar("R")
 class Selfcare:
     """A subscriber's self-service, over any backend.
 
-    ``Selfcare.fake(seed=42)`` talks to the in-memory operator. Area clients hang off
-    the instance: ``sc.expenses``, ``sc.calls``, ``sc.account``, ``sc.forwarding``,
-    ``sc.services``, ``sc.logins``, ``sc.complaints``. Use it as a context manager
-    to release connections.
+    ``Selfcare(base_url=..., token=...)`` talks to a server over HTTP (arguments first,
+    then the ``SELFCARE_BASE_URL`` and ``SELFCARE_TOKEN`` environment variables);
+    ``Selfcare.fake(seed=42)`` to the in-memory operator; ``Selfcare(backend)`` to
+    any other backend. Area clients hang off the instance: ``sc.expenses``, ``sc.calls``,
+    ``sc.account``, ``sc.forwarding``, ``sc.services``, ``sc.logins``, ``sc.complaints``.
+    Use it as a context manager to release connections.
     """
 
-    def __init__(self, backend: Backend) -> None:
-        self._backend = backend
+    def __init__(
+        self,
+        backend: Backend | None = None,
+        *,
+        base_url: str | None = None,
+        token: str | Secret | None = None,
+    ) -> None:
+        self._backend = backend or HttpBackend(base_url, token)
         self._ctx: Context | None = None
 
     @classmethod

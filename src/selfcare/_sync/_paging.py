@@ -71,10 +71,12 @@ class Pager(Generic[T]):
         return [item for item in self]
 
     def to_pandas(self) -> Any:
-        """Every record as a pandas DataFrame (needs the ``analysis`` extra)."""
+        """Every record as a pandas DataFrame, times in the account's zone (needs the
+        ``analysis`` extra)."""
         from selfcare.analysis import frame
 
-        return frame(self.to_list(), self._item_type)
+        zone = (self._client._context()).zone
+        return frame(self.to_list(), self._item_type, zone)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {self._item_type.__name__}>"

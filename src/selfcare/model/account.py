@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import date
 from zoneinfo import ZoneInfo
 
 import attrs
 
-from selfcare._time import aware_validator
+from selfcare._time import Instant
 from selfcare.model._repr import compact_repr
 from selfcare.model.money import Money
 from selfcare.model.phone import PhoneNumber
@@ -65,7 +65,7 @@ class Balance:
 
     amount: Money
     credit_limit: Money
-    as_of: datetime = attrs.field(validator=aware_validator)
+    as_of: Instant
 
     @property
     def available(self) -> Money:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
 
 import attrs
 
-from selfcare._time import aware_validator
+from selfcare._time import Instant
 from selfcare.model._repr import compact_repr
 
 __all__ = [
@@ -74,7 +73,7 @@ class ComplaintStatusChange:
     __repr__ = compact_repr
 
     status: ComplaintStatus
-    at: datetime = attrs.field(validator=aware_validator)
+    at: Instant
     reason: str
 
 
@@ -85,7 +84,7 @@ class ComplaintNote:
     __repr__ = compact_repr
 
     id: str
-    at: datetime = attrs.field(validator=aware_validator)
+    at: Instant
     author: str
     """``subscriber`` or ``operator``."""
     text: str
@@ -106,10 +105,10 @@ class Complaint:
     text: str
     category: ComplaintCategory
     status: ComplaintStatus
-    created_at: datetime = attrs.field(validator=aware_validator)
-    updated_at: datetime = attrs.field(validator=aware_validator)
-    expected_resolution: datetime = attrs.field(validator=aware_validator)
-    resolved_at: datetime | None = None
+    created_at: Instant
+    updated_at: Instant
+    expected_resolution: Instant
+    resolved_at: Instant | None = None
     related: tuple[RelatedEntity, ...] = ()
     history: tuple[ComplaintStatusChange, ...] = ()
     notes: tuple[ComplaintNote, ...] = ()

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
 from typing import Any
 
 import attrs
 
 from selfcare._errors import ValidationError
-from selfcare._time import aware_validator
+from selfcare._time import Instant
 from selfcare.model._repr import compact_repr
 
 __all__ = ["LoginMethod", "LoginRecord", "LoginStatus", "OperationRecord", "OperationStatus"]
@@ -31,7 +30,7 @@ class OperationRecord:
     __repr__ = compact_repr
 
     id: str
-    at: datetime = attrs.field(validator=aware_validator)
+    at: Instant
     channel: str
     """Where it came from: ``api`` (over HTTP), ``sdk`` (in-process), ``web``, ``cli``…"""
     operation: str
@@ -73,7 +72,7 @@ class LoginRecord:
     __repr__ = compact_repr
 
     id: str
-    at: datetime = attrs.field(validator=aware_validator)
+    at: Instant
     channel: str
     """Where: ``web``, ``app``, ``api``, ``sdk``…"""
     method: LoginMethod

@@ -6,9 +6,10 @@ import enum
 import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
-from typing import Any, Final
+from typing import Annotated, Final
 
 import attrs
+import msgspec
 
 from selfcare._errors import CurrencyMismatch, InvalidMoney
 
@@ -83,20 +84,16 @@ def _group(digits: str) -> str:
     return " ".join(parts)
 
 
-def _amount_validator(instance: Any, attribute: Any, value: Any) -> None:
-    if type(value) is not Decimal:
-        _to_decimal(value, attribute.name)  # raises a message that names the problem
-        raise InvalidMoney(f"{attribute.name} must be a Decimal, not {value!r}")
-    _to_decimal(value, attribute.name)
-
-
-def _currency_validator(instance: Any, attribute: Any, value: Any) -> None:
-    _check_currency(value)
+CurrencyCode = Annotated[str, msgspec.Meta(pattern="^[A-Z]{3}$")]
+"""An ISO 4217 code; the pattern is checked by the wire decoder too."""
 
 
 @attrs.frozen(init=False, order=False, repr=False)
 class Money:
     """An exact amount in an ISO 4217 currency.
+
+    The constructor validates everything; objects decoded from the wire protocol are checked
+    by the decoder (decimal strings, the currency pattern) without re-running it.
 
     ``Money("1234.50", "RUB")``, ``Money(100, "RUB")`` and ``Money(Decimal("9.99"), "USD")``
     all work; a float is refused. Arithmetic and comparison between different currencies raise
@@ -105,8 +102,8 @@ class Money:
     the amount (``1 234,50 ₽``, ``-12,00 $``).
     """
 
-    amount: Decimal = attrs.field(validator=_amount_validator)
-    currency: str = attrs.field(validator=_currency_validator)
+    amount: Decimal
+    currency: CurrencyCode
 
     def __init__(self, amount: Decimal | int | str, currency: str) -> None:
         self.__attrs_init__(_to_decimal(amount, "amount"), _check_currency(currency))
@@ -208,17 +205,12 @@ class Unit(enum.StrEnum):
     GIGABYTE = "GB"
 
 
-def _quantity_validator(instance: Any, attribute: Any, value: Any) -> None:
-    if type(value) is not Decimal or not value.is_finite() or value < 0:
-        raise InvalidMoney(f"a quantity must be a non-negative Decimal, not {value!r}")
-
-
 @attrs.frozen(init=False, repr=False)
 class Quantity:
     """An amount of something a tariff counts: minutes, messages, megabytes."""
 
-    value: Decimal = attrs.field(validator=_quantity_validator)
-    unit: Unit = attrs.field(validator=attrs.validators.instance_of(Unit))
+    value: Decimal
+    unit: Unit
 
     def __init__(self, value: Decimal | int | str, unit: Unit | str) -> None:
         try:
@@ -226,7 +218,10 @@ class Quantity:
         except ValueError:
             known = ", ".join(u.value for u in Unit)
             raise InvalidMoney(f"unknown unit {unit!r}; expected one of {known}") from None
-        self.__attrs_init__(_to_decimal(value, "value"), unit)
+        amount = _to_decimal(value, "value")
+        if amount < 0:
+            raise InvalidMoney(f"a quantity cannot be negative ({value!r})", field="value")
+        self.__attrs_init__(amount, unit)
 
     def __str__(self) -> str:
         return f"{self.value.normalize():f} {self.unit.value}"

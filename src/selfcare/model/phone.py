@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Final
+from typing import Final
 
-import attrs
 import phonenumbers
 
 from selfcare._errors import InvalidPhoneNumber
@@ -15,25 +14,32 @@ __all__ = ["PhoneNumber"]
 _E164: Final = re.compile(r"\+[1-9][0-9]{6,14}")
 
 
-def _e164_validator(instance: Any, attribute: Any, value: Any) -> None:
-    if type(value) is not str or not _E164.fullmatch(value):
-        raise InvalidPhoneNumber(
-            f"{value!r} is not an E.164 number such as '+79161234567'; "
-            "use PhoneNumber.parse() for numbers as people type them",
-            field="e164",
-        )
-
-
-@attrs.frozen(repr=False)
-class PhoneNumber:
-    """A valid phone number in E.164 form (``+79161234567``).
+class PhoneNumber(str):
+    """A valid phone number, which *is* its E.164 string (``+79161234567``).
 
     Build one from what people type with :meth:`parse` (``8 916 123-45-67``,
     ``+7 (916) 123-45-67``); the constructor takes the canonical E.164 string only.
-    ``str()`` gives the international format, ``national`` the local one.
+    Being a ``str`` makes it travel as itself in JSON, pandas and databases; ``e164`` says so
+    explicitly, ``international`` and ``national`` format it for people.
     """
 
-    e164: str = attrs.field(validator=_e164_validator)
+    __slots__ = ()
+
+    def __new__(cls, e164: str) -> PhoneNumber:
+        if type(e164) is cls:
+            return e164
+        if not isinstance(e164, str) or not _E164.fullmatch(e164):
+            raise InvalidPhoneNumber(
+                f"{e164!r} is not an E.164 number such as '+79161234567'; "
+                "use PhoneNumber.parse() for numbers as people type them",
+                field="number",
+            )
+        return super().__new__(cls, e164)
+
+    @property
+    def e164(self) -> str:
+        """The canonical form: ``+79161234567``."""
+        return str.__str__(self)
 
     @classmethod
     def parse(cls, text: str | PhoneNumber, region: str = "RU") -> PhoneNumber:
@@ -57,7 +63,7 @@ class PhoneNumber:
         return cls(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
 
     def _parsed(self) -> phonenumbers.PhoneNumber:
-        return phonenumbers.parse(self.e164, None)
+        return phonenumbers.parse(str.__str__(self), None)
 
     @property
     def international(self) -> str:
@@ -79,8 +85,8 @@ class PhoneNumber:
         code = phonenumbers.region_code_for_number(self._parsed())
         return str(code) if code and code != "ZZ" else None
 
-    def __str__(self) -> str:
-        return self.international
-
     def __repr__(self) -> str:
         return f"PhoneNumber('{self.e164}')"
+
+    def __getnewargs__(self) -> tuple[str]:
+        return (self.e164,)

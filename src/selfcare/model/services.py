@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
 
 import attrs
 
-from selfcare._time import aware_validator
+from selfcare._time import Instant
 from selfcare.model._repr import compact_repr
 from selfcare.model.money import Money, Quantity
 
@@ -61,7 +60,7 @@ class ConnectedService:
     code: str
     name: str
     kind: ServiceKind
-    connected_at: datetime = attrs.field(validator=aware_validator)
+    connected_at: Instant
     recurring_price: Money
     period: ChargePeriod
     removable: bool = True

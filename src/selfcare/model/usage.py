@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from datetime import timedelta
+from typing import TypeVar
 
 import attrs
 
 from selfcare._errors import ValidationError
-from selfcare._time import aware_validator
+from selfcare._time import Instant
 from selfcare.model._repr import compact_repr
 from selfcare.model.money import Money, Quantity
 from selfcare.model.phone import PhoneNumber
@@ -72,7 +72,7 @@ class Expense:
     __repr__ = compact_repr
 
     id: str
-    at: datetime = attrs.field(validator=aware_validator)
+    at: Instant
     kind: ExpenseKind
     cost: Money
     balance_after: Money
@@ -89,11 +89,6 @@ class Expense:
         return self.kind.is_credit
 
 
-def _missed_has_no_duration(instance: Any, attribute: Any, value: timedelta) -> None:
-    if not instance.answered and value:
-        raise ValidationError(f"an unanswered call lasts zero seconds, not {value}")
-
-
 @attrs.frozen(repr=False)
 class Call:
     """One call, answered or not. A *missed* call is an incoming call nobody answered."""
@@ -101,11 +96,12 @@ class Call:
     __repr__ = compact_repr
 
     id: str
-    at: datetime = attrs.field(validator=aware_validator)
+    at: Instant
     direction: CallDirection
     counterpart: PhoneNumber
     answered: bool
-    duration: timedelta = attrs.field(validator=_missed_has_no_duration)
+    duration: timedelta
+    """Zero for a call nobody answered."""
     cost: Money
 
     @property

@@ -40,6 +40,7 @@ class Operation(Generic[R]):
     """
 
     __slots__ = ()
+    __attrs_attrs__: ClassVar[Any]  # every concrete operation is an attrs class
     result: ClassVar[Any]
     capability: ClassVar[str]
     idempotent: ClassVar[bool] = True

@@ -180,6 +180,13 @@ class AsyncFakeBackend:
             operator, subscriber=subscriber, seed=seed, clock=clock, channel=channel
         )
 
+    @classmethod
+    def wrap(cls, backend: FakeBackend) -> AsyncFakeBackend:
+        """The async face of an existing fake backend."""
+        wrapper = cls.__new__(cls)
+        wrapper.sync = backend
+        return wrapper
+
     @property
     def operator(self) -> FakeOperator:
         """The operator behind this backend."""

@@ -1,0 +1,195 @@
+"""Values on the wire: JSON via msgspec, times in UTC, money as decimal strings.
+
+Requests are encoded by the client and decoded by the server; results the other way round.
+Decoding goes straight into the attrs models with prebuilt msgspec decoders (one per result
+type), which run the models' validators but skip their ``__init__``; the protocol's own
+types (E.164 numbers, decimal strings, RFC 3339 times) are checked by msgspec itself.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import re
+import types
+import typing
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any, cast
+
+import msgspec
+
+from selfcare._errors import ValidationError
+from selfcare._secret import Secret
+from selfcare.model import PhoneNumber
+from selfcare.operations import Operation
+from selfcare.protocol._routes import Route
+
+__all__ = [
+    "decode_operation",
+    "decode_result",
+    "encode_body",
+    "encode_query",
+    "encode_result",
+]
+
+
+def enc_hook(value: Any) -> Any:
+    """Types msgspec does not know: numbers as E.164; secrets revealed (only in requests)."""
+    if isinstance(value, PhoneNumber):
+        return value.e164
+    if isinstance(value, Secret):
+        return value.reveal()
+    raise NotImplementedError(f"cannot encode {type(value).__name__}")
+
+
+def dec_hook(kind: type, value: Any) -> Any:
+    """Build selfcare's own scalar types from their wire form."""
+    if kind is PhoneNumber and isinstance(value, str):
+        return PhoneNumber(value)
+    if kind is Secret and isinstance(value, str):
+        return Secret(value)
+    raise NotImplementedError(f"cannot decode {type(value).__name__} into {kind.__name__}")
+
+
+def _utc(value: Any) -> Any:
+    """Aware datetimes to UTC, recursively through builtins."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC)
+    if isinstance(value, dict):
+        return {key: _utc(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_utc(item) for item in value]
+    return value
+
+
+def _query_value(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Secret):
+        return value.reveal()
+    if isinstance(value, date | Decimal | int | str):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} cannot travel in a query string")
+
+
+QueryItems = list[tuple[str, str | int | float | bool | None]]
+
+
+def encode_query(route: Route, op: Operation[Any]) -> QueryItems:
+    """The query parameters of ``op`` (lists repeat their key; ``None`` is left out)."""
+    params: QueryItems = []
+    for name in route.query_fields:
+        value = getattr(op, name)
+        if value is None:
+            continue
+        if isinstance(value, tuple | list | frozenset):
+            params.extend((name, _query_value(item)) for item in value)
+        else:
+            params.append((name, _query_value(value)))
+    return params
+
+
+_ENCODER = msgspec.json.Encoder(enc_hook=enc_hook, decimal_format="string")
+
+
+def encode_body(route: Route, op: Operation[Any]) -> bytes | None:
+    """The JSON body of ``op`` (``None`` for methods without one)."""
+    if not route.body_fields:
+        return None if route.method in ("GET", "DELETE") else b"{}"
+    fields = {name: getattr(op, name) for name in route.body_fields}
+    builtins = msgspec.to_builtins(fields, builtin_types=(datetime,), enc_hook=enc_hook)
+    return _ENCODER.encode(_utc(builtins))
+
+
+def encode_result(result: Any) -> bytes:
+    """A result as the server sends it: JSON with every time in UTC."""
+    builtins = msgspec.to_builtins(result, builtin_types=(datetime,), enc_hook=enc_hook)
+    return _ENCODER.encode(_utc(builtins))
+
+
+@functools.cache
+def _decoder(kind: Any) -> msgspec.json.Decoder[Any]:
+    return msgspec.json.Decoder(kind, dec_hook=dec_hook)
+
+
+def decode_result(route: Route, content: bytes) -> Any:
+    """Decode the JSON of ``route``'s result into its model type."""
+    return _decoder(route.op.result).decode(content)
+
+
+_WHERE = re.compile(r" - at `\$\.?([\w.\[\]]*)`")
+
+
+def _validation_error(exc: msgspec.ValidationError) -> ValidationError:
+    """Our own error when a model validator raised it, else msgspec's, naming the field."""
+    if isinstance(exc.__cause__, ValidationError):
+        return exc.__cause__
+    message = str(exc)
+    match = _WHERE.search(message)
+    field = match.group(1).split(".")[0].split("[")[0] if match and match.group(1) else None
+    text = _WHERE.sub("", message)
+    return ValidationError(f"{field}: {text}" if field else text, field=field)
+
+
+def decode_operation(
+    route: Route,
+    path: Mapping[str, str],
+    query: Callable[[str], list[str]],
+    query_keys: set[str],
+    body: bytes,
+    idempotency_key: str | None,
+) -> Operation[Any]:
+    """Rebuild an operation from an HTTP request; anything wrong is a ValidationError naming it."""
+    unknown = sorted(query_keys - set(route.query_fields))
+    if unknown:
+        raise ValidationError(f"unknown query parameter {unknown[0]!r}", field=unknown[0])
+    data: dict[str, Any] = {}
+    for name in route.query_fields:
+        values = query(name)
+        if not values:
+            continue
+        if _is_sequence(cast(Any, route.op), name):
+            data[name] = values
+        elif len(values) > 1:
+            raise ValidationError(f"query parameter {name!r} was given more than once", field=name)
+        else:
+            data[name] = values[0]
+    if route.body_fields:
+        try:
+            document = msgspec.json.decode(body) if body else {}
+        except msgspec.DecodeError:
+            raise ValidationError("the request body is not valid JSON", field="body") from None
+        if not isinstance(document, dict):
+            raise ValidationError("the request body must be a JSON object", field="body")
+        extra = sorted(set(document) - set(route.body_fields))
+        if extra:
+            raise ValidationError(f"unknown field {extra[0]!r}", field=extra[0])
+        data.update(document)
+    data.update(path)
+    if idempotency_key is not None and not route.op.idempotent:
+        data["idempotency_key"] = idempotency_key
+    try:
+        op: Operation[Any] = msgspec.convert(data, route.op, strict=False, dec_hook=dec_hook)
+    except msgspec.ValidationError as exc:
+        raise _validation_error(exc) from None
+    return op
+
+
+@functools.cache
+def _is_sequence(cls: Any, name: str) -> bool:
+    kind = _strip_optional(typing.get_type_hints(cls)[name])
+    return typing.get_origin(kind) in (tuple, list, frozenset)
+
+
+def _strip_optional(kind: Any) -> Any:
+    if isinstance(kind, types.UnionType) or typing.get_origin(kind) is typing.Union:
+        args = [arg for arg in typing.get_args(kind) if arg is not type(None)]
+        if len(args) == 1:
+            return args[0]
+    return kind

@@ -1,0 +1,120 @@
+"""The sans-IO half of the HTTP backend: operations to ``httpx.Request`` and responses back.
+
+The sync and async drivers (``HttpBackend``/``AsyncHttpBackend``) only send what this module
+builds and hand the response back; everything protocol-specific lives here, once.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Generator
+from typing import Any
+
+import attrs
+import httpx
+import msgspec
+
+from selfcare._errors import APIError, SelfcareError, TransportError, ValidationError
+from selfcare._secret import Secret
+from selfcare._version import __version__
+from selfcare.operations import Operation
+from selfcare.protocol._codec import decode_result, encode_body, encode_query
+from selfcare.protocol._problem import error_from_problem
+from selfcare.protocol._routes import ROUTES, route_for
+
+__all__ = ["DEFAULT_TIMEOUT", "BearerAuth", "HttpSettings", "build_request", "read_response"]
+
+DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+"""10 s to read an answer, 5 s to connect."""
+USER_AGENT = f"selfcare-python/{__version__} httpx/{httpx.__version__}"
+CAPABILITIES = frozenset(route.op.capability for route in ROUTES)
+
+
+class BearerAuth(httpx.Auth):
+    """Sends the token as ``Authorization: Bearer …``; its repr never shows it."""
+
+    def __init__(self, token: Secret) -> None:
+        self._token = token
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["Authorization"] = f"Bearer {self._token.reveal()}"
+        yield request
+
+    def __repr__(self) -> str:
+        return "BearerAuth(token=***)"
+
+
+@attrs.frozen
+class HttpSettings:
+    """Where the API is and how to sign in, from arguments first, then the environment."""
+
+    base_url: str
+    token: Secret | None = attrs.field(repr=False)
+
+    @classmethod
+    def resolve(cls, base_url: str | None, token: str | Secret | None) -> HttpSettings:
+        """Arguments win; ``SELFCARE_BASE_URL`` and ``SELFCARE_TOKEN`` fill the gaps."""
+        url = base_url or os.environ.get("SELFCARE_BASE_URL")
+        if not url:
+            raise ValidationError(
+                "no server given: pass base_url=... (or set SELFCARE_BASE_URL), "
+                "or use Selfcare.fake() for the in-memory operator",
+                field="base_url",
+            )
+        parsed = httpx.URL(url)
+        if parsed.scheme not in ("http", "https") or not parsed.host:
+            raise ValidationError(f"base_url={url!r} is not an http(s) URL", field="base_url")
+        secret = token if token is not None else os.environ.get("SELFCARE_TOKEN")
+        return cls(url.rstrip("/"), None if secret is None else Secret(secret))
+
+    def client_options(self) -> dict[str, Any]:
+        """Keyword arguments for ``httpx.Client``/``AsyncClient``."""
+        return {
+            "base_url": self.base_url,
+            "auth": None if self.token is None else BearerAuth(self.token),
+            "headers": {"User-Agent": USER_AGENT, "Accept": "application/json"},
+        }
+
+
+def build_request(client: httpx.Client | httpx.AsyncClient, op: Operation[Any]) -> httpx.Request:
+    """The HTTP request that carries ``op``."""
+    try:
+        route = route_for(type(op))
+    except KeyError:
+        from selfcare._errors import NotSupported
+
+        raise NotSupported(
+            f"the selfcare HTTP protocol has no route for {type(op).__name__}"
+        ) from None
+    headers = {}
+    body = encode_body(route, op)
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+    key = getattr(op, "idempotency_key", None)
+    if key is not None:
+        headers["Idempotency-Key"] = key
+    return client.build_request(
+        route.method,
+        route.url_path(op),
+        params=encode_query(route, op),
+        content=body,
+        headers=headers,
+    )
+
+
+def read_response(op: Operation[Any], response: httpx.Response) -> Any:
+    """The result of ``op`` from its response, or the exception the response describes."""
+    if response.is_success:
+        try:
+            return decode_result(route_for(type(op)), response.content)
+        except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+            raise APIError(
+                f"the server's answer to {type(op).__name__} does not match the protocol: {exc}"
+            ) from None
+    raise error_from_problem(response.status_code, response.content)
+
+
+def transport_error(op: Operation[Any], exc: httpx.HTTPError) -> SelfcareError:
+    """A selfcare error for a request that got no answer."""
+    kind = "timed out" if isinstance(exc, httpx.TimeoutException) else "failed"
+    return TransportError(f"{type(op).__name__} {kind}: {type(exc).__name__}: {exc}")
