@@ -24,6 +24,13 @@ def test_demo_shows_the_whole_screen() -> None:
         "Spending by kind since",
         "Total",
         "Missed calls since",
+        "Call forwarding (voicemail +7 916 000-01-23)",
+        "no reply",
+        "**61*+79160000123**20#",
+        "##21#",
+        "Last operations",
+        "file complaint",
+        "set forwarding",
     ):
         assert section in out, section
     assert "₽" in out

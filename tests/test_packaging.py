@@ -45,6 +45,17 @@ def test_sync_and_async_clients_have_the_same_surface() -> None:
     assert surface(selfcare.Selfcare) == surface(selfcare.AsyncSelfcare)
     sc = selfcare.Selfcare.fake()
     asc = selfcare.AsyncSelfcare.fake(operator=sc.backend.operator)  # type: ignore[attr-defined]
-    for area in ("expenses", "calls", "account", "payments", "messages", "contacts"):
+    for area in (
+        "expenses",
+        "calls",
+        "account",
+        "payments",
+        "messages",
+        "contacts",
+        "forwarding",
+        "services",
+        "logins",
+        "complaints",
+    ):
         assert surface(type(getattr(sc, area))) == surface(type(getattr(asc, area))), area
     assert surface(type(sc.contacts.lists)) == surface(type(asc.contacts.lists))

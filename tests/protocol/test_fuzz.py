@@ -7,6 +7,8 @@ hypothesis strategy directly.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -21,11 +23,18 @@ EXAMPLES = 40
 
 
 @pytest.fixture(scope="module")
-def api(live_server: tuple[LiveServer, SwitchableResolver]) -> tuple[object, FakeOperator]:
+def api(
+    live_server: tuple[LiveServer, SwitchableResolver],
+) -> Iterator[tuple[object, FakeOperator]]:
     server, resolver = live_server
     operator = FakeOperator(seed=42, clock=ManualClock(NOW))
     resolver.use(operator)
     return schemathesis.openapi.from_url(f"{server.url}/v1/openapi.json"), operator
+
+
+@pytest.fixture(autouse=True)
+def _serve_this_modules_operator(api, live_server) -> None:
+    live_server[1].use(api[1])
 
 
 def _check(response: object) -> None:

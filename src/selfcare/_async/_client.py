@@ -8,11 +8,15 @@ from typing import TypeVar
 
 from selfcare._async.account import AsyncAccountArea
 from selfcare._async.calls import AsyncCalls
+from selfcare._async.complaints import AsyncComplaints
 from selfcare._async.contacts import AsyncContacts
 from selfcare._async.expenses import AsyncExpenses
+from selfcare._async.forwarding import AsyncForwarding
 from selfcare._async.http_backend import AsyncHttpBackend
+from selfcare._async.logins import AsyncLogins
 from selfcare._async.messages import AsyncMessages
 from selfcare._async.payments import AsyncPayments
+from selfcare._async.services import AsyncServices
 from selfcare._context import Context
 from selfcare._secret import Secret
 from selfcare.backends import AsyncBackend
@@ -31,8 +35,9 @@ class AsyncSelfcare:
     then the ``SELFCARE_BASE_URL`` and ``SELFCARE_TOKEN`` environment variables);
     ``AsyncSelfcare.fake(seed=42)`` to the in-memory operator; ``AsyncSelfcare(backend)`` to
     any other backend. Area clients hang off the instance: ``sc.expenses``, ``sc.calls``,
-    ``sc.account``, ``sc.payments``, ``sc.messages``, ``sc.contacts``. Use it as a context
-    manager to release connections.
+    ``sc.account``, ``sc.payments``, ``sc.messages``, ``sc.contacts``, ``sc.forwarding``,
+    ``sc.services``, ``sc.logins``, ``sc.complaints``. Use it as a context manager to release
+    connections.
     """
 
     def __init__(
@@ -96,6 +101,26 @@ class AsyncSelfcare:
     def contacts(self) -> AsyncContacts:
         """The phonebook on the server and its mailing lists."""
         return AsyncContacts(self)
+
+    @cached_property
+    def forwarding(self) -> AsyncForwarding:
+        """Call forwarding: to a number or to voicemail."""
+        return AsyncForwarding(self)
+
+    @cached_property
+    def services(self) -> AsyncServices:
+        """The tariff plan and options."""
+        return AsyncServices(self)
+
+    @cached_property
+    def logins(self) -> AsyncLogins:
+        """The subscriber's own history: sign-ins and the operation log."""
+        return AsyncLogins(self)
+
+    @cached_property
+    def complaints(self) -> AsyncComplaints:
+        """Complaints to the operator and their progress."""
+        return AsyncComplaints(self)
 
     async def execute(self, op: Operation[R]) -> R:
         """Run one operation on the backend (the area clients are built on this)."""

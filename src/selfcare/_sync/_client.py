@@ -9,11 +9,15 @@ from typing import TypeVar
 
 from selfcare._sync.account import AccountArea
 from selfcare._sync.calls import Calls
+from selfcare._sync.complaints import Complaints
 from selfcare._sync.contacts import Contacts
 from selfcare._sync.expenses import Expenses
+from selfcare._sync.forwarding import Forwarding
 from selfcare._sync.http_backend import HttpBackend
+from selfcare._sync.logins import Logins
 from selfcare._sync.messages import Messages
 from selfcare._sync.payments import Payments
+from selfcare._sync.services import Services
 from selfcare._context import Context
 from selfcare._secret import Secret
 from selfcare.backends import Backend
@@ -32,8 +36,9 @@ class Selfcare:
     then the ``SELFCARE_BASE_URL`` and ``SELFCARE_TOKEN`` environment variables);
     ``Selfcare.fake(seed=42)`` to the in-memory operator; ``Selfcare(backend)`` to
     any other backend. Area clients hang off the instance: ``sc.expenses``, ``sc.calls``,
-    ``sc.account``, ``sc.payments``, ``sc.messages``, ``sc.contacts``. Use it as a context
-    manager to release connections.
+    ``sc.account``, ``sc.payments``, ``sc.messages``, ``sc.contacts``, ``sc.forwarding``,
+    ``sc.services``, ``sc.logins``, ``sc.complaints``. Use it as a context manager to release
+    connections.
     """
 
     def __init__(
@@ -97,6 +102,26 @@ class Selfcare:
     def contacts(self) -> Contacts:
         """The phonebook on the server and its mailing lists."""
         return Contacts(self)
+
+    @cached_property
+    def forwarding(self) -> Forwarding:
+        """Call forwarding: to a number or to voicemail."""
+        return Forwarding(self)
+
+    @cached_property
+    def services(self) -> Services:
+        """The tariff plan and options."""
+        return Services(self)
+
+    @cached_property
+    def logins(self) -> Logins:
+        """The subscriber's own history: sign-ins and the operation log."""
+        return Logins(self)
+
+    @cached_property
+    def complaints(self) -> Complaints:
+        """Complaints to the operator and their progress."""
+        return Complaints(self)
 
     def execute(self, op: Operation[R]) -> R:
         """Run one operation on the backend (the area clients are built on this)."""

@@ -10,7 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from selfcare import Selfcare
+from selfcare import OperationStatus, Selfcare
 from selfcare.cli import _format as fmt
 
 __all__ = ["render_demo"]
@@ -86,6 +86,40 @@ def render_demo(sc: Selfcare) -> list[RenderableType]:
     if not calls:
         missed.add_row("No missed calls", "")
     panels.append(missed)
+
+    state = sc.forwarding.get()
+    forwarding = _table(f"Call forwarding (voicemail {state.voicemail.international})")
+    for column in ("Condition", "To", "Timer", "State", "MMI code"):
+        forwarding.add_column(column)
+    for rule in state.rules:
+        target = "voicemail" if rule.to_voicemail else fmt.number(rule.number)
+        if rule.effective:
+            status = Text("forwarding", style="green")
+        elif rule.active:
+            status = Text("overridden by unconditional", style="yellow")
+        else:
+            status = Text("off", style="dim")
+        timer = "" if rule.timer is None else f"{rule.timer} s"
+        forwarding.add_row(
+            rule.condition.value.replace("_", " "), target, timer, status, str(rule.mmi)
+        )
+    panels.append(forwarding)
+
+    operations = _table("Last operations")
+    for column in ("When", "Channel", "Operation", "Status"):
+        operations.add_column(column)
+    for record in sc.logins.operations().first(5):
+        style = "red" if record.status is OperationStatus.FAILED else ""
+        outcome = record.status.value + (f": {record.reason}" if record.reason else "")
+        operations.add_row(
+            fmt.when(record.at, zone),
+            record.channel,
+            record.operation.replace("_", " "),
+            Text(outcome, style=style),
+        )
+    if not operations.row_count:
+        operations.add_row("No operations yet", "", "", "")
+    panels.append(operations)
     return panels
 
 

@@ -1,8 +1,24 @@
 """The selfcare domain model: frozen, slotted, fully typed attrs classes."""
 
 from selfcare.model.account import Account, AccountStatus, Balance, Bill, BillState, TariffRef
+from selfcare.model.complaints import (
+    Complaint,
+    ComplaintCategory,
+    ComplaintNote,
+    ComplaintStatus,
+    ComplaintStatusChange,
+    RelatedEntity,
+    RelatedKind,
+)
 from selfcare.model.contacts import Contact, ContactDraft, ListMember, MailingList, MemberRef
-from selfcare.model.history import OperationRecord, OperationStatus
+from selfcare.model.forwarding import ForwardingRule, ForwardingState
+from selfcare.model.history import (
+    LoginMethod,
+    LoginRecord,
+    LoginStatus,
+    OperationRecord,
+    OperationStatus,
+)
 from selfcare.model.messaging import (
     Attachment,
     AttachmentInfo,
@@ -26,6 +42,7 @@ from selfcare.model.payment import (
     PaymentStatus,
 )
 from selfcare.model.phone import PhoneNumber
+from selfcare.model.services import ChargePeriod, ConnectedService, Service, ServiceKind
 from selfcare.model.usage import Call, CallDirection, Expense, ExpenseKind
 
 __all__ = [
@@ -41,12 +58,24 @@ __all__ = [
     "Broadcast",
     "Call",
     "CallDirection",
+    "ChargePeriod",
+    "Complaint",
+    "ComplaintCategory",
+    "ComplaintNote",
+    "ComplaintStatus",
+    "ComplaintStatusChange",
+    "ConnectedService",
     "Contact",
     "ContactDraft",
     "Delivery",
     "Expense",
     "ExpenseKind",
+    "ForwardingRule",
+    "ForwardingState",
     "ListMember",
+    "LoginMethod",
+    "LoginRecord",
+    "LoginStatus",
     "MailingList",
     "MemberRef",
     "Message",
@@ -64,6 +93,10 @@ __all__ = [
     "Quantity",
     "RecipientResult",
     "RecipientStatus",
+    "RelatedEntity",
+    "RelatedKind",
+    "Service",
+    "ServiceKind",
     "StatusChange",
     "TariffRef",
     "Unit",

@@ -1,15 +1,17 @@
-"""The subscriber's own history: the operations they performed and how each ended."""
+"""The subscriber's own history: sign-ins, and the operations they performed and how each ended."""
 
 from __future__ import annotations
 
 import enum
+from typing import Any
 
 import attrs
 
+from selfcare._errors import ValidationError
 from selfcare._time import Instant
 from selfcare.model._repr import compact_repr
 
-__all__ = ["OperationRecord", "OperationStatus"]
+__all__ = ["LoginMethod", "LoginRecord", "LoginStatus", "OperationRecord", "OperationStatus"]
 
 
 class OperationStatus(enum.StrEnum):
@@ -36,3 +38,51 @@ class OperationRecord:
     parameters: tuple[tuple[str, str], ...]
     status: OperationStatus
     reason: str | None = None
+
+
+class LoginMethod(enum.StrEnum):
+    """How the subscriber proved who they were."""
+
+    PASSWORD = "password"  # noqa: S105  (a method name, not a secret)
+    OTP = "otp"
+    """A one-time code sent by SMS."""
+    TOKEN = "token"  # noqa: S105  (a method name, not a secret)
+    """A stored token (an app staying signed in, or an API token)."""
+
+
+class LoginStatus(enum.StrEnum):
+    """Whether the sign-in worked."""
+
+    SUCCESS = "success"
+    FAILED = "failed"
+
+
+def _reason(instance: Any, attribute: Any, value: str | None) -> None:
+    if (value is None) != (instance.status is LoginStatus.SUCCESS):
+        raise ValidationError(
+            f"reason={value!r}: a failed sign-in has a reason and a successful one has none",
+            field="reason",
+        )
+
+
+@attrs.frozen(repr=False)
+class LoginRecord:
+    """One sign-in attempt: when, where from, how, and whether it worked (and why not)."""
+
+    __repr__ = compact_repr
+
+    id: str
+    at: Instant
+    channel: str
+    """Where: ``web``, ``app``, ``api``, ``sdk``…"""
+    method: LoginMethod
+    status: LoginStatus
+    reason: str | None = attrs.field(default=None, validator=_reason)
+    ip: str | None = None
+    client: str | None = None
+    """The browser or app, as it named itself."""
+
+    @property
+    def failed(self) -> bool:
+        """The attempt did not sign the subscriber in."""
+        return self.status is LoginStatus.FAILED

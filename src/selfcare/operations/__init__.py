@@ -8,6 +8,12 @@ from selfcare.operations._base import (
     new_idempotency_key,
 )
 from selfcare.operations.account import GetAccount, GetBalance, ListBills
+from selfcare.operations.complaints import (
+    AddComplaintNote,
+    FileComplaint,
+    GetComplaint,
+    ListComplaints,
+)
 from selfcare.operations.contacts import (
     AddContact,
     AddListMembers,
@@ -22,31 +28,53 @@ from selfcare.operations.contacts import (
     RemoveListMembers,
     UpdateContact,
 )
+from selfcare.operations.forwarding import DisableForwarding, GetForwarding, SetForwarding
+from selfcare.operations.history import ListLogins, ListOperations
 from selfcare.operations.messaging import CancelMessage, GetMessage, ListMessages, SendMms, SendSms
 from selfcare.operations.payments import ActivateCard, ListPayments, Pay
+from selfcare.operations.services import (
+    ChangeTariff,
+    ConnectService,
+    DisconnectService,
+    GetServiceCatalog,
+    ListConnectedServices,
+)
 from selfcare.operations.usage import ListCalls, ListExpenses
 
 __all__ = [
     "ActivateCard",
+    "AddComplaintNote",
     "AddContact",
     "AddListMembers",
     "CancelMessage",
     "Capability",
+    "ChangeTariff",
+    "ConnectService",
     "CreateMailingList",
     "DeleteContact",
     "DeleteMailingList",
+    "DisableForwarding",
+    "DisconnectService",
+    "FileComplaint",
     "GetAccount",
     "GetBalance",
+    "GetComplaint",
     "GetContact",
+    "GetForwarding",
     "GetMailingList",
     "GetMessage",
+    "GetServiceCatalog",
     "ImportContacts",
     "ListBills",
     "ListCalls",
+    "ListComplaints",
+    "ListConnectedServices",
     "ListContacts",
     "ListExpenses",
+    "ListLogins",
     "ListMailingLists",
     "ListMessages",
+    "ListOperations",
     "ListPayments",
     "MutatingOperation",
     "Operation",
@@ -55,6 +83,7 @@ __all__ = [
     "RemoveListMembers",
     "SendMms",
     "SendSms",
+    "SetForwarding",
     "UpdateContact",
     "new_idempotency_key",
 ]

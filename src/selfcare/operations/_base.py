@@ -28,6 +28,11 @@ class Capability:
     PAYMENT_CARDS = "payment_cards"
     MESSAGES = "messages"
     CONTACTS = "contacts"
+    FORWARDING = "forwarding"
+    SERVICES = "services"
+    LOGINS = "logins"
+    """The subscriber's own history: sign-ins and the operation log."""
+    COMPLAINTS = "complaints"
 
 
 class Operation(Generic[R]):

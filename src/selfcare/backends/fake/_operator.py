@@ -20,9 +20,13 @@ from selfcare._errors import (
 from selfcare._secret import Secret
 from selfcare.backends.fake import (  # noqa: F401  (registers handlers)
     _account,
+    _complaints,
     _contacts,
+    _forwarding,
+    _history,
     _messaging,
     _payments,
+    _services,
     _usage,
 )
 from selfcare.backends.fake._billing import close_periods

@@ -18,6 +18,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from selfcare._secret import Secret
+from selfcare.backends.fake._seed_line import seed_line
 from selfcare.backends.fake._state import BillRecord, Subscriber, TariffPlan
 from selfcare.model import (
     Account,
@@ -32,7 +33,17 @@ from selfcare.model import (
     Unit,
 )
 
-__all__ = ["DEFAULT_PROFILES", "PAYMENT_TERM", "Profile", "generate"]
+__all__ = [
+    "DEFAULT_PROFILES",
+    "KZ_PLUS",
+    "KZ_STANDARD",
+    "PAYMENT_TERM",
+    "SMART_L",
+    "SMART_M",
+    "SMART_S",
+    "Profile",
+    "generate",
+]
 
 PAYMENT_TERM = timedelta(days=20)
 """A bill is due this long after it is issued."""
@@ -58,6 +69,18 @@ class Profile:
     """(days ago it began, length in days, ISO country, country name)."""
 
 
+SMART_S = TariffPlan(
+    code="smart-s",
+    name="Smart S",
+    monthly_fee=Decimal("350.00"),
+    minutes=100,
+    sms=50,
+    data_mb=5_120,
+    minute_price=Decimal("2.90"),
+    sms_price=Decimal("2.50"),
+    mms_price=Decimal("6.50"),
+    megabyte_price=Decimal("0.20"),
+)
 SMART_M = TariffPlan(
     code="smart-m",
     name="Smart M",
@@ -70,6 +93,18 @@ SMART_M = TariffPlan(
     mms_price=Decimal("6.50"),
     megabyte_price=Decimal("0.15"),
 )
+SMART_L = TariffPlan(
+    code="smart-l",
+    name="Smart L",
+    monthly_fee=Decimal("900.00"),
+    minutes=1000,
+    sms=300,
+    data_mb=51_200,
+    minute_price=Decimal("2.00"),
+    sms_price=Decimal("1.50"),
+    mms_price=Decimal("5.00"),
+    megabyte_price=Decimal("0.10"),
+)
 KZ_STANDARD = TariffPlan(
     code="kz-standard",
     name="Standard",
@@ -81,6 +116,19 @@ KZ_STANDARD = TariffPlan(
     sms_price=Decimal("15.00"),
     mms_price=Decimal("40.00"),
     megabyte_price=Decimal("1.00"),
+)
+
+KZ_PLUS = TariffPlan(
+    code="kz-plus",
+    name="Plus",
+    monthly_fee=Decimal("5990.00"),
+    minutes=500,
+    sms=100,
+    data_mb=40_960,
+    minute_price=Decimal("20.00"),
+    sms_price=Decimal("12.00"),
+    mms_price=Decimal("35.00"),
+    megabyte_price=Decimal("0.80"),
 )
 
 DEFAULT_PROFILES: tuple[Profile, ...] = (
@@ -162,6 +210,7 @@ def generate(profile: Profile, *, seed: int, now: datetime) -> Subscriber:
     _History(subscriber, profile, rng, zone, now).replay(
         today - timedelta(days=profile.history_days)
     )
+    seed_line(subscriber, profile.key, seed=seed, now=now, history_days=profile.history_days)
     return subscriber
 
 

@@ -19,6 +19,8 @@ from selfcare.backends.fake._cards import CardAttempts
 from selfcare.backends.fake._ledger import Ledger
 from selfcare.backends.fake._mailbox import Mailbox
 from selfcare.backends.fake._phonebook import Phonebook
+from selfcare.backends.fake._tickets import ComplaintRecord
+from selfcare.forwarding_codes import ForwardingCondition
 from selfcare.model import (
     Account,
     Bill,
@@ -26,6 +28,9 @@ from selfcare.model import (
     Call,
     Expense,
     ExpenseKind,
+    LoginMethod,
+    LoginRecord,
+    LoginStatus,
     Money,
     OperationRecord,
     OperationStatus,
@@ -36,7 +41,14 @@ from selfcare.model import (
 )
 from selfcare.operations import MutatingOperation
 
-__all__ = ["BillRecord", "Remembered", "Subscriber", "TariffPlan", "log_parameters"]
+__all__ = [
+    "BillRecord",
+    "Remembered",
+    "Subscriber",
+    "TariffPlan",
+    "log_parameters",
+    "voicemail_number",
+]
 
 _LOGGED_TEXT = 60
 
@@ -127,6 +139,17 @@ class BillRecord:
         )
 
 
+def voicemail_number(number: PhoneNumber) -> PhoneNumber:
+    """The fake's voicemail number for a line: its number with the three digits after the
+    operator prefix replaced by ``000`` (``+7 916 555-01-23`` → ``+7 916 000-01-23``)."""
+    digits = number.e164
+    return PhoneNumber.parse(digits[:-7] + "000" + digits[-4:], number.region or "ZZ")
+
+
+def _voicemail(sub: Subscriber) -> PhoneNumber:
+    return voicemail_number(sub.account.number)
+
+
 @attrs.define(eq=False)
 class Subscriber:
     """One subscriber of the fake operator and everything the operator knows about them."""
@@ -145,6 +168,18 @@ class Subscriber:
     idempotency: dict[str, Remembered] = attrs.field(factory=dict, repr=False)
     mailbox: Mailbox = attrs.field(factory=Mailbox, repr=False)
     phonebook: Phonebook = attrs.field(factory=Phonebook, repr=False)
+    logins: Ledger[LoginRecord] = attrs.field(factory=Ledger, repr=False)
+    complaints: Ledger[ComplaintRecord] = attrs.field(factory=Ledger, repr=False)
+    voicemail: PhoneNumber = attrs.field(
+        default=attrs.Factory(_voicemail, takes_self=True), repr=False
+    )
+    forwarding: dict[ForwardingCondition, tuple[PhoneNumber, int | None]] = attrs.field(
+        factory=dict, repr=False
+    )
+    """Active forwarding per basic condition: the forwarded-to number and no-reply timer."""
+    services: dict[str, datetime] = attrs.field(factory=dict, repr=False)
+    """Connected options (catalogue codes) and when each was connected."""
+    tariff_since: datetime | None = attrs.field(default=None, repr=False)
     _sequence: itertools.count[int] = attrs.field(factory=lambda: itertools.count(1), repr=False)
 
     @property
@@ -246,4 +281,29 @@ class Subscriber:
             reason=reason,
         )
         self.operations.add(record)
+        return record
+
+    def record_login(
+        self,
+        at: datetime,
+        channel: str,
+        method: LoginMethod,
+        status: LoginStatus,
+        reason: str | None = None,
+        *,
+        ip: str | None = None,
+        client: str | None = None,
+    ) -> LoginRecord:
+        """Add a sign-in attempt to the subscriber's login history."""
+        record = LoginRecord(
+            id=self.next_id("l"),
+            at=at,
+            channel=channel,
+            method=method,
+            status=status,
+            reason=reason,
+            ip=ip,
+            client=client,
+        )
+        self.logins.add(record)
         return record

@@ -1,0 +1,112 @@
+"""Complaints: file one about a charge, a call or a message, and follow it to its answer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from selfcare._async._area import AsyncArea
+from selfcare._async._paging import AsyncPager
+from selfcare._context import Context
+from selfcare._errors import ValidationError
+from selfcare._keys import key_or_new
+from selfcare._paging import DEFAULT_PAGE_SIZE, check_page_size
+from selfcare.model import (
+    Bill,
+    Call,
+    Complaint,
+    ComplaintCategory,
+    ComplaintStatus,
+    Expense,
+    RelatedEntity,
+    RelatedKind,
+)
+from selfcare.model.usage import coerce_enum
+from selfcare.operations import AddComplaintNote, FileComplaint, GetComplaint, ListComplaints
+from selfcare.operations.complaints import MAX_SUBJECT, MAX_TEXT, check_complaint_id, check_text
+
+__all__ = ["AsyncComplaints"]
+
+Related = RelatedEntity | Expense | Call | Bill
+_KINDS: dict[type, RelatedKind] = {
+    Expense: RelatedKind.EXPENSE,
+    Call: RelatedKind.CALL,
+    Bill: RelatedKind.BILL,
+}
+
+
+class AsyncComplaints(AsyncArea):
+    """``sc.complaints``: complaints to the operator (TMF621 trouble tickets)."""
+
+    async def file(
+        self,
+        subject: str,
+        text: str,
+        *,
+        category: ComplaintCategory | str,
+        related: Related | Iterable[Related] | None = None,
+        idempotency_key: str | None = None,
+    ) -> Complaint:
+        """File a complaint; ``related`` attaches the expenses, calls, bills or messages
+        (``RelatedEntity("message", id)``) it is about."""
+        check_text(subject, "subject", MAX_SUBJECT)
+        check_text(text, "text", MAX_TEXT)
+        kind = coerce_enum(ComplaintCategory, category, "category")
+        return await self._client._execute(
+            FileComplaint(
+                subject,
+                text,
+                kind,
+                _related(related),
+                idempotency_key=key_or_new(idempotency_key),
+            )
+        )
+
+    def list(
+        self,
+        *,
+        status: ComplaintStatus | str | None = None,
+        page_size: int = DEFAULT_PAGE_SIZE,
+    ) -> AsyncPager[Complaint]:
+        """Complaints newest first; ``status`` keeps those in one status."""
+        wanted = None if status is None else coerce_enum(ComplaintStatus, status, "status")
+        check_page_size(page_size)
+
+        def build(ctx: Context) -> ListComplaints:
+            return ListComplaints(status=wanted, limit=page_size)
+
+        return AsyncPager(self._client, Complaint, build)
+
+    async def get(self, complaint_id: str) -> Complaint:
+        """One complaint with its status history and notes."""
+        check_complaint_id(complaint_id)
+        return await self._client._execute(GetComplaint(complaint_id))
+
+    async def add_note(
+        self, complaint_id: str, text: str, *, idempotency_key: str | None = None
+    ) -> Complaint:
+        """Add a note to an open complaint (a resolved or rejected one refuses it)."""
+        check_complaint_id(complaint_id)
+        check_text(text, "text", MAX_TEXT)
+        return await self._client._execute(
+            AddComplaintNote(complaint_id, text, idempotency_key=key_or_new(idempotency_key))
+        )
+
+
+def _related(value: Related | Iterable[Related] | None) -> tuple[RelatedEntity, ...]:
+    if value is None:
+        return ()
+    single = isinstance(value, RelatedEntity | Expense | Call | Bill | str | bytes)
+    items: Iterable[object] = [value] if single else value  # type: ignore[assignment]
+    found: list[RelatedEntity] = []
+    for item in items:
+        if isinstance(item, RelatedEntity):
+            found.append(RelatedEntity(coerce_enum(RelatedKind, item.kind, "related"), item.id))
+        elif type(item) in _KINDS:
+            found.append(RelatedEntity(_KINDS[type(item)], item.id))  # type: ignore[attr-defined]
+        else:
+            raise ValidationError(
+                f"related={item!r} is not an Expense, Call, Bill or RelatedEntity (for a "
+                "message id use RelatedEntity('message', id))",
+                field="related",
+            )
+    return tuple(found)

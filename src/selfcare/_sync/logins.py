@@ -1,0 +1,89 @@
+# Generated from selfcare/_async/logins.py by scripts/unasync.py. Do not edit.
+"""The subscriber's own history: who signed in, how, from where, and what they did."""
+
+from __future__ import annotations
+
+from selfcare._sync._area import Area
+from selfcare._sync._paging import Pager
+from selfcare._context import Context
+from selfcare._errors import ValidationError
+from selfcare._paging import DEFAULT_PAGE_SIZE, check_page_size
+from selfcare._time import When, check_when
+from selfcare.model import LoginMethod, LoginRecord, LoginStatus, OperationRecord, OperationStatus
+from selfcare.model.usage import coerce_enum
+from selfcare.operations import ListLogins, ListOperations
+from selfcare.operations.history import logged_operation_names
+
+__all__ = ["Logins"]
+
+
+class Logins(Area):
+    """``sc.logins``: the login history and the operation log."""
+
+    def history(
+        self,
+        *,
+        since: When | None = None,
+        until: When | None = None,
+        method: LoginMethod | str | None = None,
+        status: LoginStatus | str | None = None,
+        page_size: int = DEFAULT_PAGE_SIZE,
+    ) -> Pager[LoginRecord]:
+        """Sign-in attempts newest first; ``method`` (``"password"``, ``"otp"``, ``"token"``)
+        and ``status`` (``"success"``, ``"failed"``) filter them."""
+        start, end = check_when(since, "since"), check_when(until, "until")
+        how = None if method is None else coerce_enum(LoginMethod, method, "method")
+        outcome = None if status is None else coerce_enum(LoginStatus, status, "status")
+        check_page_size(page_size)
+
+        def build(ctx: Context) -> ListLogins:
+            return ListLogins(
+                since=ctx.since(start),
+                until=ctx.until(end),
+                method=how,
+                status=outcome,
+                limit=page_size,
+            )
+
+        return Pager(self._client, LoginRecord, build)
+
+    def operations(
+        self,
+        *,
+        since: When | None = None,
+        until: When | None = None,
+        operation: str | None = None,
+        status: OperationStatus | str | None = None,
+        page_size: int = DEFAULT_PAGE_SIZE,
+    ) -> Pager[OperationRecord]:
+        """Every operation the subscriber performed, newest first, with how it ended.
+
+        ``operation`` keeps one kind (``"set_forwarding"``, ``"connect_service"``…);
+        ``status`` is ``"done"``, ``"failed"`` or ``"pending"``.
+        """
+        start, end = check_when(since, "since"), check_when(until, "until")
+        name = None if operation is None else _operation_name(operation)
+        outcome = None if status is None else coerce_enum(OperationStatus, status, "status")
+        check_page_size(page_size)
+
+        def build(ctx: Context) -> ListOperations:
+            return ListOperations(
+                since=ctx.since(start),
+                until=ctx.until(end),
+                operation=name,
+                status=outcome,
+                limit=page_size,
+            )
+
+        return Pager(self._client, OperationRecord, build)
+
+
+def _operation_name(value: object) -> str:
+    known = logged_operation_names()
+    if isinstance(value, str) and value in known:
+        return value
+    raise ValidationError(
+        f"operation={value!r} is not an operation the log records; choose from "
+        + ", ".join(sorted(known)),
+        field="operation",
+    )

@@ -1,0 +1,65 @@
+# Generated from selfcare/_async/services.py by scripts/unasync.py. Do not edit.
+"""Tariff plan and options: what can be had, what is connected, and changing both."""
+
+from __future__ import annotations
+
+from selfcare._sync._area import Area
+from selfcare._keys import key_or_new
+from selfcare.model import Account, ConnectedService, Service, ServiceKind
+from selfcare.model.usage import coerce_enum
+from selfcare.operations import (
+    ChangeTariff,
+    ConnectService,
+    DisconnectService,
+    GetServiceCatalog,
+    ListConnectedServices,
+)
+from selfcare.operations.services import check_service_code
+
+__all__ = ["Services"]
+
+
+class Services(Area):
+    """``sc.services``: the catalogue, the connected services, the tariff plan."""
+
+    def catalog(self, kind: ServiceKind | str | None = None) -> list[Service]:
+        """Every tariff plan and option on offer; ``kind`` (``"tariff"``/``"option"``) filters."""
+        wanted = None if kind is None else coerce_enum(ServiceKind, kind, "kind")
+        services = self._client._execute(GetServiceCatalog(kind=wanted))
+        return list(services)
+
+    def connected(self) -> list[ConnectedService]:
+        """The tariff plan (first) and the connected options."""
+        connected = self._client._execute(ListConnectedServices())
+        return list(connected)
+
+    def connect(self, code: str, *, idempotency_key: str | None = None) -> ConnectedService:
+        """Connect the option ``code``; its one-off fee and first period's fee are charged.
+
+        Raises :class:`~selfcare.Conflict` naming both services when it clashes with one
+        already connected (or with the tariff plan), and when the fees cannot be paid.
+        """
+        check_service_code(code)
+        return self._client._execute(
+            ConnectService(code, idempotency_key=key_or_new(idempotency_key))
+        )
+
+    def disconnect(
+        self, code: str, *, idempotency_key: str | None = None
+    ) -> list[ConnectedService]:
+        """Switch the option ``code`` off; returns what stays connected.
+
+        Basic services (voicemail, caller ID) cannot be switched off: :class:`~selfcare.Conflict`.
+        """
+        check_service_code(code)
+        remaining = self._client._execute(
+            DisconnectService(code, idempotency_key=key_or_new(idempotency_key))
+        )
+        return list(remaining)
+
+    def change_tariff(self, code: str, *, idempotency_key: str | None = None) -> Account:
+        """Move the line to the tariff plan ``code``; returns the account with its new tariff."""
+        check_service_code(code)
+        return self._client._execute(
+            ChangeTariff(code, idempotency_key=key_or_new(idempotency_key))
+        )
