@@ -177,3 +177,11 @@ def test_4xx_is_raised_at_once() -> None:
 def test_a_success_after_a_timeout() -> None:
     script = Script(httpx.ReadTimeout("slow"), httpx.Response(200, content=ACCOUNT))
     assert client(script).account.get().holder == "A"
+
+
+def test_a_pin_lockout_is_not_waited_out() -> None:
+    locked = problem(429, "too-many-attempts", **{"Retry-After": "5"})
+    assert RetryPolicy().delay(0, time.monotonic(), response=locked) is None
+    in_progress = problem(409, "request-in-progress", **{"Retry-After": "0"})
+    assert RetryPolicy().delay(0, time.monotonic(), response=in_progress) == 0
+    assert RetryPolicy().delay(0, time.monotonic(), response=problem(409, "conflict")) is None

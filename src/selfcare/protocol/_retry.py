@@ -1,8 +1,10 @@
 """When to retry a request and how long to wait: a pure policy the HTTP drivers consult.
 
-Retried: connection errors and timeouts, 408, 429, 502, 503 and 504, and 409 when the server
-says the same idempotency key is still being processed. Never retried: any other 4xx (the
-request itself is wrong) and 500 (the server failed in a way a retry will not fix). Every
+Retried: connection errors and timeouts, 408, 429 (a rate limit, not a lockout such as
+``too-many-attempts`` for card PINs, which waiting a few seconds will not lift), 502, 503 and
+504, and 409 when the server says the same idempotency key is still being processed. Never
+retried: any other 4xx (the request itself is wrong) and 500 (the server failed in a way a
+retry will not fix). Every
 non-idempotent request carries an idempotency key that stays the same across its retries, so
 a retry after a lost answer returns the first result instead of doing the work twice.
 """
@@ -16,6 +18,7 @@ from datetime import UTC, datetime
 
 import attrs
 import httpx
+import msgspec
 
 from selfcare._errors import ValidationError
 
@@ -23,6 +26,18 @@ __all__ = ["RETRYABLE_STATUS", "RetryPolicy", "parse_retry_after"]
 
 RETRYABLE_STATUS = frozenset({408, 429, 502, 503, 504})
 IN_PROGRESS = "urn:selfcare:problem:request-in-progress"
+LOCKOUT = "urn:selfcare:problem:too-many-attempts"
+
+
+def _problem_type(response: httpx.Response) -> str | None:
+    if not response.headers.get("content-type", "").startswith("application/problem+json"):
+        return None
+    try:
+        document = msgspec.json.decode(response.content)
+    except msgspec.DecodeError:
+        return None
+    kind = document.get("type") if isinstance(document, dict) else None
+    return kind if isinstance(kind, str) else None
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
@@ -100,8 +115,10 @@ class RetryPolicy:
         if error is not None:
             return isinstance(error, httpx.TransportError)
         assert response is not None
+        if response.status_code == 429:
+            return _problem_type(response) != LOCKOUT
         if response.status_code in RETRYABLE_STATUS:
             return True
         if response.status_code == 409:
-            return IN_PROGRESS.encode() in response.content[:300]
+            return _problem_type(response) == IN_PROGRESS
         return False
