@@ -37,11 +37,16 @@ class AsyncPager(Generic[T]):
         self._item_type = item_type
         self._build = build
 
-    async def pages(self, *, limit: int | None = None) -> AsyncIterator[Page[T]]:
-        """Each page in turn; ``limit`` overrides the page size."""
+    async def pages(
+        self, *, limit: int | None = None, cursor: str | None = None
+    ) -> AsyncIterator[Page[T]]:
+        """Each page in turn; ``limit`` overrides the page size, and ``cursor`` (a page's
+        ``next_cursor``) resumes after that page, as a web page's "next" link does."""
         op = self._build(await self._client._context())
         if limit is not None:
             op = attrs.evolve(op, limit=limit)
+        if cursor is not None:
+            op = attrs.evolve(op, cursor=cursor)
         while True:
             page: Page[T] = await self._client._execute(op)
             yield page

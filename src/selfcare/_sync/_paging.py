@@ -38,11 +38,16 @@ class Pager(Generic[T]):
         self._item_type = item_type
         self._build = build
 
-    def pages(self, *, limit: int | None = None) -> Iterator[Page[T]]:
-        """Each page in turn; ``limit`` overrides the page size."""
+    def pages(
+        self, *, limit: int | None = None, cursor: str | None = None
+    ) -> Iterator[Page[T]]:
+        """Each page in turn; ``limit`` overrides the page size, and ``cursor`` (a page's
+        ``next_cursor``) resumes after that page, as a web page's "next" link does."""
         op = self._build(self._client._context())
         if limit is not None:
             op = attrs.evolve(op, limit=limit)
+        if cursor is not None:
+            op = attrs.evolve(op, cursor=cursor)
         while True:
             page: Page[T] = self._client._execute(op)
             yield page
