@@ -21,15 +21,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from starlette.applications import Starlette  # noqa: E402
-from starlette.middleware import Middleware  # noqa: E402
-from starlette.middleware.sessions import SessionMiddleware  # noqa: E402
-from starlette.routing import Mount, Route  # noqa: E402
-from starlette.staticfiles import StaticFiles  # noqa: E402
+import views
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from web import HERE, Connect, Portal
 
-import views  # noqa: E402
-from selfcare import AsyncSelfcare  # noqa: E402
-from web import HERE, Connect, Portal  # noqa: E402
+from selfcare import AsyncSelfcare
 
 __all__ = ["create_portal", "fake_operator_server", "main"]
 

@@ -491,9 +491,7 @@ async def complaint_file(request: Request, user: UserSession) -> Response:
 @page
 async def complaint_detail(request: Request, user: UserSession) -> Response:
     complaint = await user.client.complaints.get(request.path_params["complaint_id"])
-    return _portal(request).render(
-        request, "complaint.html", {"complaint": complaint}, user=user
-    )
+    return _portal(request).render(request, "complaint.html", {"complaint": complaint}, user=user)
 
 
 @action(back="/complaints/{complaint_id}")

@@ -114,7 +114,9 @@ def columns(
         elif kind is dt.datetime:
             shown = zone or next((v.tzinfo for v in values if v is not None), dt.UTC)
             utc = [None if v is None else v.astimezone(dt.UTC) for v in values]
-            out.append(Column(field.name, utc, pa.timestamp("ns", tz=_zone_name(shown)), "timestamp"))
+            out.append(
+                Column(field.name, utc, pa.timestamp("ns", tz=_zone_name(shown)), "timestamp")
+            )
         elif kind is dt.date:
             midnight = [None if v is None else dt.datetime.combine(v, dt.time()) for v in values]
             out.append(Column(field.name, midnight, pa.timestamp("ns"), "date"))

@@ -247,8 +247,9 @@ def test_broadcast_to_mailing_list(page: Page) -> None:
     page.screenshot("messages-compose")
     page.submit("#send")
     rows = page.all("#recipient-results tr[data-status]")
-    statuses = {r.find_elements("css selector", "td")[1].text: r.get_attribute("data-status")
-                for r in rows}
+    statuses = {
+        r.find_elements("css selector", "td")[1].text: r.get_attribute("data-status") for r in rows
+    }
     assert statuses == {
         "+79161112233": "sent",
         "+79035550011": "sent",

@@ -93,7 +93,9 @@ class AsyncPager(Generic[T]):
         tables = [table async for table in self._arrow_pages()]
         return pa.concat_tables(tables)
 
-    async def to_parquet(self, path: str | os.PathLike[str], *, page_size: int | None = None) -> int:
+    async def to_parquet(
+        self, path: str | os.PathLike[str], *, page_size: int | None = None
+    ) -> int:
         """Write every record to a Parquet file at ``path``, one row group per page, and return
         how many rows were written.
 

@@ -94,7 +94,9 @@ class Pager(Generic[T]):
         tables = [table for table in self._arrow_pages()]
         return pa.concat_tables(tables)
 
-    def to_parquet(self, path: str | os.PathLike[str], *, page_size: int | None = None) -> int:
+    def to_parquet(
+        self, path: str | os.PathLike[str], *, page_size: int | None = None
+    ) -> int:
         """Write every record to a Parquet file at ``path``, one row group per page, and return
         how many rows were written.
 
