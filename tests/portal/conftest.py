@@ -24,7 +24,13 @@ from tests.conftest import NOW
 
 ROOT = Path(__file__).resolve().parents[2]
 PORTAL_DIR = ROOT / "examples" / "portal"
-SCREENSHOTS = ROOT / "docs" / "portal" / "screenshots"
+# Every run saves screenshots under tests/artifacts/; the ones in the docs are refreshed only on
+# request (SELFCARE_UPDATE_SCREENSHOTS=1), since the keypad's shuffle changes them every run.
+SCREENSHOTS = (
+    ROOT / "docs" / "portal" / "screenshots"
+    if os.environ.get("SELFCARE_UPDATE_SCREENSHOTS") == "1"
+    else ROOT / "tests" / "artifacts" / "screenshots"
+)
 CHROMEDRIVER = "/usr/bin/chromedriver"
 
 
