@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,6 +19,22 @@ NOW = datetime(2026, 11, 25, 12, 0, tzinfo=MOSCOW)
 """The instant every fake operator in the suite starts at (unless a test says otherwise)."""
 
 CONFIGURATIONS = ["fake-sync", "fake-async", "http-sync", "http-async"]
+
+FIGURES: list[str] = []
+"""Figures tests report (fault injection, isolation, bad input), printed after the run."""
+
+
+@pytest.fixture
+def report() -> Callable[[str], None]:
+    """Record a line of figures to print in the summary at the end of the run."""
+    return FIGURES.append
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if FIGURES:
+        terminalreporter.section("selfcare figures")
+        for line in FIGURES:
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture
