@@ -137,14 +137,40 @@ _WHERE = re.compile(r" - at `\$\.?([\w.\[\]]*)`")
 
 
 def _validation_error(exc: msgspec.ValidationError) -> ValidationError:
-    """Our own error when a model validator raised it, else msgspec's, naming the field."""
-    if isinstance(exc.__cause__, ValidationError):
-        return exc.__cause__
+    """The error to report, naming the request field: a model's own error keeps its class
+    and message; msgspec's path (``$.to[0]``) says which field it was about."""
     message = str(exc)
     match = _WHERE.search(message)
     field = match.group(1).split(".")[0].split("[")[0] if match and match.group(1) else None
+    if isinstance(exc.__cause__, ValidationError):
+        cause = exc.__cause__
+        if field is not None:
+            cause.field = field
+        return cause
     text = _WHERE.sub("", message)
     return ValidationError(f"{field}: {text}" if field else text, field=field)
+
+
+def _refuse_floats(document: dict[str, Any]) -> None:
+    """Numbers with a fraction have no place in the protocol: money travels as decimal
+    strings, so a float anywhere is refused rather than rounded into a Decimal."""
+
+    def has_float(value: Any) -> bool:
+        if isinstance(value, float):
+            return True
+        if isinstance(value, dict):
+            return any(has_float(item) for item in value.values())
+        if isinstance(value, list):
+            return any(has_float(item) for item in value)
+        return False
+
+    for name, value in document.items():
+        if has_float(value):
+            raise ValidationError(
+                f"{name}: numbers with a fraction must be sent as decimal strings "
+                '(e.g. "12.50"), never as JSON floats',
+                field=name,
+            )
 
 
 def decode_operation(
@@ -180,6 +206,7 @@ def decode_operation(
         extra = sorted(set(document) - set(route.body_fields))
         if extra:
             raise ValidationError(f"unknown field {extra[0]!r}", field=extra[0])
+        _refuse_floats(document)
         data.update(document)
     data.update(path)
     if idempotency_key is not None and not route.op.idempotent:
