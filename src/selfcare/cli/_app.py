@@ -39,6 +39,7 @@ class SelfcareGroup(click.Group):
 
 
 @click.group(
+    name="selfcare",
     cls=SelfcareGroup,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
@@ -79,6 +80,8 @@ def cli(
 
     Try it on the built-in fake operator (each run starts it afresh, so changes do not
     persist; 'selfcare serve' plus --base-url keeps them):
+
+        selfcare demo
 
         selfcare --fake balance
 

@@ -32,6 +32,7 @@ __all__ = [
 
 DEFAULT_PROFILE = "default"
 KEYRING_SERVICE = "selfcare"
+_KEYRING = "keyring"
 _NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 
 
@@ -42,6 +43,11 @@ class Profile:
     name: str
     base_url: str
     token_store: str
+
+    @property
+    def in_keyring(self) -> bool:
+        """The token is in the system keyring (else in a private file)."""
+        return self.token_store == _KEYRING
 
 
 def config_dir() -> Path:
@@ -79,7 +85,9 @@ def load_profiles() -> dict[str, Profile]:
     except FileNotFoundError:
         return {}
     except (OSError, ValueError) as exc:
-        raise ValidationError(f"cannot read the profiles in {path}: {exc}", field="profile") from None
+        raise ValidationError(
+            f"cannot read the profiles in {path}: {exc}", field="profile"
+        ) from None
     found: dict[str, Profile] = {}
     for name, entry in dict(data.get("profiles", {})).items():
         found[name] = Profile(name, str(entry["base_url"]), str(entry["token_store"]))
@@ -106,11 +114,12 @@ def _write_profiles(profiles: dict[str, Profile]) -> None:
 def save_profile(name: str, base_url: str, token: Secret) -> Profile:
     """Store ``token`` (keyring if one works, else a 0600 file) and save the profile."""
     check_profile_name(name)
-    store = "keyring" if _keyring_set(name, token) else "file"
-    if store == "file":
-        _write_private(_token_file(name), token.reveal())
-    else:
+    in_keyring = _keyring_set(name, token)
+    if in_keyring:
         _token_file(name).unlink(missing_ok=True)
+    else:
+        _write_private(_token_file(name), token.reveal())
+    store = _KEYRING if in_keyring else "file"
     profile = Profile(name, base_url, store)
     profiles = load_profiles()
     profiles[name] = profile
@@ -120,7 +129,7 @@ def save_profile(name: str, base_url: str, token: Secret) -> Profile:
 
 def read_token(profile: Profile) -> Secret | None:
     """The token a profile refers to, or ``None`` when it is gone."""
-    if profile.token_store == "keyring":
+    if profile.in_keyring:
         return _keyring_get(profile.name)
     try:
         return Secret(_token_file(profile.name).read_text(encoding="utf-8").strip())
@@ -134,7 +143,7 @@ def delete_profile(name: str) -> bool:
     profile = profiles.pop(check_profile_name(name), None)
     if profile is None:
         return False
-    if profile.token_store == "keyring":
+    if profile.in_keyring:
         _keyring_delete(name)
     _token_file(name).unlink(missing_ok=True)
     _write_profiles(profiles)

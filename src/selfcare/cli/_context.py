@@ -17,6 +17,7 @@ import click
 from selfcare import Selfcare
 from selfcare._errors import ValidationError
 from selfcare._secret import Secret
+from selfcare.backends.fake import FakeOperator
 from selfcare.cli._config import DEFAULT_PROFILE, load_profile, read_token
 from selfcare.model import Account
 
@@ -36,6 +37,9 @@ class State:
     profile: str | None = None
     debug: bool = False
     format: Format = "table"
+    operator: FakeOperator | None = None
+    """The fake operator ``--fake`` uses (tests share one between invocations); ``None``
+    starts a fresh one from ``--seed``."""
     _client: Selfcare | None = None
     _account: Account | None = None
 
@@ -48,6 +52,8 @@ class State:
 
     def _build(self) -> Selfcare:
         if self.fake:
+            if self.operator is not None:
+                return Selfcare.fake(operator=self.operator)
             return Selfcare.fake(seed=self.seed)
         token = None if self.token is None else Secret(self.token)
         if self.base_url:

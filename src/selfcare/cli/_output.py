@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import enum
 import io
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, tzinfo
@@ -29,7 +30,7 @@ from selfcare.cli._context import State
 from selfcare.model import Money, PhoneNumber, Quantity
 from selfcare.protocol._codec import encode_result
 
-__all__ = ["Column", "emit", "emit_one", "human", "plain", "note", "progress", "stdout"]
+__all__ = ["Column", "emit", "emit_one", "human", "note", "plain", "progress", "stdout"]
 
 T = TypeVar("T")
 
@@ -47,7 +48,7 @@ class Column(Generic[T]):
 
 def stdout() -> Console:
     """A console on standard output (tables never wrap mid-word at pipe widths)."""
-    return Console(file=click.get_text_stream("stdout"), highlight=False)
+    return Console(file=sys.stdout, highlight=False)
 
 
 Zone = Callable[[], tzinfo]
@@ -103,7 +104,7 @@ def plain(value: object, zone: Zone) -> str:
 @contextmanager
 def progress(label: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
     """A progress bar on standard error (only when it is a terminal); yields ``advance(n)``."""
-    console = Console(file=click.get_text_stream("stderr"))
+    console = Console(file=sys.stderr)
     columns = [SpinnerColumn(), TextColumn("{task.description}")]
     if total is not None:
         columns += [BarColumn(), MofNCompleteColumn()]
@@ -130,7 +131,7 @@ def emit(
     count = 0
     with progress(label) as advance:
         if state.format == "json":
-            out = click.get_text_stream("stdout")
+            out = sys.stdout
             for record in records:
                 out.write(encode_result(record).decode() + "\n")
                 out.flush()
@@ -195,7 +196,7 @@ class _CsvWriter:
     def __init__(self) -> None:
         self._buffer = io.StringIO()
         self._writer = csv.writer(self._buffer, lineterminator="\n")
-        self._out = click.get_text_stream("stdout")
+        self._out = sys.stdout
 
     def row(self, values: Sequence[str]) -> None:
         self._writer.writerow(values)

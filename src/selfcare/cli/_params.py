@@ -33,8 +33,7 @@ class When(click.ParamType):
             return datetime.fromisoformat(text)
         except ValueError:
             self.fail(
-                f"{text!r} is not a date (2026-11-01), a time (2026-11-01T10:00) or Nd "
-                "(days ago)",
+                f"{text!r} is not a date (2026-11-01), a time (2026-11-01T10:00) or Nd (days ago)",
                 param,
                 ctx,
             )

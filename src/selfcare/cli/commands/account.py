@@ -11,7 +11,7 @@ from selfcare.cli._options import output_options
 from selfcare.cli._output import Column, emit, emit_one
 from selfcare.model import Balance, Bill
 
-__all__ = ["COMMANDS", "BILL_COLUMNS"]
+__all__ = ["BILL_COLUMNS", "COMMANDS"]
 
 BILL_COLUMNS: list[Column[Bill]] = [
     Column("Bill", lambda b: b.id),

@@ -7,6 +7,8 @@ protocol's sign-in operations; this command is where it will go.
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from selfcare import Selfcare
@@ -52,7 +54,7 @@ def login(state: State, token_stdin: bool) -> None:
             field="base_url",
         )
     if token_stdin:
-        token = Secret(click.get_text_stream("stdin").readline().strip())
+        token = Secret(sys.stdin.readline().strip())
     elif state.token:
         token = Secret(state.token)
     else:
@@ -64,7 +66,7 @@ def login(state: State, token_stdin: bool) -> None:
     profile = save_profile(name, base_url.rstrip("/"), token)
     where = (
         "the system keyring"
-        if profile.token_store == "keyring"
+        if profile.in_keyring
         else f"{config_dir() / 'tokens'} (readable by you only)"
     )
     note(

@@ -123,8 +123,9 @@ def list_(state: State, status: str | None, limit: int | None) -> None:
     Example: selfcare --fake complaints list --status in_progress
     """
     pager = state.client().complaints.list(status=status, page_size=page_size(limit))
-    emit(state, limited(pager, limit), COMPLAINT_COLUMNS, title="Complaints",
-         empty="No complaints.")
+    emit(
+        state, limited(pager, limit), COMPLAINT_COLUMNS, title="Complaints", empty="No complaints."
+    )
 
 
 @complaints.command("show")

@@ -81,7 +81,9 @@ def list_(state: State, search: str | None) -> None:
 @click.option("--note", help="A note.")
 @output_options
 @pass_state
-def add(state: State, name: str, phones: tuple[str, ...], email: str | None, note: str | None) -> None:
+def add(
+    state: State, name: str, phones: tuple[str, ...], email: str | None, note: str | None
+) -> None:
     """Store NAME with one to five PHONES; the first is the main one.
 
     Example: selfcare --fake contacts add "Ivan Petrov" +79161234567 "8 903 000-00-01"
@@ -189,8 +191,13 @@ def _show_list(state: State, found: MailingList, title: str) -> None:
     if state.format == "json":
         emit(state, [found], [])
     else:
-        emit(state, found.members, MEMBER_COLUMNS, title=f"{title}: {found.name} ({found.id})",
-             empty=f"{found.name} has no members.")
+        emit(
+            state,
+            found.members,
+            MEMBER_COLUMNS,
+            title=f"{title}: {found.name} ({found.id})",
+            empty=f"{found.name} has no members.",
+        )
 
 
 @lists.command("show")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -88,7 +89,7 @@ RESULT_COLUMNS: list[Column[RecipientResult]] = [
 
 def _text(value: str) -> str:
     """``-`` reads the text from standard input."""
-    return click.get_text_stream("stdin").read().rstrip("\n") if value == "-" else value
+    return sys.stdin.read().rstrip("\n") if value == "-" else value
 
 
 def _deliver_at(state: State, value: date | datetime | timedelta | None) -> datetime | None:
@@ -115,9 +116,7 @@ def _send_options(func):  # type: ignore[no-untyped-def]
                 "--validity", type=DURATION, help="How long to retry an unreachable phone (1d)."
             ),
             click.option("--sender", help="Sender name (≤ 11 Latin letters/digits) or number."),
-            click.option(
-                "--no-report", is_flag=True, help="Do not ask for a delivery report."
-            ),
+            click.option("--no-report", is_flag=True, help="Do not ask for a delivery report."),
             click.option(
                 "--idempotency-key",
                 help="Repeat a failed command with the same key: nothing is sent twice.",
@@ -212,7 +211,9 @@ def sms_plan(state: State, text: str, encoding: str | None, price: str | None) -
         Column("Units", lambda p: p.units),
         Column("Per part", lambda p: p.per_part),
         Column("Left in last part", lambda p: p.remaining),
-        Column("Cost", lambda p: p.cost, show=lambda p: "unknown" if p.cost is None else str(p.cost)),
+        Column(
+            "Cost", lambda p: p.cost, show=lambda p: "unknown" if p.cost is None else str(p.cost)
+        ),
     ]
     emit_one(state, found, fields, title="SMS plan")
 

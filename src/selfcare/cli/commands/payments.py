@@ -6,6 +6,7 @@ the command line, where other users could see it in the process list.
 
 from __future__ import annotations
 
+import sys
 from datetime import date, datetime, timedelta
 
 import click
@@ -96,7 +97,7 @@ def activate(state: State, pin_stdin: bool) -> None:
     In scripts: printf '%s\\n' "$PIN" | selfcare --fake card activate --pin-stdin
     """
     if pin_stdin:
-        pin = Secret(click.get_text_stream("stdin").readline().strip())
+        pin = Secret(sys.stdin.readline().strip())
     else:
         pin = Secret(str(click.prompt("Card PIN", hide_input=True)).strip())
     payment = state.client().payments.activate_card(pin)

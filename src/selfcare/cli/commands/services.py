@@ -109,8 +109,12 @@ def tariff(state: State, code: str | None) -> None:
     if plans:
         emit_one(state, plans[0], SERVICE_COLUMNS, title="Tariff plan")
     else:
-        emit_one(state, account.tariff, [Column("Code", lambda t: t.code),
-                                         Column("Name", lambda t: t.name)], title="Tariff plan")
+        emit_one(
+            state,
+            account.tariff,
+            [Column("Code", lambda t: t.code), Column("Name", lambda t: t.name)],
+            title="Tariff plan",
+        )
 
 
 COMMANDS = [services]

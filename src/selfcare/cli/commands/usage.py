@@ -62,7 +62,9 @@ def limited(records: Iterable[T], limit: int | None) -> Iterator[T]:
 
 
 def _range(
-    state: State, since: date | datetime | timedelta | None, until: date | datetime | timedelta | None
+    state: State,
+    since: date | datetime | timedelta | None,
+    until: date | datetime | timedelta | None,
 ) -> tuple[date | datetime | None, date | datetime | None]:
     return state.when(since), state.when(until)
 
