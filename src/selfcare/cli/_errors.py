@@ -13,7 +13,7 @@ import click
 
 from selfcare._errors import SelfcareError, ValidationError
 
-__all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "CliError", "translate"]
+__all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "BadInput", "CliError", "translate"]
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -21,19 +21,24 @@ EXIT_USAGE = 2
 
 
 class CliError(click.ClickException):
-    """A one-line error with its own exit code."""
+    """A one-line error: the operation failed (exit code 1)."""
 
-    def __init__(self, message: str, exit_code: int) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
+    exit_code = EXIT_FAILED
 
     def show(self, file: IO[Any] | None = None) -> None:
         click.echo(f"Error: {self.format_message()}", file=file, err=True)
+
+
+class BadInput(CliError):
+    """A one-line error: the input was refused (exit code 2, like a usage error)."""
+
+    exit_code = EXIT_USAGE
 
 
 def translate(exc: SelfcareError, debug: bool) -> CliError:
     """The CLI error for an SDK error (the traceback goes to stderr first under --debug)."""
     if debug:
         click.echo("".join(traceback.format_exception(exc)).rstrip(), err=True)
-    code = EXIT_USAGE if isinstance(exc, ValidationError) else EXIT_FAILED
-    return CliError(str(exc), code)
+    if isinstance(exc, ValidationError):
+        return BadInput(str(exc))
+    return CliError(str(exc))

@@ -72,6 +72,6 @@ def limit_option(func: F) -> F:
     )(func)
 
 
-def choice(values: type[enum.Enum]) -> click.Choice:
+def choice(values: type[enum.Enum]) -> click.Choice[str]:
     """A case-insensitive choice among an enum's values."""
     return click.Choice([str(member.value) for member in values], case_sensitive=False)

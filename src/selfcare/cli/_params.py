@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 __all__ = ["DURATION", "WHEN", "Duration", "When"]
+
+if TYPE_CHECKING:
+    _ParamType = click.ParamType[Any]
+else:  # click < 8.2 has no type parameters at run time
+    _ParamType = click.ParamType
 
 _AGO = re.compile(r"(\d{1,4})d")
 _SPAN = re.compile(r"(\d+)([smhd])")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 
 
-class When(click.ParamType):
+class When(_ParamType):
     """``2026-11-01`` (a whole day in the account's zone), ``2026-11-01T10:00[+03:00]``
     (naive times are in the account's zone) or ``7d`` (seven days before today)."""
 
@@ -39,7 +44,7 @@ class When(click.ParamType):
             )
 
 
-class Duration(click.ParamType):
+class Duration(_ParamType):
     """``90s``, ``30m``, ``2h``, ``1d`` or combinations such as ``1h30m``."""
 
     name = "duration"

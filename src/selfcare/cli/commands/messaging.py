@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any, TypeVar
 
+import attrs
 import click
 from rich.text import Text
 
@@ -29,7 +32,9 @@ from selfcare.model.messaging import (
 from selfcare.operations import new_idempotency_key
 from selfcare.sms import Encoding, SmsPlan, plan
 
-__all__ = ["COMMANDS"]
+__all__ = ["COMMANDS", "find_list"]
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 BROADCAST_CHUNK = 8
 """Recipients per broadcast call: small enough for a live progress bar."""
@@ -105,7 +110,7 @@ def _deliver_at(state: State, value: date | datetime | timedelta | None) -> date
     return result
 
 
-def _send_options(func):  # type: ignore[no-untyped-def]
+def _send_options(func: F) -> F:
     """Options sms send, mms send and broadcast share."""
     for option in reversed(
         [
@@ -373,11 +378,11 @@ def broadcast(
     body = _text(text)
     key = idempotency_key or new_idempotency_key()
     when = _deliver_at(state, at)
-    members = list(found.members)
+    members = found.members
     results: list[RecipientResult] = []
     with progress(f"Sending to {found.name}", total=len(members)) as advance:
         for start in range(0, len(members), BROADCAST_CHUNK):
-            chunk = members[start : start + BROADCAST_CHUNK]
+            chunk = attrs.evolve(found, members=members[start : start + BROADCAST_CHUNK])
             done = sc.messages.broadcast(
                 chunk,
                 body,
@@ -389,7 +394,7 @@ def broadcast(
                 idempotency_key=key,
             )
             results.extend(done.results)
-            advance(len(chunk))
+            advance(len(chunk.members))
     outcome = Broadcast(tuple(results))
     if state.format == "json":
         emit(state, [outcome], [])
