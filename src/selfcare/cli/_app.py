@@ -26,6 +26,8 @@ from selfcare.cli.commands import (
 
 __all__ = ["cli"]
 
+HELP = ["-h", "--help"]
+
 
 class SelfcareGroup(click.Group):
     """A group that turns SDK errors into one line and a stable exit code."""
@@ -41,7 +43,7 @@ class SelfcareGroup(click.Group):
 @click.group(
     name="selfcare",
     cls=SelfcareGroup,
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    context_settings={"help_option_names": HELP, "max_content_width": 100},
 )
 @click.version_option(__version__, prog_name="selfcare")
 @click.option("--fake", is_flag=True, help="Use the built-in fake operator (in memory).")
@@ -95,6 +97,25 @@ def cli(
     state.base_url, state.token, state.profile = base_url, token, profile
 
 
+def _explicit_defaults(command: click.Command) -> None:
+    """Give options without a default the one they behave as (``False``, ``None``, ``()``).
+
+    click 8.3 marks them with an internal sentinel, which the generated command reference
+    would otherwise print as ``Sentinel.UNSET``.
+    """
+    # click caches the --help option it builds; building it here lets it be fixed too.
+    help_option = command.get_help_option(click.Context(command, help_option_names=HELP))
+    for param in [*command.params, *([help_option] if help_option else [])]:
+        if isinstance(param, click.Option) and type(param.default).__name__ == "Sentinel":
+            if param.is_flag and param.is_bool_flag:
+                param.default = False
+            else:
+                param.default = () if param.multiple else None
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _explicit_defaults(sub)
+
+
 for module in (
     account,
     usage,
@@ -110,3 +131,5 @@ for module in (
 ):
     for command in module.COMMANDS:
         cli.add_command(command)
+
+_explicit_defaults(cli)
