@@ -7,16 +7,18 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import timedelta
 
 import click
 import pytest
 from click.testing import CliRunner
 
 from selfcare import Selfcare
+from selfcare.backends.fake import ManualClock
 from selfcare.cli._app import cli
 from selfcare.cli._context import State
 from selfcare.cli._output import emit
-from tests.cli.conftest import Run
+from tests.cli.conftest import Run, lines
 
 
 def _commands(group: click.Group, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
@@ -112,3 +114,11 @@ def test_shell_completion_script() -> None:
     )
     assert done.returncode == 0
     assert "_SELFCARE_COMPLETE" in done.stdout and "complete" in done.stdout
+
+
+def test_days_ago_count_from_the_backends_today(run: Run, clock: ManualClock) -> None:
+    assert lines(run("expenses", "--since", "1d", "--json"))
+    clock.advance(timedelta(days=30))  # a month with no traffic on the fake
+    (payment,) = lines(run("pay", "100", "--method", "card:tok_4242424242", "--json"))
+    assert [p["id"] for p in lines(run("payments", "--since", "1d", "--json"))] == [payment["id"]]
+    assert lines(run("calls", "--since", "1d", "--json")) == []

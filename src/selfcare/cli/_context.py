@@ -95,11 +95,13 @@ class State:
     def when(self, value: date | datetime | timedelta | None) -> date | datetime | None:
         """A ``--since``/``--until`` value as the SDK takes it: a date (a whole day in the
         account's zone), an aware datetime (naive ones are read in the account's zone), or
-        ``7d`` meaning that many days before today."""
+        ``7d`` meaning that many days before the backend's today."""
         if value is None or type(value) is date:
             return value
         if isinstance(value, timedelta):
-            return datetime.now(self.zone).date() - value
+            # "Today" is the backend's (a fake may run on its own clock), in the account's zone.
+            now = self.client().account.balance().as_of
+            return now.astimezone(self.zone).date() - value
         assert isinstance(value, datetime)
         return value if value.tzinfo is not None else value.replace(tzinfo=self.zone)
 
