@@ -111,3 +111,11 @@ def test_login_needs_a_server_and_refuses_the_fake() -> None:
 def test_bad_profile_name_is_refused() -> None:
     result = cli_run("--profile", "../etc", "--base-url", "http://x", "login", input="t\n")
     assert result.exit_code == 2 and "'../etc'" in result.stderr
+
+
+def test_a_damaged_profiles_file_is_one_readable_error(isolated_config: Path) -> None:
+    isolated_config.mkdir(parents=True)
+    (isolated_config / "profiles.json").write_text('{"profiles": {"default": {}}}')
+    result = cli_run("balance")
+    assert result.exit_code == 2 and "damaged" in result.stderr
+    assert "Traceback" not in result.output

@@ -89,8 +89,13 @@ def load_profiles() -> dict[str, Profile]:
             f"cannot read the profiles in {path}: {exc}", field="profile"
         ) from None
     found: dict[str, Profile] = {}
-    for name, entry in dict(data.get("profiles", {})).items():
-        found[name] = Profile(name, str(entry["base_url"]), str(entry["token_store"]))
+    try:
+        for name, entry in dict(data["profiles"]).items():
+            found[name] = Profile(name, str(entry["base_url"]), str(entry["token_store"]))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise ValidationError(
+            f"the profiles in {path} are damaged: fix or delete the file", field="profile"
+        ) from None
     return found
 
 
