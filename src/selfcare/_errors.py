@@ -7,11 +7,15 @@
      │   └─ NaiveDatetime
      ├─ AuthenticationError                    missing, bad or expired credentials
      ├─ NotFound                               no such resource (or not yours)
+     │   └─ CardInvalid
      ├─ Conflict                               the request clashes with the current state
-     │   └─ IdempotencyKeyReused
-     ├─ RateLimited                            too many requests; ``retry_after`` says when to retry
+     │   ├─ IdempotencyKeyReused               the key was used for a different request
+     │   ├─ RequestInProgress                  the same key is still being processed (retried)
+     │   └─ CardAlreadyUsed, CardExpired, CardBlocked, PaymentDeclined
+     ├─ RateLimited                            too many requests; ``retry_after`` says when
+     │   └─ TooManyAttempts                    card PINs: locked out for a while
      ├─ NotSupported                           the backend cannot do this
- ├─ WaitTimeout (also TimeoutError)        a wait for a final state ran out of time
+     ├─ WaitTimeout (also TimeoutError)        a wait for a final state ran out of time
      └─ APIError                               the server failed or answered nonsense
          └─ TransportError                     the request never got an answer
 
@@ -42,6 +46,7 @@ __all__ = [
     "NotSupported",
     "PaymentDeclined",
     "RateLimited",
+    "RequestInProgress",
     "SelfcareError",
     "TooManyAttempts",
     "TransportError",
@@ -142,6 +147,12 @@ class IdempotencyKeyReused(Conflict):
     """An idempotency key was sent again with a different request."""
 
     problem = "idempotency-key-reused"
+
+
+class RequestInProgress(Conflict):
+    """A request with the same idempotency key is still being processed; retry shortly."""
+
+    problem = "request-in-progress"
 
 
 class RateLimited(SelfcareError):

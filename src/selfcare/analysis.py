@@ -25,7 +25,7 @@ import attrs
 
 from selfcare.model import Money, PhoneNumber, Quantity
 
-__all__ = ["frame", "require_pandas"]
+__all__ = ["Column", "arrow_table", "columns", "frame", "require_pandas"]
 
 
 def require_pandas() -> Any:
@@ -48,58 +48,146 @@ def _base(annotation: Any) -> Any:
     return annotation
 
 
-def frame(records: Iterable[Any], cls: type, zone: dt.tzinfo | None = None) -> Any:
-    """A DataFrame with one row per record of the attrs class ``cls``; times are shown in
-    ``zone`` (the account's), else in the zone the records carry."""
-    pd = require_pandas()
+@attrs.frozen
+class Column:
+    """One output column: its name, its values made plain, and its Arrow type.
+
+    ``kind`` says how pandas should hold it: ``decimal`` (Arrow-backed decimal), ``category``,
+    ``string``, ``timestamp`` (zone-aware), ``date``, ``duration`` or ``object``.
+    """
+
+    name: str
+    values: list[Any]
+    type: Any
+    kind: str
+    categories: tuple[str, ...] | None = None
+
+
+def _zone_name(zone: dt.tzinfo) -> str:
+    return getattr(zone, "key", None) or ("UTC" if zone in (dt.UTC,) else str(zone))
+
+
+def _quantize(value: Decimal | None, scale: int) -> Decimal | None:
+    return None if value is None else value.quantize(Decimal(1).scaleb(-scale))
+
+
+def columns(
+    records: Iterable[Any],
+    cls: type,
+    zone: dt.tzinfo | None = None,
+    currency: str | None = None,
+) -> list[Column]:
+    """The columns of ``cls``'s records, typed as the module docstring says; one conversion
+    shared by :func:`frame` (pandas) and :func:`arrow_table` (pyarrow)."""
     import pyarrow as pa
 
     rows = list(records)
     hints = typing.get_type_hints(cls)
-    columns: dict[str, Any] = {}
-    currency: str | None = None
+    out: list[Column] = []
+    has_money = False
     for field in attrs.fields(cls):
         kind = _base(hints[field.name])
         values = [getattr(row, field.name) for row in rows]
         if kind is Money:
-            amounts = [None if v is None else v.amount for v in values]
+            has_money = True
             currency = next((v.currency for v in values if v is not None), currency)
             scale = max((v.minor_units for v in values if v is not None), default=2)
-            columns[field.name] = pd.Series(
-                amounts, dtype=pd.ArrowDtype(pa.decimal128(18, scale))
-            ).round(scale)
+            amounts = [None if v is None else _quantize(v.amount, scale) for v in values]
+            out.append(Column(field.name, amounts, pa.decimal128(18, scale), "decimal"))
         elif kind is Quantity:
-            columns[field.name] = pd.Series(
-                [None if v is None else v.value for v in values],
-                dtype=pd.ArrowDtype(pa.decimal128(18, 3)),
+            out.append(
+                Column(
+                    field.name,
+                    [None if v is None else _quantize(v.value, 3) for v in values],
+                    pa.decimal128(18, 3),
+                    "decimal",
+                )
             )
-            columns[f"{field.name}_unit"] = pd.Categorical(
-                [None if v is None else v.unit.value for v in values]
-            )
+            units = [None if v is None else v.unit.value for v in values]
+            out.append(_category(f"{field.name}_unit", units, None))
         elif kind is PhoneNumber:
-            columns[field.name] = pd.Series(
-                [None if v is None else v.e164 for v in values], dtype="string"
-            )
+            e164 = [None if v is None else v.e164 for v in values]
+            out.append(Column(field.name, e164, pa.string(), "string"))
         elif isinstance(kind, type) and issubclass(kind, enum.Enum):
-            columns[field.name] = pd.Categorical(
-                [None if v is None else v.value for v in values],
-                categories=[member.value for member in kind],
-            )
+            plain = [None if v is None else v.value for v in values]
+            out.append(_category(field.name, plain, tuple(m.value for m in kind)))
         elif kind is dt.datetime:
             shown = zone or next((v.tzinfo for v in values if v is not None), dt.UTC)
-            columns[field.name] = pd.to_datetime(
-                [None if v is None else v.astimezone(dt.UTC) for v in values], utc=True
-            ).tz_convert(shown)
+            utc = [None if v is None else v.astimezone(dt.UTC) for v in values]
+            out.append(
+                Column(field.name, utc, pa.timestamp("ns", tz=_zone_name(shown)), "timestamp")
+            )
         elif kind is dt.date:
-            columns[field.name] = pd.to_datetime(values)
+            midnight = [None if v is None else dt.datetime.combine(v, dt.time()) for v in values]
+            out.append(Column(field.name, midnight, pa.timestamp("ns"), "date"))
         elif kind is dt.timedelta:
-            columns[field.name] = pd.to_timedelta(values)
+            out.append(Column(field.name, values, pa.duration("ns"), "duration"))
         elif kind is Decimal:
-            columns[field.name] = pd.Series(values, dtype=pd.ArrowDtype(pa.decimal128(18, 4)))
+            exact = [_quantize(v, 4) for v in values]
+            out.append(Column(field.name, exact, pa.decimal128(18, 4), "decimal"))
         elif kind is str:
-            columns[field.name] = pd.Series(values, dtype="string")
+            out.append(Column(field.name, values, pa.string(), "string"))
         else:
-            columns[field.name] = values
-    if currency is not None:
-        columns["currency"] = pd.Categorical([currency] * len(rows))
-    return pd.DataFrame(columns)
+            out.append(Column(field.name, values, None, "object"))
+    if has_money and currency is not None:
+        out.append(_category("currency", [currency] * len(rows), None))
+    return out
+
+
+def _category(name: str, values: list[str | None], categories: tuple[str, ...] | None) -> Column:
+    import pyarrow as pa
+
+    if categories is None:
+        categories = tuple(sorted({v for v in values if v is not None}))
+    return Column(name, values, pa.dictionary(pa.int32(), pa.string()), "category", categories)
+
+
+def frame(records: Iterable[Any], cls: type, zone: dt.tzinfo | None = None) -> Any:
+    """A DataFrame with one row per record of the attrs class ``cls``; times are shown in
+    ``zone`` (the account's), else in the zone the records carry."""
+    pd = require_pandas()
+    data: dict[str, Any] = {}
+    for column in columns(records, cls, zone):
+        values = column.values
+        if column.kind == "decimal":
+            data[column.name] = pd.Series(values, dtype=pd.ArrowDtype(column.type))
+        elif column.kind == "category":
+            data[column.name] = pd.Categorical(values, categories=list(column.categories or ()))
+        elif column.kind == "string":
+            data[column.name] = pd.Series(values, dtype="string")
+        elif column.kind == "timestamp":
+            data[column.name] = pd.to_datetime(values, utc=True).tz_convert(column.type.tz)
+        elif column.kind == "date":
+            data[column.name] = pd.to_datetime(values)
+        elif column.kind == "duration":
+            data[column.name] = pd.to_timedelta(values)
+        else:
+            data[column.name] = values
+    return pd.DataFrame(data)
+
+
+def arrow_table(
+    records: Iterable[Any],
+    cls: type,
+    zone: dt.tzinfo | None = None,
+    currency: str | None = None,
+) -> Any:
+    """A ``pyarrow.Table`` with the same columns and types as :func:`frame` (enums and units
+    as dictionary columns holding every possible value, so pages share one schema)."""
+    require_pandas()
+    import pyarrow as pa
+
+    arrays: dict[str, Any] = {}
+    for column in columns(records, cls, zone, currency):
+        if column.kind == "category":
+            categories = list(column.categories or ())
+            index = {value: i for i, value in enumerate(categories)}
+            indices = pa.array([None if v is None else index[v] for v in column.values], pa.int32())
+            arrays[column.name] = pa.DictionaryArray.from_arrays(
+                indices, pa.array(categories, pa.string())
+            )
+        elif column.type is None:
+            arrays[column.name] = pa.array(column.values)
+        else:
+            arrays[column.name] = pa.array(column.values, type=column.type)
+    return pa.table(arrays)

@@ -22,6 +22,7 @@ from selfcare._secret import Secret
 from selfcare.backends import AsyncBackend
 from selfcare.backends.fake import AsyncFakeBackend, Clock, FakeOperator
 from selfcare.operations import GetAccount, Operation
+from selfcare.protocol._http import DEFAULT_TIMEOUT
 
 __all__ = ["AsyncSelfcare"]
 
@@ -46,8 +47,12 @@ class AsyncSelfcare:
         *,
         base_url: str | None = None,
         token: str | Secret | None = None,
+        max_retries: int | None = None,
+        timeout: float | None = None,
     ) -> None:
-        self._backend = backend or AsyncHttpBackend(base_url, token)
+        self._backend = backend or AsyncHttpBackend(
+            base_url, token, max_retries=max_retries, timeout=timeout or DEFAULT_TIMEOUT
+        )
         self._ctx: Context | None = None
 
     @classmethod
@@ -61,6 +66,21 @@ class AsyncSelfcare:
     ) -> AsyncSelfcare:
         """A client on the fake operator (seeded, deterministic, in memory)."""
         return cls(AsyncFakeBackend(operator, subscriber=subscriber, seed=seed, clock=clock))
+
+    def with_options(
+        self, *, max_retries: int | None = None, timeout: float | None = None
+    ) -> AsyncSelfcare:
+        """This client with other retry or timeout settings, for one call or a few:
+        ``sc.with_options(max_retries=5).messages.send_sms(...)``. It shares the original's
+        connections, so close the original, not the copy. Backends without retries (the
+        fake) ignore the settings."""
+        backend = self._backend
+        configure = getattr(backend, "with_options", None)
+        if configure is not None:
+            backend = configure(max_retries=max_retries, timeout=timeout)
+        clone = type(self)(backend)
+        clone._ctx = self._ctx
+        return clone
 
     @property
     def backend(self) -> AsyncBackend:

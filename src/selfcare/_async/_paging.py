@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -23,8 +24,8 @@ class AsyncPager(Generic[T]):
     """Every record of a listing, fetched a page at a time as you iterate.
 
     Nothing is requested until you iterate. Memory holds one page however long the
-    history is. ``pages()`` walks page by page; ``first(n)``, ``to_list()`` and
-    ``to_pandas()`` collect.
+    history is. ``pages()`` walks page by page; ``first(n)``, ``to_list()``,
+    ``to_pandas()`` and ``to_arrow()`` collect; ``to_parquet(path)`` streams to a file.
     """
 
     def __init__(
@@ -37,11 +38,16 @@ class AsyncPager(Generic[T]):
         self._item_type = item_type
         self._build = build
 
-    async def pages(self, *, limit: int | None = None) -> AsyncIterator[Page[T]]:
-        """Each page in turn; ``limit`` overrides the page size."""
+    async def pages(
+        self, *, limit: int | None = None, cursor: str | None = None
+    ) -> AsyncIterator[Page[T]]:
+        """Each page in turn; ``limit`` overrides the page size, and ``cursor`` (a page's
+        ``next_cursor``) resumes after that page, as a web page's "next" link does."""
         op = self._build(await self._client._context())
         if limit is not None:
             op = attrs.evolve(op, limit=limit)
+        if cursor is not None:
+            op = attrs.evolve(op, cursor=cursor)
         while True:
             page: Page[T] = await self._client._execute(op)
             yield page
@@ -76,6 +82,47 @@ class AsyncPager(Generic[T]):
 
         zone = (await self._client._context()).zone
         return frame(await self.to_list(), self._item_type, zone)
+
+    async def to_arrow(self) -> Any:
+        """Every record as a ``pyarrow.Table``, typed as :meth:`to_pandas` types its columns.
+
+        Each page is converted as it arrives, so only the compact Arrow columns pile up, never
+        the records themselves (needs the ``analysis`` extra)."""
+        import pyarrow as pa
+
+        tables = [table async for table in self._arrow_pages()]
+        return pa.concat_tables(tables)
+
+    async def to_parquet(
+        self, path: str | os.PathLike[str], *, page_size: int | None = None
+    ) -> int:
+        """Write every record to a Parquet file at ``path``, one row group per page, and return
+        how many rows were written.
+
+        Pages are fetched, converted and written one at a time, so memory stays bounded by a
+        page however long the history is. The columns are those of :meth:`to_arrow`.
+        """
+        import pyarrow.parquet as pq
+
+        writer: Any = None
+        rows = 0
+        try:
+            async for table in self._arrow_pages(page_size):
+                if writer is None:
+                    writer = pq.ParquetWriter(os.fspath(path), table.schema)
+                writer.write_table(table, row_group_size=max(table.num_rows, 1))
+                rows += table.num_rows
+        finally:
+            if writer is not None:
+                writer.close()
+        return rows
+
+    async def _arrow_pages(self, page_size: int | None = None) -> AsyncIterator[Any]:
+        from selfcare.analysis import arrow_table
+
+        ctx = await self._client._context()
+        async for page in self.pages(limit=page_size):
+            yield arrow_table(page.items, self._item_type, ctx.zone, ctx.currency)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {self._item_type.__name__}>"

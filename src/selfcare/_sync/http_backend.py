@@ -1,34 +1,46 @@
 # Generated from selfcare/_async/http_backend.py by scripts/unasync.py. Do not edit.
-"""The HTTP backend: operations over the selfcare wire protocol, with httpx."""
+"""The HTTP backend: drives a wire protocol's flows over httpx, with retries."""
 
 from __future__ import annotations
 
-from typing import TypeVar
+import logging
+import time
+from typing import Any, TypeVar
 
+import attrs
 import httpx
 
+from selfcare._sync._io import sleep
 from selfcare._secret import Secret
 from selfcare.operations import Operation
 from selfcare.protocol._http import (
-    CAPABILITIES,
     DEFAULT_TIMEOUT,
     HttpSettings,
-    build_request,
-    read_response,
+    SelfcareProtocol,
+    Wait,
+    WireProtocol,
     transport_error,
 )
+from selfcare.protocol._retry import RetryPolicy
 
 __all__ = ["HttpBackend"]
 
 R = TypeVar("R")
+log = logging.getLogger("selfcare.http")
+
+
+def _timeout(value: httpx.Timeout | float) -> httpx.Timeout:
+    return value if isinstance(value, httpx.Timeout) else httpx.Timeout(value)
 
 
 class HttpBackend:
-    """Talks to a server that speaks the selfcare protocol (such as ``selfcare serve``).
+    """Talks to a server over HTTP: the selfcare protocol by default (``selfcare serve``).
 
     ``base_url`` is the server's root; the token is sent as a bearer token. Connections are
     pooled; close the backend (or the client that owns it) to release them. TLS certificates
-    are verified unless ``verify=False`` is passed explicitly.
+    are verified unless ``verify=False`` is passed explicitly. Failed attempts are retried as
+    :class:`~selfcare.protocol.RetryPolicy` says (``max_retries`` of them by default 2), always
+    with the same idempotency key, so nothing is done twice.
     """
 
     def __init__(
@@ -36,32 +48,95 @@ class HttpBackend:
         base_url: str | None = None,
         token: str | Secret | None = None,
         *,
+        protocol: WireProtocol | None = None,
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+        max_retries: int | None = None,
+        retry: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
         verify: bool = True,
     ) -> None:
         self.settings = HttpSettings.resolve(base_url, token)
+        self.protocol: WireProtocol = protocol or SelfcareProtocol()
+        self.retry = retry or RetryPolicy()
+        if max_retries is not None:
+            self.retry = attrs.evolve(self.retry, max_retries=max_retries)
+        self.timeout = _timeout(timeout)
         self._http = httpx.Client(
             **self.settings.client_options(),
-            timeout=timeout,
+            timeout=self.timeout,
             transport=transport,
             verify=verify,
         )
 
     @property
     def capabilities(self) -> frozenset[str]:
-        """Everything the protocol has a route for."""
-        return CAPABILITIES
+        """What the protocol can carry."""
+        return self.protocol.capabilities
+
+    def with_options(
+        self,
+        *,
+        max_retries: int | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> HttpBackend:
+        """A copy with other retry or timeout settings, sharing this one's connection pool."""
+        other = object.__new__(type(self))
+        other.__dict__.update(self.__dict__)
+        other.retry = retry or self.retry
+        if max_retries is not None:
+            other.retry = attrs.evolve(other.retry, max_retries=max_retries)
+        if timeout is not None:
+            other.timeout = (
+                timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+            )
+        return other
 
     def execute(self, op: Operation[R]) -> R:
-        """Send ``op`` and return its result, or raise the error the server reported."""
-        request = build_request(self._http, op)
-        try:
-            response = self._http.send(request)
-        except httpx.HTTPError as exc:
-            raise transport_error(op, exc) from exc
-        result: R = read_response(op, response)
-        return result
+        """Run ``op``'s flow: send each request (retrying as the policy allows), wait when asked,
+        and return the result or raise the error the server reported."""
+        flow = self.protocol.flow(self._http, op)
+        step = next(flow)
+        while True:
+            if isinstance(step, Wait):
+                sleep(step.seconds)
+                answer = None
+            else:
+                answer = self._send(step, op)
+            try:
+                step = flow.send(answer)
+            except StopIteration as done:
+                result: R = done.value
+                return result
+
+    def _send(self, request: httpx.Request, op: Operation[Any]) -> httpx.Response:
+        started = time.monotonic()
+        attempt = 0
+        while True:
+            request.extensions["timeout"] = self.timeout.as_dict()
+            try:
+                response = self._http.send(request)
+                error = None
+            except httpx.HTTPError as exc:
+                response, error = None, exc
+            delay = self.retry.delay(attempt, started, response=response, error=error)
+            if delay is None:
+                if error is not None:
+                    raise transport_error(op, error) from error
+                assert response is not None
+                return response
+            attempt += 1
+            reason = type(error).__name__ if response is None else f"HTTP {response.status_code}"
+            log.info(
+                "retrying %s (retry %d of %d) in %.2f s after %s",
+                op.operation_name(),
+                attempt,
+                self.retry.max_retries,
+                delay,
+                reason,
+            )
+            request.headers["Selfcare-Retry"] = str(attempt)
+            sleep(delay)
 
     def close(self) -> None:
         """Close the connection pool."""

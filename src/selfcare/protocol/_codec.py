@@ -114,9 +114,18 @@ def encode_result(result: Any) -> bytes:
     return _ENCODER.encode(_utc(builtins))
 
 
+@functools.lru_cache(maxsize=8192)
+def _result_hook(kind: type, value: Any) -> Any:
+    """``dec_hook`` for results, memoised: the numbers in a history repeat (the same few
+    people) and PhoneNumber is immutable, so a page shares one object per number and the
+    cache answers in C without entering Python. Results never carry secrets, so caching is
+    safe here (operations, which may, are decoded with the plain hook)."""
+    return dec_hook(kind, value)
+
+
 @functools.cache
 def _decoder(kind: Any) -> msgspec.json.Decoder[Any]:
-    return msgspec.json.Decoder(kind, dec_hook=dec_hook)
+    return msgspec.json.Decoder(kind, dec_hook=_result_hook)
 
 
 def decode_result(route: Route, content: bytes) -> Any:

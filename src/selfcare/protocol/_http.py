@@ -1,20 +1,22 @@
-"""The sans-IO half of the HTTP backend: operations to ``httpx.Request`` and responses back.
+"""The sans-IO half of the HTTP backends: what to send for an operation, and what it returned.
 
-The sync and async drivers (``HttpBackend``/``AsyncHttpBackend``) only send what this module
-builds and hand the response back; everything protocol-specific lives here, once.
+A protocol turns an operation into a *flow*: a generator that yields HTTP requests (or a
+:class:`Wait`) and receives the responses, then returns the operation's result. The sync and
+async drivers only send, sleep and retry; everything protocol-specific lives in the flow, once.
+The selfcare protocol's flow is one request; a TM Forum flow may poll an order to completion.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Generator
-from typing import Any
+from typing import Any, Protocol
 
 import attrs
 import httpx
 import msgspec
 
-from selfcare._errors import APIError, SelfcareError, TransportError, ValidationError
+from selfcare._errors import APIError, NotSupported, SelfcareError, TransportError, ValidationError
 from selfcare._secret import Secret
 from selfcare._version import __version__
 from selfcare.operations import Operation
@@ -22,12 +24,40 @@ from selfcare.protocol._codec import decode_result, encode_body, encode_query
 from selfcare.protocol._problem import error_from_problem
 from selfcare.protocol._routes import ROUTES, route_for
 
-__all__ = ["DEFAULT_TIMEOUT", "BearerAuth", "HttpSettings", "build_request", "read_response"]
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "BearerAuth",
+    "Flow",
+    "HttpSettings",
+    "SelfcareProtocol",
+    "Wait",
+    "WireProtocol",
+    "transport_error",
+]
 
 DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 """10 s to read an answer, 5 s to connect."""
 USER_AGENT = f"selfcare-python/{__version__} httpx/{httpx.__version__}"
-CAPABILITIES = frozenset(route.op.capability for route in ROUTES)
+
+
+@attrs.frozen
+class Wait:
+    """A flow's request to pause (e.g. between polls of an order) before it goes on."""
+
+    seconds: float
+
+
+Flow = Generator[httpx.Request | Wait, httpx.Response | None, Any]
+"""Yields requests (answered with their response) or waits (answered with ``None``)."""
+
+
+class WireProtocol(Protocol):
+    """How operations travel over HTTP for one kind of server."""
+
+    @property
+    def capabilities(self) -> frozenset[str]: ...
+
+    def flow(self, client: httpx.Client | httpx.AsyncClient, op: Operation[Any]) -> Flow: ...
 
 
 class BearerAuth(httpx.Auth):
@@ -76,42 +106,43 @@ class HttpSettings:
         }
 
 
-def build_request(client: httpx.Client | httpx.AsyncClient, op: Operation[Any]) -> httpx.Request:
-    """The HTTP request that carries ``op``."""
-    try:
-        route = route_for(type(op))
-    except KeyError:
-        from selfcare._errors import NotSupported
+class SelfcareProtocol:
+    """The selfcare ``/v1`` protocol: one request per operation, by the route table."""
 
-        raise NotSupported(
-            f"the selfcare HTTP protocol has no route for {type(op).__name__}"
-        ) from None
-    headers = {}
-    body = encode_body(route, op)
-    if body is not None:
-        headers["Content-Type"] = "application/json"
-    key = getattr(op, "idempotency_key", None)
-    if key is not None:
-        headers["Idempotency-Key"] = key
-    return client.build_request(
-        route.method,
-        route.url_path(op),
-        params=encode_query(route, op),
-        content=body,
-        headers=headers,
-    )
+    capabilities = frozenset(route.op.capability for route in ROUTES)
 
-
-def read_response(op: Operation[Any], response: httpx.Response) -> Any:
-    """The result of ``op`` from its response, or the exception the response describes."""
-    if response.is_success:
+    def flow(self, client: httpx.Client | httpx.AsyncClient, op: Operation[Any]) -> Flow:
+        """Send ``op`` as its route says and read the result (or the problem) back."""
         try:
-            return decode_result(route_for(type(op)), response.content)
+            route = route_for(type(op))
+        except KeyError:
+            raise NotSupported(
+                f"the selfcare HTTP protocol has no route for {type(op).__name__}"
+            ) from None
+        headers = {}
+        body = encode_body(route, op)
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        key = getattr(op, "idempotency_key", None)
+        if key is not None:
+            headers["Idempotency-Key"] = key
+        request = client.build_request(
+            route.method,
+            route.url_path(op),
+            params=encode_query(route, op),
+            content=body,
+            headers=headers,
+        )
+        response = yield request
+        assert response is not None
+        if not response.is_success:
+            raise error_from_problem(response.status_code, response.content)
+        try:
+            return decode_result(route, response.content)
         except (msgspec.ValidationError, msgspec.DecodeError) as exc:
             raise APIError(
                 f"the server's answer to {type(op).__name__} does not match the protocol: {exc}"
             ) from None
-    raise error_from_problem(response.status_code, response.content)
 
 
 def transport_error(op: Operation[Any], exc: httpx.HTTPError) -> SelfcareError:

@@ -1,0 +1,205 @@
+"""Paging throughput: typed SDK iteration against raw httpx + json, on replayed pages.
+
+200,000 expense records are rendered once as the reference server renders them (pages of
+1,000, with cursors), then replayed from memory by an httpx transport, so the server's own
+speed is not what is measured. We time:
+
+  (a) the floor: raw httpx + ``json.loads`` into dicts, following ``next_cursor``;
+  (b) ``Selfcare(...).expenses.list()`` into typed model objects, sync and async;
+
+and print records/s, the ratio (b)/(a), and the peak RSS of a 50k and a 200k run (each in a
+fresh process, so memory is comparable). One end-to-end figure against the live reference
+server on 127.0.0.1 follows.
+
+    python bench/paging.py            # everything
+    python bench/paging.py --records 50000 --only sdk-sync   # one measurement (used for RSS)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import resource
+import subprocess
+import sys
+import time
+import tracemalloc
+from datetime import timedelta
+from decimal import Decimal
+from urllib.parse import parse_qs
+
+import httpx
+
+from selfcare import AsyncSelfcare, Expense, Money, Selfcare
+from selfcare._async.http_backend import AsyncHttpBackend
+from selfcare._paging import Page, encode_cursor
+from selfcare._sync.http_backend import HttpBackend
+from selfcare.backends.fake import FakeOperator
+from selfcare.protocol._codec import encode_result
+
+PAGE = 1000
+BASE = "http://bench.local"
+
+
+def render_pages(records: int) -> tuple[dict[str, bytes], bytes]:
+    """The pages the server would send for ``records`` expenses, keyed by request cursor."""
+    operator = FakeOperator(seed=42)
+    demo = operator.subscriber()
+    seeds = list(demo.expenses)
+    account = encode_result(demo.account)
+    newest = seeds[-1].at
+    pages: dict[str, bytes] = {}
+    cursor = ""
+    for start in range(0, records, PAGE):
+        items = []
+        for n in range(start, min(start + PAGE, records)):
+            seed = seeds[n % len(seeds)]
+            items.append(
+                Expense(
+                    id=f"e{records - n:09d}",
+                    at=newest - timedelta(minutes=7 * n),
+                    kind=seed.kind,
+                    cost=seed.cost,
+                    balance_after=Money(Decimal(-n) / 100, "RUB"),
+                    description=seed.description,
+                    counterpart=seed.counterpart,
+                    duration=seed.duration,
+                    volume=seed.volume,
+                    roaming_country=seed.roaming_country,
+                )
+            )
+        last = items[-1]
+        more = start + PAGE < records
+        next_cursor = encode_cursor(last.at, last.id) if more else None
+        pages[cursor] = encode_result(Page(tuple(items), next_cursor))
+        cursor = next_cursor or ""
+    return pages, account
+
+
+def replay(pages: dict[str, bytes], account: bytes):  # type: ignore[no-untyped-def]
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/account":
+            return httpx.Response(200, content=account)
+        cursor = parse_qs(request.url.query.decode()).get("cursor", [""])[0]
+        return httpx.Response(
+            200, content=pages[cursor], headers={"content-type": "application/json"}
+        )
+
+    return handler
+
+
+def floor(pages: dict[str, bytes], account: bytes) -> int:
+    count = 0
+    with httpx.Client(base_url=BASE, transport=httpx.MockTransport(replay(pages, account))) as http:
+        params: dict[str, str | int] = {"limit": PAGE}
+        while True:
+            data = json.loads(http.get("/v1/expenses", params=params).content)
+            for _item in data["items"]:
+                count += 1
+            if data.get("next_cursor") is None:
+                return count
+            params["cursor"] = data["next_cursor"]
+
+
+def sdk_sync(pages: dict[str, bytes], account: bytes) -> int:
+    backend = HttpBackend(BASE, "t", transport=httpx.MockTransport(replay(pages, account)))
+    with Selfcare(backend) as sc:
+        return sum(1 for _ in sc.expenses.list(page_size=PAGE))
+
+
+def sdk_async(pages: dict[str, bytes], account: bytes) -> int:
+    async def run() -> int:
+        transport = httpx.MockTransport(replay(pages, account))
+        async with AsyncSelfcare(AsyncHttpBackend(BASE, "t", transport=transport)) as sc:
+            count = 0
+            async for _ in sc.expenses.list(page_size=PAGE):
+                count += 1
+            return count
+
+    return asyncio.run(run())
+
+
+def end_to_end() -> tuple[int, float]:
+    from selfcare.server import FakeResolver, LiveServer, create_app
+
+    operator = FakeOperator(seed=42)
+    with (
+        LiveServer(create_app(FakeResolver(operator))) as server,
+        Selfcare(base_url=server.url, token=operator.token()) as sc,
+    ):
+        sc.account.get()
+        started = time.perf_counter()
+        count = sum(1 for _ in sc.expenses.list(page_size=PAGE))
+        return count, time.perf_counter() - started
+
+
+MEASURES = {"floor": floor, "sdk-sync": sdk_sync, "sdk-async": sdk_async}
+
+
+def best_of(fn, pages, account, repeat: int) -> tuple[int, float]:  # type: ignore[no-untyped-def]
+    best = float("inf")
+    count = 0
+    for _ in range(repeat):
+        started = time.perf_counter()
+        count = fn(pages, account)
+        best = min(best, time.perf_counter() - started)
+    return count, best
+
+
+def iteration_peak(records: int, only: str) -> float:
+    """Peak MiB allocated while iterating, over what was held before (tracemalloc, in a fresh
+    process): the replayed pages themselves are excluded, what the client keeps is not."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--records", str(records), "--only", only, "--repeat", "1"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    fields = dict(part.split("=") for part in out.split())
+    return float(fields["peak_mib"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=200_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only", choices=sorted(MEASURES))
+    args = parser.parse_args()
+
+    if args.only:  # one measurement of memory, in a process of its own
+        tracemalloc.start()
+        pages, account = render_pages(args.records)
+        held, _ = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        count, _seconds = best_of(MEASURES[args.only], pages, account, 1)
+        _, peak = tracemalloc.get_traced_memory()
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(
+            f"name={args.only} records={count} peak_mib={(peak - held) / 2**20:.2f} "
+            f"rss_mib={rss:.1f}"
+        )
+        return
+
+    pages, account = render_pages(args.records)
+    results = {name: best_of(fn, pages, account, args.repeat) for name, fn in MEASURES.items()}
+    floor_rate = results["floor"][0] / results["floor"][1]
+    print(f"{args.records:,} records in pages of {PAGE}, best of {args.repeat}")
+    for name, (count, seconds) in results.items():
+        rate = count / seconds
+        print(f"  {name:10} {rate:>12,.0f} records/s   ratio {rate / floor_rate:.2f}x floor")
+    for only in ("floor", "sdk-sync", "sdk-async"):
+        small, large = iteration_peak(50_000, only), iteration_peak(200_000, only)
+        print(
+            f"  peak memory while iterating, {only:9}: 50k records {small:.2f} MiB, "
+            f"200k records {large:.2f} MiB"
+        )
+    count, seconds = end_to_end()
+    print(
+        f"  end to end against the live reference server: {count:,} records "
+        f"in {seconds:.2f} s = {count / seconds:,.0f} records/s"
+    )
+
+
+if __name__ == "__main__":
+    main()

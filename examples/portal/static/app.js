@@ -1,0 +1,101 @@
+// The portal's only script: the SMS counter, the card keypad and the demo-token button.
+"use strict";
+
+// --- SMS segmentation, mirroring selfcare.sms.plan (3GPP TS 23.038 / 23.040) --------------
+// The GSM 7-bit default alphabet (0x1B, the escape, excluded) and its extension table.
+const GSM7_BASIC = new Set(Array.from(
+  "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?" +
+  "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"));
+const GSM7_EXTENSION = new Set(Array.from("\f^{}\\[~]|€"));
+
+function gsm7Cost(ch) {
+  if (GSM7_BASIC.has(ch)) return 1;
+  if (GSM7_EXTENSION.has(ch)) return 2;
+  return null;
+}
+
+// One UTF-16 code unit per BMP character, a surrogate pair (2) beyond it.
+function ucs2Cost(ch) { return ch.codePointAt(0) > 0xFFFF ? 2 : 1; }
+
+// Like selfcare.sms.plan(text): encoding, parts, units, per-part capacity and what is left.
+function smsPlan(text) {
+  const chars = Array.from(text);               // code points, as Python iterates a str
+  let costs = chars.map(gsm7Cost);
+  let encoding = "gsm7", single = 160, multi = 153;
+  if (costs.includes(null)) {
+    encoding = "ucs2"; single = 70; multi = 67;
+    costs = chars.map(ucs2Cost);
+  }
+  const units = costs.reduce((a, b) => a + b, 0);
+  const perPart = units <= single ? single : multi;
+  const parts = [];
+  let used = 0;
+  for (const cost of costs) {                    // greedy: a pair never straddles two parts
+    if (used + cost > perPart) { parts.push(used); used = 0; }
+    used += cost;
+  }
+  parts.push(used);
+  return { encoding, count: parts.length, units, perPart, remaining: perPart - used };
+}
+
+function formatMinor(minor, scale) {
+  const sign = minor < 0 ? "-" : "";
+  const digits = String(Math.abs(minor)).padStart(scale + 1, "0");
+  return scale ? `${sign}${digits.slice(0, -scale)}.${digits.slice(-scale)}` : sign + digits;
+}
+
+function updateCounter(textarea, counter) {
+  const plan = smsPlan(textarea.value);
+  counter.dataset.encoding = plan.encoding;
+  counter.dataset.parts = plan.count;
+  counter.dataset.units = plan.units;
+  counter.dataset.perPart = plan.perPart;
+  counter.dataset.remaining = plan.remaining;
+  let text = `${plan.count} SMS · ${plan.encoding === "gsm7" ? "GSM 7-bit" : "UCS-2"} · ` +
+             `${plan.units} of ${plan.count * plan.perPart} units · ${plan.remaining} left in this part`;
+  if (counter.dataset.priceMinor) {
+    const cost = formatMinor(plan.count * Number(counter.dataset.priceMinor),
+                             Number(counter.dataset.priceScale));
+    counter.dataset.cost = cost;
+    text += ` · up to ${cost} ${counter.dataset.currency} per recipient`;
+  }
+  const tooLong = plan.count > Number(counter.dataset.maxParts || 10);
+  counter.classList.toggle("too-long", tooLong);
+  if (tooLong) text += ` — too long: at most ${counter.dataset.maxParts} parts`;
+  counter.textContent = text;
+}
+
+// --- the card keypad: only positions leave the page ----------------------------------------
+function setUpKeypad(keypad) {
+  const field = document.getElementById("positions");
+  const dots = document.getElementById("pin-dots");
+  const positions = [];
+  const show = () => {
+    field.value = positions.join(",");
+    dots.textContent = "•".repeat(positions.length);
+    dots.dataset.entered = positions.length;
+  };
+  keypad.querySelectorAll("button.key").forEach((key) => {
+    key.addEventListener("click", () => { positions.push(Number(key.dataset.position)); show(); });
+  });
+  document.getElementById("key-back").addEventListener("click", () => { positions.pop(); show(); });
+  document.getElementById("key-clear").addEventListener("click", () => { positions.length = 0; show(); });
+  show();
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const textarea = document.getElementById("sms-text");
+  const counter = document.getElementById("sms-counter");
+  if (textarea && counter) {
+    textarea.addEventListener("input", () => updateCounter(textarea, counter));
+    updateCounter(textarea, counter);
+  }
+  const keypad = document.getElementById("keypad");
+  if (keypad) setUpKeypad(keypad);
+  const demo = document.getElementById("use-demo");
+  if (demo) {
+    demo.addEventListener("click", () => {
+      document.getElementById("token").value = demo.dataset.token;
+    });
+  }
+});

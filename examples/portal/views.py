@@ -1,0 +1,503 @@
+"""The portal's pages. Each one is a few calls to selfcare's public ``AsyncSelfcare`` API."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import Response
+from web import (
+    Portal,
+    UserSession,
+    action,
+    day,
+    local_datetime,
+    page,
+    readable,
+    redirect,
+)
+
+from selfcare import (
+    AsyncPager,
+    CallDirection,
+    ComplaintCategory,
+    ExpenseKind,
+    ForwardingCondition,
+    MessagePriority,
+    Money,
+    OperationStatus,
+    RelatedEntity,
+    RelatedKind,
+    SelfcareError,
+    ValidationError,
+)
+
+PAGE_SIZE = 25
+TIMERS = (5, 10, 15, 20, 25, 30)
+RULES = (
+    ForwardingCondition.UNCONDITIONAL,
+    ForwardingCondition.BUSY,
+    ForwardingCondition.NO_REPLY,
+    ForwardingCondition.NOT_REACHABLE,
+)
+
+
+def _portal(request: Request) -> Portal:
+    portal: Portal = request.app.state.portal
+    return portal
+
+
+async def _one_page(pager: AsyncPager[Any], cursor: str | None) -> tuple[list[Any], str | None]:
+    """One page of a listing, resumed after ``cursor`` (a previous page's next cursor)."""
+    pages = pager.pages(limit=PAGE_SIZE, cursor=cursor or None)
+    try:
+        first = await anext(pages)
+    finally:
+        await pages.aclose()  # type: ignore[attr-defined]
+    return list(first.items), first.next_cursor
+
+
+def _query_without(request: Request, *names: str) -> str:
+    """The current filters as a query string, minus ``names`` (for paging links)."""
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k not in names]
+    from urllib.parse import urlencode
+
+    return urlencode(kept)
+
+
+# --- sign-in ------------------------------------------------------------------------------
+
+
+async def signin_form(request: Request) -> Response:
+    portal = _portal(request)
+    if portal.user(request) is not None:
+        return redirect("/dashboard")
+    return portal.render(request, "signin.html", {"demo_token": portal.demo_token})
+
+
+async def signin(request: Request) -> Response:
+    portal = _portal(request)
+    form = await request.form()
+    try:
+        await portal.sign_in(request, str(form.get("token", "")))
+    except Exception as exc:
+        return portal.render(
+            request,
+            "signin.html",
+            {"demo_token": portal.demo_token, "error": readable(exc)},
+            status_code=401 if isinstance(exc, SelfcareError) else 400,
+        )
+    return redirect("/dashboard")
+
+
+async def signout(request: Request) -> Response:
+    await _portal(request).sign_out(request)
+    return redirect("/signin")
+
+
+async def home(request: Request) -> Response:
+    return redirect("/dashboard" if _portal(request).user(request) else "/signin")
+
+
+# --- dashboard ----------------------------------------------------------------------------
+
+
+@page
+async def dashboard(request: Request, user: UserSession) -> Response:
+    sc = user.client
+    balance = await sc.account.balance()
+    debts = await sc.account.debts()
+    today = balance.as_of.astimezone(user.zone).date()  # the operator's today, not ours
+    since = date(today.year - 1, today.month, 1)
+    months = await sc.expenses.summary("month", since=since)
+    peak = max((row.total.amount for row in months.rows), default=Decimal(0)) or Decimal(1)
+    bars = [(row, int(row.total.amount * 100 / peak)) for row in months.rows]
+    return _portal(request).render(
+        request,
+        "dashboard.html",
+        {"balance": balance, "debts": debts, "months": months, "bars": bars},
+        user=user,
+    )
+
+
+# --- expenses and calls -------------------------------------------------------------------
+
+
+@page
+async def expenses(request: Request, user: UserSession) -> Response:
+    q = request.query_params
+    kinds = q.getlist("kind")
+    pager = user.client.expenses.list(
+        since=day(q.get("since"), "since"),
+        until=day(q.get("until"), "until"),
+        kinds=kinds or None,
+        page_size=PAGE_SIZE,
+    )
+    items, next_cursor = await _one_page(pager, q.get("cursor"))
+    return _portal(request).render(
+        request,
+        "expenses.html",
+        {
+            "items": items,
+            "next_cursor": next_cursor,
+            "kinds": list(ExpenseKind),
+            "chosen": set(kinds),
+            "q": q,
+            "filters": _query_without(request, "cursor"),
+        },
+        user=user,
+    )
+
+
+@page
+async def calls(request: Request, user: UserSession) -> Response:
+    q = request.query_params
+    direction = q.get("direction") or None
+    pager = user.client.calls.list(
+        since=day(q.get("since"), "since"),
+        until=day(q.get("until"), "until"),
+        direction=direction,
+        missed=True if q.get("missed") else None,
+        page_size=PAGE_SIZE,
+    )
+    items, next_cursor = await _one_page(pager, q.get("cursor"))
+    return _portal(request).render(
+        request,
+        "calls.html",
+        {
+            "items": items,
+            "next_cursor": next_cursor,
+            "directions": list(CallDirection),
+            "q": q,
+            "filters": _query_without(request, "cursor"),
+        },
+        user=user,
+    )
+
+
+# --- forwarding ---------------------------------------------------------------------------
+
+
+@page
+async def forwarding(request: Request, user: UserSession) -> Response:
+    state = await user.client.forwarding.get()
+    return _portal(request).render(
+        request,
+        "forwarding.html",
+        {"state": state, "conditions": list(ForwardingCondition), "timers": TIMERS},
+        user=user,
+    )
+
+
+@action(back="/forwarding")
+async def forwarding_set(request: Request, user: UserSession) -> Response:
+    form = await request.form()
+    condition = str(form.get("condition", ""))
+    timer = form.get("timer")
+    timeout = int(str(timer)) if timer else None
+    if form.get("target") == "voicemail":
+        await user.client.forwarding.to_voicemail(condition, timeout=timeout)
+        user.flash(f"Calls ({condition}) now go to voicemail.", "ok")
+    else:
+        number = str(form.get("number", ""))
+        if not number.strip():
+            raise ValidationError("enter the number to forward to", field="number")
+        await user.client.forwarding.set(condition, number, timeout=timeout)
+        user.flash(f"Calls ({condition}) now go to {number}.", "ok")
+    return redirect("/forwarding")
+
+
+@action(back="/forwarding")
+async def forwarding_disable(request: Request, user: UserSession) -> Response:
+    form = await request.form()
+    condition = str(form.get("condition", ""))
+    await user.client.forwarding.disable(condition)
+    user.flash(f"Forwarding ({condition}) is off.", "ok")
+    return redirect("/forwarding")
+
+
+# --- messages -----------------------------------------------------------------------------
+
+
+async def _sms_price(user: UserSession) -> Money | None:
+    """The price of one SMS part beyond the allowance, read off the latest charged SMS.
+
+    selfcare exposes no per-SMS price, so the portal learns it from the bill: the most
+    recent SMS expense that cost something, divided by its parts. None if there is none.
+    """
+    if not user.sms_price_known:
+        recent = user.client.expenses.list(kinds="sms", page_size=200)
+        for expense in await recent.first(600):
+            parts = expense.volume.value if expense.volume is not None else Decimal(1)
+            if expense.cost.amount > 0 and parts > 0:
+                user.sms_price = Money(expense.cost.amount / parts, expense.cost.currency)
+                break
+        user.sms_price_known = True
+    return user.sms_price
+
+
+async def _messages_page(
+    request: Request, user: UserSession, extra: dict[str, Any] | None = None
+) -> Response:
+    sc = user.client
+    price = await _sms_price(user)
+    context: dict[str, Any] = {
+        "contacts": await sc.contacts.list(),
+        "lists": await sc.contacts.lists.list(),
+        "history": await sc.messages.list().first(20),
+        "priorities": list(MessagePriority),
+        "price": price,
+        "form": {},
+    }
+    context.update(extra or {})
+    return _portal(request).render(request, "messages.html", context, user=user)
+
+
+@page
+async def messages(request: Request, user: UserSession) -> Response:
+    return await _messages_page(request, user)
+
+
+@page
+async def messages_send(request: Request, user: UserSession) -> Response:
+    """Broadcast the text to the chosen list, contacts and typed numbers; show each result."""
+    sc = user.client
+    form = await request.form()
+    text = str(form.get("text", "")).replace("\r\n", "\n")
+    try:
+        recipients: list[Any] = []
+        list_id = str(form.get("list", ""))
+        if list_id:
+            recipients.extend((await sc.contacts.lists.get(list_id)).members)
+        for contact_id in form.getlist("contact"):
+            recipients.append(await sc.contacts.get(str(contact_id)))
+        typed = str(form.get("numbers", "")).replace(";", ",").replace("\n", ",")
+        recipients.extend(n.strip() for n in typed.split(",") if n.strip())
+        if not recipients:
+            raise ValidationError("pick at least one recipient", field="to")
+        validity = form.get("validity")
+        result = await sc.messages.broadcast(
+            recipients,
+            text,
+            sender=str(form.get("sender", "")).strip() or None,
+            deliver_at=local_datetime(str(form.get("deliver_at", "")), user.zone, "deliver_at"),
+            validity=timedelta(minutes=int(str(validity))) if validity else None,
+            delivery_report=bool(form.get("delivery_report")),
+            flash=bool(form.get("flash")),
+            priority=str(form.get("priority") or "normal"),
+        )
+    except (SelfcareError, ValueError) as exc:
+        return await _messages_page(request, user, {"error": readable(exc), "form": form})
+    return await _messages_page(request, user, {"results": result})
+
+
+# --- contacts and mailing lists -----------------------------------------------------------
+
+
+@page
+async def contacts(request: Request, user: UserSession) -> Response:
+    sc = user.client
+    search = request.query_params.get("search") or None
+    return _portal(request).render(
+        request,
+        "contacts.html",
+        {
+            "contacts": await sc.contacts.list(search=search),
+            "lists": await sc.contacts.lists.list(),
+            "search": search or "",
+        },
+        user=user,
+    )
+
+
+def _phones(text: str) -> list[str]:
+    return [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
+
+
+@action(back="/contacts")
+async def contact_add(request: Request, user: UserSession) -> Response:
+    form = await request.form()
+    contact = await user.client.contacts.add(
+        str(form.get("name", "")),
+        _phones(str(form.get("phones", ""))),
+        email=str(form.get("email", "")).strip() or None,
+        note=str(form.get("note", "")).strip() or None,
+    )
+    user.flash(f"Added {contact.name}.", "ok")
+    return redirect("/contacts")
+
+
+@page
+async def contact_edit(request: Request, user: UserSession) -> Response:
+    contact = await user.client.contacts.get(request.path_params["contact_id"])
+    return _portal(request).render(request, "contact_edit.html", {"contact": contact}, user=user)
+
+
+@action(back="/contacts/{contact_id}")
+async def contact_update(request: Request, user: UserSession) -> Response:
+    form = await request.form()
+    contact = await user.client.contacts.update(
+        request.path_params["contact_id"],
+        name=str(form.get("name", "")),
+        phones=_phones(str(form.get("phones", ""))),
+        email=str(form.get("email", "")).strip() or None,
+        note=str(form.get("note", "")).strip() or None,
+    )
+    user.flash(f"Saved {contact.name}.", "ok")
+    return redirect("/contacts")
+
+
+@action(back="/contacts")
+async def contact_delete(request: Request, user: UserSession) -> Response:
+    await user.client.contacts.delete(request.path_params["contact_id"])
+    user.flash("Contact deleted.", "ok")
+    return redirect("/contacts")
+
+
+@action(back="/contacts")
+async def contacts_import(request: Request, user: UserSession) -> Response:
+    form = await request.form()
+    upload = form.get("vcard")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        raise ValidationError("choose a .vcf file to import", field="vcard")
+    data = await upload.read()
+    imported = await user.client.contacts.import_vcard(data)
+    user.flash(f"Imported {len(imported)} contacts from {upload.filename}.", "ok")
+    return redirect("/contacts")
+
+
+@action(back="/contacts")
+async def list_create(request: Request, user: UserSession) -> Response:
+    form = await request.form()
+    members: list[Any] = [await user.client.contacts.get(str(c)) for c in form.getlist("contact")]
+    members += _phones(str(form.get("numbers", "")))
+    created = await user.client.contacts.lists.create(str(form.get("name", "")), members)
+    user.flash(f"Created the list {created.name} ({len(created)} members).", "ok")
+    return redirect("/contacts")
+
+
+@action(back="/contacts")
+async def list_delete(request: Request, user: UserSession) -> Response:
+    await user.client.contacts.lists.delete(request.path_params["list_id"])
+    user.flash("Mailing list deleted.", "ok")
+    return redirect("/contacts")
+
+
+# --- payments and the card keypad ---------------------------------------------------------
+
+
+@page
+async def payments(request: Request, user: UserSession) -> Response:
+    sc = user.client
+    keypad = _portal(request).keypads.issue()
+    return _portal(request).render(
+        request,
+        "payments.html",
+        {
+            "keypad": keypad,
+            "balance": await sc.account.balance(),
+            "debts": await sc.payments.debts(),
+            "history": await sc.payments.history().first(10),
+        },
+        user=user,
+    )
+
+
+@action(back="/payments")
+async def card_activate(request: Request, user: UserSession) -> Response:
+    """Decode the clicked positions with the keypad the page showed; the digits never left
+    the server."""
+    form = await request.form()
+    raw = str(form.get("positions", ""))
+    try:
+        positions = [int(p) for p in raw.split(",") if p.strip()]
+    except ValueError:
+        raise ValidationError("the keypad sent something other than positions") from None
+    secret = _portal(request).keypads.decode(str(form.get("keypad_id", "")), positions)
+    payment = await user.client.payments.activate_card(secret)
+    user.flash(f"Card activated: {payment.amount} credited.", "ok")
+    return redirect("/payments")
+
+
+# --- operation history --------------------------------------------------------------------
+
+
+@page
+async def history(request: Request, user: UserSession) -> Response:
+    q = request.query_params
+    pager = user.client.logins.operations(
+        since=day(q.get("since"), "since"),
+        until=day(q.get("until"), "until"),
+        operation=q.get("operation") or None,
+        status=q.get("status") or None,
+        page_size=PAGE_SIZE,
+    )
+    items, next_cursor = await _one_page(pager, q.get("cursor"))
+    recent = await user.client.logins.operations().first(200)
+    return _portal(request).render(
+        request,
+        "history.html",
+        {
+            "items": items,
+            "next_cursor": next_cursor,
+            "operations": sorted({r.operation for r in recent}),
+            "statuses": list(OperationStatus),
+            "q": q,
+            "filters": _query_without(request, "cursor"),
+        },
+        user=user,
+    )
+
+
+# --- complaints ---------------------------------------------------------------------------
+
+
+@page
+async def complaints(request: Request, user: UserSession) -> Response:
+    return _portal(request).render(
+        request,
+        "complaints.html",
+        {
+            "items": await user.client.complaints.list().first(50),
+            "categories": list(ComplaintCategory),
+            "related_kinds": list(RelatedKind),
+        },
+        user=user,
+    )
+
+
+@action(back="/complaints")
+async def complaint_file(request: Request, user: UserSession) -> Response:
+    form = await request.form()
+    related_id = str(form.get("related_id", "")).strip()
+    related = (
+        RelatedEntity(RelatedKind(str(form.get("related_kind"))), related_id)
+        if related_id
+        else None
+    )
+    complaint = await user.client.complaints.file(
+        str(form.get("subject", "")),
+        str(form.get("text", "")),
+        category=str(form.get("category", "")),
+        related=related,
+    )
+    user.flash(f"Complaint {complaint.id} filed.", "ok")
+    return redirect(f"/complaints/{complaint.id}")
+
+
+@page
+async def complaint_detail(request: Request, user: UserSession) -> Response:
+    complaint = await user.client.complaints.get(request.path_params["complaint_id"])
+    return _portal(request).render(request, "complaint.html", {"complaint": complaint}, user=user)
+
+
+@action(back="/complaints/{complaint_id}")
+async def complaint_note(request: Request, user: UserSession) -> Response:
+    form = await request.form()
+    complaint_id = request.path_params["complaint_id"]
+    await user.client.complaints.add_note(complaint_id, str(form.get("text", "")))
+    user.flash("Note added.", "ok")
+    return redirect(f"/complaints/{complaint_id}")

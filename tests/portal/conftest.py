@@ -1,0 +1,173 @@
+"""Fixtures for the portal's browser tests: headless Debian Chromium driven by selenium.
+
+Chromium and its driver are installed with apt when missing (CI runs as root with Debian
+mirrors); if that is impossible the browser tests are skipped saying why. Chromium is kept
+off the network: every host but 127.0.0.1/localhost resolves to nothing.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from selfcare.backends.fake import FakeOperator, ManualClock
+from selfcare.server import FakeResolver, LiveServer, create_app
+from tests.conftest import NOW
+
+ROOT = Path(__file__).resolve().parents[2]
+PORTAL_DIR = ROOT / "examples" / "portal"
+# Every run saves screenshots under tests/artifacts/; the ones in the docs are refreshed only on
+# request (SELFCARE_UPDATE_SCREENSHOTS=1), since the keypad's shuffle changes them every run.
+SCREENSHOTS = (
+    ROOT / "docs" / "portal" / "screenshots"
+    if os.environ.get("SELFCARE_UPDATE_SCREENSHOTS") == "1"
+    else ROOT / "tests" / "artifacts" / "screenshots"
+)
+CHROMEDRIVER = "/usr/bin/chromedriver"
+
+
+def _install_chromium() -> str | None:
+    """Why Chromium cannot be had, or None once ``chromium`` and its driver are installed."""
+    if shutil.which("chromium") and os.path.exists(CHROMEDRIVER):
+        return None
+    if not shutil.which("apt-get"):
+        return "chromium is not installed and there is no apt-get to install it"
+    if hasattr(os, "geteuid") and os.geteuid() != 0:
+        return "chromium is not installed and installing it needs root"
+    command = (
+        "apt-get update && apt-get install -y --no-install-recommends chromium chromium-driver"
+    )
+    try:
+        done = subprocess.run(
+            ["sh", "-c", command], capture_output=True, text=True, timeout=600, check=False
+        )
+    except subprocess.TimeoutExpired:
+        return "installing chromium with apt-get timed out"
+    if done.returncode != 0 or not shutil.which("chromium"):
+        return f"apt-get could not install chromium: {done.stderr.strip()[-300:]}"
+    return None
+
+
+@pytest.fixture(scope="session")
+def portal_module() -> Any:
+    """``examples/portal/app.py`` imported as a module."""
+    sys.path.insert(0, str(PORTAL_DIR))
+    return importlib.import_module("app")
+
+
+@pytest.fixture(scope="session")
+def portal_operator() -> FakeOperator:
+    """One fake operator for the browser session, on a manual clock (2026-11-25 12:00 MSK)."""
+    return FakeOperator(seed=42, clock=ManualClock(NOW))
+
+
+@pytest.fixture(scope="session")
+def portal_url(portal_module: Any, portal_operator: FakeOperator) -> Iterator[str]:
+    """The reference server on the fake operator, and the portal in front of it over HTTP."""
+    with LiveServer(create_app(FakeResolver(portal_operator))) as api:
+        app = portal_module.create_portal(
+            portal_module.http_connect(api.url), demo_token=portal_operator.token().reveal()
+        )
+        with LiveServer(app) as portal:
+            yield portal.url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Chromium, off the network, one for the whole session."""
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    reason = _install_chromium()
+    if reason is not None:
+        pytest.skip(f"browser tests need Debian's chromium and chromium-driver: {reason}")
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "chromium"
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,900",
+        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1",
+    ):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+    driver.implicitly_wait(0)
+    yield driver
+    driver.quit()
+
+
+class Page:
+    """A thin helper over the driver: open portal paths, find things, take screenshots."""
+
+    def __init__(self, driver: Any, base: str) -> None:
+        self.driver = driver
+        self.base = base
+
+    def open(self, path: str) -> None:
+        self.driver.get(self.base + path)
+
+    def css(self, selector: str) -> Any:
+        from selenium.webdriver.common.by import By
+
+        return self.driver.find_element(By.CSS_SELECTOR, selector)
+
+    def all(self, selector: str) -> list[Any]:
+        from selenium.webdriver.common.by import By
+
+        return self.driver.find_elements(By.CSS_SELECTOR, selector)
+
+    def text(self, selector: str) -> str:
+        return str(self.css(selector).text)
+
+    def fill(self, selector: str, value: str) -> None:
+        element = self.css(selector)
+        element.clear()
+        element.send_keys(value)
+
+    def click(self, selector: str) -> None:
+        """Click something that stays on the page (a key, a checkbox, a radio button)."""
+        self.css(selector).click()
+
+    def submit(self, selector: str) -> None:
+        """Click a button that posts a form, and wait for the page it leads to."""
+        self.submit_element(self.css(selector))
+
+    def submit_element(self, element: Any) -> None:
+        from selenium.webdriver.support import expected_conditions
+        from selenium.webdriver.support.wait import WebDriverWait
+
+        old = self.css("html")
+        element.click()
+        WebDriverWait(self.driver, 10).until(expected_conditions.staleness_of(old))
+        WebDriverWait(self.driver, 10).until(
+            lambda d: d.execute_script("return document.readyState") == "complete"
+        )
+
+    def flashes(self) -> list[str]:
+        return [str(e.text) for e in self.all(".flash")]
+
+    def screenshot(self, name: str) -> None:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.driver.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
+
+
+@pytest.fixture(scope="session")
+def page(browser: Any, portal_url: str) -> Page:
+    """The portal in the browser, signed in as the demo subscriber with the offered token."""
+    ui = Page(browser, portal_url)
+    ui.open("/")
+    assert browser.current_url.endswith("/signin")
+    ui.screenshot("signin")
+    ui.click("#use-demo")
+    ui.submit("#signin")
+    assert browser.current_url.endswith("/dashboard"), ui.flashes()
+    return ui
