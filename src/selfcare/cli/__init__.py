@@ -13,4 +13,4 @@ def main() -> None:
         from selfcare.cli._app import cli
     except ImportError as exc:  # pragma: no cover - depends on the environment
         sys.exit(f"the selfcare command needs the 'cli' extra: pip install 'selfcare[cli]' ({exc})")
-    cli()
+    cli(prog_name="selfcare", complete_var="_SELFCARE_COMPLETE")

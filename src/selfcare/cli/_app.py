@@ -1,74 +1,135 @@
-"""The ``selfcare`` command group."""
+"""The ``selfcare`` command group: global options, error handling, and every command."""
 
 from __future__ import annotations
 
-import click
-from rich.console import Console
+from typing import Any
 
-from selfcare import Selfcare, SelfcareError, __version__
-from selfcare.cli._demo import print_demo
+import click
+
+from selfcare import SelfcareError, __version__
+from selfcare.cli._context import State
+from selfcare.cli._errors import translate
+from selfcare.cli._options import output_options
+from selfcare.cli.commands import (
+    account,
+    auth,
+    complaints,
+    contacts,
+    forwarding,
+    history,
+    messaging,
+    payments,
+    server,
+    services,
+    usage,
+)
 
 __all__ = ["cli"]
 
+HELP = ["-h", "--help"]
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class SelfcareGroup(click.Group):
+    """A group that turns SDK errors into one line and a stable exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SelfcareError as exc:
+            state = ctx.find_object(State)
+            raise translate(exc, debug=state is not None and state.debug) from None
+
+
+@click.group(
+    name="selfcare",
+    cls=SelfcareGroup,
+    context_settings={"help_option_names": HELP, "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="selfcare")
-def cli() -> None:
+@click.option("--fake", is_flag=True, help="Use the built-in fake operator (in memory).")
+@click.option(
+    "--seed", default=42, show_default=True, help="Seed of the fake operator's data (with --fake)."
+)
+@click.option(
+    "--base-url", envvar="SELFCARE_BASE_URL", show_envvar=True, help="The server's root URL."
+)
+@click.option(
+    "--token",
+    envvar="SELFCARE_TOKEN",
+    show_envvar=True,
+    help="Bearer token (prefer the variable or 'selfcare login': arguments are visible to "
+    "other users in the process list).",
+)
+@click.option(
+    "--profile",
+    envvar="SELFCARE_PROFILE",
+    show_envvar=True,
+    help="A profile saved by 'selfcare login' (default: 'default').",
+)
+@click.option("--debug", is_flag=True, help="Show the traceback of an error.")
+@output_options
+@click.pass_context
+def cli(
+    ctx: click.Context,
+    fake: bool,
+    seed: int,
+    base_url: str | None,
+    token: str | None,
+    profile: str | None,
+    debug: bool,
+) -> None:
     """selfcare: mobile-subscriber self-service from the terminal.
 
-    Try it on the built-in fake operator:
+    Try it on the built-in fake operator (each run starts it afresh, so changes do not
+    persist; 'selfcare serve' plus --base-url keeps them):
 
         selfcare demo
+
+        selfcare --fake balance
+
+        selfcare --fake expenses --since 7d --kind call
+
+    For scripts, --json writes JSON Lines and --csv writes CSV. Exit codes: 0 done,
+    1 the operation failed, 2 bad usage or input.
     """
+    state = ctx.ensure_object(State)
+    state.fake, state.seed, state.debug = fake, seed, debug
+    state.base_url, state.token, state.profile = base_url, token, profile
 
 
-@cli.command()
-@click.option("--seed", default=42, show_default=True, help="Seed of the fake operator's data.")
-def demo(seed: int) -> None:
-    """Show the fake operator's demo subscriber: balance, debts, expenses, missed calls.
+def _explicit_defaults(command: click.Command) -> None:
+    """Give options without a default the one they behave as (``False``, ``None``, ``()``).
 
-    Example: selfcare demo --seed 7
+    click 8.3 marks them with an internal sentinel, which the generated command reference
+    would otherwise print as ``Sentinel.UNSET``.
     """
-    console = Console()
-    try:
-        with Selfcare.fake(seed=seed) as sc:
-            print_demo(sc, console)
-    except SelfcareError as exc:
-        raise click.ClickException(str(exc)) from exc
+    # click caches the --help option it builds; building it here lets it be fixed too.
+    help_option = command.get_help_option(click.Context(command, help_option_names=HELP))
+    for param in [*command.params, *([help_option] if help_option else [])]:
+        if isinstance(param, click.Option) and type(param.default).__name__ == "Sentinel":
+            if param.is_flag and param.is_bool_flag:
+                param.default = False
+            else:
+                param.default = () if param.multiple else None
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _explicit_defaults(sub)
 
 
-@cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8080, show_default=True, help="Port (0 picks a free one).")
-@click.option("--seed", default=42, show_default=True, help="Seed of the fake operator's data.")
-def serve(host: str, port: int, seed: int) -> None:
-    """Serve the fake operator over the selfcare HTTP protocol (needs the 'server' extra).
+for module in (
+    account,
+    usage,
+    forwarding,
+    messaging,
+    contacts,
+    payments,
+    services,
+    history,
+    complaints,
+    auth,
+    server,
+):
+    for command in module.COMMANDS:
+        cli.add_command(command)
 
-    Prints the base URL and the demo subscriber's bearer token. Example:
-
-        selfcare serve --port 8080
-
-        curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8080/v1/expenses?limit=5
-    """
-    try:
-        import uvicorn
-
-        from selfcare.backends.fake import FakeOperator
-        from selfcare.server import FakeResolver, base_url, bind, create_app
-    except ImportError as exc:
-        raise click.ClickException(
-            f"selfcare serve needs the 'server' extra: pip install 'selfcare[server]' ({exc})"
-        ) from exc
-    operator = FakeOperator(seed=seed)
-    try:
-        sock = bind(host, port)
-    except OSError as exc:
-        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from exc
-    click.echo(f"Base URL: {base_url(sock)}")
-    click.echo(f"Token: {operator.token().reveal()}")
-    for key in operator.subscribers:
-        if key != "demo":
-            click.echo(f"  other subscriber {key}: {operator.token(key).reveal()}")
-    click.echo(f"OpenAPI: {base_url(sock)}/v1/openapi.json", err=True)
-    app = create_app(FakeResolver(operator))
-    uvicorn.Server(uvicorn.Config(app, log_level="info")).run(sockets=[sock])
+_explicit_defaults(cli)

@@ -1,0 +1,1 @@
+"""The ``selfcare`` commands, one module per area; each exposes ``COMMANDS``."""

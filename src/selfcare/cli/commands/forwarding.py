@@ -1,0 +1,117 @@
+"""``selfcare forwarding``: where calls go when the line is busy, unanswered or off."""
+
+from __future__ import annotations
+
+import click
+from rich.text import Text
+
+from selfcare.cli import _format as fmt
+from selfcare.cli._context import State, pass_state
+from selfcare.cli._options import choice, output_options
+from selfcare.cli._output import Column, emit, note
+from selfcare.forwarding_codes import ForwardingCondition
+from selfcare.model import ForwardingRule, ForwardingState
+
+__all__ = ["COMMANDS"]
+
+CONDITION = choice(ForwardingCondition)
+
+
+def _status(rule: ForwardingRule) -> Text:
+    if rule.effective:
+        return Text("forwarding", style="green")
+    if rule.active:
+        return Text("overridden by unconditional", style="yellow")
+    return Text("off", style="dim")
+
+
+RULE_COLUMNS: list[Column[ForwardingRule]] = [
+    Column("Condition", lambda r: r.condition),
+    Column(
+        "To",
+        lambda r: r.number,
+        show=lambda r: "voicemail" if r.to_voicemail else fmt.number(r.number),
+    ),
+    Column("Voicemail", lambda r: r.to_voicemail),
+    Column("Timer", lambda r: r.timer, show=lambda r: "" if r.timer is None else f"{r.timer} s"),
+    Column("State", lambda r: r.effective, show=_status),
+    Column("MMI code", lambda r: str(r.mmi)),
+]
+
+
+def _show(state: State, forwarding: ForwardingState) -> None:
+    if state.format == "json":
+        emit(state, [forwarding], [])
+        return
+    title = f"Call forwarding (voicemail {forwarding.voicemail.international})"
+    emit(state, forwarding.rules, RULE_COLUMNS, title=title)
+
+
+@click.group()
+def forwarding() -> None:
+    """Call forwarding: show it, forward to a number or to voicemail, switch it off.
+
+    Conditions: unconditional, busy, no_reply, not_reachable, and the groups all_conditional
+    and all. Example:
+
+        selfcare --fake forwarding set no_reply 8 916 123-45-67 --timeout 15
+    """
+
+
+@forwarding.command("show")
+@output_options
+@pass_state
+def show(state: State) -> None:
+    """Every rule, which of them take effect, and its MMI code.
+
+    Example: selfcare --fake forwarding show
+    """
+    _show(state, state.client().forwarding.get())
+
+
+@forwarding.command("set")
+@click.argument("condition", type=CONDITION)
+@click.argument("number", nargs=-1, required=True)
+@click.option("--timeout", type=int, help="No-reply timer: 5 to 30 seconds in steps of 5.")
+@output_options
+@pass_state
+def set_(state: State, condition: str, number: tuple[str, ...], timeout: int | None) -> None:
+    """Forward calls under CONDITION to NUMBER (typed as you would dial it).
+
+    Example: selfcare --fake forwarding set busy +7 916 123-45-67
+    """
+    result = state.client().forwarding.set(condition, " ".join(number), timeout=timeout)
+    note(f"Forwarding {condition.replace('_', ' ')} calls to {' '.join(number)}.")
+    _show(state, result)
+
+
+@forwarding.command("voicemail")
+@click.argument("condition", type=CONDITION)
+@click.option("--timeout", type=int, help="No-reply timer: 5 to 30 seconds in steps of 5.")
+@output_options
+@pass_state
+def voicemail(state: State, condition: str, timeout: int | None) -> None:
+    """Forward calls under CONDITION to your voicemail.
+
+    Example: selfcare --fake forwarding voicemail all_conditional --timeout 20
+    """
+    result = state.client().forwarding.to_voicemail(condition, timeout=timeout)
+    note(f"Forwarding {condition.replace('_', ' ')} calls to voicemail.")
+    _show(state, result)
+
+
+@forwarding.command("disable")
+@click.argument("condition", type=CONDITION)
+@output_options
+@pass_state
+def disable(state: State, condition: str) -> None:
+    """Switch forwarding under CONDITION off ('all' switches every rule off).
+
+    Example: selfcare --fake forwarding disable all
+    """
+    result = state.client().forwarding.disable(condition)
+    note(f"Forwarding {condition.replace('_', ' ')} calls is off.")
+    _show(state, result)
+
+
+COMMANDS = [forwarding]

@@ -1,0 +1,107 @@
+"""``selfcare pay``, ``payments`` and ``card activate``: paying and the payment history.
+
+A card PIN is read from a hidden prompt or from standard input (``--pin-stdin``), never from
+the command line, where other users could see it in the process list.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, datetime, timedelta
+
+import click
+from rich.text import Text
+
+from selfcare._secret import Secret
+from selfcare.cli._context import State, pass_state
+from selfcare.cli._options import limit_option, output_options, since_until
+from selfcare.cli._output import Column, emit, emit_one
+from selfcare.cli.commands.usage import limited, page_size
+from selfcare.model import Payment
+
+__all__ = ["COMMANDS"]
+
+PAYMENT_COLUMNS: list[Column[Payment]] = [
+    Column("When", lambda p: p.at),
+    Column("Amount", lambda p: p.amount, right=True),
+    Column("Method", lambda p: p.method),
+    Column(
+        "Status",
+        lambda p: p.status,
+        show=lambda p: Text(p.status.value, style="green" if p.succeeded else "red"),
+    ),
+    Column("Bills", lambda p: p.bills),
+    Column("Id", lambda p: p.id),
+]
+
+
+@click.command()
+@click.argument("amount")
+@click.option(
+    "--method",
+    envvar="SELFCARE_PAYMENT_METHOD",
+    show_envvar=True,
+    required=True,
+    help="card:<token> (a processor's card token) or wallet:<id>.",
+)
+@click.option("--idempotency-key", help="Repeat a failed payment with the same key: never twice.")
+@output_options
+@pass_state
+def pay(state: State, amount: str, method: str, idempotency_key: str | None) -> None:
+    """Pay AMOUNT (in the account's currency) from a card or wallet; oldest bills first.
+
+    Example: selfcare --fake pay 500 --method card:tok_4242424242
+    """
+    payment = state.client().payments.pay(amount, method=method, idempotency_key=idempotency_key)
+    emit_one(state, payment, PAYMENT_COLUMNS, title="Payment")
+
+
+@click.command()
+@since_until
+@limit_option
+@output_options
+@pass_state
+def payments(
+    state: State,
+    since: date | datetime | timedelta | None,
+    until: date | datetime | timedelta | None,
+    limit: int | None,
+) -> None:
+    """Payments newest first, declined ones too.
+
+    Example: selfcare --fake payments --since 90d
+    """
+    pager = state.client().payments.history(
+        since=state.when(since), until=state.when(until), page_size=page_size(limit)
+    )
+    emit(state, limited(pager, limit), PAYMENT_COLUMNS, title="Payments", empty="No payments.")
+
+
+@click.group()
+def card() -> None:
+    """Prepaid payment cards (scratch cards).
+
+    Example: selfcare --fake card activate
+    """
+
+
+@card.command("activate")
+@click.option("--pin-stdin", is_flag=True, help="Read the PIN from standard input (scripts).")
+@output_options
+@pass_state
+def activate(state: State, pin_stdin: bool) -> None:
+    """Credit a prepaid card to the account by its PIN (asked for, never an argument).
+
+    Example: selfcare --fake card activate   (then type the PIN; it is not shown)
+
+    In scripts: printf '%s\\n' "$PIN" | selfcare --fake card activate --pin-stdin
+    """
+    if pin_stdin:
+        pin = Secret(sys.stdin.readline().strip())
+    else:
+        pin = Secret(str(click.prompt("Card PIN", hide_input=True)).strip())
+    payment = state.client().payments.activate_card(pin)
+    emit_one(state, payment, PAYMENT_COLUMNS, title="Card activated")
+
+
+COMMANDS = [pay, payments, card]

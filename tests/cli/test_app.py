@@ -1,0 +1,124 @@
+"""The command tree as a whole: help with an example everywhere, exit codes, errors, streaming."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import timedelta
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from selfcare import Selfcare
+from selfcare.backends.fake import ManualClock
+from selfcare.cli._app import cli
+from selfcare.cli._context import State
+from selfcare.cli._output import emit
+from tests.cli.conftest import Run, lines
+
+
+def _commands(group: click.Group, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    for name, command in group.commands.items():
+        yield (*path, name)
+        if isinstance(command, click.Group):
+            yield from _commands(command, (*path, name))
+
+
+ALL = sorted(_commands(cli))
+
+
+def test_every_area_has_a_command() -> None:
+    names = {" ".join(path) for path in ALL}
+    for expected in (
+        "balance", "bills", "expenses", "calls", "forwarding show", "forwarding set",
+        "forwarding voicemail", "forwarding disable", "sms send", "sms plan", "mms send",
+        "messages", "contacts list", "contacts add", "contacts edit", "contacts rm",
+        "contacts import", "contacts export", "lists create", "broadcast", "card activate",
+        "pay", "services catalog", "services connected", "services connect",
+        "services disconnect", "services tariff", "history logins", "history operations",
+        "complaints file", "complaints list", "complaints show", "complaints note", "login",
+        "logout", "serve", "demo",
+    ):  # fmt: skip
+        assert expected in names, expected
+
+
+@pytest.mark.parametrize("path", ALL, ids=" ".join)
+def test_help_of_every_command_shows_an_example(path: tuple[str, ...]) -> None:
+    result = CliRunner().invoke(cli, [*path, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Example" in result.output, path
+
+
+def test_unknown_command_and_option_are_usage_errors(run: Run) -> None:
+    assert run("nonsense").exit_code == 2
+    assert run("balance", "--colour").exit_code == 2
+    assert run("expenses", "--kind", "beer").exit_code == 2
+
+
+def test_no_server_is_a_usage_error_naming_the_options(run: Run) -> None:
+    result = run("balance", fake=False)
+    assert result.exit_code == 2
+    assert "--base-url" in result.stderr and "--fake" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_traceback_only_with_debug(run: Run) -> None:
+    quiet = run("services", "connect", "warp-drive")
+    assert quiet.exit_code == 1
+    assert quiet.stderr.strip() == "Error: there is no service 'warp-drive' in the catalogue"
+    loud = run("--debug", "services", "connect", "warp-drive")
+    assert loud.exit_code == 1
+    assert "Traceback" in loud.stderr and "NotFound" in loud.stderr
+
+
+def test_naive_since_is_read_in_the_accounts_zone(run: Run) -> None:
+    result = run("expenses", "--since", "2026-11-24T00:00", "--until", "2026-11-24T06:00", "--json")
+    assert result.exit_code == 0
+    for line in result.stdout.splitlines():
+        at = json.loads(line)["at"]
+        assert "2026-11-23T21:00" <= at < "2026-11-24T03:00"
+
+
+def test_json_is_written_before_the_next_record_is_asked_for() -> None:
+    """Streaming: each record is on stdout before the listing is iterated further."""
+    runner = CliRunner()
+    with Selfcare.fake() as sc:
+        state = State(fake=True, format="json")
+        state._client = sc
+        records = sc.expenses.list(page_size=2)
+        with runner.isolation() as (out, _err, _both):
+
+            def checked() -> Iterator[object]:
+                for index, record in enumerate(records):
+                    if index == 5:
+                        return
+                    if index:
+                        assert out.getvalue().decode().count("\n") == index
+                    yield record
+
+            assert emit(state, checked(), []) == 5
+
+
+def test_shell_completion_script() -> None:
+    env = {**os.environ, "_SELFCARE_COMPLETE": "bash_source"}
+    done = subprocess.run(
+        [sys.executable, "-c", "from selfcare.cli import main; main()"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0
+    assert "_SELFCARE_COMPLETE" in done.stdout and "complete" in done.stdout
+
+
+def test_days_ago_count_from_the_backends_today(run: Run, clock: ManualClock) -> None:
+    assert lines(run("expenses", "--since", "1d", "--json"))
+    clock.advance(timedelta(days=30))  # a month with no traffic on the fake
+    (payment,) = lines(run("pay", "100", "--method", "card:tok_4242424242", "--json"))
+    assert [p["id"] for p in lines(run("payments", "--since", "1d", "--json"))] == [payment["id"]]
+    assert lines(run("calls", "--since", "1d", "--json")) == []

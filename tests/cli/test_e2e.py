@@ -1,0 +1,140 @@
+"""End to end: ``selfcare serve`` in a subprocess, commands in subprocesses against it.
+
+Also checks that a card PIN never shows in a process's arguments or output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+import pytest
+
+TIMEOUT = 60
+PIN = "11111111111113"  # a valid RUB card of the fake operator
+
+
+def _selfcare(*args: str) -> list[str]:
+    return [sys.executable, "-c", "from selfcare.cli import main; main()", *args]
+
+
+@pytest.fixture
+def env(isolated_config: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "SELFCARE_CONFIG_DIR": str(isolated_config),
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+        "COLUMNS": "200",
+    }
+
+
+def _lines(stream: IO[str], into: queue.Queue[str]) -> None:
+    for line in stream:
+        into.put(line)
+
+
+@pytest.fixture
+def served(env: dict[str, str]) -> Iterator[tuple[str, str]]:
+    """``selfcare serve --port 0`` running; yields its base URL and token."""
+    process = subprocess.Popen(
+        _selfcare("serve", "--port", "0"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    assert process.stdout is not None
+    out: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=_lines, args=(process.stdout, out), daemon=True).start()
+    try:
+        found: dict[str, str] = {}
+        while "Token" not in found:
+            line = out.get(timeout=TIMEOUT)
+            key, sep, value = line.partition(": ")
+            if sep:
+                found[key.strip()] = value.strip()
+        yield found["Base URL"], found["Token"]
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=TIMEOUT)
+
+
+def _run(
+    env: dict[str, str], *args: str, input: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        _selfcare(*args), env=env, input=input, capture_output=True, text=True, timeout=TIMEOUT
+    )
+
+
+def test_commands_against_selfcare_serve_share_its_state(
+    served: tuple[str, str], env: dict[str, str]
+) -> None:
+    url, token = served
+    env = {**env, "SELFCARE_TOKEN": token}
+    balance = _run(env, "--base-url", url, "balance", "--json")
+    assert balance.returncode == 0, balance.stderr
+    assert json.loads(balance.stdout)["amount"]["currency"] == "RUB"
+
+    added = _run(env, "--base-url", url, "contacts", "add", "Ivan", "8 916 123-45-67", "--json")
+    assert added.returncode == 0, added.stderr
+    listed = _run(env, "--base-url", url, "contacts", "list", "--csv")
+    assert "Ivan,+79161234567" in listed.stdout  # state persists between processes
+
+    expenses = _run(env, "--base-url", url, "expenses", "--limit", "3", "--csv")
+    assert expenses.returncode == 0 and expenses.stdout.count("+03:00") == 3
+
+    bad = _run(env, "--base-url", url, "services", "connect", "warp-drive")
+    assert bad.returncode == 1
+    assert bad.stderr.strip() == "Error: there is no service 'warp-drive' in the catalogue"
+
+    unauthorised = _run({**env, "SELFCARE_TOKEN": "wrong"}, "--base-url", url, "balance")
+    assert unauthorised.returncode == 1 and "Traceback" not in unauthorised.stderr
+
+
+def test_card_pin_never_appears_in_arguments_output_or_history(
+    served: tuple[str, str], env: dict[str, str]
+) -> None:
+    url, token = served
+    env = {**env, "SELFCARE_TOKEN": token}
+    args = ["--base-url", url, "card", "activate", "--pin-stdin", "--json"]
+    done = _run(env, *args, input=PIN + "\n")
+    assert done.returncode == 0, done.stderr
+    assert PIN not in " ".join(_selfcare(*args))
+    assert PIN not in done.stdout and PIN not in done.stderr
+    assert json.loads(done.stdout)["status"] == "succeeded"
+
+    again = _run(env, *args, input=PIN + "\n")  # the card is used now
+    assert again.returncode == 1
+    assert PIN not in again.stdout + again.stderr
+    debug = _run(env, "--debug", *args, input=PIN + "\n")
+    assert debug.returncode == 1 and "Traceback" in debug.stderr
+    assert PIN not in debug.stdout + debug.stderr
+
+    history = _run(env, "--base-url", url, "history", "operations", "--json")
+    assert history.returncode == 0 and "activate_card" in history.stdout
+    assert PIN not in history.stdout
+
+
+def test_card_pin_from_the_hidden_prompt_is_not_echoed(env: dict[str, str]) -> None:
+    from click.testing import CliRunner
+
+    from selfcare.cli._app import cli
+    from selfcare.cli._context import State
+
+    result = CliRunner().invoke(cli, ["--fake", "card", "activate"], input=PIN + "\n", obj=State())
+    assert result.exit_code == 0, result.output
+    assert "Card PIN" in result.output and PIN not in result.output
+    wrong = CliRunner().invoke(cli, ["--fake", "card", "activate"], input="1234\n", obj=State())
+    assert wrong.exit_code == 2 and "1234" not in wrong.output
