@@ -9,6 +9,9 @@ import pytest
 
 from selfcare import Expense, ExpenseKind, Money, NaiveDatetime, PhoneNumber, ValidationError
 from tests.conftest import MOSCOW, NOW
+from selfcare.operations import Capability
+
+pytestmark = pytest.mark.requires(Capability.EXPENSES)
 
 
 def test_lists_every_expense_newest_first_without_repeats(sc, operator) -> None:

@@ -14,6 +14,9 @@ from selfcare import (
     ValidationError,
 )
 from tests.conftest import MOSCOW, NOW
+from selfcare.operations import Capability
+
+pytestmark = pytest.mark.requires(Capability.LOGINS)
 
 
 def test_login_history_is_a_year_of_realistic_sign_ins_newest_first(sc, operator) -> None:

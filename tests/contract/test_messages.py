@@ -24,13 +24,9 @@ from selfcare import (
 from selfcare.operations import Capability
 from tests.conftest import NOW
 
+pytestmark = pytest.mark.requires(Capability.MESSAGES)
 
-@pytest.fixture(autouse=True)
-def _needs_capability(sc) -> None:
-    """Skip configurations whose backend cannot do this area yet (no route for it)."""
-    missing = {Capability.MESSAGES} - sc.capabilities
-    if missing:
-        pytest.skip(f"backend lacks {sorted(missing)}")
+
 
 
 FRIEND = "8 916 123-45-67"

@@ -21,6 +21,9 @@ from selfcare import (
     ValidationError,
 )
 from tests.conftest import MOSCOW, NOW
+from selfcare.operations import Capability
+
+pytestmark = pytest.mark.requires(Capability.PAYMENTS)
 
 CARD = "card:tok_visa_4242424242424242"
 

@@ -17,6 +17,9 @@ from selfcare import (
     ValidationError,
 )
 from tests.conftest import NOW
+from selfcare.operations import Capability
+
+pytestmark = pytest.mark.requires(Capability.SERVICES)
 
 
 def rub(amount: str) -> Money:
