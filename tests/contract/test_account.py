@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 
 from selfcare import Account, AccountStatus, BillState, PhoneNumber
-from tests.conftest import NOW
 from selfcare.operations import Capability
+from tests.conftest import NOW
 
 pytestmark = pytest.mark.requires(Capability.ACCOUNT, Capability.BILLS, Capability.EXPENSES)
 

@@ -14,8 +14,8 @@ from selfcare import (
     RelatedKind,
     ValidationError,
 )
-from tests.conftest import NOW
 from selfcare.operations import Capability
+from tests.conftest import NOW
 
 pytestmark = pytest.mark.requires(Capability.COMPLAINTS)
 

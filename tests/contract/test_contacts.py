@@ -23,8 +23,6 @@ from tests.conftest import NOW
 pytestmark = pytest.mark.requires(Capability.CONTACTS, Capability.MESSAGES)
 
 
-
-
 VCARD = (
     "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Мария Иванова\r\nN:Иванова;Мария;;;\r\n"
     "TEL;TYPE=CELL:8 (916) 765-43-21\r\nTEL;TYPE=WORK:+7 495 123-45-67\r\n"

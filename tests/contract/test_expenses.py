@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from selfcare import Expense, ExpenseKind, Money, NaiveDatetime, PhoneNumber, ValidationError
-from tests.conftest import MOSCOW, NOW
 from selfcare.operations import Capability
+from tests.conftest import MOSCOW, NOW
 
 pytestmark = pytest.mark.requires(Capability.EXPENSES)
 

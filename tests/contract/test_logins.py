@@ -13,8 +13,8 @@ from selfcare import (
     OperationStatus,
     ValidationError,
 )
-from tests.conftest import MOSCOW, NOW
 from selfcare.operations import Capability
+from tests.conftest import MOSCOW, NOW
 
 pytestmark = pytest.mark.requires(Capability.LOGINS)
 

@@ -27,8 +27,6 @@ from tests.conftest import NOW
 pytestmark = pytest.mark.requires(Capability.MESSAGES)
 
 
-
-
 FRIEND = "8 916 123-45-67"
 UNKNOWN = "+7 999 000-00-42"
 SWITCHED_OFF = "+7 999 000-01-00"

@@ -20,8 +20,8 @@ from selfcare import (
     PaymentStatus,
     ValidationError,
 )
-from tests.conftest import MOSCOW, NOW
 from selfcare.operations import Capability
+from tests.conftest import MOSCOW, NOW
 
 pytestmark = pytest.mark.requires(Capability.PAYMENTS)
 

@@ -16,8 +16,8 @@ from selfcare import (
     Unit,
     ValidationError,
 )
-from tests.conftest import NOW
 from selfcare.operations import Capability
+from tests.conftest import NOW
 
 pytestmark = pytest.mark.requires(Capability.SERVICES)
 

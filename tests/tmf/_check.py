@@ -54,7 +54,10 @@ class SpecCheck:
         try:
             problems = []
             if method in ("POST", "PATCH", "PUT"):
-                problems += [f"request {p}" for p in request_errors(api, method, path, _parse(b"".join(request)))]
+                problems += [
+                    f"request {p}"
+                    for p in request_errors(api, method, path, _parse(b"".join(request)))
+                ]
             problems += [
                 f"response {status[0]} {p}"
                 for p in response_errors(api, method, path, status[0], _parse(b"".join(response)))

@@ -104,7 +104,11 @@ class TmfCall:
 
     def key(self, suffix: str = "") -> dict[str, str]:
         """The idempotency key to pass on (``{}`` lets the operation make its own)."""
-        return {} if self.idempotency_key is None else {"idempotency_key": self.idempotency_key + suffix}
+        return (
+            {}
+            if self.idempotency_key is None
+            else {"idempotency_key": self.idempotency_key + suffix}
+        )
 
     def instant(self, name: str) -> datetime | None:
         text = self.query.get(name)
@@ -113,7 +117,9 @@ class TmfCall:
         try:
             at = datetime.fromisoformat(text)
         except ValueError:
-            raise ValidationError(f"{name}={text!r} is not an RFC 3339 date-time", field=name) from None
+            raise ValidationError(
+                f"{name}={text!r} is not an RFC 3339 date-time", field=name
+            ) from None
         if at.tzinfo is None:
             raise ValidationError(f"{name}={text!r} has no UTC offset", field=name)
         return at
@@ -258,7 +264,7 @@ def _related(doc: object) -> RelatedEntity:
     if not isinstance(doc, Mapping):
         raise ValidationError("each relatedEntity must be an object", field="related")
     try:
-        return RelatedEntity(RelatedKind(doc.get("role")), str(doc["id"]))
+        return RelatedEntity(RelatedKind(str(doc.get("role"))), str(doc["id"]))
     except (KeyError, ValueError):
         choices = ", ".join(k.value for k in RelatedKind)
         raise ValidationError(
@@ -384,7 +390,9 @@ def _endpoint(
             return _page(call, served.body)
         return _json(served.body, served.status)
 
-    endpoint.__name__ = f"{route.api}_{route.method.lower()}_{route.path.strip('/').replace('/', '_')}"
+    endpoint.__name__ = (
+        f"{route.api}_{route.method.lower()}_{route.path.strip('/').replace('/', '_')}"
+    )
     return endpoint
 
 

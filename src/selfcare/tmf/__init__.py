@@ -20,6 +20,6 @@ __all__ = [
     "EXAMPLE_PROFILE_UPPER",
     "STANDARD_ROOTS",
     "UNSUPPORTED",
-    "TmfProtocol",
     "TmfProfile",
+    "TmfProtocol",
 ]

@@ -8,10 +8,11 @@ an operator's answer). Money is ``{"value", "unit"}`` with a JSON number that is
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import functools
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
 from selfcare._errors import APIError
@@ -64,6 +65,27 @@ __all__ = [
 ]
 
 Json = dict[str, Any]
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _reads(what: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Turn any failure to read a TMF resource into an APIError naming it: the answer is
+    the server's fault, not the caller's (a bad currency there is not a ValidationError)."""
+
+    def decorate(read: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(read)
+        def reader(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                return read(*args, **kwargs)
+            except APIError:
+                raise
+            except (ValueError, TypeError, KeyError, AttributeError) as exc:
+                raise APIError(f"the TMF {what} cannot be read: {exc}") from None
+
+        return reader
+
+    return decorate
 
 
 def _need(doc: Mapping[str, Any], key: str, where: str) -> Any:
@@ -124,7 +146,13 @@ def _characteristics(profile: TmfProfile, values: Mapping[str, Any]) -> list[Jso
     for field, value in values.items():
         if value is None:
             continue
-        kind = "boolean" if isinstance(value, bool) else "number" if not isinstance(value, str) else "string"
+        kind = (
+            "boolean"
+            if isinstance(value, bool)
+            else "number"
+            if not isinstance(value, str)
+            else "string"
+        )
         out.append({"name": profile.characteristics[field], "valueType": kind, "value": value})
     return out
 
@@ -194,12 +222,15 @@ def expense_to_tmf(expense: Expense, profile: TmfProfile) -> Json:
     }
 
 
+@_reads("usage record")
 def expense_from_tmf(doc: Mapping[str, Any], profile: TmfProfile) -> Expense:
     """A TMF635 usage record of one of the profile's expense usage types."""
     usage_type = _need(doc, "usageType", "usage")
     kind = profile.kind_of(usage_type)
     if kind is None:
-        raise APIError(f"usageType {usage_type!r} is not an expense kind of profile {profile.name!r}")
+        raise APIError(
+            f"usageType {usage_type!r} is not an expense kind of profile {profile.name!r}"
+        )
     cost = _cost(doc, "usage")
     chars = _read_characteristics(profile, doc.get("usageCharacteristic"))
     after = chars.get("balance_after")
@@ -231,7 +262,9 @@ def call_to_tmf(call: Call, profile: TmfProfile) -> Json:
         "usageDate": instant_to_tmf(call.at),
         "usageType": profile.call_usage_type,
         "status": "rated",
-        "ratedProductUsage": [{"isBilled": True, "taxIncludedRatingAmount": money_to_tmf(call.cost)}],
+        "ratedProductUsage": [
+            {"isBilled": True, "taxIncludedRatingAmount": money_to_tmf(call.cost)}
+        ],
         "usageCharacteristic": _characteristics(
             profile,
             {
@@ -244,6 +277,7 @@ def call_to_tmf(call: Call, profile: TmfProfile) -> Json:
     }
 
 
+@_reads("call usage record")
 def call_from_tmf(doc: Mapping[str, Any], profile: TmfProfile) -> Call:
     """A TMF635 usage record of the profile's call usage type."""
     chars = _read_characteristics(profile, doc.get("usageCharacteristic"))
@@ -276,7 +310,12 @@ def billing_account_to_tmf(account: Account, balance: Balance, profile: TmfProfi
         "state": account.status.value,
         "accountType": "personal",
         "relatedParty": [
-            {"id": account.number.e164, "name": account.holder, "role": "owner", "@referredType": "Individual"}
+            {
+                "id": account.number.e164,
+                "name": account.holder,
+                "role": "owner",
+                "@referredType": "Individual",
+            }
         ],
         "accountBalance": [
             {
@@ -310,6 +349,7 @@ def tariff_product_to_tmf(account: Account, profile: TmfProfile) -> Json:
     }
 
 
+@_reads("billing account balance")
 def balance_from_tmf(doc: Mapping[str, Any], profile: TmfProfile) -> Balance:
     """The spendable balance of a TMF666 billing account (the profile's ``balanceType``)."""
     for item in doc.get("accountBalance") or []:
@@ -326,13 +366,16 @@ def balance_from_tmf(doc: Mapping[str, Any], profile: TmfProfile) -> Balance:
     )
 
 
+@_reads("billing account")
 def account_from_tmf(
     billing: Mapping[str, Any], products: Iterable[Mapping[str, Any]], profile: TmfProfile
 ) -> Account:
     """An account from the TMF666 billing account and the TMF637 products on it."""
     tariff = next((p for p in products if p.get("isBundle") and p.get("status") == "active"), None)
     if tariff is None:
-        raise APIError(f"billing account {billing.get('id')!r} has no active bundle product (tariff)")
+        raise APIError(
+            f"billing account {billing.get('id')!r} has no active bundle product (tariff)"
+        )
     offering = tariff.get("productOffering") or {}
     number = _phone(
         _read_characteristics(profile, tariff.get("productCharacteristic")).get("msisdn"), "msisdn"
@@ -352,7 +395,10 @@ def account_from_tmf(
     return Account(
         number=number,
         holder=str(owner.get("name") or ""),
-        tariff=TariffRef(str(offering.get("id") or tariff.get("id")), str(offering.get("name") or tariff.get("name") or "")),
+        tariff=TariffRef(
+            str(offering.get("id") or tariff.get("id")),
+            str(offering.get("name") or tariff.get("name") or ""),
+        ),
         status=status,
         currency=balance.amount.currency,
         region=profile.region,
@@ -391,6 +437,7 @@ def bill_to_tmf(bill: Bill, zone: ZoneInfo) -> Json:
     }
 
 
+@_reads("customer bill")
 def bill_from_tmf(doc: Mapping[str, Any], zone: ZoneInfo, today: date) -> Bill:
     """A TMF678 customer bill; one still owed after its due date (in ``zone``) is overdue."""
     period = _need(doc, "billingPeriod", "customer bill")
@@ -441,6 +488,7 @@ def payment_to_tmf(payment: Payment, account_id: str) -> Json:
     }
 
 
+@_reads("payment")
 def payment_from_tmf(doc: Mapping[str, Any]) -> Payment:
     """A TMF676 payment (the method as the server masked it)."""
     items = [i.get("item") or {} for i in doc.get("paymentItem") or [] if isinstance(i, Mapping)]
@@ -488,6 +536,7 @@ def _read_topup_note(text: object) -> tuple[str | None, tuple[str, ...]]:
     return words.get("usage"), bills
 
 
+@_reads("top-up")
 def topup_from_tmf(doc: Mapping[str, Any]) -> Payment:
     """A completed TMF654 top-up as the payment it made."""
     amount = doc.get("amount") or {}
@@ -497,10 +546,14 @@ def topup_from_tmf(doc: Mapping[str, Any]) -> Payment:
     expense_id, bills = _read_topup_note(doc.get("description"))
     return Payment(
         id=str(_need(doc, "id", "top-up")),
-        at=instant_from_tmf(doc.get("confirmationDate") or doc.get("requestedDate"), "confirmationDate"),
+        at=instant_from_tmf(
+            doc.get("confirmationDate") or doc.get("requestedDate"), "confirmationDate"
+        ),
         amount=Money(Decimal(value), unit),
         method=f"voucher:{doc.get('voucher') or ''}",
-        status=PaymentStatus.SUCCEEDED if doc.get("status") == "completed" else PaymentStatus.DECLINED,
+        status=PaymentStatus.SUCCEEDED
+        if doc.get("status") == "completed"
+        else PaymentStatus.DECLINED,
         bills=bills,
         expense_id=expense_id,
     )
@@ -549,7 +602,7 @@ def related_to_tmf(related: RelatedEntity) -> Json:
 
 def related_from_tmf(doc: Mapping[str, Any]) -> RelatedEntity:
     try:
-        return RelatedEntity(RelatedKind(doc.get("role")), str(doc["id"]))
+        return RelatedEntity(RelatedKind(str(doc.get("role"))), str(doc["id"]))
     except (KeyError, ValueError):
         raise APIError(f"relatedEntity {dict(doc)!r:.100} has no known role and id") from None
 
@@ -568,7 +621,11 @@ def complaint_to_tmf(complaint: Complaint) -> Json:
         "expectedResolutionDate": instant_to_tmf(complaint.expected_resolution),
         "relatedEntity": [related_to_tmf(r) for r in complaint.related],
         "statusChange": [
-            {"status": _TICKET_STATUS[c.status], "changeDate": instant_to_tmf(c.at), "changeReason": c.reason}
+            {
+                "status": _TICKET_STATUS[c.status],
+                "changeDate": instant_to_tmf(c.at),
+                "changeReason": c.reason,
+            }
             for c in complaint.history
         ],
         "note": [
@@ -583,10 +640,11 @@ def complaint_to_tmf(complaint: Complaint) -> Json:
     return doc
 
 
+@_reads("trouble ticket")
 def complaint_from_tmf(doc: Mapping[str, Any]) -> Complaint:
     """A TMF621 trouble ticket as a complaint."""
     try:
-        category = ComplaintCategory(doc.get("ticketType"))
+        category = ComplaintCategory(str(doc.get("ticketType")))
     except ValueError:
         category = ComplaintCategory.OTHER
     created = instant_from_tmf(_need(doc, "creationDate", "trouble ticket"), "creationDate")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import Any
 
 import attrs
 
@@ -61,7 +62,7 @@ CHARACTERISTICS = (
 """The selfcare fields carried as TMF characteristics (name/value pairs)."""
 
 
-def _frozen(value: Mapping[object, str]) -> Mapping[object, str]:
+def _frozen(value: Mapping[Any, str]) -> Mapping[Any, str]:
     return MappingProxyType(dict(value))
 
 
@@ -127,7 +128,8 @@ class TmfProfile:
 
     def with_roots(self, **roots: str) -> TmfProfile:
         """This profile with some APIs elsewhere: ``profile.with_roots(usage="http://…")``."""
-        return attrs.evolve(self, roots={**self.roots, **roots})
+        merged: dict[str, str] = {**self.roots, **roots}
+        return attrs.evolve(self, roots=merged)
 
     def kind_of(self, usage_type: str) -> ExpenseKind | None:
         """The expense kind of a ``usageType`` (``None`` for calls and unknown types)."""

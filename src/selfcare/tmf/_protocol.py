@@ -39,12 +39,18 @@ from selfcare.operations import (
 from selfcare.protocol._http import Flow, Wait
 from selfcare.tmf import _mapping as m
 from selfcare.tmf._profile import DEFAULT_PROFILE, TmfProfile
-from selfcare.tmf._wire import decode_json, decode_offset, encode_json, encode_offset, error_from_tmf
+from selfcare.tmf._wire import (
+    decode_json,
+    decode_offset,
+    encode_json,
+    encode_offset,
+    error_from_tmf,
+)
 
 __all__ = ["TmfProtocol"]
 
 T = TypeVar("T")
-Params = list[tuple[str, str | int]]
+Params = list[tuple[str, str | int | float | bool | None]]
 Step = Generator[httpx.Request | Wait, httpx.Response | None, T]
 
 UNSUPPORTED = {
@@ -52,7 +58,9 @@ UNSUPPORTED = {
     Capability.CONTACTS: "TM Forum has no Open API for a subscriber's phonebook or mailing lists",
     Capability.LOGINS: "TM Forum has no Open API for a subscriber's sign-ins or operation log",
     Capability.MESSAGES: "TMF681 messages are not mapped by this TmfProtocol yet",
-    Capability.SERVICES: "TMF620/637/622 tariffs and options are not mapped by this TmfProtocol yet",
+    Capability.SERVICES: (
+        "TMF620/637/622 tariffs and options are not mapped by this TmfProtocol yet"
+    ),
 }
 """Capabilities TmfProtocol does not carry, and why (the ``NotSupported`` message)."""
 
@@ -60,7 +68,9 @@ UNSUPPORTED = {
 class _Io:
     """Builds one operation's requests against the profile's API roots."""
 
-    def __init__(self, client: httpx.Client | httpx.AsyncClient, profile: TmfProfile, op: Operation[Any]):
+    def __init__(
+        self, client: httpx.Client | httpx.AsyncClient, profile: TmfProfile, op: Operation[Any]
+    ):
         self.client, self.profile, self.op = client, profile, op
 
     def call(
@@ -189,7 +199,7 @@ def _poll(
 def _expenses(io: _Io, op: ListExpenses) -> Step[Page[Expense]]:
     profile = io.profile
     kinds = op.kinds or tuple(profile.usage_types)
-    params = [("usageType", ",".join(profile.usage_types[k] for k in kinds))]
+    params: Params = [("usageType", ",".join(profile.usage_types[k] for k in kinds))]
     params += _range("usageDate", op.since, op.until)
     return (
         yield from _paged(
@@ -364,4 +374,3 @@ class TmfProtocol:
 
     def __repr__(self) -> str:
         return f"TmfProtocol(profile={self.profile.name!r})"
-
