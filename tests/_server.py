@@ -6,7 +6,7 @@ from typing import Any
 
 from selfcare._secret import Secret
 from selfcare.backends.fake import FakeOperator
-from selfcare.server import FakeResolver, LiveServer, create_app
+from selfcare.server import FakeResolver, LiveServer, create_app, create_tmf_app
 
 
 class SwitchableResolver:
@@ -26,3 +26,10 @@ class SwitchableResolver:
 def fake_server() -> tuple[LiveServer, SwitchableResolver]:
     resolver = SwitchableResolver()
     return LiveServer(create_app(resolver)), resolver
+
+
+def tmf_server(wrap: Any = None) -> tuple[LiveServer, SwitchableResolver]:
+    """The TMF face of the fake on 127.0.0.1 (``wrap`` may put middleware around it)."""
+    resolver = SwitchableResolver()
+    app = create_tmf_app(resolver)
+    return LiveServer(wrap(app) if wrap else app), resolver

@@ -12,13 +12,14 @@ import pytest
 from selfcare import AsyncSelfcare, Selfcare
 from selfcare.backends.fake import FakeOperator, ManualClock
 from tests._bridge import Bridge, EventLoopThread
-from tests._server import LiveServer, SwitchableResolver, fake_server
+from tests._server import LiveServer, SwitchableResolver, fake_server, tmf_server
+from tests.tmf._check import SpecCheck
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=MOSCOW)
 """The instant every fake operator in the suite starts at (unless a test says otherwise)."""
 
-CONFIGURATIONS = ["fake-sync", "fake-async", "http-sync", "http-async"]
+CONFIGURATIONS = ["fake-sync", "fake-async", "http-sync", "http-async", "tmf-sync", "tmf-async"]
 
 FIGURES: list[str] = []
 """Figures tests report (fault injection, isolation, bad input), printed after the run."""
@@ -63,6 +64,32 @@ def live_server() -> Iterator[tuple[LiveServer, SwitchableResolver]]:
         yield server, resolver
 
 
+@pytest.fixture(scope="session")
+def tmf_live_server() -> Iterator[tuple[LiveServer, SwitchableResolver, SpecCheck]]:
+    """The TMF face of the fake on 127.0.0.1, every exchange checked against the TMF specs."""
+    checks: list[SpecCheck] = []
+
+    def wrap(app: object) -> SpecCheck:
+        checks.append(SpecCheck(app))
+        return checks[0]
+
+    server, resolver = tmf_server(wrap)
+    with server:
+        yield server, resolver, checks[0]
+
+
+@pytest.fixture(autouse=True)
+def _requires_capability(request: pytest.FixtureRequest) -> None:
+    """``@pytest.mark.requires(Capability.X, ...)``: skip where ``sc`` lacks a capability."""
+    needed = {cap for marker in request.node.iter_markers("requires") for cap in marker.args}
+    if not needed or "sc" not in request.fixturenames:
+        return
+    missing = needed - request.getfixturevalue("sc").capabilities
+    if missing:
+        configuration = request.getfixturevalue("configuration")
+        pytest.skip(f"{configuration} does not support {sorted(missing)}")
+
+
 @pytest.fixture(params=CONFIGURATIONS)
 def configuration(request: pytest.FixtureRequest) -> str:
     return str(request.param)
@@ -76,7 +103,8 @@ def sc(
     request: pytest.FixtureRequest,
 ) -> Iterator[Selfcare | Bridge]:
     """The demo subscriber's client, in every configuration the contract suite covers:
-    the fake in-process and the reference server over HTTP, each sync and async."""
+    the fake in-process, the reference server over HTTP, and the fake's TMF face through
+    TmfBackend, each sync and async."""
     if configuration == "fake-sync":
         with Selfcare.fake(operator=operator) as client:
             yield client
@@ -86,9 +114,24 @@ def sc(
         yield Bridge(client, loop_thread)
         loop_thread.run(client.aclose())
         return
+    token = operator.token().reveal()
+    if configuration.startswith("tmf"):
+        tmf, tmf_resolver, check = request.getfixturevalue("tmf_live_server")
+        tmf_resolver.use(operator)
+        check.violations.clear()
+        if configuration == "tmf-sync":
+            with Selfcare.tmf(base_url=tmf.url, token=token) as client:
+                yield client
+        else:
+            aclient = AsyncSelfcare.tmf(base_url=tmf.url, token=token)
+            yield Bridge(aclient, loop_thread)
+            loop_thread.run(aclient.aclose())
+        assert not check.violations, "TMF exchanges broke the official specs:\n" + "\n".join(
+            check.violations[:20]
+        )
+        return
     server, resolver = request.getfixturevalue("live_server")
     resolver.use(operator)
-    token = operator.token().reveal()
     if configuration == "http-sync":
         with Selfcare(base_url=server.url, token=token) as client:
             yield client

@@ -2,8 +2,13 @@
 
 from datetime import date
 
+import pytest
+
 from selfcare import Account, AccountStatus, BillState, PhoneNumber
+from selfcare.operations import Capability
 from tests.conftest import NOW
+
+pytestmark = pytest.mark.requires(Capability.ACCOUNT, Capability.BILLS, Capability.EXPENSES)
 
 
 def test_account(sc) -> None:

@@ -5,6 +5,9 @@ from datetime import date, timedelta
 import pytest
 
 from selfcare import Call, CallDirection, ValidationError
+from selfcare.operations import Capability
+
+pytestmark = pytest.mark.requires(Capability.CALLS, Capability.EXPENSES)
 
 
 def test_missed_calls_are_unanswered_incoming_calls(sc) -> None:

@@ -20,13 +20,7 @@ from selfcare import (
 from selfcare.operations import Capability
 from tests.conftest import NOW
 
-
-@pytest.fixture(autouse=True)
-def _needs_capability(sc) -> None:
-    """Skip configurations whose backend cannot do this area yet (no route for it)."""
-    missing = {Capability.CONTACTS, Capability.MESSAGES} - sc.capabilities
-    if missing:
-        pytest.skip(f"backend lacks {sorted(missing)}")
+pytestmark = pytest.mark.requires(Capability.CONTACTS, Capability.MESSAGES)
 
 
 VCARD = (

@@ -8,7 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from selfcare import Expense, ExpenseKind, Money, NaiveDatetime, PhoneNumber, ValidationError
+from selfcare.operations import Capability
 from tests.conftest import MOSCOW, NOW
+
+pytestmark = pytest.mark.requires(Capability.EXPENSES)
 
 
 def test_lists_every_expense_newest_first_without_repeats(sc, operator) -> None:

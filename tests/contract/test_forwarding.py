@@ -13,6 +13,9 @@ from selfcare import (
     ValidationError,
 )
 from selfcare.forwarding_codes import parse_mmi
+from selfcare.operations import Capability
+
+pytestmark = pytest.mark.requires(Capability.FORWARDING)
 
 FRIEND = PhoneNumber("+79161234567")
 VOICEMAIL = PhoneNumber("+79160000123")

@@ -13,7 +13,10 @@ from selfcare import (
     OperationStatus,
     ValidationError,
 )
+from selfcare.operations import Capability
 from tests.conftest import MOSCOW, NOW
+
+pytestmark = pytest.mark.requires(Capability.LOGINS)
 
 
 def test_login_history_is_a_year_of_realistic_sign_ins_newest_first(sc, operator) -> None:

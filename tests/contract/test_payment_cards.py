@@ -21,6 +21,9 @@ from selfcare import (
 )
 from selfcare.keypad import KeypadExpired, KeypadRegistry, VirtualKeypad
 from selfcare.model import CARD_PIN_LENGTH
+from selfcare.operations import Capability
+
+pytestmark = pytest.mark.requires(Capability.PAYMENT_CARDS)
 
 VALID = "11111111111110"  # 500 ₽
 VALID_1000 = "22222222222222"

@@ -20,7 +20,10 @@ from selfcare import (
     PaymentStatus,
     ValidationError,
 )
+from selfcare.operations import Capability
 from tests.conftest import MOSCOW, NOW
+
+pytestmark = pytest.mark.requires(Capability.PAYMENTS)
 
 CARD = "card:tok_visa_4242424242424242"
 

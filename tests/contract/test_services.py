@@ -16,7 +16,10 @@ from selfcare import (
     Unit,
     ValidationError,
 )
+from selfcare.operations import Capability
 from tests.conftest import NOW
+
+pytestmark = pytest.mark.requires(Capability.SERVICES)
 
 
 def rub(amount: str) -> Money:

@@ -24,6 +24,7 @@ from selfcare.backends import Backend
 from selfcare.backends.fake import FakeBackend, Clock, FakeOperator
 from selfcare.operations import GetAccount, Operation
 from selfcare.protocol._http import DEFAULT_TIMEOUT
+from selfcare.tmf import DEFAULT_PROFILE, TmfProfile, TmfProtocol
 
 __all__ = ["Selfcare"]
 
@@ -67,6 +68,29 @@ class Selfcare:
     ) -> Selfcare:
         """A client on the fake operator (seeded, deterministic, in memory)."""
         return cls(FakeBackend(operator, subscriber=subscriber, seed=seed, clock=clock))
+
+    @classmethod
+    def tmf(
+        cls,
+        *,
+        base_url: str | None = None,
+        token: str | Secret | None = None,
+        profile: TmfProfile | None = None,
+        max_retries: int | None = None,
+        timeout: float | None = None,
+    ) -> Selfcare:
+        """A client on an operator's TM Forum Open APIs (v4), named as ``profile`` says
+        (:data:`~selfcare.tmf.DEFAULT_PROFILE` if not given). Same timeouts, retries and
+        idempotency keys as the selfcare protocol; see ``sc.capabilities`` for what it maps."""
+        protocol = TmfProtocol(profile or DEFAULT_PROFILE)
+        backend = HttpBackend(
+            base_url,
+            token,
+            protocol=protocol,
+            max_retries=max_retries,
+            timeout=timeout or DEFAULT_TIMEOUT,
+        )
+        return cls(backend)
 
     def with_options(
         self, *, max_retries: int | None = None, timeout: float | None = None

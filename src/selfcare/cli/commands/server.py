@@ -30,11 +30,19 @@ def demo(seed: int) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8080, show_default=True, help="Port (0 picks a free one).")
 @click.option("--seed", default=42, show_default=True, help="Seed of the fake operator's data.")
-def serve(host: str, port: int, seed: int) -> None:
-    """Serve the fake operator over the selfcare HTTP protocol (needs the 'server' extra).
+@click.option(
+    "--protocol",
+    type=click.Choice(["selfcare", "tmf"]),
+    default="selfcare",
+    show_default=True,
+    help="selfcare's /v1 protocol, or the TM Forum Open APIs under their official base paths.",
+)
+def serve(host: str, port: int, seed: int, protocol: str) -> None:
+    """Serve the fake operator over HTTP (needs the 'server' extra).
 
     Prints the base URL and the demo subscriber's bearer token. State lives as long as the
-    server, so commands run with --base-url and --token see each other's changes. Example:
+    server, so commands run with --base-url and --token see each other's changes. With
+    --protocol tmf the same operator answers on TM Forum paths (Selfcare.tmf(...)). Example:
 
         selfcare serve --port 8080
 
@@ -44,7 +52,7 @@ def serve(host: str, port: int, seed: int) -> None:
         import uvicorn
 
         from selfcare.backends.fake import FakeOperator
-        from selfcare.server import FakeResolver, base_url, bind, create_app
+        from selfcare.server import FakeResolver, base_url, bind, create_app, create_tmf_app
     except ImportError as exc:
         raise click.ClickException(
             f"selfcare serve needs the 'server' extra: pip install 'selfcare[server]' ({exc})"
@@ -59,8 +67,14 @@ def serve(host: str, port: int, seed: int) -> None:
     for key in operator.subscribers:
         if key != "demo":
             click.echo(f"  other subscriber {key}: {operator.token(key).reveal()}")
-    click.echo(f"OpenAPI: {base_url(sock)}/v1/openapi.json", err=True)
-    app = create_app(FakeResolver(operator))
+    if protocol == "tmf":
+        app = create_tmf_app(FakeResolver(operator))
+        click.echo(
+            "TM Forum APIs under their spec basePaths, e.g. /tmf-api/usageManagement/v4", err=True
+        )
+    else:
+        app = create_app(FakeResolver(operator))
+        click.echo(f"OpenAPI: {base_url(sock)}/v1/openapi.json", err=True)
     uvicorn.Server(uvicorn.Config(app, log_level="info")).run(sockets=[sock])
 
 

@@ -1,0 +1,687 @@
+"""TM Forum JSON ⇄ selfcare models: pure functions, both directions.
+
+``*_to_tmf`` render a selfcare record as the TMF resource (what the TMF face of the fake
+serves); ``*_from_tmf`` read a TMF resource into the model (what :class:`TmfProtocol` does with
+an operator's answer). Money is ``{"value", "unit"}`` with a JSON number that is read as a
+``Decimal`` (never a float); instants are RFC 3339 in UTC.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any, ParamSpec, TypeVar
+from zoneinfo import ZoneInfo
+
+from selfcare._errors import APIError
+from selfcare.model import (
+    Account,
+    AccountStatus,
+    Balance,
+    Bill,
+    BillState,
+    Call,
+    CallDirection,
+    Complaint,
+    ComplaintCategory,
+    ComplaintNote,
+    ComplaintStatus,
+    ComplaintStatusChange,
+    Expense,
+    Money,
+    Payment,
+    PaymentStatus,
+    PhoneNumber,
+    Quantity,
+    RelatedEntity,
+    RelatedKind,
+    TariffRef,
+)
+from selfcare.tmf._profile import TmfProfile
+
+__all__ = [
+    "account_from_tmf",
+    "balance_from_tmf",
+    "bill_from_tmf",
+    "bill_to_tmf",
+    "billing_account_to_tmf",
+    "call_from_tmf",
+    "call_to_tmf",
+    "complaint_from_tmf",
+    "complaint_to_tmf",
+    "expense_from_tmf",
+    "expense_to_tmf",
+    "instant_from_tmf",
+    "instant_to_tmf",
+    "money_from_tmf",
+    "money_to_tmf",
+    "payment_from_tmf",
+    "payment_to_tmf",
+    "tariff_product_to_tmf",
+    "topup_from_tmf",
+    "topup_to_tmf",
+]
+
+Json = dict[str, Any]
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _reads(what: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Turn any failure to read a TMF resource into an APIError naming it: the answer is
+    the server's fault, not the caller's (a bad currency there is not a ValidationError)."""
+
+    def decorate(read: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(read)
+        def reader(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                return read(*args, **kwargs)
+            except APIError:
+                raise
+            except (ValueError, TypeError, KeyError, AttributeError) as exc:
+                raise APIError(f"the TMF {what} cannot be read: {exc}") from None
+
+        return reader
+
+    return decorate
+
+
+def _need(doc: Mapping[str, Any], key: str, where: str) -> Any:
+    value = doc.get(key)
+    if value is None:
+        raise APIError(f"the TMF {where} has no {key!r}: {dict(doc)!r:.200}")
+    return value
+
+
+# ---------------------------------------------------------------- scalars
+
+
+def money_to_tmf(money: Money) -> Json:
+    """``Money`` as TMF ``{"value": <number>, "unit": <ISO 4217>}``."""
+    return {"value": money.amount, "unit": money.currency}
+
+
+def money_from_tmf(doc: object, where: str) -> Money:
+    """A TMF Money object; the value must have been decoded as a Decimal or an int."""
+    if not isinstance(doc, Mapping):
+        raise APIError(f"the TMF {where} is not a Money object: {doc!r:.100}")
+    value, unit = doc.get("value"), doc.get("unit")
+    if isinstance(value, bool) or not isinstance(value, Decimal | int) or not isinstance(unit, str):
+        raise APIError(f"the TMF {where} {dict(doc)!r:.100} needs a numeric value and a unit")
+    return Money(Decimal(value), unit)
+
+
+def instant_to_tmf(at: datetime) -> str:
+    """An aware datetime as RFC 3339 in UTC (``2026-11-25T09:00:00Z``)."""
+    return at.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def instant_from_tmf(text: object, where: str) -> datetime:
+    """An RFC 3339 date-time with an offset."""
+    try:
+        at = datetime.fromisoformat(str(text))
+    except ValueError:
+        raise APIError(f"the TMF {where} {text!r} is not an RFC 3339 date-time") from None
+    if at.tzinfo is None:
+        raise APIError(f"the TMF {where} {text!r} has no UTC offset")
+    return at
+
+
+def _day_to_tmf(day: date, zone: ZoneInfo) -> str:
+    return instant_to_tmf(datetime.combine(day, time(0), zone))
+
+
+def _day_from_tmf(text: object, zone: ZoneInfo, where: str) -> date:
+    return instant_from_tmf(text, where).astimezone(zone).date()
+
+
+# ---------------------------------------------------------------- characteristics
+
+
+def _characteristics(profile: TmfProfile, values: Mapping[str, Any]) -> list[Json]:
+    """Name/value pairs under the profile's names, leaving out ``None`` values."""
+    out: list[Json] = []
+    for field, value in values.items():
+        if value is None:
+            continue
+        kind = (
+            "boolean"
+            if isinstance(value, bool)
+            else "number"
+            if not isinstance(value, str)
+            else "string"
+        )
+        out.append({"name": profile.characteristics[field], "valueType": kind, "value": value})
+    return out
+
+
+def _read_characteristics(profile: TmfProfile, items: object) -> dict[str, Any]:
+    """The selfcare fields found among a resource's characteristics."""
+    by_name = {name: field for field, name in profile.characteristics.items()}
+    found: dict[str, Any] = {}
+    for item in items if isinstance(items, list) else ():
+        if isinstance(item, Mapping) and item.get("name") in by_name:
+            found[by_name[item["name"]]] = item.get("value")
+    return found
+
+
+def _phone(value: object, where: str) -> PhoneNumber | None:
+    if value is None:
+        return None
+    try:
+        return PhoneNumber(str(value))
+    except ValueError:
+        raise APIError(f"the TMF {where} {value!r} is not an E.164 number") from None
+
+
+def _seconds(value: object, where: str) -> timedelta | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        raise APIError(f"the TMF {where} {value!r} is not a number of seconds")
+    return timedelta(seconds=int(value))
+
+
+def _cost(doc: Mapping[str, Any], where: str) -> Money:
+    rated = doc.get("ratedProductUsage") or []
+    if not rated or not isinstance(rated[0], Mapping):
+        raise APIError(f"the TMF {where} {doc.get('id')!r} has no ratedProductUsage")
+    amount = rated[0].get("taxIncludedRatingAmount") or rated[0].get("taxExcludedRatingAmount")
+    return money_from_tmf(amount, f"{where} rating amount")
+
+
+# ---------------------------------------------------------------- TMF635 usage
+
+
+def expense_to_tmf(expense: Expense, profile: TmfProfile) -> Json:
+    """An expense as a rated TMF635 usage record."""
+    volume = None if expense.volume is None else str(expense.volume)
+    return {
+        "id": expense.id,
+        "usageDate": instant_to_tmf(expense.at),
+        "usageType": profile.usage_types[expense.kind],
+        "description": expense.description,
+        "status": "rated",
+        "ratedProductUsage": [
+            {"isBilled": True, "taxIncludedRatingAmount": money_to_tmf(expense.cost)}
+        ],
+        "usageCharacteristic": _characteristics(
+            profile,
+            {
+                "balance_after": expense.balance_after.amount,
+                "counterpart": None if expense.counterpart is None else expense.counterpart.e164,
+                "duration": None
+                if expense.duration is None
+                else int(expense.duration.total_seconds()),
+                "volume": volume,
+                "roaming_country": expense.roaming_country,
+            },
+        ),
+    }
+
+
+@_reads("usage record")
+def expense_from_tmf(doc: Mapping[str, Any], profile: TmfProfile) -> Expense:
+    """A TMF635 usage record of one of the profile's expense usage types."""
+    usage_type = _need(doc, "usageType", "usage")
+    kind = profile.kind_of(usage_type)
+    if kind is None:
+        raise APIError(
+            f"usageType {usage_type!r} is not an expense kind of profile {profile.name!r}"
+        )
+    cost = _cost(doc, "usage")
+    chars = _read_characteristics(profile, doc.get("usageCharacteristic"))
+    after = chars.get("balance_after")
+    if isinstance(after, bool) or not isinstance(after, int | Decimal):
+        raise APIError(f"the TMF usage {doc.get('id')!r} has no numeric balance characteristic")
+    volume = chars.get("volume")
+    try:
+        quantity = None if volume is None else Quantity(*str(volume).split(" ", 1))
+    except (TypeError, ValueError):
+        raise APIError(f"the TMF usage volume {volume!r} is not '<number> <unit>'") from None
+    return Expense(
+        id=str(_need(doc, "id", "usage")),
+        at=instant_from_tmf(_need(doc, "usageDate", "usage"), "usageDate"),
+        kind=kind,
+        cost=cost,
+        balance_after=Money(Decimal(after), cost.currency),
+        description=str(doc.get("description") or ""),
+        counterpart=_phone(chars.get("counterpart"), "counterpart"),
+        duration=_seconds(chars.get("duration"), "duration"),
+        volume=quantity,
+        roaming_country=chars.get("roaming_country"),
+    )
+
+
+def call_to_tmf(call: Call, profile: TmfProfile) -> Json:
+    """A call as a TMF635 usage record of the profile's call usage type."""
+    return {
+        "id": call.id,
+        "usageDate": instant_to_tmf(call.at),
+        "usageType": profile.call_usage_type,
+        "status": "rated",
+        "ratedProductUsage": [
+            {"isBilled": True, "taxIncludedRatingAmount": money_to_tmf(call.cost)}
+        ],
+        "usageCharacteristic": _characteristics(
+            profile,
+            {
+                "direction": profile.directions[call.direction],
+                "counterpart": call.counterpart.e164,
+                "duration": int(call.duration.total_seconds()),
+                "answered": call.answered,
+            },
+        ),
+    }
+
+
+@_reads("call usage record")
+def call_from_tmf(doc: Mapping[str, Any], profile: TmfProfile) -> Call:
+    """A TMF635 usage record of the profile's call usage type."""
+    chars = _read_characteristics(profile, doc.get("usageCharacteristic"))
+    direction = profile.direction_of(chars.get("direction"))
+    if direction is None:
+        raise APIError(f"the TMF call usage {doc.get('id')!r} has no known direction")
+    counterpart = _phone(chars.get("counterpart"), "counterpart")
+    if counterpart is None:
+        raise APIError(f"the TMF call usage {doc.get('id')!r} has no counterpart")
+    answered = chars.get("answered")
+    return Call(
+        id=str(_need(doc, "id", "usage")),
+        at=instant_from_tmf(_need(doc, "usageDate", "usage"), "usageDate"),
+        direction=direction,
+        counterpart=counterpart,
+        answered=answered is True or answered == "true",
+        duration=_seconds(chars.get("duration"), "duration") or timedelta(0),
+        cost=_cost(doc, "usage"),
+    )
+
+
+# ---------------------------------------------------------------- TMF666 / TMF637 account
+
+
+def billing_account_to_tmf(account: Account, balance: Balance, profile: TmfProfile) -> Json:
+    """The account and its balance as a TMF666 billing account."""
+    return {
+        "id": account.personal_account,
+        "name": account.personal_account,
+        "state": account.status.value,
+        "accountType": "personal",
+        "relatedParty": [
+            {
+                "id": account.number.e164,
+                "name": account.holder,
+                "role": "owner",
+                "@referredType": "Individual",
+            }
+        ],
+        "accountBalance": [
+            {
+                "balanceType": profile.balance_type,
+                "amount": money_to_tmf(balance.amount),
+                "validFor": {"startDateTime": instant_to_tmf(balance.as_of)},
+            }
+        ],
+        "creditLimit": money_to_tmf(balance.credit_limit),
+        "billStructure": {
+            "cycleSpecification": {
+                "name": "monthly",
+                "isRef": False,
+                "frequency": "monthly",
+                "billingDateShift": account.billing_day,
+            }
+        },
+    }
+
+
+def tariff_product_to_tmf(account: Account, profile: TmfProfile) -> Json:
+    """The line's tariff plan as a TMF637 product carrying the line's number."""
+    return {
+        "id": f"{account.personal_account}-tariff",
+        "name": account.tariff.name,
+        "isBundle": True,
+        "status": "active",
+        "productOffering": {"id": account.tariff.code, "name": account.tariff.name},
+        "billingAccount": {"id": account.personal_account},
+        "productCharacteristic": _characteristics(profile, {"msisdn": account.number.e164}),
+    }
+
+
+@_reads("billing account balance")
+def balance_from_tmf(doc: Mapping[str, Any], profile: TmfProfile) -> Balance:
+    """The spendable balance of a TMF666 billing account (the profile's ``balanceType``)."""
+    for item in doc.get("accountBalance") or []:
+        if isinstance(item, Mapping) and item.get("balanceType") == profile.balance_type:
+            amount = money_from_tmf(item.get("amount"), "accountBalance.amount")
+            valid = item.get("validFor") or {}
+            start = valid.get("startDateTime")
+            as_of = instant_from_tmf(start, "validFor") if start else datetime.now(UTC)
+            limit = doc.get("creditLimit")
+            credit = money_from_tmf(limit, "creditLimit") if limit else Money.zero(amount.currency)
+            return Balance(amount=amount, credit_limit=credit, as_of=as_of)
+    raise APIError(
+        f"billing account {doc.get('id')!r} has no accountBalance of type {profile.balance_type!r}"
+    )
+
+
+@_reads("billing account")
+def account_from_tmf(
+    billing: Mapping[str, Any], products: Iterable[Mapping[str, Any]], profile: TmfProfile
+) -> Account:
+    """An account from the TMF666 billing account and the TMF637 products on it."""
+    tariff = next((p for p in products if p.get("isBundle") and p.get("status") == "active"), None)
+    if tariff is None:
+        raise APIError(
+            f"billing account {billing.get('id')!r} has no active bundle product (tariff)"
+        )
+    offering = tariff.get("productOffering") or {}
+    number = _phone(
+        _read_characteristics(profile, tariff.get("productCharacteristic")).get("msisdn"), "msisdn"
+    )
+    if number is None:
+        raise APIError(f"product {tariff.get('id')!r} has no msisdn characteristic")
+    owner = next(
+        (p for p in billing.get("relatedParty") or [] if p.get("role") == "owner"),
+        {"name": billing.get("name")},
+    )
+    try:
+        status = AccountStatus(str(billing.get("state") or "active").lower())
+    except ValueError:
+        raise APIError(f"billing account state {billing.get('state')!r} is not known") from None
+    balance = balance_from_tmf(billing, profile)
+    cycle = (billing.get("billStructure") or {}).get("cycleSpecification") or {}
+    return Account(
+        number=number,
+        holder=str(owner.get("name") or ""),
+        tariff=TariffRef(
+            str(offering.get("id") or tariff.get("id")),
+            str(offering.get("name") or tariff.get("name") or ""),
+        ),
+        status=status,
+        currency=balance.amount.currency,
+        region=profile.region,
+        time_zone=profile.time_zone,
+        billing_day=int(cycle.get("billingDateShift") or 1),
+        personal_account=str(_need(billing, "id", "billing account")),
+    )
+
+
+# ---------------------------------------------------------------- TMF678 customer bill
+
+_BILL_STATE = {
+    BillState.ISSUED: "sent",
+    BillState.PARTIALLY_PAID: "partiallyPaid",
+    BillState.PAID: "settled",
+}
+
+
+def bill_to_tmf(bill: Bill, zone: ZoneInfo) -> Json:
+    """A bill as a TMF678 customer bill; its period ends at the midnight after its last day."""
+    state = bill.state
+    if state is BillState.OVERDUE:  # TMF has no overdue state: it follows from the due date
+        state = BillState.ISSUED if bill.remaining == bill.amount_due else BillState.PARTIALLY_PAID
+    return {
+        "id": bill.id,
+        "billNo": bill.id,
+        "billDate": _day_to_tmf(bill.issued_on, zone),
+        "paymentDueDate": _day_to_tmf(bill.due_date, zone),
+        "billingPeriod": {
+            "startDateTime": _day_to_tmf(bill.period_start, zone),
+            "endDateTime": _day_to_tmf(bill.period_end + timedelta(days=1), zone),
+        },
+        "amountDue": money_to_tmf(bill.amount_due),
+        "remainingAmount": money_to_tmf(bill.remaining),
+        "state": _BILL_STATE[state],
+    }
+
+
+@_reads("customer bill")
+def bill_from_tmf(doc: Mapping[str, Any], zone: ZoneInfo, today: date) -> Bill:
+    """A TMF678 customer bill; one still owed after its due date (in ``zone``) is overdue."""
+    period = _need(doc, "billingPeriod", "customer bill")
+    due = _day_from_tmf(_need(doc, "paymentDueDate", "customer bill"), zone, "paymentDueDate")
+    remaining = money_from_tmf(_need(doc, "remainingAmount", "customer bill"), "remainingAmount")
+    tmf_state = doc.get("state")
+    if tmf_state == "settled":
+        state = BillState.PAID
+    elif remaining.amount > 0 and due < today:
+        state = BillState.OVERDUE
+    elif tmf_state == "partiallyPaid":
+        state = BillState.PARTIALLY_PAID
+    else:
+        state = BillState.ISSUED
+    return Bill(
+        id=str(_need(doc, "id", "customer bill")),
+        period_start=_day_from_tmf(period.get("startDateTime"), zone, "billingPeriod"),
+        period_end=_day_from_tmf(period.get("endDateTime"), zone, "billingPeriod")
+        - timedelta(days=1),
+        issued_on=_day_from_tmf(_need(doc, "billDate", "customer bill"), zone, "billDate"),
+        due_date=due,
+        amount_due=money_from_tmf(_need(doc, "amountDue", "customer bill"), "amountDue"),
+        remaining=remaining,
+        state=state,
+    )
+
+
+# ---------------------------------------------------------------- TMF676 payment, TMF654 top-up
+
+_SUCCEEDED = {"succeeded", "authorized", "approved", "completed", "done", "settled"}
+
+
+def payment_to_tmf(payment: Payment, account_id: str) -> Json:
+    """A payment as a TMF676 payment: bills and its top-up usage record as payment items."""
+    items: list[Json] = [
+        {"item": {"id": bill, "@referredType": "CustomerBill"}} for bill in payment.bills
+    ]
+    if payment.expense_id is not None:
+        items.append({"item": {"id": payment.expense_id, "@referredType": "Usage"}})
+    return {
+        "id": payment.id,
+        "paymentDate": instant_to_tmf(payment.at),
+        "status": payment.status.value,
+        "account": {"id": account_id},
+        "totalAmount": money_to_tmf(payment.amount),
+        "paymentMethod": {"id": payment.method, "name": payment.method},
+        "paymentItem": items,
+    }
+
+
+@_reads("payment")
+def payment_from_tmf(doc: Mapping[str, Any]) -> Payment:
+    """A TMF676 payment (the method as the server masked it)."""
+    items = [i.get("item") or {} for i in doc.get("paymentItem") or [] if isinstance(i, Mapping)]
+    method = doc.get("paymentMethod") or {}
+    return Payment(
+        id=str(_need(doc, "id", "payment")),
+        at=instant_from_tmf(_need(doc, "paymentDate", "payment"), "paymentDate"),
+        amount=money_from_tmf(doc.get("totalAmount") or doc.get("amount"), "totalAmount"),
+        method=str(method.get("name") or method.get("id") or ""),
+        status=PaymentStatus.SUCCEEDED
+        if str(doc.get("status", "")).lower() in _SUCCEEDED
+        else PaymentStatus.DECLINED,
+        bills=tuple(str(i["id"]) for i in items if i.get("@referredType") == "CustomerBill"),
+        expense_id=next((str(i["id"]) for i in items if i.get("@referredType") == "Usage"), None),
+    )
+
+
+def topup_to_tmf(payment: Payment, account_id: str) -> Json:
+    """A payment card's activation as a completed TMF654 top-up (the serial, never the PIN)."""
+    return {
+        "id": payment.id,
+        "status": "completed" if payment.succeeded else "failed",
+        "confirmationDate": instant_to_tmf(payment.at),
+        "requestedDate": instant_to_tmf(payment.at),
+        "voucher": payment.method.removeprefix("voucher:"),
+        "amount": {"amount": payment.amount.amount, "units": payment.amount.currency},
+        "usageType": "monetary",
+        "partyAccount": {"id": account_id},
+        "bucket": {"id": f"{account_id}-main"},
+        "description": _topup_note(payment),
+    }
+
+
+def _topup_note(payment: Payment) -> str:
+    """What TMF654 has no field for, in the description: ``usage:<id> bills:<id>,<id>``."""
+    parts = [] if payment.expense_id is None else [f"usage:{payment.expense_id}"]
+    if payment.bills:
+        parts.append("bills:" + ",".join(payment.bills))
+    return " ".join(parts)
+
+
+def _read_topup_note(text: object) -> tuple[str | None, tuple[str, ...]]:
+    words = dict(w.split(":", 1) for w in str(text or "").split() if ":" in w)
+    bills = tuple(b for b in words.get("bills", "").split(",") if b)
+    return words.get("usage"), bills
+
+
+@_reads("top-up")
+def topup_from_tmf(doc: Mapping[str, Any]) -> Payment:
+    """A completed TMF654 top-up as the payment it made."""
+    amount = doc.get("amount") or {}
+    value, unit = amount.get("amount"), amount.get("units")
+    if isinstance(value, bool) or not isinstance(value, int | Decimal) or not isinstance(unit, str):
+        raise APIError(f"the TMF top-up amount {amount!r:.100} needs a number and units")
+    expense_id, bills = _read_topup_note(doc.get("description"))
+    return Payment(
+        id=str(_need(doc, "id", "top-up")),
+        at=instant_from_tmf(
+            doc.get("confirmationDate") or doc.get("requestedDate"), "confirmationDate"
+        ),
+        amount=Money(Decimal(value), unit),
+        method=f"voucher:{doc.get('voucher') or ''}",
+        status=PaymentStatus.SUCCEEDED
+        if doc.get("status") == "completed"
+        else PaymentStatus.DECLINED,
+        bills=bills,
+        expense_id=expense_id,
+    )
+
+
+# ---------------------------------------------------------------- TMF621 trouble ticket
+
+_TICKET_STATUS = {
+    ComplaintStatus.ACKNOWLEDGED: "acknowledged",
+    ComplaintStatus.IN_PROGRESS: "inProgress",
+    ComplaintStatus.RESOLVED: "resolved",
+    ComplaintStatus.REJECTED: "rejected",
+}
+_FROM_TICKET = {
+    **{name: status for status, name in _TICKET_STATUS.items()},
+    "pending": ComplaintStatus.IN_PROGRESS,
+    "held": ComplaintStatus.IN_PROGRESS,
+    "closed": ComplaintStatus.RESOLVED,
+    "cancelled": ComplaintStatus.REJECTED,
+}
+_REFERRED = {
+    RelatedKind.EXPENSE: "Usage",
+    RelatedKind.CALL: "Usage",
+    RelatedKind.BILL: "CustomerBill",
+    RelatedKind.MESSAGE: "CommunicationMessage",
+}
+
+
+def ticket_status_to_tmf(status: ComplaintStatus) -> str:
+    """The TMF621 status name of a complaint status."""
+    return _TICKET_STATUS[status]
+
+
+def ticket_status_from_tmf(value: object) -> ComplaintStatus:
+    """A TMF621 status as a complaint status (pending/held count as in progress)."""
+    try:
+        return _FROM_TICKET[str(value)]
+    except KeyError:
+        raise APIError(f"trouble ticket status {value!r} is not a TMF621 status") from None
+
+
+def related_to_tmf(related: RelatedEntity) -> Json:
+    """A related record as a TMF621 relatedEntity (its kind is the role)."""
+    return {"id": related.id, "role": related.kind.value, "@referredType": _REFERRED[related.kind]}
+
+
+def related_from_tmf(doc: Mapping[str, Any]) -> RelatedEntity:
+    try:
+        return RelatedEntity(RelatedKind(str(doc.get("role"))), str(doc["id"]))
+    except (KeyError, ValueError):
+        raise APIError(f"relatedEntity {dict(doc)!r:.100} has no known role and id") from None
+
+
+def complaint_to_tmf(complaint: Complaint) -> Json:
+    """A complaint as a TMF621 trouble ticket."""
+    doc: Json = {
+        "id": complaint.id,
+        "name": complaint.subject,
+        "description": complaint.text,
+        "ticketType": complaint.category.value,
+        "severity": "minor",
+        "status": _TICKET_STATUS[complaint.status],
+        "creationDate": instant_to_tmf(complaint.created_at),
+        "lastUpdate": instant_to_tmf(complaint.updated_at),
+        "expectedResolutionDate": instant_to_tmf(complaint.expected_resolution),
+        "relatedEntity": [related_to_tmf(r) for r in complaint.related],
+        "statusChange": [
+            {
+                "status": _TICKET_STATUS[c.status],
+                "changeDate": instant_to_tmf(c.at),
+                "changeReason": c.reason,
+            }
+            for c in complaint.history
+        ],
+        "note": [
+            {"id": n.id, "author": n.author, "date": instant_to_tmf(n.at), "text": n.text}
+            for n in complaint.notes
+        ],
+    }
+    if complaint.resolved_at is not None:
+        doc["resolutionDate"] = instant_to_tmf(complaint.resolved_at)
+    if complaint.history:
+        doc["statusChangeDate"] = instant_to_tmf(complaint.history[-1].at)
+    return doc
+
+
+@_reads("trouble ticket")
+def complaint_from_tmf(doc: Mapping[str, Any]) -> Complaint:
+    """A TMF621 trouble ticket as a complaint."""
+    try:
+        category = ComplaintCategory(str(doc.get("ticketType")))
+    except ValueError:
+        category = ComplaintCategory.OTHER
+    created = instant_from_tmf(_need(doc, "creationDate", "trouble ticket"), "creationDate")
+    resolved = doc.get("resolutionDate")
+    return Complaint(
+        id=str(_need(doc, "id", "trouble ticket")),
+        subject=str(doc.get("name") or ""),
+        text=str(doc.get("description") or ""),
+        category=category,
+        status=ticket_status_from_tmf(doc.get("status")),
+        created_at=created,
+        updated_at=instant_from_tmf(doc.get("lastUpdate") or doc["creationDate"], "lastUpdate"),
+        expected_resolution=instant_from_tmf(
+            doc.get("expectedResolutionDate") or doc["creationDate"], "expectedResolutionDate"
+        ),
+        resolved_at=None if resolved is None else instant_from_tmf(resolved, "resolutionDate"),
+        related=tuple(related_from_tmf(r) for r in doc.get("relatedEntity") or []),
+        history=tuple(
+            ComplaintStatusChange(
+                status=ticket_status_from_tmf(c.get("status")),
+                at=instant_from_tmf(c.get("changeDate"), "statusChange.changeDate"),
+                reason=str(c.get("changeReason") or ""),
+            )
+            for c in doc.get("statusChange") or []
+        ),
+        notes=tuple(
+            ComplaintNote(
+                id=str(n.get("id") or ""),
+                at=instant_from_tmf(n.get("date"), "note.date"),
+                author=str(n.get("author") or ""),
+                text=str(n.get("text") or ""),
+            )
+            for n in doc.get("note") or []
+        ),
+    )
+
+
+def call_direction_value(profile: TmfProfile, direction: CallDirection) -> str:
+    """The profile's value of the direction characteristic for ``direction``."""
+    return profile.directions[direction]

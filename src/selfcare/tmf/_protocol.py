@@ -1,0 +1,376 @@
+"""TmfProtocol: selfcare operations as flows over an operator's TM Forum Open APIs.
+
+Each supported operation has one flow: a generator of requests (and waits) that reads the
+TMF answers into selfcare models with :mod:`selfcare.tmf._mapping`. The HTTP driver
+(:class:`~selfcare.AsyncHttpBackend` and its sync twin) sends them with the usual timeouts,
+retries and idempotency keys; nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Generator, Mapping
+from datetime import date, datetime
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+import httpx
+
+from selfcare._errors import APIError, NotSupported, WaitTimeout
+from selfcare._paging import Page
+from selfcare.model import Call, Expense
+from selfcare.operations import (
+    ActivateCard,
+    AddComplaintNote,
+    Capability,
+    FileComplaint,
+    GetAccount,
+    GetBalance,
+    GetComplaint,
+    ListBills,
+    ListCalls,
+    ListComplaints,
+    ListExpenses,
+    ListPayments,
+    Operation,
+    PagedOperation,
+    Pay,
+)
+from selfcare.protocol._http import Flow, Wait
+from selfcare.tmf import _mapping as m
+from selfcare.tmf._profile import DEFAULT_PROFILE, TmfProfile
+from selfcare.tmf._wire import (
+    decode_json,
+    decode_offset,
+    encode_json,
+    encode_offset,
+    error_from_tmf,
+)
+
+__all__ = ["TmfProtocol"]
+
+T = TypeVar("T")
+Params = list[tuple[str, str | int | float | bool | None]]
+Step = Generator[httpx.Request | Wait, httpx.Response | None, T]
+
+UNSUPPORTED = {
+    Capability.FORWARDING: "TM Forum has no Open API for call forwarding (a network setting)",
+    Capability.CONTACTS: "TM Forum has no Open API for a subscriber's phonebook or mailing lists",
+    Capability.LOGINS: "TM Forum has no Open API for a subscriber's sign-ins or operation log",
+    Capability.MESSAGES: "TMF681 messages are not mapped by this TmfProtocol yet",
+    Capability.SERVICES: (
+        "TMF620/637/622 tariffs and options are not mapped by this TmfProtocol yet"
+    ),
+}
+"""Capabilities TmfProtocol does not carry, and why (the ``NotSupported`` message)."""
+
+
+class _Io:
+    """Builds one operation's requests against the profile's API roots."""
+
+    def __init__(
+        self, client: httpx.Client | httpx.AsyncClient, profile: TmfProfile, op: Operation[Any]
+    ):
+        self.client, self.profile, self.op = client, profile, op
+
+    def call(
+        self,
+        method: str,
+        api: str,
+        path: str,
+        *,
+        params: Params | None = None,
+        body: Any = None,
+    ) -> Step[tuple[Any, httpx.Response]]:
+        """Send one request; return its decoded JSON and the response, or raise its error."""
+        headers = {}
+        content = None
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+            content = encode_json(body)
+        key = getattr(self.op, "idempotency_key", None)
+        if key is not None and method != "GET":
+            headers["Idempotency-Key"] = key
+        request = self.client.build_request(
+            method, self.profile.root(api) + path, params=params, content=content, headers=headers
+        )
+        response = yield request
+        assert response is not None
+        if not response.is_success:
+            raise error_from_tmf(response.status_code, response.content, response.headers)
+        what = f"{method} {path}"
+        return decode_json(response.content, what) if response.content else None, response
+
+    def billing_account(self) -> Step[Mapping[str, Any]]:
+        """The billing account the token gives access to (the first one listed)."""
+        docs, _ = yield from self.call("GET", "account", "/billingAccount", params=[("limit", 1)])
+        if not isinstance(docs, list) or not docs or not isinstance(docs[0], Mapping):
+            raise APIError("the TMF666 server lists no billing account for this token")
+        account: Mapping[str, Any] = docs[0]
+        return account
+
+
+def _list(docs: object, what: str) -> list[Mapping[str, Any]]:
+    if not isinstance(docs, list) or not all(isinstance(d, Mapping) for d in docs):
+        raise APIError(f"the TMF answer to {what} is not a list of resources")
+    return docs
+
+
+def _total(response: httpx.Response) -> int | None:
+    value = response.headers.get("x-total-count")
+    return int(value) if value is not None and value.isdigit() else None
+
+
+def _range(field: str, since: datetime | None, until: datetime | None) -> Params:
+    params: Params = []
+    if since is not None:
+        params.append((f"{field}.gte", m.instant_to_tmf(since)))
+    if until is not None:
+        params.append((f"{field}.lt", m.instant_to_tmf(until)))
+    return params
+
+
+def _paged(
+    io: _Io,
+    op: PagedOperation[T],
+    api: str,
+    path: str,
+    params: Params,
+    parse: Callable[[Mapping[str, Any]], T],
+    keep: Callable[[T], bool] = lambda item: True,
+) -> Step[Page[T]]:
+    """One page of ``op.limit`` records from an offset-paged TMF list, filtered by ``keep``
+    (for filters TMF does not define); the cursor holds the offset to go on from."""
+    offset = decode_offset(op.cursor)
+    items: list[T] = []
+    while True:
+        query = [*params, ("offset", offset), ("limit", op.limit)]
+        docs, response = yield from io.call("GET", api, path, params=query)
+        batch = _list(docs, path)
+        total = _total(response)
+        for index, doc in enumerate(batch):
+            item = parse(doc)
+            if keep(item):
+                items.append(item)
+            if len(items) == op.limit:
+                position = offset + index + 1
+                more = total is None or position < total
+                return Page(tuple(items), encode_offset(position) if more else None)
+        offset += len(batch)
+        if not batch or len(batch) < op.limit or (total is not None and offset >= total):
+            return Page(tuple(items), None)
+
+
+def _all(io: _Io, api: str, path: str, params: Params) -> Step[list[Mapping[str, Any]]]:
+    """Every resource of an offset-paged TMF list."""
+    found: list[Mapping[str, Any]] = []
+    while True:
+        query = [*params, ("offset", len(found)), ("limit", 100)]
+        docs, response = yield from io.call("GET", api, path, params=query)
+        batch = _list(docs, path)
+        found.extend(batch)
+        total = _total(response)
+        if len(batch) < 100 or (total is not None and len(found) >= total):
+            return found
+
+
+def _poll(
+    io: _Io, api: str, path: str, doc: Mapping[str, Any], final: frozenset[str], what: str
+) -> Step[Mapping[str, Any]]:
+    """Poll ``path`` until the task's ``state``/``status`` is final (with ``Wait`` between)."""
+    deadline = time.monotonic() + io.profile.poll_timeout
+    while str(doc.get("state") or doc.get("status")) not in final:
+        if time.monotonic() >= deadline:
+            raise WaitTimeout(
+                f"{what} {doc.get('id')!r} is still {doc.get('state') or doc.get('status')!r} "
+                f"after {io.profile.poll_timeout:g} s; look it up later"
+            )
+        yield Wait(io.profile.poll_interval)
+        fresh, _ = yield from io.call("GET", api, f"{path}/{doc.get('id')}")
+        if not isinstance(fresh, Mapping):
+            raise APIError(f"the TMF answer for {what} {doc.get('id')!r} is not a resource")
+        doc = fresh
+    return doc
+
+
+# ---------------------------------------------------------------- flows
+
+
+def _expenses(io: _Io, op: ListExpenses) -> Step[Page[Expense]]:
+    profile = io.profile
+    kinds = op.kinds or tuple(profile.usage_types)
+    params: Params = [("usageType", ",".join(profile.usage_types[k] for k in kinds))]
+    params += _range("usageDate", op.since, op.until)
+    return (
+        yield from _paged(
+            io,
+            op,
+            "usage",
+            "/usage",
+            params,
+            lambda doc: m.expense_from_tmf(doc, profile),
+            lambda e: op.counterpart is None or e.counterpart == op.counterpart,
+        )
+    )
+
+
+def _calls(io: _Io, op: ListCalls) -> Step[Page[Call]]:
+    profile = io.profile
+    params: Params = [("usageType", profile.call_usage_type)]
+    params += _range("usageDate", op.since, op.until)
+
+    def keep(call: Call) -> bool:
+        return (
+            (op.direction is None or call.direction is op.direction)
+            and (op.missed is None or call.missed == op.missed)
+            and (op.counterpart is None or call.counterpart == op.counterpart)
+        )
+
+    return (
+        yield from _paged(
+            io, op, "usage", "/usage", params, lambda doc: m.call_from_tmf(doc, profile), keep
+        )
+    )
+
+
+def _account(io: _Io, op: GetAccount) -> Step[Any]:
+    billing = yield from io.billing_account()
+    params: Params = [("billingAccount.id", str(billing.get("id"))), ("status", "active")]
+    products = yield from _all(io, "inventory", "/product", params)
+    return m.account_from_tmf(billing, products, io.profile)
+
+
+def _balance(io: _Io, op: GetBalance) -> Step[Any]:
+    billing = yield from io.billing_account()
+    return m.balance_from_tmf(billing, io.profile)
+
+
+def _bills(io: _Io, op: ListBills) -> Step[Any]:
+    billing = yield from io.billing_account()
+    zone = ZoneInfo(io.profile.time_zone)
+    today: date = m.balance_from_tmf(billing, io.profile).as_of.astimezone(zone).date()
+    params: Params = [("billingAccount.id", str(billing.get("id")))]
+    docs = yield from _all(io, "bill", "/customerBill", params)
+    bills = sorted((m.bill_from_tmf(d, zone, today) for d in docs), key=lambda b: b.period_start)
+    return tuple(b for b in bills if b.is_open or not op.open_only)
+
+
+_METHOD_TYPE = {"card": "BankCard", "wallet": "DigitalWallet"}
+
+
+def _pay(io: _Io, op: Pay) -> Step[Any]:
+    billing = yield from io.billing_account()
+    body = {
+        "correlatorId": op.idempotency_key,
+        "account": {"id": billing.get("id")},
+        "totalAmount": m.money_to_tmf(op.amount),
+        "paymentMethod": {
+            "id": op.method.reference.reveal(),
+            "@type": _METHOD_TYPE[op.method.kind.value],
+        },
+    }
+    doc, _ = yield from io.call("POST", "payment", "/payment", body=body)
+    return m.payment_from_tmf(doc)
+
+
+def _payments(io: _Io, op: ListPayments) -> Step[Any]:
+    params = _range("paymentDate", op.since, op.until)
+    return (yield from _paged(io, op, "payment", "/payment", params, m.payment_from_tmf))
+
+
+_TOPUP_FINAL = frozenset({"completed", "failed", "cancelled"})
+
+
+def _activate(io: _Io, op: ActivateCard) -> Step[Any]:
+    billing = yield from io.billing_account()
+    currency = m.balance_from_tmf(billing, io.profile).amount.currency
+    account_id = str(billing.get("id"))
+    body = {
+        "voucher": op.pin.reveal(),
+        "amount": {"units": currency},
+        "usageType": "monetary",
+        "bucket": {"id": f"{account_id}-main"},
+        "partyAccount": {"id": account_id},
+    }
+    doc, _ = yield from io.call("POST", "prepay", "/topupBalance", body=body)
+    doc = yield from _poll(io, "prepay", "/topupBalance", doc, _TOPUP_FINAL, "top-up")
+    return m.topup_from_tmf(doc)
+
+
+def _file_complaint(io: _Io, op: FileComplaint) -> Step[Any]:
+    body = {
+        "name": op.subject,
+        "description": op.text,
+        "ticketType": op.category.value,
+        "severity": io.profile.ticket_severity,
+        "relatedEntity": [m.related_to_tmf(r) for r in op.related],
+    }
+    doc, _ = yield from io.call("POST", "troubleTicket", "/troubleTicket", body=body)
+    return m.complaint_from_tmf(doc)
+
+
+def _complaints(io: _Io, op: ListComplaints) -> Step[Any]:
+    params: Params = [] if op.status is None else [("status", m.ticket_status_to_tmf(op.status))]
+    return (
+        yield from _paged(io, op, "troubleTicket", "/troubleTicket", params, m.complaint_from_tmf)
+    )
+
+
+def _complaint(io: _Io, op: GetComplaint) -> Step[Any]:
+    doc, _ = yield from io.call("GET", "troubleTicket", f"/troubleTicket/{op.complaint_id}")
+    return m.complaint_from_tmf(doc)
+
+
+def _add_note(io: _Io, op: AddComplaintNote) -> Step[Any]:
+    """TMF PATCH replaces the ``note`` list: send the notes there are plus the new one."""
+    path = f"/troubleTicket/{op.complaint_id}"
+    doc, _ = yield from io.call("GET", "troubleTicket", path)
+    notes = [n for n in doc.get("note") or [] if isinstance(n, Mapping)]
+    body = {"note": [*notes, {"author": "subscriber", "text": op.text}]}
+    doc, _ = yield from io.call("PATCH", "troubleTicket", path, body=body)
+    return m.complaint_from_tmf(doc)
+
+
+_FLOWS: dict[type[Operation[Any]], Callable[[_Io, Any], Step[Any]]] = {
+    ListExpenses: _expenses,
+    ListCalls: _calls,
+    GetAccount: _account,
+    GetBalance: _balance,
+    ListBills: _bills,
+    Pay: _pay,
+    ListPayments: _payments,
+    ActivateCard: _activate,
+    FileComplaint: _file_complaint,
+    ListComplaints: _complaints,
+    GetComplaint: _complaint,
+    AddComplaintNote: _add_note,
+}
+
+
+class TmfProtocol:
+    """selfcare over an operator's TM Forum Open APIs (v4), as ``profile`` names things.
+
+    Give it to the HTTP backend: ``AsyncHttpBackend(url, token, protocol=TmfProtocol())``,
+    or use ``Selfcare.tmf(base_url=..., token=..., profile=...)``.
+    """
+
+    def __init__(self, profile: TmfProfile = DEFAULT_PROFILE) -> None:
+        self.profile = profile
+
+    @property
+    def capabilities(self) -> frozenset[str]:
+        """What this protocol maps (forwarding, contacts and logins have no TMF API)."""
+        return frozenset(op.capability for op in _FLOWS)
+
+    def flow(self, client: httpx.Client | httpx.AsyncClient, op: Operation[Any]) -> Flow:
+        """The requests that carry ``op``, and its result."""
+        run = _FLOWS.get(type(op))
+        if run is None:
+            why = UNSUPPORTED.get(op.capability, f"{type(op).__name__} is not mapped")
+            raise NotSupported(
+                f"{op.capability} ({type(op).__name__}) is not supported by the TMF backend: {why}"
+            )
+        return run(_Io(client, self.profile, op), op)
+
+    def __repr__(self) -> str:
+        return f"TmfProtocol(profile={self.profile.name!r})"

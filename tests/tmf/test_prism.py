@@ -1,0 +1,205 @@
+"""TmfProtocol against Stoplight Prism mocking each official TMF spec (see the prism recipe).
+
+Prism validates every request against its spec (a 400 with ``sl-violations`` otherwise) and
+answers with data generated from the spec's schemas. Writes must pass that validation; reads
+must get through every answer: a model, or an ``APIError`` naming the TMF resource whose
+placeholder values (``"string"`` as a currency or a phone number) cannot be one, never a crash.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from selfcare import APIError, Money, PaymentMethod, Secret
+from selfcare.model import ComplaintCategory, RelatedEntity, RelatedKind
+from selfcare.operations import (
+    ActivateCard,
+    AddComplaintNote,
+    FileComplaint,
+    GetAccount,
+    GetBalance,
+    GetComplaint,
+    ListBills,
+    ListCalls,
+    ListComplaints,
+    ListExpenses,
+    ListPayments,
+    Operation,
+    Pay,
+)
+from selfcare.protocol._http import Wait
+from selfcare.tmf import DEFAULT_PROFILE, TmfProtocol
+from tests.tmf._spec import SPEC_DIR, SPEC_FILES
+
+PRISM_DIR = Path(__file__).parent / "prism"
+PRISM = PRISM_DIR / "node_modules" / ".bin" / "prism"
+APIS = ("usage", "account", "inventory", "bill", "payment", "prepay", "troubleTicket")
+START_TIMEOUT = 30.0
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _install() -> None:
+    if PRISM.exists():
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.skip("npm is not installed, so Stoplight Prism cannot be installed")
+    subprocess.run(
+        [npm, "ci", "--prefix", str(PRISM_DIR), "--no-audit", "--no-fund"],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+
+
+class Prism:
+    """One ``prism mock`` process for one spec, its output drained in a thread."""
+
+    def __init__(self, spec: Path) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [str(PRISM), "mock", "-h", "127.0.0.1", "-p", str(self.port), str(spec)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.ready = threading.Event()
+        self.output: list[str] = []
+        threading.Thread(target=self._drain, daemon=True).start()
+
+    def _drain(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.output.append(line)
+            if "Prism is listening" in line:
+                self.ready.set()
+
+    def wait(self, deadline: float) -> None:
+        if not self.ready.wait(max(0.0, deadline - time.monotonic())):
+            self.stop()
+            raise RuntimeError(f"prism did not start: {''.join(self.output[-5:])}")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+@pytest.fixture(scope="module")
+def prisms() -> Iterator[dict[str, Prism]]:
+    _install()
+    started = {api: Prism(SPEC_DIR / SPEC_FILES[api]) for api in APIS}
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        for prism in started.values():
+            prism.wait(deadline)
+        yield started
+    finally:
+        for prism in started.values():
+            prism.stop()
+
+
+def _drive(prisms: dict[str, Prism], op: Operation[Any]) -> tuple[Any, list[httpx.Response]]:
+    """Run ``op``'s flow against the mocks; the result (or the error) and every response."""
+    profile = DEFAULT_PROFILE.with_roots(**{api: p.url for api, p in prisms.items()})
+    responses: list[httpx.Response] = []
+    with httpx.Client(timeout=10, headers={"Authorization": "Bearer t0ken"}) as client:
+        flow = TmfProtocol(profile).flow(client, op)
+        try:
+            step = next(flow)
+            while True:
+                answer = None
+                if not isinstance(step, Wait):
+                    answer = client.send(step)
+                    responses.append(answer)
+                step = flow.send(answer)
+        except StopIteration as done:
+            return done.value, responses
+        except APIError as exc:
+            return exc, responses
+
+
+def _request_violations(responses: list[httpx.Response]) -> list[Any]:
+    found = []
+    for response in responses:
+        violations = json.loads(response.headers.get("sl-violations", "[]"))
+        found += [
+            (response.request.method, response.request.url.path, v)
+            for v in violations
+            if str(v.get("location", [""])[0]).startswith("request")
+        ]
+    return found
+
+
+READS = [
+    ListExpenses(limit=5),
+    ListCalls(limit=5),
+    GetAccount(),
+    GetBalance(),
+    ListBills(),
+    ListPayments(limit=5),
+    ListComplaints(limit=5),
+    GetComplaint(complaint_id="tt-1"),
+]
+
+WRITES = [
+    Pay(amount=Money(Decimal("100.50"), "RUB"), method=PaymentMethod.card("tok_visa_4242")),
+    Pay(amount=Money(100, "RUB"), method=PaymentMethod.wallet("ym-100500")),
+    ActivateCard(pin=Secret("12345678901234")),
+    FileComplaint(
+        subject="Charged twice",
+        text="The same SMS was charged twice",
+        category=ComplaintCategory.BILLING,
+        related=(RelatedEntity(RelatedKind.EXPENSE, "e-1"), RelatedEntity(RelatedKind.BILL, "b-1")),
+    ),
+    AddComplaintNote(complaint_id="tt-1", text="Any news?"),
+]
+
+
+@pytest.mark.parametrize("op", READS, ids=lambda op: type(op).__name__)
+def test_reads_get_through_spec_generated_answers(prisms, op) -> None:
+    result, responses = _drive(prisms, op)
+    assert responses and all(r.status_code == 200 for r in responses), [
+        (r.status_code, r.headers.get("sl-violations")) for r in responses
+    ]
+    assert not _request_violations(responses)
+    # Any other exception (KeyError, TypeError, InvalidMoney…) would have escaped _drive.
+    assert isinstance(result, APIError) or result is not None
+
+
+@pytest.mark.parametrize("op", WRITES, ids=lambda op: type(op).__name__)
+def test_writes_pass_the_specs_request_validation(prisms, op) -> None:
+    _, responses = _drive(prisms, op)
+    assert responses
+    assert not _request_violations(responses)
+    assert all(r.status_code < 400 for r in responses), [
+        (r.request.method, r.request.url.path, r.status_code, r.text[:200]) for r in responses
+    ]
+
+
+def test_a_request_breaking_the_spec_is_caught(prisms) -> None:
+    """The check can fail: a top-up without the required bucket is refused by Prism."""
+    url = prisms["prepay"].url + "/topupBalance"
+    response = httpx.post(url, json={"voucher": "1", "usageType": "monetary"}, timeout=10)
+    assert response.status_code == 400
+    assert _request_violations([response])
