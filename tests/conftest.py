@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 
 from selfcare import AsyncSelfcare, Selfcare
 from selfcare.backends.fake import FakeOperator, ManualClock
+from selfcare.backends.fake._cards import SEEDED_CARDS
 from tests._bridge import Bridge, EventLoopThread
 from tests._server import LiveServer, SwitchableResolver, fake_server, tmf_server
 from tests.tmf._check import SpecCheck
@@ -25,10 +27,55 @@ FIGURES: list[str] = []
 """Figures tests report (fault injection, isolation, bad input), printed after the run."""
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def report() -> Callable[[str], None]:
     """Record a line of figures to print in the summary at the end of the run."""
     return FIGURES.append
+
+
+class _LeakWatch(logging.Handler):
+    """Checks every log record of the run (message and traceback) for known secrets."""
+
+    def __init__(self, secrets: list[str]) -> None:
+        super().__init__(logging.DEBUG)
+        self.secrets = secrets
+        self.records = 0
+        self.leaks: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records += 1
+        text = record.getMessage()
+        if record.exc_info:
+            text += logging.Formatter().formatException(record.exc_info)
+        if any(secret in text for secret in self.secrets):
+            self.leaks.append(f"{record.name}: {text[:200]}")
+
+
+def known_secrets() -> list[str]:
+    """Tokens of the seeded subscribers (the same for every seed-42 operator) and card PINs."""
+    operator = FakeOperator(seed=42, clock=ManualClock(NOW))
+    tokens = [operator.token(key).reveal() for key in operator.subscribers]
+    pins = [pin for pin, *_ in SEEDED_CARDS]
+    return tokens + pins
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_secret_in_any_log_record(report: Callable[[str], None]) -> Iterator[None]:
+    """The whole suite runs with logging at DEBUG (httpx and httpcore included); at the end no
+    record may contain a token or a PIN."""
+    watch = _LeakWatch(known_secrets())
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(watch)
+    root.setLevel(logging.DEBUG)
+    yield
+    root.removeHandler(watch)
+    root.setLevel(level)
+    report(
+        f"secrets: {watch.records} log records at DEBUG checked for "
+        f"{len(watch.secrets)} tokens and PINs: {len(watch.leaks)} leaks"
+    )
+    assert not watch.leaks, watch.leaks[:5]
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

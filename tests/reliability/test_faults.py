@@ -18,7 +18,7 @@ import pytest
 
 from selfcare import Payment, Secret, Selfcare, SelfcareError
 from selfcare._sync.http_backend import HttpBackend
-from selfcare.backends.fake import FakeOperator, ManualClock
+from selfcare.backends.fake import FakeOperator, ManualClock, RateLimits
 from selfcare.backends.fake._cards import PaymentCard
 from selfcare.protocol._retry import RetryPolicy
 from selfcare.server import FakeResolver, LiveServer, create_app
@@ -39,7 +39,7 @@ class Retries(logging.Handler):
 
 @pytest.fixture
 def world() -> tuple[FakeOperator, list[Secret]]:
-    operator = FakeOperator(seed=42, clock=ManualClock(NOW))
+    operator = FakeOperator(seed=42, clock=ManualClock(NOW), limits=RateLimits.generous())
     operator.subscriber().credit_limit = Decimal(1_000_000)
     pins = [Secret(f"{90_000_000_000_000 + n:014d}") for n in range(CARDS)]
     for n, pin in enumerate(pins):

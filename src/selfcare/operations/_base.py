@@ -49,6 +49,8 @@ class Operation(Generic[R]):
     capability: ClassVar[str]
     idempotent: ClassVar[bool] = True
     """Safe to repeat; non-idempotent operations carry an ``idempotency_key`` field."""
+    rate_limit: ClassVar[str | None] = None
+    """The operator's rate-limit bucket this operation draws on (``sends``, ``card_attempts``)."""
 
     @classmethod
     def operation_name(cls) -> str:

@@ -20,6 +20,7 @@ __all__ = ["CancelMessage", "GetMessage", "ListMessages", "SendMms", "SendSms"]
 class SendSms(MutatingOperation[Message]):
     """Send ``text`` to one or more numbers now, or at ``deliver_at``; charged per part."""
 
+    rate_limit = "sends"
     result = Message
     capability = Capability.MESSAGES
 
@@ -37,6 +38,7 @@ class SendSms(MutatingOperation[Message]):
 class SendMms(MutatingOperation[Message]):
     """Send an MMS (subject, text and attachments) to one or more numbers."""
 
+    rate_limit = "sends"
     result = Message
     capability = Capability.MESSAGES
 

@@ -66,6 +66,7 @@ class ListPayments(PagedOperation[Payment]):
 class ActivateCard(MutatingOperation[Payment]):
     """Credit a prepaid payment card's value to the account, by the PIN under its strip."""
 
+    rate_limit = "card_attempts"
     result = Payment
     capability = Capability.PAYMENT_CARDS
 

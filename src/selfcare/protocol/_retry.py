@@ -30,13 +30,19 @@ LOCKOUT = "urn:selfcare:problem:too-many-attempts"
 
 
 def _problem_type(response: httpx.Response) -> str | None:
-    if not response.headers.get("content-type", "").startswith("application/problem+json"):
+    """The selfcare problem type of an error answer: a problem document's ``type``, or the
+    ``referenceError`` of a TM Forum error (where the TMF face puts the same URN)."""
+    if not response.headers.get("content-type", "").startswith(
+        ("application/problem+json", "application/json")
+    ):
         return None
     try:
-        document = msgspec.json.decode(response.content)
+        document = msgspec.json.decode(response.content[:4096])
     except msgspec.DecodeError:
         return None
-    kind = document.get("type") if isinstance(document, dict) else None
+    if not isinstance(document, dict):
+        return None
+    kind = document.get("type") or document.get("referenceError")
     return kind if isinstance(kind, str) else None
 
 

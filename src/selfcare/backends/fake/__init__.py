@@ -1,6 +1,7 @@
 """The fake operator: an in-memory simulator with seeded, realistic data and real rules."""
 
 from selfcare.backends.fake._clock import Clock, ManualClock, SystemClock
+from selfcare.backends.fake._limits import Bucket, RateLimits
 from selfcare.backends.fake._operator import AsyncFakeBackend, FakeBackend, FakeOperator
 from selfcare.backends.fake._seed import DEFAULT_PROFILES, Profile
 from selfcare.backends.fake._state import Subscriber, TariffPlan
@@ -8,11 +9,13 @@ from selfcare.backends.fake._state import Subscriber, TariffPlan
 __all__ = [
     "DEFAULT_PROFILES",
     "AsyncFakeBackend",
+    "Bucket",
     "Clock",
     "FakeBackend",
     "FakeOperator",
     "ManualClock",
     "Profile",
+    "RateLimits",
     "Subscriber",
     "SystemClock",
     "TariffPlan",

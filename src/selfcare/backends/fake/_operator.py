@@ -33,6 +33,7 @@ from selfcare.backends.fake._billing import close_periods
 from selfcare.backends.fake._cards import CardStore
 from selfcare.backends.fake._clock import Clock, SystemClock
 from selfcare.backends.fake._handlers import HANDLERS, Session
+from selfcare.backends.fake._limits import RateLimits, rate_cost
 from selfcare.backends.fake._seed import DEFAULT_PROFILES, Profile, generate
 from selfcare.backends.fake._state import Remembered, Subscriber
 from selfcare.model import OperationStatus
@@ -61,8 +62,11 @@ class FakeOperator:
         seed: int = 42,
         clock: Clock | None = None,
         profiles: Iterable[Profile] = DEFAULT_PROFILES,
+        limits: RateLimits | None = None,
     ) -> None:
         self.seed = seed
+        self.limits = limits or RateLimits()
+        """Per-subscriber rate limits on sends and card attempts (see ``RateLimits``)."""
         self.clock: Clock = clock or SystemClock()
         now = self.clock.now()
         self.subscribers: dict[str, Subscriber] = {
@@ -153,6 +157,9 @@ class FakeBackend:
                 raise remembered.error
             return remembered.result
         try:
+            cost = rate_cost(op)
+            if cost is not None:
+                sub.limiter(self.operator.limits).take(*cost, s.now)
             result = handler(s, op)
         except RateLimited:
             raise  # not performed: a later retry with the same key may succeed

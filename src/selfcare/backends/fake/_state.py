@@ -17,6 +17,7 @@ import attrs
 from selfcare._secret import Secret
 from selfcare.backends.fake._cards import CardAttempts
 from selfcare.backends.fake._ledger import Ledger
+from selfcare.backends.fake._limits import Limiter, RateLimits
 from selfcare.backends.fake._mailbox import Mailbox
 from selfcare.backends.fake._phonebook import Phonebook
 from selfcare.backends.fake._tickets import ComplaintRecord
@@ -166,6 +167,7 @@ class Subscriber:
     payments: Ledger[Payment] = attrs.field(factory=Ledger, repr=False)
     card_attempts: CardAttempts = attrs.field(factory=CardAttempts, repr=False)
     idempotency: dict[str, Remembered] = attrs.field(factory=dict, repr=False)
+    _limiter: Limiter | None = attrs.field(default=None, repr=False)
     mailbox: Mailbox = attrs.field(factory=Mailbox, repr=False)
     phonebook: Phonebook = attrs.field(factory=Phonebook, repr=False)
     logins: Ledger[LoginRecord] = attrs.field(factory=Ledger, repr=False)
@@ -261,6 +263,12 @@ class Subscriber:
 
     def today(self, now: datetime) -> date:
         return now.astimezone(self.account.zone).date()
+
+    def limiter(self, limits: RateLimits) -> Limiter:
+        """This subscriber's rate-limit buckets under ``limits``."""
+        if self._limiter is None or self._limiter.limits is not limits:
+            self._limiter = Limiter(limits)
+        return self._limiter
 
     def log_operation(
         self,

@@ -37,7 +37,33 @@ def demo(seed: int) -> None:
     show_default=True,
     help="selfcare's /v1 protocol, or the TM Forum Open APIs under their official base paths.",
 )
-def serve(host: str, port: int, seed: int, protocol: str) -> None:
+@click.option(
+    "--send-rate",
+    default=120.0,
+    show_default=True,
+    help="Messages each subscriber may send per minute (after the burst).",
+)
+@click.option(
+    "--send-burst",
+    default=300.0,
+    show_default=True,
+    help="Messages each subscriber may send at once before the rate applies.",
+)
+@click.option(
+    "--card-rate",
+    default=10.0,
+    show_default=True,
+    help="Payment-card attempts per minute per subscriber (after a burst of 20).",
+)
+def serve(
+    host: str,
+    port: int,
+    seed: int,
+    protocol: str,
+    send_rate: float,
+    send_burst: float,
+    card_rate: float,
+) -> None:
     """Serve the fake operator over HTTP (needs the 'server' extra).
 
     Prints the base URL and the demo subscriber's bearer token. State lives as long as the
@@ -51,13 +77,20 @@ def serve(host: str, port: int, seed: int, protocol: str) -> None:
     try:
         import uvicorn
 
-        from selfcare.backends.fake import FakeOperator
+        from selfcare.backends.fake import Bucket, FakeOperator, RateLimits
         from selfcare.server import FakeResolver, base_url, bind, create_app, create_tmf_app
     except ImportError as exc:
         raise click.ClickException(
             f"selfcare serve needs the 'server' extra: pip install 'selfcare[server]' ({exc})"
         ) from exc
-    operator = FakeOperator(seed=seed)
+    try:
+        limits = RateLimits(
+            sends=Bucket(per_minute=send_rate, burst=send_burst),
+            card_attempts=Bucket(per_minute=card_rate, burst=20),
+        )
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    operator = FakeOperator(seed=seed, limits=limits)
     try:
         sock = bind(host, port)
     except OSError as exc:
