@@ -54,7 +54,7 @@ def serve(host: str, port: int, seed: int) -> None:
         import uvicorn
 
         from selfcare.backends.fake import FakeOperator
-        from selfcare.server import FakeResolver, base_url, bind, create_app
+        from selfcare.server import TEST_OTP_PATH, FakeResolver, base_url, bind, create_app
     except ImportError as exc:
         raise click.ClickException(
             f"selfcare serve needs the 'server' extra: pip install 'selfcare[server]' ({exc})"
@@ -70,5 +70,10 @@ def serve(host: str, port: int, seed: int) -> None:
         if key != "demo":
             click.echo(f"  other subscriber {key}: {operator.token(key).reveal()}")
     click.echo(f"OpenAPI: {base_url(sock)}/v1/openapi.json", err=True)
-    app = create_app(FakeResolver(operator))
+    click.echo(
+        "Sign in: POST /v1/auth/password with a subscriber's number and '<key>-password-1'; "
+        f"one-time codes: GET {TEST_OTP_PATH}?number=... (fake-only test hook)",
+        err=True,
+    )
+    app = create_app(FakeResolver(operator), test_hooks=True)
     uvicorn.Server(uvicorn.Config(app, log_level="info")).run(sockets=[sock])
