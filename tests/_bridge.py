@@ -40,7 +40,10 @@ def wrap(value: Any, runner: EventLoopThread) -> Any:
         return PagerBridge(value, runner)
     if inspect.isasyncgen(value):
         return _iterate(value, runner)
-    if isinstance(value, AsyncArea) or type(value).__name__ == "AsyncSelfcare":
+    if isinstance(value, AsyncArea) or type(value).__name__ in (
+        "AsyncSelfcare",
+        "AsyncPendingLogin",
+    ):
         return Bridge(value, runner)
     return value
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from selfcare._secret import Secret
 from selfcare.backends.fake import FakeOperator
+from selfcare.model import PhoneNumber
 from selfcare.server import FakeResolver, LiveServer, create_app, create_tmf_app
 
 
@@ -22,10 +23,18 @@ class SwitchableResolver:
         assert self.resolver is not None, "no operator installed"
         return self.resolver(token)
 
+    def public(self) -> Any:
+        assert self.resolver is not None, "no operator installed"
+        return self.resolver.public()
+
+    def last_code(self, number: PhoneNumber) -> Any:
+        assert self.resolver is not None, "no operator installed"
+        return self.resolver.last_code(number)
+
 
 def fake_server() -> tuple[LiveServer, SwitchableResolver]:
     resolver = SwitchableResolver()
-    return LiveServer(create_app(resolver)), resolver
+    return LiveServer(create_app(resolver, test_hooks=True)), resolver
 
 
 def tmf_server(wrap: Any = None) -> tuple[LiveServer, SwitchableResolver]:

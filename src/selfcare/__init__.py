@@ -7,6 +7,7 @@
 
 from selfcare._async._client import AsyncSelfcare
 from selfcare._async._paging import AsyncPager
+from selfcare._async._signin import AsyncPendingLogin
 from selfcare._errors import (
     APIError,
     AuthenticationError,
@@ -25,6 +26,7 @@ from selfcare._errors import (
     PaymentDeclined,
     RateLimited,
     SelfcareError,
+    TokenExpired,
     TooManyAttempts,
     TransportError,
     ValidationError,
@@ -35,6 +37,7 @@ from selfcare._secret import Secret
 from selfcare._summary import SpendingSummary, SummaryRow
 from selfcare._sync._client import Selfcare
 from selfcare._sync._paging import Pager
+from selfcare._sync._signin import PendingLogin
 from selfcare._version import __version__
 from selfcare.forwarding_codes import ForwardingCondition
 from selfcare.model import (
@@ -49,6 +52,7 @@ from selfcare.model import (
     Call,
     CallDirection,
     ChargePeriod,
+    CodeSent,
     Complaint,
     ComplaintCategory,
     ComplaintNote,
@@ -85,6 +89,7 @@ from selfcare.model import (
     RelatedKind,
     Service,
     ServiceKind,
+    SignedIn,
     StatusChange,
     TariffRef,
     Unit,
@@ -95,6 +100,7 @@ __all__ = [
     "Account",
     "AccountStatus",
     "AsyncPager",
+    "AsyncPendingLogin",
     "AsyncSelfcare",
     "Attachment",
     "AttachmentInfo",
@@ -110,6 +116,7 @@ __all__ = [
     "CardExpired",
     "CardInvalid",
     "ChargePeriod",
+    "CodeSent",
     "Complaint",
     "ComplaintCategory",
     "ComplaintNote",
@@ -150,6 +157,7 @@ __all__ = [
     "PaymentMethod",
     "PaymentMethodKind",
     "PaymentStatus",
+    "PendingLogin",
     "PhoneNumber",
     "Quantity",
     "RateLimited",
@@ -162,10 +170,12 @@ __all__ = [
     "SelfcareError",
     "Service",
     "ServiceKind",
+    "SignedIn",
     "SpendingSummary",
     "StatusChange",
     "SummaryRow",
     "TariffRef",
+    "TokenExpired",
     "TooManyAttempts",
     "TransportError",
     "Unit",

@@ -6,6 +6,7 @@
      │   ├─ InvalidMoney / CurrencyMismatch
      │   └─ NaiveDatetime
      ├─ AuthenticationError                    missing, bad or expired credentials
+     │   └─ TokenExpired                       a session's access token ran out (refreshed)
      ├─ NotFound                               no such resource (or not yours)
      │   └─ CardInvalid
      ├─ Conflict                               the request clashes with the current state
@@ -13,7 +14,7 @@
      │   ├─ RequestInProgress                  the same key is still being processed (retried)
      │   └─ CardAlreadyUsed, CardExpired, CardBlocked, PaymentDeclined
      ├─ RateLimited                            too many requests; ``retry_after`` says when
-     │   └─ TooManyAttempts                    card PINs: locked out for a while
+     │   └─ TooManyAttempts                    card PINs, sign-in: locked out for a while
      ├─ NotSupported                           the backend cannot do this
      ├─ WaitTimeout (also TimeoutError)        a wait for a final state ran out of time
      └─ APIError                               the server failed or answered nonsense
@@ -48,6 +49,7 @@ __all__ = [
     "RateLimited",
     "RequestInProgress",
     "SelfcareError",
+    "TokenExpired",
     "TooManyAttempts",
     "TransportError",
     "ValidationError",
@@ -129,6 +131,12 @@ class AuthenticationError(SelfcareError):
     status = 401
 
 
+class TokenExpired(AuthenticationError):
+    """A session's access token is past its expiry; the client refreshes it and retries."""
+
+    problem = "token-expired"
+
+
 class NotFound(SelfcareError):
     """No such resource for this subscriber."""
 
@@ -169,7 +177,7 @@ class RateLimited(SelfcareError):
 
 
 class TooManyAttempts(RateLimited):
-    """Card activation is locked after too many wrong PINs; ``retry_after`` says for how long."""
+    """Locked after too many wrong PINs, passwords or codes; ``retry_after`` says for how long."""
 
     problem = "too-many-attempts"
 

@@ -6,6 +6,7 @@ from functools import cached_property
 from types import TracebackType
 from typing import TypeVar
 
+from selfcare._async._signin import AsyncPendingLogin, door, execute_or_close, phone_number, secret
 from selfcare._async.account import AsyncAccountArea
 from selfcare._async.calls import AsyncCalls
 from selfcare._async.complaints import AsyncComplaints
@@ -21,7 +22,8 @@ from selfcare._context import Context
 from selfcare._secret import Secret
 from selfcare.backends import AsyncBackend
 from selfcare.backends.fake import AsyncFakeBackend, Clock, FakeOperator
-from selfcare.operations import GetAccount, Operation
+from selfcare.model import PhoneNumber
+from selfcare.operations import GetAccount, Operation, RequestCode, SignInWithPassword, SignOut
 from selfcare.protocol._http import DEFAULT_TIMEOUT
 from selfcare.tmf import DEFAULT_PROFILE, TmfProfile, TmfProtocol
 
@@ -36,7 +38,9 @@ class AsyncSelfcare:
     ``AsyncSelfcare(base_url=..., token=...)`` talks to a server over HTTP (arguments first,
     then the ``SELFCARE_BASE_URL`` and ``SELFCARE_TOKEN`` environment variables);
     ``AsyncSelfcare.fake(seed=42)`` to the in-memory operator; ``AsyncSelfcare(backend)`` to
-    any other backend. Area clients hang off the instance: ``sc.expenses``, ``sc.calls``,
+    any other backend; ``await AsyncSelfcare.login(base_url, number, password=...)`` and
+    :meth:`start_login` sign in as a subscriber does. Area clients hang off the instance:
+    ``sc.expenses``, ``sc.calls``,
     ``sc.account``, ``sc.payments``, ``sc.messages``, ``sc.contacts``, ``sc.forwarding``,
     ``sc.services``, ``sc.logins``, ``sc.complaints``. Use it as a context manager to release
     connections.
@@ -90,6 +94,53 @@ class AsyncSelfcare:
             timeout=timeout or DEFAULT_TIMEOUT,
         )
         return cls(backend)
+
+    @classmethod
+    async def login(
+        cls,
+        base_url: str | None = None,
+        number: str | PhoneNumber | None = None,
+        *,
+        password: str | Secret,
+        operator: FakeOperator | None = None,
+        region: str = "RU",
+        max_retries: int | None = None,
+        timeout: float | None = None,
+    ) -> AsyncSelfcare:
+        """Sign in with the subscriber's number (as typed, read in ``region``) and password;
+        the client returned acts with the session, refreshing it silently as it expires.
+
+        ``base_url`` is the server (or ``SELFCARE_BASE_URL``); ``operator=`` signs in to
+        the fake in process instead. Wrong passwords raise :class:`~selfcare.AuthenticationError`;
+        five within 15 minutes lock the number's sign-in (:class:`~selfcare.TooManyAttempts`).
+        """
+        phone = phone_number(number, region)
+        op = SignInWithPassword(number=phone, password=secret(password, "password"))
+        backend = door(base_url, operator, _http_options(max_retries, timeout))
+        session = await execute_or_close(backend, op)
+        return cls(backend.signed_in(session))
+
+    @classmethod
+    async def start_login(
+        cls,
+        base_url: str | None = None,
+        number: str | PhoneNumber | None = None,
+        *,
+        operator: FakeOperator | None = None,
+        region: str = "RU",
+        max_retries: int | None = None,
+        timeout: float | None = None,
+    ) -> AsyncPendingLogin:
+        """Ask the operator to text a one-time code to ``number``; ``await
+        pending.confirm(code)`` on the result signs in. Arguments as for :meth:`login`."""
+        phone = phone_number(number, region)
+        backend = door(base_url, operator, _http_options(max_retries, timeout))
+        sent = await execute_or_close(backend, RequestCode(number=phone))
+        return AsyncPendingLogin(cls, backend, sent.number, sent.expires_at)
+
+    async def logout(self) -> None:
+        """End this client's session on the server: its tokens stop working at once."""
+        await self._execute(SignOut())
 
     def with_options(
         self, *, max_retries: int | None = None, timeout: float | None = None
@@ -195,3 +246,7 @@ class AsyncSelfcare:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} backend={self._backend!r}>"
+
+
+def _http_options(max_retries: int | None, timeout: float | None) -> dict[str, object]:
+    return {"max_retries": max_retries, "timeout": timeout or DEFAULT_TIMEOUT}

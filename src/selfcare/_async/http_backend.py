@@ -11,6 +11,7 @@ import httpx
 
 from selfcare._async._io import sleep
 from selfcare._secret import Secret
+from selfcare.model import SignedIn
 from selfcare.operations import Operation
 from selfcare.protocol._http import (
     DEFAULT_TIMEOUT,
@@ -53,24 +54,32 @@ class AsyncHttpBackend:
         retry: RetryPolicy | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         verify: bool = True,
+        anonymous: bool = False,
     ) -> None:
-        self.settings = HttpSettings.resolve(base_url, token)
+        self.settings = HttpSettings.resolve(base_url, token, env_token=not anonymous)
         self.protocol: WireProtocol = protocol or SelfcareProtocol()
         self.retry = retry or RetryPolicy()
         if max_retries is not None:
             self.retry = attrs.evolve(self.retry, max_retries=max_retries)
         self.timeout = _timeout(timeout)
+        options = self.settings.client_options()
+        self.auth: httpx.Auth | None = options.pop("auth")
+        """Sent with every request: the bearer token, a session's, or none (signing in)."""
         self._http = httpx.AsyncClient(
-            **self.settings.client_options(),
-            timeout=self.timeout,
-            transport=transport,
-            verify=verify,
+            **options, timeout=self.timeout, transport=transport, verify=verify
         )
 
     @property
     def capabilities(self) -> frozenset[str]:
         """What the protocol can carry."""
         return self.protocol.capabilities
+
+    def signed_in(self, session: SignedIn) -> AsyncHttpBackend:
+        """A copy acting with ``session`` (refreshing its access token silently when it
+        expires), sharing this one's connection pool: close the copy, not this one."""
+        other = self.with_options()
+        other.auth = self.settings.session_auth(session)
+        return other
 
     def with_options(
         self,
@@ -114,7 +123,7 @@ class AsyncHttpBackend:
         while True:
             request.extensions["timeout"] = self.timeout.as_dict()
             try:
-                response = await self._http.send(request)
+                response = await self._http.send(request, auth=self.auth)
                 error = None
             except httpx.HTTPError as exc:
                 response, error = None, exc

@@ -7,6 +7,7 @@ from functools import cached_property
 from types import TracebackType
 from typing import TypeVar
 
+from selfcare._sync._signin import PendingLogin, door, execute_or_close, phone_number, secret
 from selfcare._sync.account import AccountArea
 from selfcare._sync.calls import Calls
 from selfcare._sync.complaints import Complaints
@@ -22,7 +23,8 @@ from selfcare._context import Context
 from selfcare._secret import Secret
 from selfcare.backends import Backend
 from selfcare.backends.fake import FakeBackend, Clock, FakeOperator
-from selfcare.operations import GetAccount, Operation
+from selfcare.model import PhoneNumber
+from selfcare.operations import GetAccount, Operation, RequestCode, SignInWithPassword, SignOut
 from selfcare.protocol._http import DEFAULT_TIMEOUT
 from selfcare.tmf import DEFAULT_PROFILE, TmfProfile, TmfProtocol
 
@@ -37,7 +39,9 @@ class Selfcare:
     ``Selfcare(base_url=..., token=...)`` talks to a server over HTTP (arguments first,
     then the ``SELFCARE_BASE_URL`` and ``SELFCARE_TOKEN`` environment variables);
     ``Selfcare.fake(seed=42)`` to the in-memory operator; ``Selfcare(backend)`` to
-    any other backend. Area clients hang off the instance: ``sc.expenses``, ``sc.calls``,
+    any other backend; ``Selfcare.login(base_url, number, password=...)`` and
+    :meth:`start_login` sign in as a subscriber does. Area clients hang off the instance:
+    ``sc.expenses``, ``sc.calls``,
     ``sc.account``, ``sc.payments``, ``sc.messages``, ``sc.contacts``, ``sc.forwarding``,
     ``sc.services``, ``sc.logins``, ``sc.complaints``. Use it as a context manager to release
     connections.
@@ -91,6 +95,53 @@ class Selfcare:
             timeout=timeout or DEFAULT_TIMEOUT,
         )
         return cls(backend)
+
+    @classmethod
+    def login(
+        cls,
+        base_url: str | None = None,
+        number: str | PhoneNumber | None = None,
+        *,
+        password: str | Secret,
+        operator: FakeOperator | None = None,
+        region: str = "RU",
+        max_retries: int | None = None,
+        timeout: float | None = None,
+    ) -> Selfcare:
+        """Sign in with the subscriber's number (as typed, read in ``region``) and password;
+        the client returned acts with the session, refreshing it silently as it expires.
+
+        ``base_url`` is the server (or ``SELFCARE_BASE_URL``); ``operator=`` signs in to
+        the fake in process instead. Wrong passwords raise :class:`~selfcare.AuthenticationError`;
+        five within 15 minutes lock the number's sign-in (:class:`~selfcare.TooManyAttempts`).
+        """
+        phone = phone_number(number, region)
+        op = SignInWithPassword(number=phone, password=secret(password, "password"))
+        backend = door(base_url, operator, _http_options(max_retries, timeout))
+        session = execute_or_close(backend, op)
+        return cls(backend.signed_in(session))
+
+    @classmethod
+    def start_login(
+        cls,
+        base_url: str | None = None,
+        number: str | PhoneNumber | None = None,
+        *,
+        operator: FakeOperator | None = None,
+        region: str = "RU",
+        max_retries: int | None = None,
+        timeout: float | None = None,
+    ) -> PendingLogin:
+        """Ask the operator to text a one-time code to ``number``; ``await
+        pending.confirm(code)`` on the result signs in. Arguments as for :meth:`login`."""
+        phone = phone_number(number, region)
+        backend = door(base_url, operator, _http_options(max_retries, timeout))
+        sent = execute_or_close(backend, RequestCode(number=phone))
+        return PendingLogin(cls, backend, sent.number, sent.expires_at)
+
+    def logout(self) -> None:
+        """End this client's session on the server: its tokens stop working at once."""
+        self._execute(SignOut())
 
     def with_options(
         self, *, max_retries: int | None = None, timeout: float | None = None
@@ -196,3 +247,7 @@ class Selfcare:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} backend={self._backend!r}>"
+
+
+def _http_options(max_retries: int | None, timeout: float | None) -> dict[str, object]:
+    return {"max_retries": max_retries, "timeout": timeout or DEFAULT_TIMEOUT}

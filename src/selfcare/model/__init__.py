@@ -1,6 +1,7 @@
 """The selfcare domain model: frozen, slotted, fully typed attrs classes."""
 
 from selfcare.model.account import Account, AccountStatus, Balance, Bill, BillState, TariffRef
+from selfcare.model.auth import CodeSent, SignedIn
 from selfcare.model.complaints import (
     Complaint,
     ComplaintCategory,
@@ -59,6 +60,7 @@ __all__ = [
     "Call",
     "CallDirection",
     "ChargePeriod",
+    "CodeSent",
     "Complaint",
     "ComplaintCategory",
     "ComplaintNote",
@@ -97,6 +99,7 @@ __all__ = [
     "RelatedKind",
     "Service",
     "ServiceKind",
+    "SignedIn",
     "StatusChange",
     "TariffRef",
     "Unit",

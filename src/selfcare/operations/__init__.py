@@ -8,6 +8,14 @@ from selfcare.operations._base import (
     new_idempotency_key,
 )
 from selfcare.operations.account import GetAccount, GetBalance, ListBills
+from selfcare.operations.auth import (
+    PUBLIC_OPERATIONS,
+    RefreshSession,
+    RequestCode,
+    SignInWithCode,
+    SignInWithPassword,
+    SignOut,
+)
 from selfcare.operations.complaints import (
     AddComplaintNote,
     FileComplaint,
@@ -42,6 +50,7 @@ from selfcare.operations.services import (
 from selfcare.operations.usage import ListCalls, ListExpenses
 
 __all__ = [
+    "PUBLIC_OPERATIONS",
     "ActivateCard",
     "AddComplaintNote",
     "AddContact",
@@ -80,10 +89,15 @@ __all__ = [
     "Operation",
     "PagedOperation",
     "Pay",
+    "RefreshSession",
     "RemoveListMembers",
+    "RequestCode",
     "SendMms",
     "SendSms",
     "SetForwarding",
+    "SignInWithCode",
+    "SignInWithPassword",
+    "SignOut",
     "UpdateContact",
     "new_idempotency_key",
 ]

@@ -33,6 +33,8 @@ class Capability:
     LOGINS = "logins"
     """The subscriber's own history: sign-ins and the operation log."""
     COMPLAINTS = "complaints"
+    SIGN_IN = "sign_in"
+    """Signing in with a password or a one-time code, refreshing and ending sessions."""
 
 
 class Operation(Generic[R]):

@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, cast
 
+import attrs
 import msgspec
 
 from selfcare._errors import ValidationError
@@ -118,14 +119,20 @@ def encode_result(result: Any) -> bytes:
 def _result_hook(kind: type, value: Any) -> Any:
     """``dec_hook`` for results, memoised: the numbers in a history repeat (the same few
     people) and PhoneNumber is immutable, so a page shares one object per number and the
-    cache answers in C without entering Python. Results never carry secrets, so caching is
-    safe here (operations, which may, are decoded with the plain hook)."""
+    cache answers in C without entering Python. Results with secrets (a sign-in's tokens)
+    and operations are decoded with the plain hook, so no secret is ever kept here."""
     return dec_hook(kind, value)
+
+
+def _carries_secrets(kind: Any) -> bool:
+    """A result with secret fields (a sign-in's tokens), which must skip the memoised hook."""
+    return attrs.has(kind) and any(field.type in (Secret, "Secret") for field in attrs.fields(kind))
 
 
 @functools.cache
 def _decoder(kind: Any) -> msgspec.json.Decoder[Any]:
-    return msgspec.json.Decoder(kind, dec_hook=_result_hook)
+    hook = dec_hook if _carries_secrets(kind) else _result_hook
+    return msgspec.json.Decoder(kind, dec_hook=hook)
 
 
 def decode_result(route: Route, content: bytes) -> Any:

@@ -19,10 +19,12 @@ import msgspec
 from selfcare._errors import APIError, NotSupported, SelfcareError, TransportError, ValidationError
 from selfcare._secret import Secret
 from selfcare._version import __version__
+from selfcare.model import SignedIn
 from selfcare.operations import Operation
 from selfcare.protocol._codec import decode_result, encode_body, encode_query
 from selfcare.protocol._problem import error_from_problem
 from selfcare.protocol._routes import ROUTES, route_for
+from selfcare.protocol._session import SessionAuth
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -38,6 +40,7 @@ __all__ = [
 DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 """10 s to read an answer, 5 s to connect."""
 USER_AGENT = f"selfcare-python/{__version__} httpx/{httpx.__version__}"
+HEADERS = {"User-Agent": USER_AGENT, "Accept": "application/json"}
 
 
 @attrs.frozen
@@ -82,8 +85,11 @@ class HttpSettings:
     token: Secret | None = attrs.field(repr=False)
 
     @classmethod
-    def resolve(cls, base_url: str | None, token: str | Secret | None) -> HttpSettings:
-        """Arguments win; ``SELFCARE_BASE_URL`` and ``SELFCARE_TOKEN`` fill the gaps."""
+    def resolve(
+        cls, base_url: str | None, token: str | Secret | None, *, env_token: bool = True
+    ) -> HttpSettings:
+        """Arguments win; ``SELFCARE_BASE_URL`` and ``SELFCARE_TOKEN`` fill the gaps
+        (``env_token=False`` when signing in, which must send no token at all)."""
         url = base_url or os.environ.get("SELFCARE_BASE_URL")
         if not url:
             raise ValidationError(
@@ -94,7 +100,7 @@ class HttpSettings:
         parsed = httpx.URL(url)
         if parsed.scheme not in ("http", "https") or not parsed.host:
             raise ValidationError(f"base_url={url!r} is not an http(s) URL", field="base_url")
-        secret = token if token is not None else os.environ.get("SELFCARE_TOKEN")
+        secret = token if token is not None or not env_token else os.environ.get("SELFCARE_TOKEN")
         return cls(url.rstrip("/"), None if secret is None else Secret(secret))
 
     def client_options(self) -> dict[str, Any]:
@@ -102,8 +108,12 @@ class HttpSettings:
         return {
             "base_url": self.base_url,
             "auth": None if self.token is None else BearerAuth(self.token),
-            "headers": {"User-Agent": USER_AGENT, "Accept": "application/json"},
+            "headers": dict(HEADERS),
         }
+
+    def session_auth(self, session: SignedIn) -> SessionAuth:
+        """Auth that sends ``session``'s access token and refreshes it when it expires."""
+        return SessionAuth(session, self.base_url, dict(HEADERS))
 
 
 class SelfcareProtocol:

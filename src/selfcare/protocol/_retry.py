@@ -22,14 +22,14 @@ import msgspec
 
 from selfcare._errors import ValidationError
 
-__all__ = ["RETRYABLE_STATUS", "RetryPolicy", "parse_retry_after"]
+__all__ = ["RETRYABLE_STATUS", "RetryPolicy", "parse_retry_after", "problem_type"]
 
 RETRYABLE_STATUS = frozenset({408, 429, 502, 503, 504})
 IN_PROGRESS = "urn:selfcare:problem:request-in-progress"
 LOCKOUT = "urn:selfcare:problem:too-many-attempts"
 
 
-def _problem_type(response: httpx.Response) -> str | None:
+def problem_type(response: httpx.Response) -> str | None:
     """The selfcare problem type of an error answer: a problem document's ``type``, or the
     ``referenceError`` of a TM Forum error (where the TMF face puts the same URN)."""
     if not response.headers.get("content-type", "").startswith(
@@ -122,9 +122,9 @@ class RetryPolicy:
             return isinstance(error, httpx.TransportError)
         assert response is not None
         if response.status_code == 429:
-            return _problem_type(response) != LOCKOUT
+            return problem_type(response) != LOCKOUT
         if response.status_code in RETRYABLE_STATUS:
             return True
         if response.status_code == 409:
-            return _problem_type(response) == IN_PROGRESS
+            return problem_type(response) == IN_PROGRESS
         return False

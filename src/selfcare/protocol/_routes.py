@@ -52,10 +52,15 @@ from selfcare.operations import (
     ListPayments,
     Operation,
     Pay,
+    RefreshSession,
     RemoveListMembers,
+    RequestCode,
     SendMms,
     SendSms,
     SetForwarding,
+    SignInWithCode,
+    SignInWithPassword,
+    SignOut,
     UpdateContact,
 )
 
@@ -73,6 +78,8 @@ class Route:
     method: str
     path: str
     summary: str = ""
+    public: bool = False
+    """Served without a bearer token (signing in is how a caller gets one)."""
 
     @property
     def name(self) -> str:
@@ -112,6 +119,23 @@ def _path_value(value: object) -> str:
 
 
 ROUTES: tuple[Route, ...] = (
+    Route(
+        SignInWithPassword,
+        "POST",
+        f"{PREFIX}/auth/password",
+        "Sign in with the number and password",
+        public=True,
+    ),
+    Route(RequestCode, "POST", f"{PREFIX}/auth/otp", "Text a one-time code", public=True),
+    Route(
+        SignInWithCode,
+        "POST",
+        f"{PREFIX}/auth/otp/confirm",
+        "Sign in with the one-time code",
+        public=True,
+    ),
+    Route(RefreshSession, "POST", f"{PREFIX}/auth/refresh", "A new access token", public=True),
+    Route(SignOut, "POST", f"{PREFIX}/auth/logout", "End this session"),
     Route(GetAccount, "GET", f"{PREFIX}/account", "The subscriber's account"),
     Route(GetBalance, "GET", f"{PREFIX}/account/balance", "The balance now"),
     Route(ListBills, "GET", f"{PREFIX}/bills", "Bills, oldest first"),

@@ -54,6 +54,7 @@ def openapi_document() -> dict[str, Any]:
     )
     result_schemas = schemas[len(ops) :]
     components["Problem"] = _PROBLEM
+    _secrets_are_read_only_in_results(components, [route.op.result for route in ROUTES])
     paths: dict[str, Any] = {}
     for route, result_schema in zip(ROUTES, result_schemas, strict=True):
         paths.setdefault(route.path, {})[route.method.lower()] = _operation(
@@ -78,6 +79,16 @@ def openapi_document() -> dict[str, Any]:
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
     }
+
+
+def _secrets_are_read_only_in_results(components: dict[str, Any], results: list[Any]) -> None:
+    """A secret the server hands out (a sign-in's tokens) is read-only, not write-only."""
+    for result in results:
+        schema = components.get(getattr(result, "__name__", ""), {})
+        for prop in schema.get("properties", {}).values():
+            if prop.get("writeOnly"):
+                del prop["writeOnly"]
+                prop["readOnly"] = True
 
 
 def _field_schema(route: Route, name: str, generated: dict[str, Any]) -> dict[str, Any]:
@@ -137,6 +148,9 @@ def _operation(route: Route, op_schema: dict[str, Any], result: dict[str, Any]) 
             "5XX": {"description": "The server failed", "content": problem},
         },
     }
+    if route.public:
+        doc["security"] = []
+        doc["description"] = "Public: no bearer token (this is how a caller gets one)."
     if route.body_fields:
         body = {
             "type": "object",

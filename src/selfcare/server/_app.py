@@ -2,7 +2,8 @@
 
 It is one generic endpoint per row of the route table, not a handler per operation: parse the
 request into the operation, authenticate the bearer token to a backend, execute, render.
-Errors of every kind leave as RFC 9457 problem documents.
+Public routes (signing in) skip the bearer token and go to the resolver's ``public()``
+backend. Errors of every kind leave as RFC 9457 problem documents.
 """
 
 from __future__ import annotations
@@ -19,15 +20,16 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route as StarletteRoute
 
-from selfcare._errors import AuthenticationError, NotFound, SelfcareError
+from selfcare._errors import AuthenticationError, NotFound, NotSupported, SelfcareError
 from selfcare._secret import Secret
 from selfcare.backends import AsyncBackend, Backend
+from selfcare.model import PhoneNumber
 from selfcare.protocol._codec import decode_operation, encode_result
 from selfcare.protocol._problem import PROBLEM_JSON, problem_body
 from selfcare.protocol._routes import ROUTES, Route
 from selfcare.protocol.openapi import openapi_document
 
-__all__ = ["MAX_BODY_BYTES", "BodyTooLarge", "Resolver", "create_app"]
+__all__ = ["MAX_BODY_BYTES", "TEST_OTP_PATH", "BodyTooLarge", "Resolver", "create_app"]
 
 log = logging.getLogger("selfcare.server")
 
@@ -35,7 +37,13 @@ MAX_BODY_BYTES = 1_048_576
 """Requests with a larger body are refused with 413 (an MMS of 300 KB fits in base64)."""
 
 Resolver = Callable[[Secret], Backend | AsyncBackend | Awaitable[Backend | AsyncBackend]]
-"""Maps a bearer token to the backend of its subscriber; raises AuthenticationError if none."""
+"""Maps a bearer token to the backend of its subscriber; raises AuthenticationError if none.
+
+A resolver may also have ``public()`` giving the backend of the public (sign-in) routes, and,
+for a fake, ``last_code(number)`` that the ``test_hooks`` control plane reads.
+"""
+TEST_OTP_PATH = "/v1/_test/otp"
+"""The fake-only control plane: the last sign-in code texted to ``?number=`` (test hooks)."""
 
 
 class BodyTooLarge(SelfcareError):
@@ -79,9 +87,20 @@ async def _execute(backend: Backend | AsyncBackend, op: Any) -> Any:
     return await run_in_threadpool(backend.execute, op)
 
 
+def _public_backend(resolve: Resolver) -> Backend | AsyncBackend:
+    public = getattr(resolve, "public", None)
+    if public is None:
+        raise NotSupported("this server does not offer signing in: use an API token")
+    backend: Backend | AsyncBackend = public()
+    return backend
+
+
 def _endpoint(route: Route, resolve: Resolver) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
-        backend = resolve(_token(request))
+        if route.public:
+            backend: Any = _public_backend(resolve)
+        else:
+            backend = resolve(_token(request))
         if inspect.isawaitable(backend):
             backend = await backend
         body = await _read_body(request) if route.body_fields else b""
@@ -126,14 +145,37 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
     return problem_response(SelfcareError("the server failed unexpectedly"))
 
 
-def create_app(resolve: Resolver) -> Starlette:
-    """A Starlette app serving every route of the protocol for the backends ``resolve`` gives."""
+def _test_otp(resolve: Resolver) -> Callable[[Request], Awaitable[Response]]:
+    read = getattr(resolve, "last_code", None)
+    if read is None:
+        raise TypeError("test_hooks=True needs a resolver with last_code() (the fake's)")
+
+    async def test_otp(request: Request) -> Response:
+        number = PhoneNumber.parse(request.query_params.get("number", ""), "RU")
+        sent = read(number)
+        body = {"number": number.e164, "code": sent.code.reveal(), "sent_at": sent.sent_at}
+        return Response(
+            encode_result({**body, "expires_at": sent.expires_at}), media_type="application/json"
+        )
+
+    return test_otp
+
+
+def create_app(resolve: Resolver, *, test_hooks: bool = False) -> Starlette:
+    """A Starlette app serving every route of the protocol for the backends ``resolve`` gives.
+
+    ``test_hooks=True`` adds the fake's control plane (like moto's ``/moto-api``), which is
+    not part of the protocol and must never face real users: ``GET /v1/_test/otp?number=…``
+    reads the last sign-in code the fake texted to a number, as a phone would.
+    """
     document = openapi_document()
 
     async def openapi(request: Request) -> Response:
         return JSONResponse(document)
 
     routes = [StarletteRoute("/v1/openapi.json", openapi, methods=["GET"])]
+    if test_hooks:
+        routes.append(StarletteRoute(TEST_OTP_PATH, _test_otp(resolve), methods=["GET"]))
     routes += [
         StarletteRoute(route.path, _endpoint(route, resolve), methods=[route.method])
         for route in ROUTES

@@ -4,21 +4,41 @@ from __future__ import annotations
 
 from selfcare._secret import Secret
 from selfcare.backends.fake import AsyncFakeBackend, FakeBackend, FakeOperator
+from selfcare.backends.fake._signin import SentCode
+from selfcare.model import PhoneNumber
 
 __all__ = ["FakeResolver"]
 
 
 class FakeResolver:
-    """Maps bearer tokens to the fake operator's subscribers (channel ``api`` in their logs)."""
+    """Maps bearer tokens to the fake operator's subscribers (channel ``api`` in their logs).
+
+    A subscriber's long-lived API token opens that subscriber's backend; a session's access
+    token opens a backend that checks the token on every operation, so signing out and
+    expiry take effect at once. :meth:`public` serves the sign-in routes, and
+    :meth:`last_code` is the test hook that reads the code the fake texted to a number.
+    """
 
     def __init__(self, operator: FakeOperator) -> None:
         self.operator = operator
         self._backends: dict[str, AsyncFakeBackend] = {}
+        self._public = AsyncFakeBackend.wrap(FakeBackend(operator, subscriber=None, channel="api"))
 
     def __call__(self, token: Secret) -> AsyncFakeBackend:
         subscriber = self.operator.authenticate(token)
-        key = next(k for k, s in self.operator.subscribers.items() if s is subscriber)
+        if subscriber.token != token:  # a session's access token
+            return AsyncFakeBackend.wrap(FakeBackend(self.operator, token=token, channel="api"))
+        key = self.operator.key_of(subscriber)
         if key not in self._backends:
             backend = FakeBackend(self.operator, subscriber=key, channel="api")
             self._backends[key] = AsyncFakeBackend.wrap(backend)
         return self._backends[key]
+
+    def public(self) -> AsyncFakeBackend:
+        """The backend of the routes served without a token (signing in)."""
+        return self._public
+
+    def last_code(self, number: PhoneNumber) -> SentCode:
+        """The newest sign-in code the fake texted to ``number`` (``NotFound`` if none)."""
+        with self.operator.lock:
+            return self.operator.sign_in.last_code(number)

@@ -16,10 +16,12 @@ from selfcare._errors import (
     NotSupported,
     RateLimited,
     SelfcareError,
+    TokenExpired,
 )
 from selfcare._secret import Secret
 from selfcare.backends.fake import (  # noqa: F401  (registers handlers)
     _account,
+    _auth,
     _complaints,
     _contacts,
     _forwarding,
@@ -32,11 +34,12 @@ from selfcare.backends.fake import (  # noqa: F401  (registers handlers)
 from selfcare.backends.fake._billing import close_periods
 from selfcare.backends.fake._cards import CardStore
 from selfcare.backends.fake._clock import Clock, SystemClock
-from selfcare.backends.fake._handlers import HANDLERS, Session
+from selfcare.backends.fake._handlers import HANDLERS, PUBLIC_HANDLERS, Front, Session
 from selfcare.backends.fake._limits import RateLimits, rate_cost
 from selfcare.backends.fake._seed import DEFAULT_PROFILES, Profile, generate
+from selfcare.backends.fake._signin import SignInDesk
 from selfcare.backends.fake._state import Remembered, Subscriber
-from selfcare.model import OperationStatus
+from selfcare.model import OperationStatus, SignedIn
 from selfcare.operations import MutatingOperation, Operation
 
 __all__ = ["AsyncFakeBackend", "FakeBackend", "FakeOperator"]
@@ -74,6 +77,8 @@ class FakeOperator:
         }
         self.cards = CardStore.seeded(now.date())
         """The prepaid payment cards the operator has printed (see ``docs/payments.md``)."""
+        self.sign_in = SignInDesk(self.subscribers, seed=seed)
+        """Passwords, one-time codes, sessions and lockouts (see ``docs/signing-in.md``)."""
         self.lock = threading.RLock()
 
     def token(self, key: str = DEMO) -> Secret:
@@ -88,15 +93,24 @@ class FakeOperator:
             raise NotFound(f"the fake operator has no subscriber {key!r}") from None
 
     def authenticate(self, token: Secret | str) -> Subscriber:
-        """The subscriber a bearer token belongs to (compared in constant time)."""
+        """The subscriber a bearer token belongs to: a subscriber's long-lived API token
+        (compared in constant time) or a live session's access token (``TokenExpired`` when
+        it ran out, so the client refreshes it)."""
         token = Secret(token)
         found = None
         for sub in self.subscribers.values():
             if sub.token == token:  # every token is compared, so timing reveals nothing
                 found = sub
         if found is None:
+            with self.lock:
+                found = self.sign_in.authenticate(token, self.clock.now())
+        if found is None:
             raise AuthenticationError("the token is not valid")
         return found
+
+    def key_of(self, subscriber: Subscriber) -> str:
+        """The key (``demo``, ``oleg``…) of one of this operator's subscribers."""
+        return next(k for k, s in self.subscribers.items() if s is subscriber)
 
     def backend(self, key: str = DEMO, *, channel: str = "sdk") -> FakeBackend:
         """A backend signed in as subscriber ``key``; ``channel`` names it in operation logs."""
@@ -107,43 +121,86 @@ class FakeOperator:
 
 
 class FakeBackend:
-    """The :class:`~selfcare.backends.Backend` of one subscriber of a :class:`FakeOperator`."""
+    """The :class:`~selfcare.backends.Backend` of one subscriber of a :class:`FakeOperator`.
+
+    In process it acts for ``subscriber`` without a token. Signed in (:meth:`signed_in`, or
+    ``token=``) it acts for whoever the token belongs to, checking it on every operation as
+    a server would: a signed-out session fails, an expired access token is refreshed once
+    with the session's refresh token. ``subscriber=None`` serves only the sign-in operations.
+    """
 
     def __init__(
         self,
         operator: FakeOperator | None = None,
         *,
-        subscriber: str = DEMO,
+        subscriber: str | None = DEMO,
         seed: int = 42,
         clock: Clock | None = None,
         channel: str = "sdk",
+        token: Secret | None = None,
     ) -> None:
         self.operator = operator or FakeOperator(seed=seed, clock=clock)
-        self._subscriber = self.operator.subscriber(subscriber)
+        self._subscriber: Subscriber | None = None
+        if subscriber is not None and token is None:
+            self._subscriber = self.operator.subscriber(subscriber)
+        self._token = token
+        self._session: SignedIn | None = None
         self.channel = channel
+
+    def signed_in(self, session: SignedIn) -> FakeBackend:
+        """A backend acting with ``session``'s access token, refreshing it when it expires."""
+        backend = FakeBackend(self.operator, channel=self.channel, token=session.access_token)
+        backend._session = session
+        return backend
 
     @property
     def capabilities(self) -> frozenset[str]:
         """Everything: the fake implements every operation selfcare has."""
-        return frozenset(op.capability for op in HANDLERS)
+        return frozenset(op.capability for op in (*HANDLERS, *PUBLIC_HANDLERS))
 
     def execute(self, op: Operation[R]) -> R:
         """Apply the fake operator's rules to ``op``."""
+        public = PUBLIC_HANDLERS.get(type(op))
+        if public is not None:
+            with self.operator.lock:
+                result: Any = public(
+                    Front(self.operator, self.operator.clock.now(), self.channel), op
+                )
+                return result  # type: ignore[no-any-return]
         handler = HANDLERS.get(type(op))
         if handler is None:
             raise NotSupported(f"the fake backend cannot perform {type(op).__name__}")
         with self.operator.lock:
-            now = self.operator.clock.now().astimezone(self._subscriber.account.zone)
-            close_periods(self._subscriber, now)
-            session = Session(self.operator, self._subscriber, now)
+            subscriber = self._who()
+            now = self.operator.clock.now().astimezone(subscriber.account.zone)
+            close_periods(subscriber, now)
+            session = Session(self.operator, subscriber, now, self._token)
             if isinstance(op, MutatingOperation):
                 return self._perform_once(session, handler, op)  # type: ignore[no-any-return]
-            result: Any = handler(session, op)
+            result = handler(session, op)
             return result  # type: ignore[no-any-return]
+
+    def _who(self) -> Subscriber:
+        """The subscriber this backend acts for now (checking and refreshing its token)."""
+        if self._token is None:
+            if self._subscriber is None:
+                raise AuthenticationError("not signed in: sign in first (Selfcare.login)")
+            return self._subscriber
+        try:
+            return self.operator.authenticate(self._token)
+        except TokenExpired:
+            if self._session is None:
+                raise
+        now = self.operator.clock.now()
+        self._session = self.operator.sign_in.refresh(
+            self._session.refresh_token, now, self.channel
+        )
+        self._token = self._session.access_token
+        return self.operator.authenticate(self._token)
 
     def _perform_once(self, s: Session, handler: Any, op: MutatingOperation[Any]) -> Any:
         """Run a mutating operation once per idempotency key, and log it either way."""
-        sub = self._subscriber
+        sub = s.subscriber
         request = attrs.evolve(op, idempotency_key=_KEYLESS)
         remembered = sub.idempotency.get(op.idempotency_key)
         if remembered is not None and s.now - remembered.at < IDEMPOTENCY_WINDOW:
@@ -176,6 +233,10 @@ class FakeBackend:
         """Nothing to release."""
 
     def __repr__(self) -> str:
+        if self._token is not None:
+            return "FakeBackend(signed in with a token)"
+        if self._subscriber is None:
+            return "FakeBackend(not signed in)"
         return f"FakeBackend(subscriber={self._subscriber.account.number.e164!r})"
 
 
@@ -186,7 +247,7 @@ class AsyncFakeBackend:
         self,
         operator: FakeOperator | None = None,
         *,
-        subscriber: str = DEMO,
+        subscriber: str | None = DEMO,
         seed: int = 42,
         clock: Clock | None = None,
         channel: str = "sdk",
@@ -206,6 +267,10 @@ class AsyncFakeBackend:
     def operator(self) -> FakeOperator:
         """The operator behind this backend."""
         return self.sync.operator
+
+    def signed_in(self, session: SignedIn) -> AsyncFakeBackend:
+        """The async face of :meth:`FakeBackend.signed_in`."""
+        return AsyncFakeBackend.wrap(self.sync.signed_in(session))
 
     @property
     def capabilities(self) -> frozenset[str]:

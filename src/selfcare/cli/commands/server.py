@@ -78,7 +78,14 @@ def serve(
         import uvicorn
 
         from selfcare.backends.fake import Bucket, FakeOperator, RateLimits
-        from selfcare.server import FakeResolver, base_url, bind, create_app, create_tmf_app
+        from selfcare.server import (
+            TEST_OTP_PATH,
+            FakeResolver,
+            base_url,
+            bind,
+            create_app,
+            create_tmf_app,
+        )
     except ImportError as exc:
         raise click.ClickException(
             f"selfcare serve needs the 'server' extra: pip install 'selfcare[server]' ({exc})"
@@ -106,8 +113,14 @@ def serve(
             "TM Forum APIs under their spec basePaths, e.g. /tmf-api/usageManagement/v4", err=True
         )
     else:
-        app = create_app(FakeResolver(operator))
+        app = create_app(FakeResolver(operator), test_hooks=True)
         click.echo(f"OpenAPI: {base_url(sock)}/v1/openapi.json", err=True)
+        click.echo(
+            "Sign in: POST /v1/auth/password with a subscriber's number and "
+            f"'<key>-password-1'; one-time codes: GET {TEST_OTP_PATH}?number=... "
+            "(fake-only test hook)",
+            err=True,
+        )
     uvicorn.Server(uvicorn.Config(app, log_level="info")).run(sockets=[sock])
 
 

@@ -1,0 +1,102 @@
+"""Signing in as a subscriber does: the helpers behind ``AsyncSelfcare.login``/``start_login``.
+
+Sign-in operations go to a backend nobody is signed in on (over HTTP: no token at all; on the
+fake: the operator's front door); the session they open is then given to that backend's
+``signed_in`` copy, which the returned client uses.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from selfcare._async.http_backend import AsyncHttpBackend
+from selfcare._errors import ValidationError
+from selfcare._secret import Secret
+from selfcare.backends.fake import AsyncFakeBackend, FakeOperator
+from selfcare.model import PhoneNumber
+from selfcare.operations import Operation, SignInWithCode
+
+if TYPE_CHECKING:
+    from selfcare._async._client import AsyncSelfcare
+
+__all__ = ["AsyncPendingLogin", "door", "execute_or_close", "phone_number", "secret"]
+
+Door = AsyncHttpBackend | AsyncFakeBackend
+R = TypeVar("R")
+
+
+def phone_number(number: object, region: str) -> PhoneNumber:
+    """The subscriber's number as typed (``8 916 555-01-23``), read in ``region``."""
+    if number is None:
+        raise ValidationError("number is required: the subscriber's phone number", field="number")
+    return PhoneNumber.parse(number, region)  # type: ignore[arg-type]
+
+
+def secret(value: object, name: str) -> Secret:
+    """A password or code as a :class:`~selfcare.Secret`; empty or non-text is refused
+    without ever showing the value."""
+    if isinstance(value, str | Secret) and value:
+        return Secret(value)
+    kind = "empty" if isinstance(value, str | Secret) else type(value).__name__
+    raise ValidationError(f"{name} must be non-empty text, not {kind}", field=name)
+
+
+def door(
+    base_url: str | None,
+    operator: FakeOperator | None,
+    options: dict[str, Any],
+) -> Door:
+    """The backend sign-in operations go to: the fake's front door or a server, tokenless."""
+    if operator is not None:
+        if base_url is not None:
+            raise ValidationError(
+                "give base_url (a server) or operator (the fake), not both", field="operator"
+            )
+        return AsyncFakeBackend(operator, subscriber=None)
+    return AsyncHttpBackend(base_url, anonymous=True, **options)
+
+
+async def execute_or_close(backend: Door, op: Operation[R]) -> R:
+    """Run a sign-in operation, closing the backend if it fails."""
+    try:
+        return await backend.execute(op)
+    except BaseException:
+        await backend.aclose()
+        raise
+
+
+class AsyncPendingLogin:
+    """A sign-in waiting for the one-time code the operator texted to :attr:`number`.
+
+    ``await pending.confirm("123456")`` gives the signed-in client; a wrong code can be
+    corrected (five wrong ones lock sign-in for a while). The code works until
+    :attr:`expires_at`, once.
+    """
+
+    def __init__(
+        self,
+        client_type: type[AsyncSelfcare],
+        backend: Door,
+        number: PhoneNumber,
+        expires_at: datetime,
+    ) -> None:
+        self._client_type = client_type
+        self._backend = backend
+        self.number = number
+        """The number the code went to."""
+        self.expires_at = expires_at
+        """When the code stops working."""
+
+    async def confirm(self, code: str | Secret) -> AsyncSelfcare:
+        """Sign in with the code and return the signed-in client."""
+        op = SignInWithCode(number=self.number, code=secret(code, "code"))
+        session = await self._backend.execute(op)
+        return self._client_type(self._backend.signed_in(session))
+
+    async def aclose(self) -> None:
+        """Give up on this sign-in and release its connections."""
+        await self._backend.aclose()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} number={self.number.e164!r} until={self.expires_at}>"
