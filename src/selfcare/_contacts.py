@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from typing import Final
 
-from selfcare._errors import InvalidPhoneNumber, ValidationError
+from selfcare._errors import ValidationError
 from selfcare.model import PhoneNumber
 
 __all__ = [
@@ -82,23 +81,9 @@ def check_note(note: object) -> str | None:
 
 def check_phones(phones: object, region: str, field: str = "phones") -> tuple[PhoneNumber, ...]:
     """One to five numbers as typed, read in ``region``; duplicates dropped, order kept."""
-    if isinstance(phones, str | PhoneNumber):
-        phones = [phones]
-    if not isinstance(phones, Iterable):
-        raise ValidationError(
-            f"{field} must be a number or numbers, not {type(phones).__name__}", field=field
-        )
-    found: dict[str, PhoneNumber] = {}
-    for index, item in enumerate(phones):
-        try:
-            number = PhoneNumber.parse(item, region)
-        except InvalidPhoneNumber as exc:
-            raise InvalidPhoneNumber(
-                f"{field}[{index}]: {exc}", field=f"{field}[{index}]"
-            ) from None
-        found.setdefault(number.e164, number)
+    found = PhoneNumber.parse_many(phones, region, field=field)
     if not 1 <= len(found) <= MAX_PHONES:
         raise ValidationError(
             f"{field} has {len(found)} numbers; a contact has 1 to {MAX_PHONES}", field=field
         )
-    return tuple(found.values())
+    return found

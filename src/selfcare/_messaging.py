@@ -109,21 +109,7 @@ def check_sms_text(text: object) -> SmsPlan:
 
 def check_recipients(to: object, region: str, *, field: str = "to") -> tuple[PhoneNumber, ...]:
     """Numbers as typed (one or many) read in ``region``, duplicates dropped, order kept."""
-    if isinstance(to, str | PhoneNumber):
-        to = [to]
-    if not isinstance(to, Iterable):
-        raise ValidationError(
-            f"{field} must be a number or numbers, not {type(to).__name__}", field=field
-        )
-    numbers: dict[str, PhoneNumber] = {}
-    for index, item in enumerate(to):
-        try:
-            number = PhoneNumber.parse(item, region)
-        except InvalidPhoneNumber as exc:
-            raise InvalidPhoneNumber(
-                f"{field}[{index}]: {exc}", field=f"{field}[{index}]"
-            ) from None
-        numbers.setdefault(number.e164, number)
+    numbers = PhoneNumber.parse_many(to, region, field=field)
     if not numbers:
         raise ValidationError(f"{field} names no recipient", field=field)
     if len(numbers) > MAX_RECIPIENTS:
@@ -132,7 +118,7 @@ def check_recipients(to: object, region: str, *, field: str = "to") -> tuple[Pho
             f"{MAX_RECIPIENTS} (use broadcast for more)",
             field=field,
         )
-    return tuple(numbers.values())
+    return numbers
 
 
 def check_sender(sender: object, region: str) -> str | None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Final
 
 import phonenumbers
 
-from selfcare._errors import InvalidPhoneNumber
+from selfcare._errors import InvalidPhoneNumber, ValidationError
 
 __all__ = ["PhoneNumber"]
 
@@ -61,6 +62,32 @@ class PhoneNumber(str):
         if not phonenumbers.is_valid_number(parsed):
             raise InvalidPhoneNumber(f"{text!r} is not a valid phone number in {region}")
         return cls(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
+
+    @classmethod
+    def parse_many(
+        cls, values: object, region: str = "RU", *, field: str
+    ) -> tuple[PhoneNumber, ...]:
+        """One number or several, as typed, read in ``region``: duplicates dropped, order kept.
+
+        An invalid one raises :class:`~selfcare.InvalidPhoneNumber` naming it and its place
+        (``to[2]``); callers apply their own limits on how many there may be.
+        """
+        if isinstance(values, str):
+            values = [values]
+        if not isinstance(values, Iterable):
+            raise ValidationError(
+                f"{field} must be a number or numbers, not {type(values).__name__}", field=field
+            )
+        numbers: dict[str, PhoneNumber] = {}
+        for index, item in enumerate(values):
+            try:
+                number = cls.parse(item, region)
+            except InvalidPhoneNumber as exc:
+                raise InvalidPhoneNumber(
+                    f"{field}[{index}]: {exc}", field=f"{field}[{index}]"
+                ) from None
+            numbers.setdefault(number.e164, number)
+        return tuple(numbers.values())
 
     def _parsed(self) -> phonenumbers.PhoneNumber:
         return phonenumbers.parse(str.__str__(self), None)
