@@ -26,9 +26,11 @@ from selfcare import (
     ComplaintCategory,
     ExpenseKind,
     ForwardingCondition,
+    ListMember,
     MessagePriority,
     Money,
     OperationStatus,
+    PhoneNumber,
     RelatedEntity,
     RelatedKind,
     SelfcareError,
@@ -377,6 +379,48 @@ async def list_create(request: Request, user: UserSession) -> Response:
     created = await user.client.contacts.lists.create(str(form.get("name", "")), members)
     user.flash(f"Created the list {created.name} ({len(created)} members).", "ok")
     return redirect("/contacts")
+
+
+@page
+async def list_detail(request: Request, user: UserSession) -> Response:
+    sc = user.client
+    mailing_list = await sc.contacts.lists.get(request.path_params["list_id"])
+    on_list = {m.contact_id for m in mailing_list.members if m.contact_id}
+    return _portal(request).render(
+        request,
+        "list.html",
+        {
+            "list": mailing_list,
+            "contacts": [c for c in await sc.contacts.list() if c.id not in on_list],
+        },
+        user=user,
+    )
+
+
+@action(back="/lists/{list_id}")
+async def list_add_members(request: Request, user: UserSession) -> Response:
+    form = await request.form()
+    members: list[Any] = [await user.client.contacts.get(str(c)) for c in form.getlist("contact")]
+    members += _phones(str(form.get("numbers", "")))
+    if not members:
+        raise ValidationError("pick a contact or type a number to add", field="members")
+    list_id = request.path_params["list_id"]
+    updated = await user.client.contacts.lists.add_members(list_id, members)
+    user.flash(f"Added to {updated.name}; it now has {len(updated)} members.", "ok")
+    return redirect(f"/lists/{list_id}")
+
+
+@action(back="/lists/{list_id}")
+async def list_remove_member(request: Request, user: UserSession) -> Response:
+    """Take one member off: a contact by its id, or a bare number, as the list named it."""
+    form = await request.form()
+    list_id = request.path_params["list_id"]
+    number = PhoneNumber.parse(str(form.get("number", "")))
+    member = ListMember(number=number, contact_id=str(form.get("contact", "")) or None)
+    updated = await user.client.contacts.lists.remove_members(list_id, [member])
+    who = str(form.get("name", "")) or number.e164
+    user.flash(f"Removed {who} from {updated.name}.", "ok")
+    return redirect(f"/lists/{list_id}")
 
 
 @action(back="/contacts")

@@ -265,6 +265,57 @@ def test_broadcast_to_mailing_list(page: Page) -> None:
     assert len(sent) == 3
 
 
+def _members(page: Page) -> dict[str, str]:
+    """The list page's members, number -> name."""
+    rows = page.all("#members tr[data-number]")
+    return {r.get_attribute("data-number"): r.get_attribute("data-name") for r in rows}
+
+
+def test_add_and_remove_list_members(page: Page, portal_operator: FakeOperator) -> None:
+    page.open("/contacts")
+    page.fill("#contact-name", "Pavel Orlov")
+    page.fill("#contact-phones", "+7 926 555-02-02")
+    page.submit("#add")
+    page.fill("#list-name", "Yoga group")
+    page.fill("#list-numbers", "+7 903 555-77-88")
+    page.submit("#create-list-button")
+    assert "Created the list Yoga group (1 members)." in page.flashes()
+    page.submit("#lists tr[data-name='Yoga group'] a")
+    assert _members(page) == {"+79035557788": ""}
+
+    page.click("#add-members input[data-name='Pavel Orlov']")
+    page.fill("#member-numbers", "8 916 444-55-66")
+    page.submit("#add-members-button")
+    assert "Added to Yoga group; it now has 3 members." in page.flashes()
+    assert _members(page) == {
+        "+79035557788": "",
+        "+79265550202": "Pavel Orlov",
+        "+79164445566": "",
+    }
+    assert not page.all("#add-members input[data-name='Pavel Orlov']")  # already on the list
+    page.screenshot("mailing-list")
+
+    page.fill("#member-numbers", "12")
+    page.submit("#add-members-button")
+    assert any("12" in f for f in page.flashes())  # the SDK's error, named, on the page
+    assert len(_members(page)) == 3
+
+    page.submit("#members tr[data-name='Pavel Orlov'] button.delete")
+    assert "Removed Pavel Orlov from Yoga group." in page.flashes()
+    assert _members(page) == {"+79035557788": "", "+79164445566": ""}
+    assert page.all("#add-members input[data-name='Pavel Orlov']")
+    page.submit("#members tr[data-number='+79164445566'] button.delete")
+    assert _members(page) == {"+79035557788": ""}
+
+    yoga = next(x for x in _sdk(portal_operator).contacts.lists.list() if x.name == "Yoga group")
+    assert [m.number for m in yoga.members] == ["+79035557788"]
+    page.open("/contacts")
+    row = page.css("#lists tr[data-name='Yoga group']")
+    assert "Pavel Orlov" not in row.text and "+79035557788" in row.text
+    page.submit("#lists tr[data-name='Yoga group'] button.delete")
+    assert not page.all("#lists tr[data-name='Yoga group']")
+
+
 def _tmp() -> Any:
     import tempfile
     from pathlib import Path
