@@ -142,12 +142,22 @@ class Page:
         self.submit_element(self.css(selector))
 
     def submit_element(self, element: Any) -> None:
-        from selenium.webdriver.support import expected_conditions
+        from selenium.common.exceptions import WebDriverException
         from selenium.webdriver.support.wait import WebDriverWait
 
         old = self.css("html")
         element.click()
-        WebDriverWait(self.driver, 10).until(expected_conditions.staleness_of(old))
+
+        def replaced(driver: Any) -> bool:
+            # Chromium reports a node of the previous document either as stale or as "Node
+            # with given id does not belong to the document"; both mean the page changed.
+            try:
+                old.is_enabled()
+            except WebDriverException:
+                return True
+            return False
+
+        WebDriverWait(self.driver, 10).until(replaced)
         WebDriverWait(self.driver, 10).until(
             lambda d: d.execute_script("return document.readyState") == "complete"
         )
