@@ -13,7 +13,7 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,6 +26,7 @@ from starlette.responses import Response
 from starlette.routing import Route as StarletteRoute
 
 from selfcare._errors import NotFound, NotSupported, RateLimited, SelfcareError, ValidationError
+from selfcare._messaging import DEFAULT_VALIDITY
 from selfcare._paging import MAX_PAGE_SIZE, Page
 from selfcare._secret import Secret
 from selfcare.backends import AsyncBackend, Backend
@@ -33,29 +34,37 @@ from selfcare.model import (
     Account,
     ComplaintCategory,
     ComplaintStatus,
+    MessagePriority,
     Money,
     PaymentMethod,
+    PhoneNumber,
     RelatedEntity,
     RelatedKind,
 )
 from selfcare.operations import (
     ActivateCard,
     AddComplaintNote,
+    CancelMessage,
     FileComplaint,
     GetAccount,
     GetBalance,
     GetComplaint,
+    GetMessage,
     ListBills,
     ListCalls,
     ListComplaints,
     ListExpenses,
+    ListMessages,
     ListPayments,
     Operation,
     PagedOperation,
     Pay,
+    SendMms,
+    SendSms,
 )
 from selfcare.server._app import Resolver, _execute, _read_body, _token
 from selfcare.tmf import _mapping as m
+from selfcare.tmf import _message_mapping as mm
 from selfcare.tmf._profile import DEFAULT_PROFILE, STANDARD_ROOTS, TmfProfile
 from selfcare.tmf._wire import decode_json, encode_json, tmf_error_body
 
@@ -317,6 +326,94 @@ async def _patch_ticket(call: TmfCall) -> Served:
     return Served(m.complaint_to_tmf(complaint))
 
 
+# ---------------------------------------------------------------- TMF681 communication
+
+
+def _receivers(call: TmfCall) -> tuple[PhoneNumber, ...]:
+    numbers = []
+    for index, receiver in enumerate(call.field("receiver")):
+        number = receiver.get("phoneNumber") if isinstance(receiver, Mapping) else None
+        try:
+            numbers.append(PhoneNumber(str(number)))
+        except ValueError:
+            raise ValidationError(
+                f"receiver[{index}].phoneNumber {number!r} is not an E.164 number",
+                field=f"to[{index}]",
+            ) from None
+    return tuple(numbers)
+
+
+def _send_options(call: TmfCall) -> dict[str, Any]:
+    """The options every send has: sender, schedule, priority and the characteristics."""
+    chars = mm._read_chars(call.profile, call.body.get("characteristic"))
+    seconds = chars.get("validity")
+    if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, int)):
+        raise ValidationError(f"validity {seconds!r} must be whole seconds", field="validity")
+    priority = call.body.get("priority") or MessagePriority.NORMAL.value
+    try:
+        urgency = MessagePriority(priority)
+    except ValueError:
+        raise ValidationError(f"priority {priority!r} is not low, normal or high") from None
+    scheduled = call.body.get("scheduledSendTime")
+    try:
+        deliver_at = None if scheduled is None else datetime.fromisoformat(str(scheduled))
+    except ValueError:
+        raise ValidationError(
+            f"scheduledSendTime {scheduled!r} is not an RFC 3339 date-time", field="deliver_at"
+        ) from None
+    report = chars.get("delivery_report")
+    return {
+        "to": _receivers(call),
+        "sender": mm._sender_from_tmf(call.body.get("sender")),
+        "deliver_at": deliver_at,
+        "validity": DEFAULT_VALIDITY if seconds is None else timedelta(seconds=seconds),
+        "delivery_report": report is not False,
+        "priority": urgency,
+        **call.key(),
+    }
+
+
+async def _send_message(call: TmfCall) -> Served:
+    kind = str(call.field("messageType")).upper()
+    options = _send_options(call)
+    content = call.body.get("content")
+    op: SendSms | SendMms
+    if kind == "SMS":
+        flash = mm._read_chars(call.profile, call.body.get("characteristic")).get("flash")
+        op = SendSms(text=str(content or ""), flash=flash is True, **options)
+    elif kind == "MMS":
+        op = SendMms(
+            subject=call.body.get("subject"),
+            text=content or None,
+            attachments=tuple(
+                mm.attachment_from_tmf(a, i)
+                for i, a in enumerate(call.body.get("attachment") or [])
+            ),
+            **options,
+        )
+    else:
+        raise ValidationError(f"messageType {kind!r} is not SMS or MMS", field="messageType")
+    return Served(mm.message_to_tmf(await call.run(op), call.profile), 201)
+
+
+async def _message_list(call: TmfCall) -> Served:
+    op = ListMessages(since=call.instant("sendTime.gte"), until=call.instant("sendTime.lt"))
+    return Served([mm.message_to_tmf(msg, call.profile) for msg in await call.every(op)])
+
+
+async def _message(call: TmfCall) -> Served:
+    message = await call.run(GetMessage(id=call.path["id"]))
+    return Served(mm.message_to_tmf(message, call.profile))
+
+
+async def _patch_message(call: TmfCall) -> Served:
+    """The one change a sender may make to a message: ``state: cancelled`` (cancel it)."""
+    if not isinstance(call.body, Mapping) or dict(call.body) != {"state": "cancelled"}:
+        raise NotSupported("the TMF face only patches a communication message to cancel it")
+    message = await call.run(CancelMessage(id=call.path["id"], **call.key()))
+    return Served(mm.message_to_tmf(message, call.profile))
+
+
 TMF_ROUTES: tuple[TmfRoute, ...] = (
     TmfRoute("usage", "GET", "/usage", _usage),
     TmfRoute("account", "GET", "/billingAccount", _billing_account_list),
@@ -332,6 +429,10 @@ TMF_ROUTES: tuple[TmfRoute, ...] = (
     TmfRoute("troubleTicket", "GET", "/troubleTicket", _ticket_list),
     TmfRoute("troubleTicket", "GET", "/troubleTicket/{id}", _ticket),
     TmfRoute("troubleTicket", "PATCH", "/troubleTicket/{id}", _patch_ticket),
+    TmfRoute("communication", "POST", "/communicationMessage", _send_message),
+    TmfRoute("communication", "GET", "/communicationMessage", _message_list),
+    TmfRoute("communication", "GET", "/communicationMessage/{id}", _message),
+    TmfRoute("communication", "PATCH", "/communicationMessage/{id}", _patch_message),
 )
 """Every TMF operation the face serves (the rest of each API answers 404)."""
 

@@ -18,26 +18,32 @@ import httpx
 
 from selfcare._errors import APIError, NotSupported, WaitTimeout
 from selfcare._paging import Page
-from selfcare.model import Call, Expense
+from selfcare.model import Call, Expense, Message
 from selfcare.operations import (
     ActivateCard,
     AddComplaintNote,
+    CancelMessage,
     Capability,
     FileComplaint,
     GetAccount,
     GetBalance,
     GetComplaint,
+    GetMessage,
     ListBills,
     ListCalls,
     ListComplaints,
     ListExpenses,
+    ListMessages,
     ListPayments,
     Operation,
     PagedOperation,
     Pay,
+    SendMms,
+    SendSms,
 )
 from selfcare.protocol._http import Flow, Wait
 from selfcare.tmf import _mapping as m
+from selfcare.tmf import _message_mapping as mm
 from selfcare.tmf._profile import DEFAULT_PROFILE, TmfProfile
 from selfcare.tmf._wire import (
     decode_json,
@@ -57,7 +63,6 @@ UNSUPPORTED = {
     Capability.FORWARDING: "TM Forum has no Open API for call forwarding (a network setting)",
     Capability.CONTACTS: "TM Forum has no Open API for a subscriber's phonebook or mailing lists",
     Capability.LOGINS: "TM Forum has no Open API for a subscriber's sign-ins or operation log",
-    Capability.MESSAGES: "TMF681 messages are not mapped by this TmfProtocol yet",
     Capability.SERVICES: (
         "TMF620/637/622 tariffs and options are not mapped by this TmfProtocol yet"
     ),
@@ -331,6 +336,49 @@ def _add_note(io: _Io, op: AddComplaintNote) -> Step[Any]:
     return m.complaint_from_tmf(doc)
 
 
+def _send(io: _Io, op: SendSms | SendMms) -> Step[Message]:
+    body = mm.send_to_tmf(op, io.profile)
+    doc, _ = yield from io.call("POST", "communication", "/communicationMessage", body=body)
+    return mm.message_from_tmf(doc, io.profile)
+
+
+def _message(io: _Io, op: GetMessage) -> Step[Message]:
+    doc, _ = yield from io.call("GET", "communication", f"/communicationMessage/{op.id}")
+    return mm.message_from_tmf(doc, io.profile)
+
+
+def _messages(io: _Io, op: ListMessages) -> Step[Page[Message]]:
+    """Filtered by ``sendTime`` on the server (TMF attribute filtering) and again here, since
+    a BSS may ignore filters TMF681 does not list; the status only here (``state`` is coarser)."""
+    params = _range("sendTime", op.since, op.until)
+
+    def keep(message: Message) -> bool:
+        return (
+            (op.status is None or message.status is op.status)
+            and (op.since is None or message.at >= op.since)
+            and (op.until is None or message.at < op.until)
+        )
+
+    return (
+        yield from _paged(
+            io,
+            op,
+            "communication",
+            "/communicationMessage",
+            params,
+            lambda doc: mm.message_from_tmf(doc, io.profile),
+            keep,
+        )
+    )
+
+
+def _cancel(io: _Io, op: CancelMessage) -> Step[Message]:
+    """TMF681 cancels by moving the message to ``state: cancelled`` (DELETE would erase it)."""
+    path = f"/communicationMessage/{op.id}"
+    doc, _ = yield from io.call("PATCH", "communication", path, body={"state": "cancelled"})
+    return mm.message_from_tmf(doc, io.profile)
+
+
 _FLOWS: dict[type[Operation[Any]], Callable[[_Io, Any], Step[Any]]] = {
     ListExpenses: _expenses,
     ListCalls: _calls,
@@ -344,6 +392,11 @@ _FLOWS: dict[type[Operation[Any]], Callable[[_Io, Any], Step[Any]]] = {
     ListComplaints: _complaints,
     GetComplaint: _complaint,
     AddComplaintNote: _add_note,
+    SendSms: _send,
+    SendMms: _send,
+    GetMessage: _message,
+    ListMessages: _messages,
+    CancelMessage: _cancel,
 }
 
 
