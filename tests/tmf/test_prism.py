@@ -15,6 +15,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,21 +24,33 @@ import httpx
 import pytest
 
 from selfcare import APIError, Money, PaymentMethod, Secret
-from selfcare.model import ComplaintCategory, RelatedEntity, RelatedKind
+from selfcare.model import (
+    Attachment,
+    ComplaintCategory,
+    MessagePriority,
+    PhoneNumber,
+    RelatedEntity,
+    RelatedKind,
+)
 from selfcare.operations import (
     ActivateCard,
     AddComplaintNote,
+    CancelMessage,
     FileComplaint,
     GetAccount,
     GetBalance,
     GetComplaint,
+    GetMessage,
     ListBills,
     ListCalls,
     ListComplaints,
     ListExpenses,
+    ListMessages,
     ListPayments,
     Operation,
     Pay,
+    SendMms,
+    SendSms,
 )
 from selfcare.protocol._http import Wait
 from selfcare.tmf import DEFAULT_PROFILE, TmfProtocol
@@ -45,7 +58,16 @@ from tests.tmf._spec import SPEC_DIR, SPEC_FILES
 
 PRISM_DIR = Path(__file__).parent / "prism"
 PRISM = PRISM_DIR / "node_modules" / ".bin" / "prism"
-APIS = ("usage", "account", "inventory", "bill", "payment", "prepay", "troubleTicket")
+APIS = (
+    "usage",
+    "account",
+    "inventory",
+    "bill",
+    "payment",
+    "prepay",
+    "troubleTicket",
+    "communication",
+)
 START_TIMEOUT = 30.0
 
 
@@ -160,6 +182,8 @@ READS = [
     ListPayments(limit=5),
     ListComplaints(limit=5),
     GetComplaint(complaint_id="tt-1"),
+    ListMessages(limit=5),
+    GetMessage(id="m-1"),
 ]
 
 WRITES = [
@@ -173,6 +197,21 @@ WRITES = [
         related=(RelatedEntity(RelatedKind.EXPENSE, "e-1"), RelatedEntity(RelatedKind.BILL, "b-1")),
     ),
     AddComplaintNote(complaint_id="tt-1", text="Any news?"),
+    SendSms(
+        to=(PhoneNumber("+79161234567"), PhoneNumber("+79161234568")),
+        text="Hello",
+        sender="ACME Shop",
+        deliver_at=datetime(2026, 11, 26, 9, tzinfo=UTC),
+        flash=False,
+        priority=MessagePriority.HIGH,
+    ),
+    SendMms(
+        to=(PhoneNumber("+79161234567"),),
+        subject="Holiday",
+        attachments=(Attachment(b"\x89PNG\r\n", "image/png", "a.png"),),
+        sender="+74951234567",
+    ),
+    CancelMessage(id="m-1"),
 ]
 
 
