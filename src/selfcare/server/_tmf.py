@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -40,19 +41,25 @@ from selfcare.model import (
     PhoneNumber,
     RelatedEntity,
     RelatedKind,
+    ServiceKind,
 )
 from selfcare.operations import (
     ActivateCard,
     AddComplaintNote,
     CancelMessage,
+    ChangeTariff,
+    ConnectService,
+    DisconnectService,
     FileComplaint,
     GetAccount,
     GetBalance,
     GetComplaint,
     GetMessage,
+    GetServiceCatalog,
     ListBills,
     ListCalls,
     ListComplaints,
+    ListConnectedServices,
     ListExpenses,
     ListMessages,
     ListPayments,
@@ -65,6 +72,7 @@ from selfcare.operations import (
 from selfcare.server._app import Resolver, _execute, _read_body, _token
 from selfcare.tmf import _mapping as m
 from selfcare.tmf import _message_mapping as mm
+from selfcare.tmf import _service_mapping as sm
 from selfcare.tmf._profile import DEFAULT_PROFILE, STANDARD_ROOTS, TmfProfile
 from selfcare.tmf._wire import decode_json, encode_json, tmf_error_body
 
@@ -92,6 +100,8 @@ class TmfCall:
     query: Mapping[str, str]
     body: Any
     idempotency_key: str | None
+    orders: dict[str, Json] = attrs.field(factory=dict)
+    """The TMF622 orders this app took (by id), so ``GET /productOrder/{id}`` can answer."""
 
     async def run(self, op: Operation[Any]) -> Any:
         return await _execute(self.backend, op)
@@ -196,8 +206,19 @@ async def _billing_account(call: TmfCall) -> Served:
 
 
 async def _products(call: TmfCall) -> Served:
-    account = await call.run(GetAccount())
-    return Served([m.tariff_product_to_tmf(account, call.profile)])
+    """The line's active products: its tariff (carrying the number) and its options."""
+    account: Account = await call.run(GetAccount())
+    return Served(
+        [
+            sm.connected_to_tmf(
+                service,
+                account.personal_account,
+                call.profile,
+                msisdn=account.number.e164 if service.kind is ServiceKind.TARIFF else None,
+            )
+            for service in await call.run(ListConnectedServices())
+        ]
+    )
 
 
 async def _bill_docs(call: TmfCall) -> list[Json]:
@@ -414,6 +435,69 @@ async def _patch_message(call: TmfCall) -> Served:
     return Served(mm.message_to_tmf(message, call.profile))
 
 
+# ---------------------------------------------------------------- TMF620 / TMF622
+
+
+async def _offerings(call: TmfCall) -> list[Json]:
+    return [sm.service_to_tmf(s, call.profile) for s in await call.run(GetServiceCatalog())]
+
+
+async def _offering_list(call: TmfCall) -> Served:
+    return Served(await _offerings(call))
+
+
+async def _offering(call: TmfCall) -> Served:
+    return _one(await _offerings(call), call.path["id"], "product offering")
+
+
+_ORDERS_KEPT = 1000
+"""How many orders the face remembers for ``GET /productOrder/{id}`` (oldest forgotten)."""
+
+
+async def _place_order(call: TmfCall) -> Served:
+    """One item: ``add`` connects an option, ``delete`` disconnects it, ``modify`` of the
+    tariff product changes the tariff. The fake does it at once: the order is ``completed``."""
+    items = call.field("productOrderItem")
+    if not isinstance(items, list) or len(items) != 1 or not isinstance(items[0], Mapping):
+        raise NotSupported("the TMF face takes product orders of exactly one item")
+    item = items[0]
+    code = (item.get("productOffering") or {}).get("id")
+    if not isinstance(code, str):
+        raise ValidationError("the order item has no productOffering.id", field="code")
+    action = item.get("action")
+    op: Operation[Any]
+    if action == "add":
+        op = ConnectService(code=code, **call.key())
+    elif action == "delete":
+        op = DisconnectService(code=code, **call.key())
+    elif action == "modify":
+        op = ChangeTariff(code=code, **call.key())
+    else:
+        raise NotSupported(f"the TMF face does not take order items with action {action!r}")
+    await call.run(op)
+    order_id = f"po-{uuid.uuid4().hex[:16]}"
+    doc: Json = {
+        "id": order_id,
+        "href": f"/productOrder/{order_id}",
+        "state": "completed",
+        "productOrderItem": [{**item, "state": "completed"}],
+        "@type": "ProductOrder",
+    }
+    if isinstance(call.body.get("billingAccount"), Mapping):
+        doc["billingAccount"] = call.body["billingAccount"]
+    call.orders[order_id] = doc
+    while len(call.orders) > _ORDERS_KEPT:
+        del call.orders[next(iter(call.orders))]
+    return Served(doc, 201)
+
+
+async def _order(call: TmfCall) -> Served:
+    doc = call.orders.get(call.path["id"])
+    if doc is None:
+        raise NotFound(f"no product order {call.path['id']!r}")
+    return Served(doc)
+
+
 TMF_ROUTES: tuple[TmfRoute, ...] = (
     TmfRoute("usage", "GET", "/usage", _usage),
     TmfRoute("account", "GET", "/billingAccount", _billing_account_list),
@@ -433,6 +517,10 @@ TMF_ROUTES: tuple[TmfRoute, ...] = (
     TmfRoute("communication", "GET", "/communicationMessage", _message_list),
     TmfRoute("communication", "GET", "/communicationMessage/{id}", _message),
     TmfRoute("communication", "PATCH", "/communicationMessage/{id}", _patch_message),
+    TmfRoute("catalog", "GET", "/productOffering", _offering_list),
+    TmfRoute("catalog", "GET", "/productOffering/{id}", _offering),
+    TmfRoute("ordering", "POST", "/productOrder", _place_order),
+    TmfRoute("ordering", "GET", "/productOrder/{id}", _order),
 )
 """Every TMF operation the face serves (the rest of each API answers 404)."""
 
@@ -461,7 +549,7 @@ def _page(call: TmfCall, items: list[Json]) -> Response:
 
 
 def _endpoint(
-    route: TmfRoute, resolve: Resolver, profile: TmfProfile
+    route: TmfRoute, resolve: Resolver, profile: TmfProfile, orders: dict[str, Json]
 ) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         try:
@@ -485,6 +573,7 @@ def _endpoint(
             dict(request.query_params),
             body,
             request.headers.get("idempotency-key"),
+            orders,
         )
         served = await route.translate(call)
         if isinstance(served.body, list):
@@ -543,10 +632,11 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
 def create_tmf_app(resolve: Resolver, profile: TmfProfile = DEFAULT_PROFILE) -> Starlette:
     """A Starlette app serving :data:`TMF_ROUTES` for the backends ``resolve`` gives, each API
     under its official ``basePath`` and named as ``profile`` says."""
+    orders: dict[str, Json] = {}
     routes = [
         StarletteRoute(
             STANDARD_ROOTS[route.api] + route.path,
-            _endpoint(route, resolve, profile),
+            _endpoint(route, resolve, profile, orders),
             methods=[route.method],
         )
         for route in TMF_ROUTES

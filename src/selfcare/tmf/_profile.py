@@ -22,6 +22,7 @@ __all__ = [
     "DEFAULT_PROFILE",
     "EXAMPLE_PROFILE_UPPER",
     "MESSAGE_CHARACTERISTICS",
+    "SERVICE_CHARACTERISTICS",
     "STANDARD_ROOTS",
     "TmfProfile",
 ]
@@ -85,6 +86,12 @@ MESSAGE_CHARACTERISTICS: Mapping[str, str] = MappingProxyType(
 send options (validity in seconds, delivery report, flash) and what the operator made of the
 message (selfcare status, encoding, parts, cost, expiry, per-recipient delivery reports)."""
 
+SERVICE_CHARACTERISTICS: Mapping[str, str] = MappingProxyType(
+    {"includes": "includes", "removable": "removable"}
+)
+"""What TMF620/637 have no field for: what a fee includes (offering ``prodSpecCharValueUse``)
+and whether a service can be switched off (offering and product characteristics)."""
+
 
 def _frozen(value: Mapping[Any, str]) -> Mapping[Any, str]:
     return MappingProxyType(dict(value))
@@ -124,6 +131,10 @@ class TmfProfile:
         default=MESSAGE_CHARACTERISTICS, converter=_frozen
     )
     """The TMF681 characteristic names of the message fields in :data:`MESSAGE_CHARACTERISTICS`."""
+    service_characteristics: Mapping[str, str] = attrs.field(
+        default=SERVICE_CHARACTERISTICS, converter=_frozen
+    )
+    """The TMF620/637 names of the service fields in :data:`SERVICE_CHARACTERISTICS`."""
 
     def __attrs_post_init__(self) -> None:
         missing = [kind.value for kind in ExpenseKind if kind not in self.usage_types]
@@ -152,6 +163,12 @@ class TmfProfile:
             raise ValidationError(
                 f"profile {self.name!r} names no message characteristic for {missing}",
                 field="message_characteristics",
+            )
+        missing = [n for n in SERVICE_CHARACTERISTICS if n not in self.service_characteristics]
+        if missing:
+            raise ValidationError(
+                f"profile {self.name!r} names no service characteristic for {missing}",
+                field="service_characteristics",
             )
         unknown = sorted(set(self.roots) - set(API_NAMES))
         if unknown:
@@ -250,5 +267,6 @@ EXAMPLE_PROFILE_UPPER = TmfProfile(
         "valid_until": "EXPIRY",
         "deliveries": "DLR",
     },
+    service_characteristics={"includes": "ALLOWANCE", "removable": "CAN_DEACTIVATE"},
 )
 """An example of a BSS with upper-case CDR vocabulary (MO/MT calls, A/B numbers)."""
