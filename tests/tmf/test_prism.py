@@ -20,10 +20,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import attrs
 import httpx
 import pytest
 
-from selfcare import APIError, Money, PaymentMethod, Secret
+from selfcare import APIError, Money, PaymentMethod, Secret, WaitTimeout
 from selfcare.model import (
     Attachment,
     ComplaintCategory,
@@ -36,14 +37,19 @@ from selfcare.operations import (
     ActivateCard,
     AddComplaintNote,
     CancelMessage,
+    ChangeTariff,
+    ConnectService,
+    DisconnectService,
     FileComplaint,
     GetAccount,
     GetBalance,
     GetComplaint,
     GetMessage,
+    GetServiceCatalog,
     ListBills,
     ListCalls,
     ListComplaints,
+    ListConnectedServices,
     ListExpenses,
     ListMessages,
     ListPayments,
@@ -67,6 +73,8 @@ APIS = (
     "prepay",
     "troubleTicket",
     "communication",
+    "catalog",
+    "ordering",
 )
 START_TIMEOUT = 30.0
 
@@ -143,7 +151,10 @@ def prisms() -> Iterator[dict[str, Prism]]:
 
 def _drive(prisms: dict[str, Prism], op: Operation[Any]) -> tuple[Any, list[httpx.Response]]:
     """Run ``op``'s flow against the mocks; the result (or the error) and every response."""
-    profile = DEFAULT_PROFILE.with_roots(**{api: p.url for api, p in prisms.items()})
+    profile = attrs.evolve(
+        DEFAULT_PROFILE.with_roots(**{api: p.url for api, p in prisms.items()}),
+        poll_timeout=0.5,  # a mocked order or top-up never becomes final
+    )
     responses: list[httpx.Response] = []
     with httpx.Client(timeout=10, headers={"Authorization": "Bearer t0ken"}) as client:
         flow = TmfProtocol(profile).flow(client, op)
@@ -157,7 +168,7 @@ def _drive(prisms: dict[str, Prism], op: Operation[Any]) -> tuple[Any, list[http
                 step = flow.send(answer)
         except StopIteration as done:
             return done.value, responses
-        except APIError as exc:
+        except (APIError, WaitTimeout) as exc:
             return exc, responses
 
 
@@ -184,6 +195,8 @@ READS = [
     GetComplaint(complaint_id="tt-1"),
     ListMessages(limit=5),
     GetMessage(id="m-1"),
+    GetServiceCatalog(),
+    ListConnectedServices(),
 ]
 
 WRITES = [
@@ -212,6 +225,9 @@ WRITES = [
         sender="+74951234567",
     ),
     CancelMessage(id="m-1"),
+    ConnectService(code="internet-5gb"),
+    DisconnectService(code="internet-5gb"),
+    ChangeTariff(code="smart-s"),
 ]
 
 
