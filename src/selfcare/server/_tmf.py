@@ -351,8 +351,11 @@ async def _patch_ticket(call: TmfCall) -> Served:
 
 
 def _receivers(call: TmfCall) -> tuple[PhoneNumber, ...]:
+    receivers = call.field("receiver")
+    if not isinstance(receivers, list) or not receivers:
+        raise ValidationError("receiver must be a non-empty list", field="to")
     numbers = []
-    for index, receiver in enumerate(call.field("receiver")):
+    for index, receiver in enumerate(receivers):
         number = receiver.get("phoneNumber") if isinstance(receiver, Mapping) else None
         try:
             numbers.append(PhoneNumber(str(number)))
@@ -366,7 +369,7 @@ def _receivers(call: TmfCall) -> tuple[PhoneNumber, ...]:
 
 def _send_options(call: TmfCall) -> dict[str, Any]:
     """The options every send has: sender, schedule, priority and the characteristics."""
-    chars = mm._read_chars(call.profile, call.body.get("characteristic"))
+    chars = mm.read_message_characteristics(call.profile, call.body.get("characteristic"))
     seconds = chars.get("validity")
     if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, int)):
         raise ValidationError(f"validity {seconds!r} must be whole seconds", field="validity")
@@ -374,7 +377,9 @@ def _send_options(call: TmfCall) -> dict[str, Any]:
     try:
         urgency = MessagePriority(priority)
     except ValueError:
-        raise ValidationError(f"priority {priority!r} is not low, normal or high") from None
+        raise ValidationError(
+            f"priority {priority!r} is not low, normal or high", field="priority"
+        ) from None
     scheduled = call.body.get("scheduledSendTime")
     try:
         deliver_at = None if scheduled is None else datetime.fromisoformat(str(scheduled))
@@ -385,7 +390,7 @@ def _send_options(call: TmfCall) -> dict[str, Any]:
     report = chars.get("delivery_report")
     return {
         "to": _receivers(call),
-        "sender": mm._sender_from_tmf(call.body.get("sender")),
+        "sender": mm.sender_from_tmf(call.body.get("sender")),
         "deliver_at": deliver_at,
         "validity": DEFAULT_VALIDITY if seconds is None else timedelta(seconds=seconds),
         "delivery_report": report is not False,
@@ -400,7 +405,8 @@ async def _send_message(call: TmfCall) -> Served:
     content = call.body.get("content")
     op: SendSms | SendMms
     if kind == "SMS":
-        flash = mm._read_chars(call.profile, call.body.get("characteristic")).get("flash")
+        chars = mm.read_message_characteristics(call.profile, call.body.get("characteristic"))
+        flash = chars.get("flash")
         op = SendSms(text=str(content or ""), flash=flash is True, **options)
     elif kind == "MMS":
         op = SendMms(

@@ -48,7 +48,9 @@ __all__ = [
     "message_from_tmf",
     "message_state_to_tmf",
     "message_to_tmf",
+    "read_message_characteristics",
     "send_to_tmf",
+    "sender_from_tmf",
 ]
 
 Json = dict[str, Any]
@@ -109,7 +111,8 @@ def _chars(profile: TmfProfile, values: Mapping[str, Any]) -> list[Json]:
     return out
 
 
-def _read_chars(profile: TmfProfile, items: object) -> dict[str, Any]:
+def read_message_characteristics(profile: TmfProfile, items: object) -> dict[str, Any]:
+    """The message fields found among a communicationMessage's characteristics."""
     by_name = {name: field for field, name in profile.message_characteristics.items()}
     found: dict[str, Any] = {}
     for item in items if isinstance(items, list) else ():
@@ -126,7 +129,8 @@ def _sender_to_tmf(sender: str | None) -> Json:
     return {"phoneNumber": sender} if sender.startswith("+") else {"name": sender}
 
 
-def _sender_from_tmf(doc: object) -> str | None:
+def sender_from_tmf(doc: object) -> str | None:
+    """The sender as selfcare writes it: an E.164 number, a name, or ``None`` (own number)."""
     if not isinstance(doc, Mapping):
         return None
     number, name = doc.get("phoneNumber"), doc.get("name")
@@ -290,7 +294,7 @@ def message_from_tmf(doc: Mapping[str, Any], profile: TmfProfile) -> Message:
     if kind_name not in kinds:
         raise APIError(f"communicationMessage messageType {kind_name!r} is not SMS or MMS")
     kind = kinds[kind_name]
-    chars = _read_chars(profile, doc.get("characteristic"))
+    chars = read_message_characteristics(profile, doc.get("characteristic"))
     report = _flag(chars.get("delivery_report"), True)
     status = (
         MessageStatus(str(chars["status"]))
@@ -331,7 +335,7 @@ def message_from_tmf(doc: Mapping[str, Any], profile: TmfProfile) -> Message:
         parts=_number(chars.get("parts"), "parts") or 1,
         cost=cost,
         valid_until=valid_until,
-        sender=_sender_from_tmf(doc.get("sender")),
+        sender=sender_from_tmf(doc.get("sender")),
         encoding=None if chars.get("encoding") is None else str(chars["encoding"]),
         deliver_at=deliver_at,
         validity=validity,
