@@ -279,3 +279,16 @@ def test_sending_more_than_the_balance_allows_is_refused(sc, operator) -> None:
     sub.post(NOW, ExpenseKind.ONE_OFF, sub.balance, "spend everything")
     with pytest.raises(Conflict, match="available"):
         sc.messages.send_mms(FRIEND, text="hi")
+
+
+def test_broadcast_to_numbers_needs_no_phonebook(sc, clock) -> None:
+    """A broadcast is one send per number, so it works wherever messages do (TMF too)."""
+    result = sc.messages.broadcast([FRIEND, "nope", UNKNOWN, FRIEND], "Meeting at 7")
+    assert [r.recipient for r in result.results] == [FRIEND, "nope", UNKNOWN]
+    assert [r.sent for r in result.results] == [True, False, True]
+    assert all(
+        m.recipients == (r.number,) for m, r in zip(result.messages, result.sent, strict=True)
+    )
+    clock.advance(timedelta(seconds=10))
+    statuses = [sc.messages.get(m).status for m in result.messages]
+    assert statuses == [MessageStatus.DELIVERED, MessageStatus.UNDELIVERABLE]

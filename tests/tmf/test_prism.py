@@ -15,29 +15,48 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import attrs
 import httpx
 import pytest
 
-from selfcare import APIError, Money, PaymentMethod, Secret
-from selfcare.model import ComplaintCategory, RelatedEntity, RelatedKind
+from selfcare import APIError, Money, PaymentMethod, Secret, WaitTimeout
+from selfcare.model import (
+    Attachment,
+    ComplaintCategory,
+    MessagePriority,
+    PhoneNumber,
+    RelatedEntity,
+    RelatedKind,
+)
 from selfcare.operations import (
     ActivateCard,
     AddComplaintNote,
+    CancelMessage,
+    ChangeTariff,
+    ConnectService,
+    DisconnectService,
     FileComplaint,
     GetAccount,
     GetBalance,
     GetComplaint,
+    GetMessage,
+    GetServiceCatalog,
     ListBills,
     ListCalls,
     ListComplaints,
+    ListConnectedServices,
     ListExpenses,
+    ListMessages,
     ListPayments,
     Operation,
     Pay,
+    SendMms,
+    SendSms,
 )
 from selfcare.protocol._http import Wait
 from selfcare.tmf import DEFAULT_PROFILE, TmfProtocol
@@ -45,7 +64,18 @@ from tests.tmf._spec import SPEC_DIR, SPEC_FILES
 
 PRISM_DIR = Path(__file__).parent / "prism"
 PRISM = PRISM_DIR / "node_modules" / ".bin" / "prism"
-APIS = ("usage", "account", "inventory", "bill", "payment", "prepay", "troubleTicket")
+APIS = (
+    "usage",
+    "account",
+    "inventory",
+    "bill",
+    "payment",
+    "prepay",
+    "troubleTicket",
+    "communication",
+    "catalog",
+    "ordering",
+)
 START_TIMEOUT = 30.0
 
 
@@ -121,7 +151,10 @@ def prisms() -> Iterator[dict[str, Prism]]:
 
 def _drive(prisms: dict[str, Prism], op: Operation[Any]) -> tuple[Any, list[httpx.Response]]:
     """Run ``op``'s flow against the mocks; the result (or the error) and every response."""
-    profile = DEFAULT_PROFILE.with_roots(**{api: p.url for api, p in prisms.items()})
+    profile = attrs.evolve(
+        DEFAULT_PROFILE.with_roots(**{api: p.url for api, p in prisms.items()}),
+        poll_timeout=0.5,  # a mocked order or top-up never becomes final
+    )
     responses: list[httpx.Response] = []
     with httpx.Client(timeout=10, headers={"Authorization": "Bearer t0ken"}) as client:
         flow = TmfProtocol(profile).flow(client, op)
@@ -135,7 +168,7 @@ def _drive(prisms: dict[str, Prism], op: Operation[Any]) -> tuple[Any, list[http
                 step = flow.send(answer)
         except StopIteration as done:
             return done.value, responses
-        except APIError as exc:
+        except (APIError, WaitTimeout) as exc:
             return exc, responses
 
 
@@ -160,6 +193,10 @@ READS = [
     ListPayments(limit=5),
     ListComplaints(limit=5),
     GetComplaint(complaint_id="tt-1"),
+    ListMessages(limit=5),
+    GetMessage(id="m-1"),
+    GetServiceCatalog(),
+    ListConnectedServices(),
 ]
 
 WRITES = [
@@ -173,6 +210,24 @@ WRITES = [
         related=(RelatedEntity(RelatedKind.EXPENSE, "e-1"), RelatedEntity(RelatedKind.BILL, "b-1")),
     ),
     AddComplaintNote(complaint_id="tt-1", text="Any news?"),
+    SendSms(
+        to=(PhoneNumber("+79161234567"), PhoneNumber("+79161234568")),
+        text="Hello",
+        sender="ACME Shop",
+        deliver_at=datetime(2026, 11, 26, 9, tzinfo=UTC),
+        flash=False,
+        priority=MessagePriority.HIGH,
+    ),
+    SendMms(
+        to=(PhoneNumber("+79161234567"),),
+        subject="Holiday",
+        attachments=(Attachment(b"\x89PNG\r\n", "image/png", "a.png"),),
+        sender="+74951234567",
+    ),
+    CancelMessage(id="m-1"),
+    ConnectService(code="internet-5gb"),
+    DisconnectService(code="internet-5gb"),
+    ChangeTariff(code="smart-s"),
 ]
 
 

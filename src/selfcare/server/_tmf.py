@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import inspect
 import logging
+import uuid
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,6 +27,7 @@ from starlette.responses import Response
 from starlette.routing import Route as StarletteRoute
 
 from selfcare._errors import NotFound, NotSupported, RateLimited, SelfcareError, ValidationError
+from selfcare._messaging import DEFAULT_VALIDITY
 from selfcare._paging import MAX_PAGE_SIZE, Page
 from selfcare._secret import Secret
 from selfcare.backends import AsyncBackend, Backend
@@ -33,29 +35,44 @@ from selfcare.model import (
     Account,
     ComplaintCategory,
     ComplaintStatus,
+    MessagePriority,
     Money,
     PaymentMethod,
+    PhoneNumber,
     RelatedEntity,
     RelatedKind,
+    ServiceKind,
 )
 from selfcare.operations import (
     ActivateCard,
     AddComplaintNote,
+    CancelMessage,
+    ChangeTariff,
+    ConnectService,
+    DisconnectService,
     FileComplaint,
     GetAccount,
     GetBalance,
     GetComplaint,
+    GetMessage,
+    GetServiceCatalog,
     ListBills,
     ListCalls,
     ListComplaints,
+    ListConnectedServices,
     ListExpenses,
+    ListMessages,
     ListPayments,
     Operation,
     PagedOperation,
     Pay,
+    SendMms,
+    SendSms,
 )
 from selfcare.server._app import Resolver, _execute, _read_body, _token
 from selfcare.tmf import _mapping as m
+from selfcare.tmf import _message_mapping as mm
+from selfcare.tmf import _service_mapping as sm
 from selfcare.tmf._profile import DEFAULT_PROFILE, STANDARD_ROOTS, TmfProfile
 from selfcare.tmf._wire import decode_json, encode_json, tmf_error_body
 
@@ -83,6 +100,8 @@ class TmfCall:
     query: Mapping[str, str]
     body: Any
     idempotency_key: str | None
+    orders: dict[str, Json] = attrs.field(factory=dict)
+    """The TMF622 orders this app took (by id), so ``GET /productOrder/{id}`` can answer."""
 
     async def run(self, op: Operation[Any]) -> Any:
         return await _execute(self.backend, op)
@@ -187,8 +206,19 @@ async def _billing_account(call: TmfCall) -> Served:
 
 
 async def _products(call: TmfCall) -> Served:
-    account = await call.run(GetAccount())
-    return Served([m.tariff_product_to_tmf(account, call.profile)])
+    """The line's active products: its tariff (carrying the number) and its options."""
+    account: Account = await call.run(GetAccount())
+    return Served(
+        [
+            sm.connected_to_tmf(
+                service,
+                account.personal_account,
+                call.profile,
+                msisdn=account.number.e164 if service.kind is ServiceKind.TARIFF else None,
+            )
+            for service in await call.run(ListConnectedServices())
+        ]
+    )
 
 
 async def _bill_docs(call: TmfCall) -> list[Json]:
@@ -317,6 +347,163 @@ async def _patch_ticket(call: TmfCall) -> Served:
     return Served(m.complaint_to_tmf(complaint))
 
 
+# ---------------------------------------------------------------- TMF681 communication
+
+
+def _receivers(call: TmfCall) -> tuple[PhoneNumber, ...]:
+    receivers = call.field("receiver")
+    if not isinstance(receivers, list) or not receivers:
+        raise ValidationError("receiver must be a non-empty list", field="to")
+    numbers = []
+    for index, receiver in enumerate(receivers):
+        number = receiver.get("phoneNumber") if isinstance(receiver, Mapping) else None
+        try:
+            numbers.append(PhoneNumber(str(number)))
+        except ValueError:
+            raise ValidationError(
+                f"receiver[{index}].phoneNumber {number!r} is not an E.164 number",
+                field=f"to[{index}]",
+            ) from None
+    return tuple(numbers)
+
+
+def _send_options(call: TmfCall) -> dict[str, Any]:
+    """The options every send has: sender, schedule, priority and the characteristics."""
+    chars = mm.read_message_characteristics(call.profile, call.body.get("characteristic"))
+    seconds = chars.get("validity")
+    if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, int)):
+        raise ValidationError(f"validity {seconds!r} must be whole seconds", field="validity")
+    priority = call.body.get("priority") or MessagePriority.NORMAL.value
+    try:
+        urgency = MessagePriority(priority)
+    except ValueError:
+        raise ValidationError(
+            f"priority {priority!r} is not low, normal or high", field="priority"
+        ) from None
+    scheduled = call.body.get("scheduledSendTime")
+    try:
+        deliver_at = None if scheduled is None else datetime.fromisoformat(str(scheduled))
+    except ValueError:
+        raise ValidationError(
+            f"scheduledSendTime {scheduled!r} is not an RFC 3339 date-time", field="deliver_at"
+        ) from None
+    report = chars.get("delivery_report")
+    return {
+        "to": _receivers(call),
+        "sender": mm.sender_from_tmf(call.body.get("sender")),
+        "deliver_at": deliver_at,
+        "validity": DEFAULT_VALIDITY if seconds is None else timedelta(seconds=seconds),
+        "delivery_report": report is not False,
+        "priority": urgency,
+        **call.key(),
+    }
+
+
+async def _send_message(call: TmfCall) -> Served:
+    kind = str(call.field("messageType")).upper()
+    options = _send_options(call)
+    content = call.body.get("content")
+    op: SendSms | SendMms
+    if kind == "SMS":
+        chars = mm.read_message_characteristics(call.profile, call.body.get("characteristic"))
+        flash = chars.get("flash")
+        op = SendSms(text=str(content or ""), flash=flash is True, **options)
+    elif kind == "MMS":
+        op = SendMms(
+            subject=call.body.get("subject"),
+            text=content or None,
+            attachments=tuple(
+                mm.attachment_from_tmf(a, i)
+                for i, a in enumerate(call.body.get("attachment") or [])
+            ),
+            **options,
+        )
+    else:
+        raise ValidationError(f"messageType {kind!r} is not SMS or MMS", field="messageType")
+    return Served(mm.message_to_tmf(await call.run(op), call.profile), 201)
+
+
+async def _message_list(call: TmfCall) -> Served:
+    op = ListMessages(since=call.instant("sendTime.gte"), until=call.instant("sendTime.lt"))
+    return Served([mm.message_to_tmf(msg, call.profile) for msg in await call.every(op)])
+
+
+async def _message(call: TmfCall) -> Served:
+    message = await call.run(GetMessage(id=call.path["id"]))
+    return Served(mm.message_to_tmf(message, call.profile))
+
+
+async def _patch_message(call: TmfCall) -> Served:
+    """The one change a sender may make to a message: ``state: cancelled`` (cancel it)."""
+    if not isinstance(call.body, Mapping) or dict(call.body) != {"state": "cancelled"}:
+        raise NotSupported("the TMF face only patches a communication message to cancel it")
+    message = await call.run(CancelMessage(id=call.path["id"], **call.key()))
+    return Served(mm.message_to_tmf(message, call.profile))
+
+
+# ---------------------------------------------------------------- TMF620 / TMF622
+
+
+async def _offerings(call: TmfCall) -> list[Json]:
+    return [sm.service_to_tmf(s, call.profile) for s in await call.run(GetServiceCatalog())]
+
+
+async def _offering_list(call: TmfCall) -> Served:
+    return Served(await _offerings(call))
+
+
+async def _offering(call: TmfCall) -> Served:
+    return _one(await _offerings(call), call.path["id"], "product offering")
+
+
+_ORDERS_KEPT = 1000
+"""How many orders the face remembers for ``GET /productOrder/{id}`` (oldest forgotten)."""
+
+
+async def _place_order(call: TmfCall) -> Served:
+    """One item: ``add`` connects an option, ``delete`` disconnects it, ``modify`` of the
+    tariff product changes the tariff. The fake does it at once: the order is ``completed``."""
+    items = call.field("productOrderItem")
+    if not isinstance(items, list) or len(items) != 1 or not isinstance(items[0], Mapping):
+        raise NotSupported("the TMF face takes product orders of exactly one item")
+    item = items[0]
+    code = (item.get("productOffering") or {}).get("id")
+    if not isinstance(code, str):
+        raise ValidationError("the order item has no productOffering.id", field="code")
+    action = item.get("action")
+    op: Operation[Any]
+    if action == "add":
+        op = ConnectService(code=code, **call.key())
+    elif action == "delete":
+        op = DisconnectService(code=code, **call.key())
+    elif action == "modify":
+        op = ChangeTariff(code=code, **call.key())
+    else:
+        raise NotSupported(f"the TMF face does not take order items with action {action!r}")
+    await call.run(op)
+    order_id = f"po-{uuid.uuid4().hex[:16]}"
+    doc: Json = {
+        "id": order_id,
+        "href": f"/productOrder/{order_id}",
+        "state": "completed",
+        "productOrderItem": [{**item, "state": "completed"}],
+        "@type": "ProductOrder",
+    }
+    if isinstance(call.body.get("billingAccount"), Mapping):
+        doc["billingAccount"] = call.body["billingAccount"]
+    call.orders[order_id] = doc
+    while len(call.orders) > _ORDERS_KEPT:
+        del call.orders[next(iter(call.orders))]
+    return Served(doc, 201)
+
+
+async def _order(call: TmfCall) -> Served:
+    doc = call.orders.get(call.path["id"])
+    if doc is None:
+        raise NotFound(f"no product order {call.path['id']!r}")
+    return Served(doc)
+
+
 TMF_ROUTES: tuple[TmfRoute, ...] = (
     TmfRoute("usage", "GET", "/usage", _usage),
     TmfRoute("account", "GET", "/billingAccount", _billing_account_list),
@@ -332,6 +519,14 @@ TMF_ROUTES: tuple[TmfRoute, ...] = (
     TmfRoute("troubleTicket", "GET", "/troubleTicket", _ticket_list),
     TmfRoute("troubleTicket", "GET", "/troubleTicket/{id}", _ticket),
     TmfRoute("troubleTicket", "PATCH", "/troubleTicket/{id}", _patch_ticket),
+    TmfRoute("communication", "POST", "/communicationMessage", _send_message),
+    TmfRoute("communication", "GET", "/communicationMessage", _message_list),
+    TmfRoute("communication", "GET", "/communicationMessage/{id}", _message),
+    TmfRoute("communication", "PATCH", "/communicationMessage/{id}", _patch_message),
+    TmfRoute("catalog", "GET", "/productOffering", _offering_list),
+    TmfRoute("catalog", "GET", "/productOffering/{id}", _offering),
+    TmfRoute("ordering", "POST", "/productOrder", _place_order),
+    TmfRoute("ordering", "GET", "/productOrder/{id}", _order),
 )
 """Every TMF operation the face serves (the rest of each API answers 404)."""
 
@@ -360,7 +555,7 @@ def _page(call: TmfCall, items: list[Json]) -> Response:
 
 
 def _endpoint(
-    route: TmfRoute, resolve: Resolver, profile: TmfProfile
+    route: TmfRoute, resolve: Resolver, profile: TmfProfile, orders: dict[str, Json]
 ) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         try:
@@ -384,6 +579,7 @@ def _endpoint(
             dict(request.query_params),
             body,
             request.headers.get("idempotency-key"),
+            orders,
         )
         served = await route.translate(call)
         if isinstance(served.body, list):
@@ -442,10 +638,11 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
 def create_tmf_app(resolve: Resolver, profile: TmfProfile = DEFAULT_PROFILE) -> Starlette:
     """A Starlette app serving :data:`TMF_ROUTES` for the backends ``resolve`` gives, each API
     under its official ``basePath`` and named as ``profile`` says."""
+    orders: dict[str, Json] = {}
     routes = [
         StarletteRoute(
             STANDARD_ROOTS[route.api] + route.path,
-            _endpoint(route, resolve, profile),
+            _endpoint(route, resolve, profile, orders),
             methods=[route.method],
         )
         for route in TMF_ROUTES

@@ -1,4 +1,5 @@
-"""selfcare over an operator's TM Forum Open APIs (TMF635, 666, 678, 676, 654, 621).
+"""selfcare over an operator's TM Forum Open APIs (TMF635, 666, 678, 676, 654, 621, 681,
+620, 637 and 622).
 
 ``Selfcare.tmf(base_url=..., token=..., profile=...)`` is the usual entry; the pieces are
 :class:`TmfProtocol` (the flows), :class:`TmfProfile` (one BSS's names and API roots) and
@@ -9,6 +10,8 @@ from selfcare.tmf._profile import (
     API_NAMES,
     DEFAULT_PROFILE,
     EXAMPLE_PROFILE_UPPER,
+    MESSAGE_CHARACTERISTICS,
+    SERVICE_CHARACTERISTICS,
     STANDARD_ROOTS,
     TmfProfile,
 )
@@ -18,6 +21,8 @@ __all__ = [
     "API_NAMES",
     "DEFAULT_PROFILE",
     "EXAMPLE_PROFILE_UPPER",
+    "MESSAGE_CHARACTERISTICS",
+    "SERVICE_CHARACTERISTICS",
     "STANDARD_ROOTS",
     "UNSUPPORTED",
     "TmfProfile",

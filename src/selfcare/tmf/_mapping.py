@@ -59,7 +59,6 @@ __all__ = [
     "money_to_tmf",
     "payment_from_tmf",
     "payment_to_tmf",
-    "tariff_product_to_tmf",
     "topup_from_tmf",
     "topup_to_tmf",
 ]
@@ -333,19 +332,6 @@ def billing_account_to_tmf(account: Account, balance: Balance, profile: TmfProfi
                 "billingDateShift": account.billing_day,
             }
         },
-    }
-
-
-def tariff_product_to_tmf(account: Account, profile: TmfProfile) -> Json:
-    """The line's tariff plan as a TMF637 product carrying the line's number."""
-    return {
-        "id": f"{account.personal_account}-tariff",
-        "name": account.tariff.name,
-        "isBundle": True,
-        "status": "active",
-        "productOffering": {"id": account.tariff.code, "name": account.tariff.name},
-        "billingAccount": {"id": account.personal_account},
-        "productCharacteristic": _characteristics(profile, {"msisdn": account.number.e164}),
     }
 
 

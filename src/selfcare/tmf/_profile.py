@@ -17,7 +17,15 @@ import attrs
 from selfcare._errors import ValidationError
 from selfcare.model import CallDirection, ExpenseKind
 
-__all__ = ["API_NAMES", "DEFAULT_PROFILE", "EXAMPLE_PROFILE_UPPER", "STANDARD_ROOTS", "TmfProfile"]
+__all__ = [
+    "API_NAMES",
+    "DEFAULT_PROFILE",
+    "EXAMPLE_PROFILE_UPPER",
+    "MESSAGE_CHARACTERISTICS",
+    "SERVICE_CHARACTERISTICS",
+    "STANDARD_ROOTS",
+    "TmfProfile",
+]
 
 API_NAMES = (
     "usage",
@@ -61,6 +69,29 @@ CHARACTERISTICS = (
 )
 """The selfcare fields carried as TMF characteristics (name/value pairs)."""
 
+MESSAGE_CHARACTERISTICS: Mapping[str, str] = MappingProxyType(
+    {
+        "validity": "validitySeconds",
+        "delivery_report": "deliveryReport",
+        "flash": "flash",
+        "status": "messageStatus",
+        "encoding": "encoding",
+        "parts": "parts",
+        "cost": "cost",
+        "valid_until": "validUntil",
+        "deliveries": "deliveries",
+    }
+)
+"""What TMF681 ``communicationMessage`` has no field for, carried as its characteristics:
+send options (validity in seconds, delivery report, flash) and what the operator made of the
+message (selfcare status, encoding, parts, cost, expiry, per-recipient delivery reports)."""
+
+SERVICE_CHARACTERISTICS: Mapping[str, str] = MappingProxyType(
+    {"includes": "includes", "removable": "removable"}
+)
+"""What TMF620/637 have no field for: what a fee includes (offering ``prodSpecCharValueUse``)
+and whether a service can be switched off (offering and product characteristics)."""
+
 
 def _frozen(value: Mapping[Any, str]) -> Mapping[Any, str]:
     return MappingProxyType(dict(value))
@@ -75,8 +106,9 @@ class TmfProfile:
     of each expense kind, and ``call_usage_type`` that of call records. ``characteristics``
     names the usage/product characteristics that carry selfcare fields (counterpart, duration
     in seconds, direction, answered, balance_after, volume, roaming_country, msisdn), and
-    ``directions`` the values of the direction characteristic. ``time_zone`` and ``region``
-    are the operator's, since TMF accounts do not carry them.
+    ``directions`` the values of the direction characteristic; ``message_characteristics``
+    names the TMF681 characteristics of what a message has no field for. ``time_zone`` and
+    ``region`` are the operator's, since TMF accounts do not carry them.
     """
 
     name: str
@@ -95,6 +127,14 @@ class TmfProfile:
     """Seconds between polls of a top-up or an order that is not final yet."""
     poll_timeout: float = 60.0
     """How long to poll before giving up with :class:`~selfcare.WaitTimeout`."""
+    message_characteristics: Mapping[str, str] = attrs.field(
+        default=MESSAGE_CHARACTERISTICS, converter=_frozen
+    )
+    """The TMF681 characteristic names of the message fields in :data:`MESSAGE_CHARACTERISTICS`."""
+    service_characteristics: Mapping[str, str] = attrs.field(
+        default=SERVICE_CHARACTERISTICS, converter=_frozen
+    )
+    """The TMF620/637 names of the service fields in :data:`SERVICE_CHARACTERISTICS`."""
 
     def __attrs_post_init__(self) -> None:
         missing = [kind.value for kind in ExpenseKind if kind not in self.usage_types]
@@ -117,6 +157,18 @@ class TmfProfile:
         if set(self.directions) != set(CallDirection):
             raise ValidationError(
                 f"profile {self.name!r} must name both call directions", field="directions"
+            )
+        missing = [n for n in MESSAGE_CHARACTERISTICS if n not in self.message_characteristics]
+        if missing:
+            raise ValidationError(
+                f"profile {self.name!r} names no message characteristic for {missing}",
+                field="message_characteristics",
+            )
+        missing = [n for n in SERVICE_CHARACTERISTICS if n not in self.service_characteristics]
+        if missing:
+            raise ValidationError(
+                f"profile {self.name!r} names no service characteristic for {missing}",
+                field="service_characteristics",
             )
         unknown = sorted(set(self.roots) - set(API_NAMES))
         if unknown:
@@ -204,5 +256,17 @@ EXAMPLE_PROFILE_UPPER = TmfProfile(
     directions={CallDirection.INCOMING: "MT", CallDirection.OUTGOING: "MO"},
     balance_type="MAIN",
     ticket_severity="Minor",
+    message_characteristics={
+        "validity": "VALIDITY_SEC",
+        "delivery_report": "DLR_REQUESTED",
+        "flash": "FLASH",
+        "status": "MSG_STATUS",
+        "encoding": "ENCODING",
+        "parts": "SEGMENTS",
+        "cost": "CHARGE",
+        "valid_until": "EXPIRY",
+        "deliveries": "DLR",
+    },
+    service_characteristics={"includes": "ALLOWANCE", "removable": "CAN_DEACTIVATE"},
 )
 """An example of a BSS with upper-case CDR vocabulary (MO/MT calls, A/B numbers)."""

@@ -16,28 +16,40 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from selfcare._errors import APIError, NotSupported, WaitTimeout
+from selfcare._errors import APIError, Conflict, NotSupported, WaitTimeout
 from selfcare._paging import Page
-from selfcare.model import Call, Expense
+from selfcare.model import Call, ConnectedService, Expense, Message, Service, ServiceKind
 from selfcare.operations import (
     ActivateCard,
     AddComplaintNote,
+    CancelMessage,
     Capability,
+    ChangeTariff,
+    ConnectService,
+    DisconnectService,
     FileComplaint,
     GetAccount,
     GetBalance,
     GetComplaint,
+    GetMessage,
+    GetServiceCatalog,
     ListBills,
     ListCalls,
     ListComplaints,
+    ListConnectedServices,
     ListExpenses,
+    ListMessages,
     ListPayments,
     Operation,
     PagedOperation,
     Pay,
+    SendMms,
+    SendSms,
 )
 from selfcare.protocol._http import Flow, Wait
 from selfcare.tmf import _mapping as m
+from selfcare.tmf import _message_mapping as mm
+from selfcare.tmf import _service_mapping as sm
 from selfcare.tmf._profile import DEFAULT_PROFILE, TmfProfile
 from selfcare.tmf._wire import (
     decode_json,
@@ -57,10 +69,6 @@ UNSUPPORTED = {
     Capability.FORWARDING: "TM Forum has no Open API for call forwarding (a network setting)",
     Capability.CONTACTS: "TM Forum has no Open API for a subscriber's phonebook or mailing lists",
     Capability.LOGINS: "TM Forum has no Open API for a subscriber's sign-ins or operation log",
-    Capability.MESSAGES: "TMF681 messages are not mapped by this TmfProtocol yet",
-    Capability.SERVICES: (
-        "TMF620/637/622 tariffs and options are not mapped by this TmfProtocol yet"
-    ),
 }
 """Capabilities TmfProtocol does not carry, and why (the ``NotSupported`` message)."""
 
@@ -331,6 +339,118 @@ def _add_note(io: _Io, op: AddComplaintNote) -> Step[Any]:
     return m.complaint_from_tmf(doc)
 
 
+def _send(io: _Io, op: SendSms | SendMms) -> Step[Message]:
+    body = mm.send_to_tmf(op, io.profile)
+    doc, _ = yield from io.call("POST", "communication", "/communicationMessage", body=body)
+    return mm.message_from_tmf(doc, io.profile)
+
+
+def _message(io: _Io, op: GetMessage) -> Step[Message]:
+    doc, _ = yield from io.call("GET", "communication", f"/communicationMessage/{op.id}")
+    return mm.message_from_tmf(doc, io.profile)
+
+
+def _messages(io: _Io, op: ListMessages) -> Step[Page[Message]]:
+    """Filtered by ``sendTime`` on the server (TMF attribute filtering) and again here, since
+    a BSS may ignore filters TMF681 does not list; the status only here (``state`` is coarser)."""
+    params = _range("sendTime", op.since, op.until)
+
+    def keep(message: Message) -> bool:
+        return (
+            (op.status is None or message.status is op.status)
+            and (op.since is None or message.at >= op.since)
+            and (op.until is None or message.at < op.until)
+        )
+
+    return (
+        yield from _paged(
+            io,
+            op,
+            "communication",
+            "/communicationMessage",
+            params,
+            lambda doc: mm.message_from_tmf(doc, io.profile),
+            keep,
+        )
+    )
+
+
+def _cancel(io: _Io, op: CancelMessage) -> Step[Message]:
+    """TMF681 cancels by moving the message to ``state: cancelled`` (DELETE would erase it)."""
+    path = f"/communicationMessage/{op.id}"
+    doc, _ = yield from io.call("PATCH", "communication", path, body={"state": "cancelled"})
+    return mm.message_from_tmf(doc, io.profile)
+
+
+def _catalog(io: _Io, op: GetServiceCatalog) -> Step[tuple[Service, ...]]:
+    docs = yield from _all(io, "catalog", "/productOffering", [])
+    services = (sm.service_from_tmf(d, io.profile) for d in docs)
+    return tuple(s for s in services if op.kind is None or s.kind is op.kind)
+
+
+def _products(io: _Io) -> Step[tuple[str, list[Mapping[str, Any]]]]:
+    """The billing account's id and its active TMF637 products."""
+    billing = yield from io.billing_account()
+    account_id = str(billing.get("id"))
+    params: Params = [("billingAccount.id", account_id), ("status", "active")]
+    return account_id, (yield from _all(io, "inventory", "/product", params))
+
+
+def _connected_services(io: _Io) -> Step[tuple[ConnectedService, ...]]:
+    _, docs = yield from _products(io)
+    services = [sm.connected_from_tmf(d, io.profile) for d in docs]
+    return tuple(sorted(services, key=lambda s: s.kind is not ServiceKind.TARIFF))
+
+
+def _connected(io: _Io, op: ListConnectedServices) -> Step[tuple[ConnectedService, ...]]:
+    return (yield from _connected_services(io))
+
+
+def _order(io: _Io, action: str, code: str, product_id: str | None, account_id: str) -> Step[None]:
+    """Place a one-item TMF622 order and poll it (with ``Wait``) until it is final."""
+    body = {
+        "billingAccount": {"id": account_id},
+        "productOrderItem": [sm.order_item(action, code, product_id)],
+    }
+    doc, _ = yield from io.call("POST", "ordering", "/productOrder", body=body)
+    doc = yield from _poll(io, "ordering", "/productOrder", doc, sm.ORDER_FINAL, "product order")
+    if doc.get("state") != "completed":
+        raise Conflict(
+            f"product order {doc.get('id')!r} to {action} {code!r} ended {doc.get('state')!r}",
+            field="code",
+        )
+
+
+def _product_id(
+    docs: list[Mapping[str, Any]], wanted: Callable[[Mapping[str, Any]], bool]
+) -> str | None:
+    return next((str(d.get("id")) for d in docs if wanted(d)), None)
+
+
+def _connect(io: _Io, op: ConnectService) -> Step[ConnectedService]:
+    billing = yield from io.billing_account()
+    yield from _order(io, "add", op.code, None, str(billing.get("id")))
+    for service in (yield from _connected_services(io)):
+        if service.code == op.code:
+            return service
+    raise APIError(f"the order for {op.code!r} completed but the inventory has no such product")
+
+
+def _disconnect(io: _Io, op: DisconnectService) -> Step[tuple[ConnectedService, ...]]:
+    account_id, docs = yield from _products(io)
+    product = _product_id(docs, lambda d: (d.get("productOffering") or {}).get("id") == op.code)
+    yield from _order(io, "delete", op.code, product, account_id)
+    return (yield from _connected_services(io))
+
+
+def _change_tariff(io: _Io, op: ChangeTariff) -> Step[Any]:
+    """A ``modify`` of the tariff (bundle) product to the new offering; then the account."""
+    account_id, docs = yield from _products(io)
+    product = _product_id(docs, lambda d: bool(d.get("isBundle")))
+    yield from _order(io, "modify", op.code, product, account_id)
+    return (yield from _account(io, GetAccount()))
+
+
 _FLOWS: dict[type[Operation[Any]], Callable[[_Io, Any], Step[Any]]] = {
     ListExpenses: _expenses,
     ListCalls: _calls,
@@ -344,6 +464,16 @@ _FLOWS: dict[type[Operation[Any]], Callable[[_Io, Any], Step[Any]]] = {
     ListComplaints: _complaints,
     GetComplaint: _complaint,
     AddComplaintNote: _add_note,
+    SendSms: _send,
+    SendMms: _send,
+    GetMessage: _message,
+    ListMessages: _messages,
+    CancelMessage: _cancel,
+    GetServiceCatalog: _catalog,
+    ListConnectedServices: _connected,
+    ConnectService: _connect,
+    DisconnectService: _disconnect,
+    ChangeTariff: _change_tariff,
 }
 
 

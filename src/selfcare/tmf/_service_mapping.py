@@ -1,0 +1,203 @@
+"""Tariffs and options ⇄ TMF620 product offerings, TMF637 products and TMF622 orders.
+
+A tariff plan is a *bundle* offering/product (as the account mapping already reads it), an
+option is not. Prices are ``productOfferingPrice``/``productPrice`` entries of ``priceType``
+``recurring`` (with ``recurringChargePeriod`` ``day``/``month``) and ``oneTime``. What the
+fee includes and whether a service can be switched off have no TMF field: they are the
+``prodSpecCharValueUse`` (offering) and ``productCharacteristic`` (product) entries named
+``profile.service_characteristics``; clashes are ``productOfferingRelationship`` entries of
+type ``excludes``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from selfcare._errors import APIError
+from selfcare.model import (
+    ChargePeriod,
+    ConnectedService,
+    Money,
+    Quantity,
+    Service,
+    ServiceKind,
+)
+from selfcare.tmf._mapping import (
+    _characteristics,
+    _need,
+    _reads,
+    instant_from_tmf,
+    instant_to_tmf,
+    money_from_tmf,
+    money_to_tmf,
+)
+from selfcare.tmf._profile import TmfProfile
+
+__all__ = [
+    "ORDER_FINAL",
+    "connected_from_tmf",
+    "connected_to_tmf",
+    "order_item",
+    "service_from_tmf",
+    "service_to_tmf",
+]
+
+Json = dict[str, Any]
+
+ORDER_FINAL = frozenset({"completed", "failed", "rejected", "cancelled", "partial"})
+"""TMF622 order states after which nothing changes any more."""
+
+
+def _price(kind: str, money: Money, period: ChargePeriod | None = None) -> Json:
+    doc: Json = {"name": kind, "priceType": kind}
+    doc["price"] = {"taxIncludedAmount": money_to_tmf(money)}
+    if period is not None:
+        doc["recurringChargePeriod"] = period.value
+    return doc
+
+
+def _prices(items: object, where: str) -> tuple[Money, ChargePeriod, Money | None]:
+    """(recurring price, its period, one-off price or ``None``) of a list of prices."""
+    recurring: tuple[Money, ChargePeriod] | None = None
+    one_off: Money | None = None
+    for item in items if isinstance(items, list) else ():
+        if not isinstance(item, Mapping):
+            continue
+        amount = money_from_tmf((item.get("price") or {}).get("taxIncludedAmount"), where)
+        if item.get("priceType") == "recurring":
+            recurring = amount, ChargePeriod(str(item.get("recurringChargePeriod") or "month"))
+        elif item.get("priceType") == "oneTime":
+            one_off = amount
+    if recurring is None:
+        raise APIError(f"the TMF {where} has no recurring price")
+    return recurring[0], recurring[1], one_off
+
+
+def service_to_tmf(service: Service, profile: TmfProfile) -> Json:
+    """A catalogue entry as a TMF620 product offering (its ``id`` is the selfcare code)."""
+    names = profile.service_characteristics
+    return {
+        "id": service.code,
+        "href": f"/productOffering/{service.code}",
+        "name": service.name,
+        "description": service.description,
+        "isBundle": service.kind is ServiceKind.TARIFF,
+        "isSellable": True,
+        "lifecycleStatus": "Launched",
+        "productOfferingPrice": [
+            _price("recurring", service.recurring_price, service.period),
+            _price("oneTime", service.one_off_price),
+        ],
+        "productOfferingRelationship": [
+            {"id": code, "relationshipType": "excludes"} for code in service.incompatible_with
+        ],
+        "prodSpecCharValueUse": [
+            {
+                "name": names["includes"],
+                "valueType": "number",
+                "productSpecCharacteristicValue": [
+                    {"value": q.value, "unitOfMeasure": q.unit.value} for q in service.includes
+                ],
+            },
+            {
+                "name": names["removable"],
+                "valueType": "boolean",
+                "productSpecCharacteristicValue": [{"value": service.removable}],
+            },
+        ],
+        "@type": "ProductOffering",
+    }
+
+
+@_reads("product offering")
+def service_from_tmf(doc: Mapping[str, Any], profile: TmfProfile) -> Service:
+    """A TMF620 product offering as a catalogue entry."""
+    names = profile.service_characteristics
+    uses = {
+        u.get("name"): u.get("productSpecCharacteristicValue") or []
+        for u in doc.get("prodSpecCharValueUse") or []
+        if isinstance(u, Mapping)
+    }
+    recurring, period, one_off = _prices(doc.get("productOfferingPrice"), "product offering")
+    removable = [v.get("value") for v in uses.get(names["removable"], [])]
+    return Service(
+        code=str(_need(doc, "id", "product offering")),
+        name=str(doc.get("name") or ""),
+        kind=ServiceKind.TARIFF if doc.get("isBundle") else ServiceKind.OPTION,
+        description=str(doc.get("description") or ""),
+        recurring_price=recurring,
+        period=period,
+        one_off_price=Money.zero(recurring.currency) if one_off is None else one_off,
+        includes=tuple(
+            Quantity(v.get("value"), str(v.get("unitOfMeasure")))
+            for v in uses.get(names["includes"], [])
+        ),
+        incompatible_with=tuple(
+            str(r.get("id"))
+            for r in doc.get("productOfferingRelationship") or []
+            if r.get("relationshipType") == "excludes"
+        ),
+        removable=removable[0] is not False if removable else True,
+    )
+
+
+def connected_to_tmf(
+    service: ConnectedService, account_id: str, profile: TmfProfile, msisdn: str | None = None
+) -> Json:
+    """A connected service as an active TMF637 product; the tariff carries the line's number."""
+    chars: dict[str, Any] = {"msisdn": msisdn}
+    product_chars = _characteristics(profile, chars)
+    product_chars.append(
+        {
+            "name": profile.service_characteristics["removable"],
+            "valueType": "boolean",
+            "value": service.removable,
+        }
+    )
+    return {
+        "id": f"{account_id}-{service.code}",
+        "href": f"/product/{account_id}-{service.code}",
+        "name": service.name,
+        "isBundle": service.kind is ServiceKind.TARIFF,
+        "status": "active",
+        "startDate": instant_to_tmf(service.connected_at),
+        "productOffering": {"id": service.code, "name": service.name},
+        "billingAccount": {"id": account_id},
+        "productPrice": [_price("recurring", service.recurring_price, service.period)],
+        "productCharacteristic": product_chars,
+        "@type": "Product",
+    }
+
+
+@_reads("product")
+def connected_from_tmf(doc: Mapping[str, Any], profile: TmfProfile) -> ConnectedService:
+    """An active TMF637 product as a connected service (its code is the offering's id)."""
+    offering = doc.get("productOffering") or {}
+    name = profile.service_characteristics["removable"]
+    removable = next(
+        (
+            c.get("value")
+            for c in doc.get("productCharacteristic") or []
+            if isinstance(c, Mapping) and c.get("name") == name
+        ),
+        True,
+    )
+    recurring, period, _ = _prices(doc.get("productPrice"), "product")
+    return ConnectedService(
+        code=str(_need(offering, "id", "product offering reference")),
+        name=str(offering.get("name") or doc.get("name") or ""),
+        kind=ServiceKind.TARIFF if doc.get("isBundle") else ServiceKind.OPTION,
+        connected_at=instant_from_tmf(_need(doc, "startDate", "product"), "startDate"),
+        recurring_price=recurring,
+        period=period,
+        removable=removable is not False,
+    )
+
+
+def order_item(action: str, code: str, product_id: str | None = None) -> Json:
+    """The one ``productOrderItem`` of a selfcare order: add/delete/modify an offering."""
+    item: Json = {"id": "1", "action": action, "productOffering": {"id": code}}
+    if product_id is not None:
+        item["product"] = {"id": product_id}
+    return item
