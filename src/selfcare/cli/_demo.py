@@ -35,13 +35,17 @@ def render_demo(sc: Selfcare) -> list[RenderableType]:
     panels: list[RenderableType] = [Panel(header, title="Account", title_align="left")]
 
     debts = _table("Open debts")
-    for column in ("Bill", "Period", "Amount", "Remaining", "Due", "State"):
-        debts.add_column(column)
+    debts.add_column("Bill")
+    debts.add_column("Period", no_wrap=True)
+    debts.add_column("Amount", justify="right", no_wrap=True)
+    debts.add_column("Remaining", justify="right", no_wrap=True)
+    debts.add_column("Due", no_wrap=True)
+    debts.add_column("State")
     for bill in sc.account.debts():
         style = "bold red" if bill.is_overdue else ""
         debts.add_row(
             bill.id,
-            f"{fmt.day(bill.period_start)} – {fmt.day(bill.period_end)}",
+            fmt.period(bill.period_start, bill.period_end),
             str(bill.amount_due),
             str(bill.remaining),
             fmt.day(bill.due_date),
@@ -51,17 +55,21 @@ def render_demo(sc: Selfcare) -> list[RenderableType]:
         debts.add_row("Nothing owed", "", "", "", "", "")
     panels.append(debts)
 
+    # The description says what the entry is in words ("Outgoing call"), so the kind's
+    # code is left to `selfcare expenses`; numbers, times and amounts never wrap.
     recent = _table("Last 10 expenses")
-    for column in ("When", "Kind", "Counterpart", "Usage", "Cost", "Description"):
-        recent.add_column(column, justify="right" if column in ("Cost", "Usage") else "left")
+    recent.add_column("When", no_wrap=True)
+    recent.add_column("What")
+    recent.add_column("Counterpart", no_wrap=True)
+    recent.add_column("Usage", justify="right", no_wrap=True)
+    recent.add_column("Cost", justify="right", no_wrap=True)
     for expense in sc.expenses.list().first(10):
         recent.add_row(
-            fmt.when(expense.at, zone),
-            expense.kind.value,
+            fmt.when(expense.at, zone, today),
+            expense.description,
             fmt.number(expense.counterpart),
             fmt.usage(expense.duration, expense.volume),
             Text(str(expense.cost), style="green" if expense.is_credit else ""),
-            expense.description,
         )
     panels.append(recent)
 
@@ -70,19 +78,19 @@ def render_demo(sc: Selfcare) -> list[RenderableType]:
     spending = _table(f"Spending by kind since {fmt.day(month_start)}")
     spending.add_column("Kind")
     spending.add_column("Charges", justify="right")
-    spending.add_column("Total", justify="right")
+    spending.add_column("Total", justify="right", no_wrap=True)
     for row in summary:
-        spending.add_row(row.key, str(row.count), str(row.total))
+        spending.add_row(row.key.replace("_", " "), str(row.count), str(row.total))
     spending.add_row(Text("Total", style="bold"), "", Text(str(summary.total), style="bold"))
     panels.append(spending)
 
     week_ago = today - timedelta(days=6)
     calls = list(sc.calls.missed(since=week_ago))
     missed = _table(f"Missed calls since {fmt.day(week_ago)}: {len(calls)}")
-    missed.add_column("When")
-    missed.add_column("From")
+    missed.add_column("When", no_wrap=True)
+    missed.add_column("From", no_wrap=True)
     for call in calls:
-        missed.add_row(fmt.when(call.at, zone), call.counterpart.international)
+        missed.add_row(fmt.when(call.at, zone, today), call.counterpart.international)
     if not calls:
         missed.add_row("No missed calls", "")
     panels.append(missed)
@@ -106,13 +114,14 @@ def render_demo(sc: Selfcare) -> list[RenderableType]:
     panels.append(forwarding)
 
     operations = _table("Last operations")
-    for column in ("When", "Channel", "Operation", "Status"):
+    operations.add_column("When", no_wrap=True)
+    for column in ("Channel", "Operation", "Status"):
         operations.add_column(column)
     for record in sc.logins.operations().first(5):
         style = "red" if record.status is OperationStatus.FAILED else ""
         outcome = record.status.value + (f": {record.reason}" if record.reason else "")
         operations.add_row(
-            fmt.when(record.at, zone),
+            fmt.when(record.at, zone, today),
             record.channel,
             record.operation.replace("_", " "),
             Text(outcome, style=style),

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, tzinfo
 
 from selfcare.model import Money, PhoneNumber, Quantity
 
-__all__ = ["amount_style", "day", "duration", "money", "number", "when"]
+__all__ = ["amount_style", "day", "duration", "money", "number", "period", "when"]
 
 
 def money(value: Money | None) -> str:
@@ -18,12 +18,23 @@ def amount_style(value: Money) -> str:
     return "red" if value.amount < 0 else "green"
 
 
-def when(value: datetime, zone: tzinfo) -> str:
-    return f"{value.astimezone(zone):%d.%m %H:%M}"
+def when(value: datetime, zone: tzinfo, today: date | None = None) -> str:
+    """Day, month and time in ``zone``; the year too unless it is ``today``'s (default: now),
+    so a record from last December never reads as if it were from this one."""
+    local = value.astimezone(zone)
+    this_year = (today or datetime.now(zone).date()).year
+    return f"{local:%d.%m %H:%M}" if local.year == this_year else f"{local:%d.%m.%Y %H:%M}"
 
 
 def day(value: date) -> str:
     return f"{value:%d.%m.%Y}"
+
+
+def period(start: date, end: date) -> str:
+    """A span of days, the year said once when both ends share it: ``20.09 – 19.10.2026``."""
+    if start.year == end.year:
+        return f"{start:%d.%m} – {day(end)}"
+    return f"{day(start)} – {day(end)}"
 
 
 def duration(value: timedelta | None) -> str:
