@@ -143,9 +143,13 @@ def decode_result(route: Route, content: bytes) -> Any:
 _WHERE = re.compile(r" - at `\$\.?([\w.\[\]]*)`")
 
 
-def _validation_error(exc: msgspec.ValidationError) -> ValidationError:
+def _validation_error(
+    exc: msgspec.ValidationError, shown: Mapping[str, Any] | None = None
+) -> ValidationError:
     """The error to report, naming the request field: a model's own error keeps its class
-    and message; msgspec's path (``$.to[0]``) says which field it was about."""
+    and message; msgspec's path (``$.to[0]``) says which field it was about, and the value
+    sent is quoted when it is in ``shown`` (query and path values: never secrets, which
+    travel only in bodies)."""
     message = str(exc)
     match = _WHERE.search(message)
     field = match.group(1).split(".")[0].split("[")[0] if match and match.group(1) else None
@@ -155,6 +159,8 @@ def _validation_error(exc: msgspec.ValidationError) -> ValidationError:
             cause.field = field
         return cause
     text = _WHERE.sub("", message)
+    if field is not None and shown is not None and field in shown:
+        return ValidationError(f"{field}={shown[field]!r}: {text}", field=field)
     return ValidationError(f"{field}: {text}" if field else text, field=field)
 
 
@@ -193,6 +199,7 @@ def decode_operation(
     if unknown:
         raise ValidationError(f"unknown query parameter {unknown[0]!r}", field=unknown[0])
     data: dict[str, Any] = {}
+    shown: dict[str, Any] = dict(path)
     for name in route.query_fields:
         values = query(name)
         if not values:
@@ -203,6 +210,7 @@ def decode_operation(
             raise ValidationError(f"query parameter {name!r} was given more than once", field=name)
         else:
             data[name] = values[0]
+        shown[name] = data[name]
     if route.body_fields:
         try:
             document = msgspec.json.decode(body) if body else {}
@@ -221,7 +229,7 @@ def decode_operation(
     try:
         op: Operation[Any] = msgspec.convert(data, route.op, strict=False, dec_hook=dec_hook)
     except msgspec.ValidationError as exc:
-        raise _validation_error(exc) from None
+        raise _validation_error(exc, shown) from None
     return op
 
 

@@ -1,0 +1,46 @@
+"""A request the server cannot read is refused with an error naming the field and, for
+query and path values, the value sent; secrets in bodies are never quoted back."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from selfcare import ValidationError
+from selfcare.operations import ListExpenses, SignInWithPassword
+from selfcare.protocol._codec import decode_operation
+from selfcare.protocol._routes import route_for
+
+
+def _query(params: dict[str, list[str]]) -> ValidationError:
+    route = route_for(ListExpenses)
+    with pytest.raises(ValidationError) as caught:
+        decode_operation(route, {}, lambda name: params.get(name, []), set(params), b"", None)
+    return caught.value
+
+
+@pytest.mark.parametrize(
+    ("field", "values", "shown"),
+    [
+        ("limit", ["abc"], "limit='abc'"),
+        ("since", ["yesterday"], "since='yesterday'"),
+        ("since", ["2026-11-20"], "since='2026-11-20'"),
+        ("kinds", ["bogus"], "'bogus'"),
+    ],
+)
+def test_query_errors_name_the_field_and_the_value(
+    field: str, values: list[str], shown: str
+) -> None:
+    error = _query({field: values})
+    assert error.field == field
+    assert shown in str(error), str(error)
+
+
+def test_a_secret_in_a_body_is_never_quoted_back() -> None:
+    route = route_for(SignInWithPassword)
+    body = json.dumps({"number": "+79165550123", "password": 918273645}).encode()
+    with pytest.raises(ValidationError) as caught:
+        decode_operation(route, {}, lambda name: [], set(), body, None)
+    assert caught.value.field == "password"
+    assert "918273645" not in str(caught.value)
