@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 
+import httpx
 import pytest
 
 from selfcare import ValidationError
+from selfcare.backends.fake import FakeOperator
 from selfcare.operations import ListExpenses, SignInWithPassword
 from selfcare.protocol._codec import decode_operation
 from selfcare.protocol._routes import route_for
+from selfcare.server import FakeResolver, LiveServer, create_app
 
 
 def _query(params: dict[str, list[str]]) -> ValidationError:
@@ -44,3 +47,27 @@ def test_a_secret_in_a_body_is_never_quoted_back() -> None:
         decode_operation(route, {}, lambda name: [], set(), body, None)
     assert caught.value.field == "password"
     assert "918273645" not in str(caught.value)
+
+
+def test_a_new_user_is_pointed_at_the_openapi_document() -> None:
+    operator = FakeOperator(seed=42)
+    with (
+        LiveServer(create_app(FakeResolver(operator))) as server,
+        httpx.Client(base_url=server.url) as client,
+    ):
+        for path in ("/", "/v1", "/v1/nothing"):
+            response = client.get(path)
+            assert response.status_code == 404
+            assert response.headers["content-type"] == "application/problem+json"
+            assert response.json()["type"] == "urn:selfcare:problem:not-found"
+            assert "/v1/openapi.json" in response.json()["detail"]
+        document = client.get("/v1/openapi.json").json()
+        assert document["openapi"].startswith("3.1")
+        anonymous = client.get("/v1/expenses")
+        assert anonymous.status_code == 401
+        assert anonymous.headers["www-authenticate"] == "Bearer"
+        assert anonymous.headers["content-type"] == "application/problem+json"
+        assert anonymous.json()["type"] == "urn:selfcare:problem:unauthenticated"
+        token = {"Authorization": f"Bearer {operator.token().reveal()}"}
+        page = client.get("/v1/expenses", params={"limit": 2}, headers=token).json()
+        assert len(page["items"]) == 2 and page["next_cursor"]

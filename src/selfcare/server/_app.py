@@ -131,7 +131,10 @@ async def _selfcare_error(request: Request, exc: Exception) -> Response:
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if exc.status_code == 404:
-        return problem_response(NotFound(f"no such resource: {request.url.path}"))
+        path = request.url.path
+        return problem_response(
+            NotFound(f"no such resource: {path}; the routes are listed at /v1/openapi.json")
+        )
     error = SelfcareError(str(exc.detail))
     return JSONResponse(
         {**problem_body(error), "status": exc.status_code, "title": str(exc.detail)},
