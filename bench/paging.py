@@ -7,12 +7,13 @@ speed is not what is measured. We time:
   (a) the floor: raw httpx + ``json.loads`` into dicts, following ``next_cursor``;
   (b) ``Selfcare(...).expenses.list()`` into typed model objects, sync and async;
 
-and print records/s, the ratio (b)/(a), and the peak RSS of a 50k and a 200k run (each in a
-fresh process, so memory is comparable). One end-to-end figure against the live reference
-server on 127.0.0.1 follows.
+and print records/s, the ratio (b)/(a), and the memory of a 50k and a 200k run, each in a
+fresh process that loads the recorded pages and iterates them once: its peak RSS, how much
+that peak grew while iterating, and the peak of Python allocations while iterating
+(tracemalloc). One end-to-end figure against the live reference server on 127.0.0.1 follows.
 
     python bench/paging.py            # everything
-    python bench/paging.py --records 50000 --only sdk-sync   # one measurement (used for RSS)
+    python bench/paging.py --records 50000 --only sdk-sync   # one measurement of memory
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import pickle
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from datetime import timedelta
@@ -147,17 +150,43 @@ def best_of(fn, pages, account, repeat: int) -> tuple[int, float]:  # type: igno
     return count, best
 
 
-def iteration_peak(records: int, only: str) -> float:
-    """Peak MiB allocated while iterating, over what was held before (tracemalloc, in a fresh
-    process): the replayed pages themselves are excluded, what the client keeps is not."""
+def peak_rss_mib() -> float:
+    """The process's peak resident set size so far: VmHWM on Linux (ru_maxrss there keeps
+    the parent's peak across fork and exec), ru_maxrss (bytes) on macOS."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 2**10
+    except OSError:
+        pass
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 2**10
+
+
+def measure_memory(path: str, only: str) -> dict[str, float]:
+    """Iterate the pages recorded in ``path`` once, in a fresh process, and report its
+    memory: the pages it holds are loaded first, so what grows after that is the client's."""
     out = subprocess.run(
-        [sys.executable, __file__, "--records", str(records), "--only", only, "--repeat", "1"],
+        [sys.executable, __file__, "--pages", path, "--only", only],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    fields = dict(part.split("=") for part in out.split())
-    return float(fields["peak_mib"])
+    return {key: float(value) for key, value in (part.split("=") for part in out.split())}
+
+
+def one_measurement(pages: dict[str, bytes], account: bytes, only: str) -> None:
+    rss_before = peak_rss_mib()
+    tracemalloc.start()
+    count = MEASURES[only](pages, account)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rss_peak = peak_rss_mib()
+    print(
+        f"records={count} peak_mib={peak / 2**20:.2f} rss_mib={rss_peak:.1f} "
+        f"rss_growth_mib={rss_peak - rss_before:.1f}"
+    )
 
 
 def main() -> None:
@@ -165,20 +194,16 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=200_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--only", choices=sorted(MEASURES))
+    parser.add_argument("--pages", help="recorded pages to load (written by a full run)")
     args = parser.parse_args()
 
     if args.only:  # one measurement of memory, in a process of its own
-        tracemalloc.start()
-        pages, account = render_pages(args.records)
-        held, _ = tracemalloc.get_traced_memory()
-        tracemalloc.reset_peak()
-        count, _seconds = best_of(MEASURES[args.only], pages, account, 1)
-        _, peak = tracemalloc.get_traced_memory()
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(
-            f"name={args.only} records={count} peak_mib={(peak - held) / 2**20:.2f} "
-            f"rss_mib={rss:.1f}"
-        )
+        if args.pages:
+            with open(args.pages, "rb") as file:
+                pages, account = pickle.load(file)
+        else:
+            pages, account = render_pages(args.records)
+        one_measurement(pages, account, args.only)
         return
 
     pages, account = render_pages(args.records)
@@ -188,12 +213,23 @@ def main() -> None:
     for name, (count, seconds) in results.items():
         rate = count / seconds
         print(f"  {name:10} {rate:>12,.0f} records/s   ratio {rate / floor_rate:.2f}x floor")
-    for only in ("floor", "sdk-sync", "sdk-async"):
-        small, large = iteration_peak(50_000, only), iteration_peak(200_000, only)
-        print(
-            f"  peak memory while iterating, {only:9}: 50k records {small:.2f} MiB, "
-            f"200k records {large:.2f} MiB"
-        )
+
+    print("  memory of one iteration in a fresh process holding the recorded pages:")
+    with tempfile.TemporaryDirectory() as tmp:
+        recorded = {}
+        for records in (50_000, 200_000):
+            recorded[records] = f"{tmp}/{records}.pickle"
+            with open(recorded[records], "wb") as file:
+                rendered = (pages, account) if records == args.records else render_pages(records)
+                pickle.dump(rendered, file)
+        for only in ("floor", "sdk-sync", "sdk-async"):
+            figures = [measure_memory(recorded[n], only) for n in (50_000, 200_000)]
+            print(
+                f"    {only:9}  peak RSS {figures[0]['rss_mib']:6.1f} MiB at 50k, "
+                f"{figures[1]['rss_mib']:6.1f} MiB at 200k; grew while iterating "
+                f"{figures[0]['rss_growth_mib']:.1f} / {figures[1]['rss_growth_mib']:.1f} MiB; "
+                f"Python peak {figures[0]['peak_mib']:.2f} / {figures[1]['peak_mib']:.2f} MiB"
+            )
     count, seconds = end_to_end()
     print(
         f"  end to end against the live reference server: {count:,} records "
