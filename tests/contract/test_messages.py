@@ -113,6 +113,7 @@ def test_cancel_a_scheduled_message_refunds_it(sc, operator, clock) -> None:
     cancelled = sc.messages.cancel(message)
     assert cancelled.status is MessageStatus.CANCELLED and cancelled.is_final
     assert cancelled.cost == Money("0.00", "RUB")
+    assert [repr(d.cost) for d in cancelled.deliveries] == ["Money('0.00', 'RUB')"]  # minor units
     assert sc.account.balance().amount == before
     refund = sc.expenses.list(kinds="refund").first(1)[0]
     assert refund.cost == Money("-2.00", "RUB") and message.id in refund.description

@@ -281,7 +281,8 @@ class AsyncMessages(AsyncArea):
 
         ``recipients`` is a mailing list or any mix of numbers and contacts; repeated numbers
         get one message. A number that cannot be read, or that the operator refuses, is
-        reported as rejected with the reason and never stops the rest. The async client keeps
+        reported as rejected with the reason and never stops the rest; no recipients at all
+        is a :class:`~selfcare.ValidationError`, before anything is sent. The async client keeps
         at most ``concurrency`` sends in flight; the sync one sends one at a time. Each
         recipient's send has its own idempotency key derived from ``idempotency_key``, so
         repeating a broadcast with the same key after a failure sends nobody twice.
@@ -342,6 +343,13 @@ def _entries(recipients: object, region: str) -> list[_Entry]:
         if identity not in seen:
             seen.add(identity)
             entries.append((label, number, reason))
+    if not entries:
+        shown = (
+            f"mailing list {recipients.name!r} has no members"
+            if isinstance(recipients, MailingList)
+            else "recipients names nobody"
+        )
+        raise ValidationError(f"{shown}; there is no one to send to", field="recipients")
     return entries
 
 
