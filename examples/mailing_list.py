@@ -9,9 +9,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from selfcare import Money, Selfcare
+from selfcare import Selfcare
 from selfcare.backends.fake import FakeOperator, ManualClock
-from selfcare.sms import plan
 
 PHONEBOOK = """\
 name,phones,email,note
@@ -31,7 +30,7 @@ def main() -> None:
     club = sc.contacts.lists.create("Chess club", [*contacts, "+7 916 999-00-00"])
     print(f"list {club.name!r}: {', '.join(m.name or m.number.e164 for m in club.members)}")
 
-    preview = plan(TEXT, price=Money("2.00", "RUB"))
+    preview = sc.messages.preview(TEXT)  # parts × the tariff plan's SMS price
     print(
         f"preview: {preview.encoding}, {len(preview)} part(s) per recipient, "
         f"at most {preview.cost} each beyond the allowance"

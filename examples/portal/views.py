@@ -225,18 +225,15 @@ async def forwarding_disable(request: Request, user: UserSession) -> Response:
 
 
 async def _sms_price(user: UserSession) -> Money | None:
-    """The price of one SMS part beyond the allowance, read off the latest charged SMS.
+    """The price of one SMS part beyond the allowance: the tariff plan's ``sms_price``.
 
-    selfcare exposes no per-SMS price, so the portal learns it from the bill: the most
-    recent SMS expense that cost something, divided by its parts. None if there is none.
+    Looked up once per session in the catalogue; None if the operator publishes none.
     """
     if not user.sms_price_known:
-        recent = user.client.expenses.list(kinds="sms", page_size=200)
-        for expense in await recent.first(600):
-            parts = expense.volume.value if expense.volume is not None else Decimal(1)
-            if expense.cost.amount > 0 and parts > 0:
-                user.sms_price = Money(expense.cost.amount / parts, expense.cost.currency)
-                break
+        connected = await user.client.services.connected()
+        tariff = next((s.code for s in connected if s.kind == "tariff"), None)
+        catalog = await user.client.services.catalog("tariff")
+        user.sms_price = next((s.sms_price for s in catalog if s.code == tariff), None)
         user.sms_price_known = True
     return user.sms_price
 

@@ -198,6 +198,17 @@ def test_broadcast_rejections_from_the_operator_are_per_recipient(sc) -> None:
         sc.messages.broadcast(["+79161112233"], "")
 
 
+def test_broadcast_to_nobody_is_refused_naming_the_list(sc, operator) -> None:
+    empty = sc.contacts.lists.create("Nobody yet", [])
+    sent_before = len(operator.subscriber().mailbox.messages)
+    with pytest.raises(ValidationError, match="'Nobody yet' has no members") as caught:
+        sc.messages.broadcast(empty, "hi")
+    assert caught.value.field == "recipients"
+    with pytest.raises(ValidationError, match="names nobody"):
+        sc.messages.broadcast([], "hi")
+    assert len(operator.subscriber().mailbox.messages) == sent_before
+
+
 def test_broadcast_repeated_with_the_same_key_sends_nobody_twice(sc, operator) -> None:
     first = sc.messages.broadcast(
         ["+79161112233", "+79169990000"], "hi", idempotency_key="bcast-0001"

@@ -18,6 +18,7 @@ from selfcare import (
     NaiveDatetime,
     NotFound,
     PhoneNumber,
+    ServiceKind,
     ValidationError,
     WaitTimeout,
 )
@@ -112,6 +113,7 @@ def test_cancel_a_scheduled_message_refunds_it(sc, operator, clock) -> None:
     cancelled = sc.messages.cancel(message)
     assert cancelled.status is MessageStatus.CANCELLED and cancelled.is_final
     assert cancelled.cost == Money("0.00", "RUB")
+    assert [repr(d.cost) for d in cancelled.deliveries] == ["Money('0.00', 'RUB')"]  # minor units
     assert sc.account.balance().amount == before
     refund = sc.expenses.list(kinds="refund").first(1)[0]
     assert refund.cost == Money("-2.00", "RUB") and message.id in refund.description
@@ -153,6 +155,23 @@ def test_sms_is_charged_per_part_beyond_the_allowance(sc) -> None:
     charges = sc.expenses.list(kinds=ExpenseKind.SMS).first(2)
     assert {c.counterpart.e164 for c in charges} == {"+79161234567", "+79161234568"}
     assert all(c.cost == Money("4.00", "RUB") and c.volume.value == 2 for c in charges)
+
+
+@pytest.mark.requires(Capability.SERVICES)
+def test_preview_prices_the_text_at_the_tariffs_sms_price(sc) -> None:
+    tariff = next(s for s in sc.services.connected() if s.kind is ServiceKind.TARIFF)
+    offer = next(s for s in sc.services.catalog("tariff") if s.code == tariff.code)
+    assert offer.sms_price == Money("2.00", "RUB") and offer.mms_price == Money("6.50", "RUB")
+    assert all(o.sms_price is None for o in sc.services.catalog("option"))
+    preview = sc.messages.preview("Ж" * 71)
+    assert (preview.encoding, preview.count, preview.per_part) == ("ucs2", 2, 67)
+    assert preview.cost == Money("4.00", "RUB")
+    with pytest.raises(ValidationError, match="11 SMS parts") as caught:
+        sc.messages.preview("x" * 153 * 11)
+    assert caught.value.field == "text"
+    exhaust_allowance(sc)
+    sent = sc.messages.send_sms(FRIEND, "Ж" * 71)
+    assert (sent.parts, sent.encoding, sent.cost) == (preview.count, "ucs2", preview.cost)
 
 
 def test_idempotency_key_sends_once(sc, operator) -> None:

@@ -2,12 +2,13 @@
 
 import asyncio
 from datetime import timedelta
+from typing import TypeVar
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from selfcare import PhoneNumber, ValidationError
+from selfcare import APIError, AsyncSelfcare, Broadcast, PhoneNumber, ValidationError
 from selfcare._async._io import map_bounded as amap_bounded
 from selfcare._messaging import (
     MAX_VALIDITY,
@@ -19,9 +20,14 @@ from selfcare._messaging import (
 )
 from selfcare._phonebook_io import read_csv, read_vcard, write_csv, write_vcard
 from selfcare._sync._io import map_bounded
+from selfcare.backends.fake import AsyncFakeBackend, FakeOperator, ManualClock
 from selfcare.backends.fake._mailbox import summarise
 from selfcare.model import ContactDraft
 from selfcare.model import MessageStatus as S
+from selfcare.operations import Operation, SendSms
+from tests.conftest import NOW
+
+R = TypeVar("R")
 
 
 @pytest.mark.parametrize(
@@ -131,10 +137,68 @@ def test_async_map_bounded_cancels_the_rest_on_error() -> None:
         await asyncio.sleep(1)
         return n
 
-    with pytest.raises(ExceptionGroup):
+    with pytest.raises(RuntimeError, match="boom"):
         asyncio.run(amap_bounded(work, range(10), limit=2))
     assert len(started) <= 3
 
 
 def test_sync_map_bounded_is_sequential() -> None:
     assert map_bounded(lambda n: n + 1, [1, 2, 3], limit=2) == [2, 3, 4]
+
+
+class _SlowSends:
+    """An async backend around the fake that counts SendSms in flight and can fail one number
+    with an error that is not about the recipient (``APIError``)."""
+
+    def __init__(self, fail: str | None = None) -> None:
+        self.inner = AsyncFakeBackend(FakeOperator(seed=42, clock=ManualClock(NOW)))
+        self.fail = fail
+        self.running = self.peak = self.sent = 0
+
+    @property
+    def capabilities(self) -> frozenset[str]:
+        return self.inner.capabilities
+
+    async def execute(self, op: Operation[R]) -> R:
+        if not isinstance(op, SendSms):
+            return await self.inner.execute(op)
+        self.running += 1
+        self.peak = max(self.peak, self.running)
+        try:
+            await asyncio.sleep(0.002)
+            if op.to[0].e164 == self.fail:
+                raise APIError(f"the message centre failed on {self.fail}")
+            self.sent += 1
+            return await self.inner.execute(op)
+        finally:
+            self.running -= 1
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+NUMBERS = [f"+7916000{i:04d}" for i in range(12)]
+
+
+def test_async_broadcast_keeps_at_most_concurrency_sends_in_flight() -> None:
+    backend = _SlowSends()
+
+    async def run() -> Broadcast:
+        return await AsyncSelfcare(backend).messages.broadcast(NUMBERS, "hi", concurrency=3)
+
+    result = asyncio.run(run())
+    assert [r.recipient for r in result.sent] == NUMBERS
+    assert backend.peak == 3 and backend.sent == len(NUMBERS)
+
+
+def test_async_broadcast_raises_a_backend_failure_as_itself_not_a_group() -> None:
+    """Like the sync client, a failure that is not about one recipient propagates as the
+    SelfcareError it is (repeat the broadcast with the same key), not an ExceptionGroup."""
+    backend = _SlowSends(fail=NUMBERS[4])
+
+    async def run() -> Broadcast:
+        client = AsyncSelfcare(backend)
+        return await client.messages.broadcast(NUMBERS, "hi", concurrency=2)
+
+    with pytest.raises(APIError, match=r"failed on \+79160000004"):
+        asyncio.run(run())

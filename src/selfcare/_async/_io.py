@@ -26,8 +26,9 @@ async def map_bounded(
 ) -> list[R]:
     """``func`` over ``items`` with at most ``limit`` running at once; results in order.
 
-    If one call raises, the others still running are cancelled and the error propagates
-    (an ``asyncio.TaskGroup``), so nothing keeps working unseen in the background.
+    If one call raises, the others still running are cancelled (an ``asyncio.TaskGroup``), so
+    nothing keeps working unseen in the background, and the first error propagates as itself,
+    as the sync twin's would, not wrapped in an ``ExceptionGroup``.
     """
     semaphore = asyncio.Semaphore(limit)
 
@@ -35,6 +36,9 @@ async def map_bounded(
         async with semaphore:
             return await func(item)
 
-    async with asyncio.TaskGroup() as group:
-        tasks = [group.create_task(bounded(item)) for item in items]
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(bounded(item)) for item in items]
+    except BaseExceptionGroup as failed:
+        raise failed.exceptions[0] from None
     return [task.result() for task in tasks]

@@ -26,6 +26,7 @@ from selfcare._errors import (
 )
 from selfcare._idempotency import keyed
 from selfcare._messaging import (
+    MAX_SMS_PARTS,
     MMS_MAX_SIZE,
     check_attachments,
     check_deliver_at,
@@ -51,15 +52,19 @@ from selfcare.model.messaging import (
     RecipientResult,
     RecipientStatus,
 )
+from selfcare.model.services import ServiceKind
 from selfcare.model.usage import coerce_enum
 from selfcare.operations import (
     CancelMessage,
     GetMessage,
+    GetServiceCatalog,
+    ListConnectedServices,
     ListMessages,
     SendMms,
     SendSms,
     new_idempotency_key,
 )
+from selfcare.sms import SmsPlan, plan
 
 __all__ = ["AsyncMessages"]
 
@@ -98,6 +103,23 @@ class AsyncMessages(AsyncArea):
         ctx = await self._client._context()
         op = attrs.evolve(template, to=check_recipients(to, ctx.region))
         return await self._client._execute(keyed(op, idempotency_key))
+
+    async def preview(self, text: str) -> SmsPlan:
+        """How ``text`` will be cut into SMS parts, priced at the tariff plan's SMS price.
+
+        The text is checked first, without I/O (a ``str`` needing at most 10 parts, as for
+        :meth:`send_sms`); then the line's tariff plan is looked up in the catalogue and
+        ``cost`` is its :attr:`~selfcare.model.services.Service.sms_price` times the parts, for
+        one recipient. Parts still within the tariff's allowance are free when sent, so this
+        is the most a copy will cost. ``cost`` is ``None`` when the operator publishes no SMS
+        price. Use :func:`selfcare.sms.plan` for a preview without a connection.
+        """
+        planned = plan(text, max_parts=MAX_SMS_PARTS)
+        connected = await self._client._execute(ListConnectedServices())
+        tariff = next((s.code for s in connected if s.kind is ServiceKind.TARIFF), None)
+        catalog = await self._client._execute(GetServiceCatalog(kind=ServiceKind.TARIFF))
+        price = next((s.sms_price for s in catalog if s.code == tariff), None)
+        return planned if price is None else attrs.evolve(planned, cost=price * planned.count)
 
     async def _sms_template(
         self,
@@ -259,7 +281,8 @@ class AsyncMessages(AsyncArea):
 
         ``recipients`` is a mailing list or any mix of numbers and contacts; repeated numbers
         get one message. A number that cannot be read, or that the operator refuses, is
-        reported as rejected with the reason and never stops the rest. The async client keeps
+        reported as rejected with the reason and never stops the rest; no recipients at all
+        is a :class:`~selfcare.ValidationError`, before anything is sent. The async client keeps
         at most ``concurrency`` sends in flight; the sync one sends one at a time. Each
         recipient's send has its own idempotency key derived from ``idempotency_key``, so
         repeating a broadcast with the same key after a failure sends nobody twice.
@@ -320,6 +343,13 @@ def _entries(recipients: object, region: str) -> list[_Entry]:
         if identity not in seen:
             seen.add(identity)
             entries.append((label, number, reason))
+    if not entries:
+        shown = (
+            f"mailing list {recipients.name!r} has no members"
+            if isinstance(recipients, MailingList)
+            else "recipients names nobody"
+        )
+        raise ValidationError(f"{shown}; there is no one to send to", field="recipients")
     return entries
 
 

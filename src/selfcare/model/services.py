@@ -49,6 +49,10 @@ class Service:
     includes: tuple[Quantity, ...] = ()
     incompatible_with: tuple[str, ...] = ()
     removable: bool = True
+    sms_price: Money | None = None
+    """Price of one SMS part beyond the allowance (tariff plans only)."""
+    mms_price: Money | None = None
+    """Price of one MMS beyond the allowance (tariff plans only)."""
 
 
 @attrs.frozen(repr=False)

@@ -2,7 +2,9 @@
 
 A tariff plan is a *bundle* offering/product (as the account mapping already reads it), an
 option is not. Prices are ``productOfferingPrice``/``productPrice`` entries of ``priceType``
-``recurring`` (with ``recurringChargePeriod`` ``day``/``month``) and ``oneTime``. What the
+``recurring`` (with ``recurringChargePeriod`` ``day``/``month``) and ``oneTime``; a tariff's
+price per SMS part and per MMS beyond the allowance are ``usage`` entries whose
+``unitOfMeasure`` is one ``sms`` or one ``mms``. What the
 fee includes and whether a service can be switched off have no TMF field: they are the
 ``prodSpecCharValueUse`` (offering) and ``productCharacteristic`` (product) entries named
 ``profile.service_characteristics``; clashes are ``productOfferingRelationship`` entries of
@@ -57,10 +59,26 @@ def _price(kind: str, money: Money, period: ChargePeriod | None = None) -> Json:
     return doc
 
 
-def _prices(items: object, where: str) -> tuple[Money, ChargePeriod, Money | None]:
-    """(recurring price, its period, one-off price or ``None``) of a list of prices."""
+_USAGE_UNITS = ("sms", "mms")
+"""The ``unitOfMeasure`` units of the usage prices a tariff offering carries."""
+
+
+def _usage_price(unit: str, money: Money | None) -> list[Json]:
+    if money is None:
+        return []
+    doc = _price("usage", money)
+    doc["name"] = f"usage per {unit}"
+    doc["unitOfMeasure"] = {"amount": 1, "units": unit}
+    return [doc]
+
+
+def _prices(
+    items: object, where: str
+) -> tuple[Money, ChargePeriod, Money | None, dict[str, Money]]:
+    """(recurring price, its period, one-off price or ``None``, usage price per unit)."""
     recurring: tuple[Money, ChargePeriod] | None = None
     one_off: Money | None = None
+    usage: dict[str, Money] = {}
     for item in items if isinstance(items, list) else ():
         if not isinstance(item, Mapping):
             continue
@@ -69,9 +87,14 @@ def _prices(items: object, where: str) -> tuple[Money, ChargePeriod, Money | Non
             recurring = amount, ChargePeriod(str(item.get("recurringChargePeriod") or "month"))
         elif item.get("priceType") == "oneTime":
             one_off = amount
+        elif item.get("priceType") == "usage":
+            measure = item.get("unitOfMeasure") or {}
+            unit = measure.get("units") if isinstance(measure, Mapping) else None
+            if unit in _USAGE_UNITS and measure.get("amount", 1) == 1:
+                usage[unit] = amount
     if recurring is None:
         raise APIError(f"the TMF {where} has no recurring price")
-    return recurring[0], recurring[1], one_off
+    return recurring[0], recurring[1], one_off, usage
 
 
 def service_to_tmf(service: Service, profile: TmfProfile) -> Json:
@@ -88,6 +111,8 @@ def service_to_tmf(service: Service, profile: TmfProfile) -> Json:
         "productOfferingPrice": [
             _price("recurring", service.recurring_price, service.period),
             _price("oneTime", service.one_off_price),
+            *_usage_price("sms", service.sms_price),
+            *_usage_price("mms", service.mms_price),
         ],
         "productOfferingRelationship": [
             {"id": code, "relationshipType": "excludes"} for code in service.incompatible_with
@@ -119,7 +144,7 @@ def service_from_tmf(doc: Mapping[str, Any], profile: TmfProfile) -> Service:
         for u in doc.get("prodSpecCharValueUse") or []
         if isinstance(u, Mapping)
     }
-    recurring, period, one_off = _prices(doc.get("productOfferingPrice"), "product offering")
+    recurring, period, one_off, usage = _prices(doc.get("productOfferingPrice"), "product offering")
     removable = [v.get("value") for v in uses.get(names["removable"], [])]
     return Service(
         code=str(_need(doc, "id", "product offering")),
@@ -139,6 +164,8 @@ def service_from_tmf(doc: Mapping[str, Any], profile: TmfProfile) -> Service:
             if r.get("relationshipType") == "excludes"
         ),
         removable=removable[0] is not False if removable else True,
+        sms_price=usage.get("sms"),
+        mms_price=usage.get("mms"),
     )
 
 
@@ -183,7 +210,7 @@ def connected_from_tmf(doc: Mapping[str, Any], profile: TmfProfile) -> Connected
         ),
         True,
     )
-    recurring, period, _ = _prices(doc.get("productPrice"), "product")
+    recurring, period, _, _ = _prices(doc.get("productPrice"), "product")
     return ConnectedService(
         code=str(_need(offering, "id", "product offering reference")),
         name=str(offering.get("name") or doc.get("name") or ""),

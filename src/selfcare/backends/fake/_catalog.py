@@ -54,6 +54,8 @@ class Offer:
             includes=self.includes,
             incompatible_with=self.incompatible_with,
             removable=self.removable,
+            sms_price=None if self.plan is None else self.money(self.plan.sms_price),
+            mms_price=None if self.plan is None else self.money(self.plan.mms_price),
         )
 
 

@@ -126,7 +126,7 @@ class MessageRecord:
         for number, cost in zip(self.to, self.costs, strict=True):
             history = self.history(number, now)
             deliveries.append(
-                Delivery(number, history[-1].status, history, Money(cost, self.currency))
+                Delivery(number, history[-1].status, history, Money(cost, self.currency).rounded())
             )
         return Message(
             id=self.id,
