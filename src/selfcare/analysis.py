@@ -25,19 +25,27 @@ import attrs
 
 from selfcare.model import Money, PhoneNumber, Quantity
 
-__all__ = ["Column", "arrow_table", "columns", "frame", "require_pandas"]
+__all__ = ["Column", "arrow_table", "columns", "frame", "require_pandas", "require_pyarrow"]
 
 
-def require_pandas() -> Any:
-    """Import pandas, or explain which extra to install."""
+def require_pandas(feature: str = "to_pandas()") -> Any:
+    """Import pandas (and pyarrow, which backs its columns), or say which extra ``feature``
+    needs."""
+    require_pyarrow(feature)
     try:
         import pandas
-        import pyarrow  # noqa: F401
     except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            "to_pandas() needs pandas and pyarrow: pip install 'selfcare[analysis]'"
-        ) from exc
+        raise ImportError(f"{feature} needs pandas: pip install 'selfcare[analysis]'") from exc
     return pandas
+
+
+def require_pyarrow(feature: str) -> Any:
+    """Import pyarrow, or say which extra ``feature`` needs."""
+    try:
+        import pyarrow
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError(f"{feature} needs pyarrow: pip install 'selfcare[analysis]'") from exc
+    return pyarrow
 
 
 def _base(annotation: Any) -> Any:
@@ -174,7 +182,7 @@ def arrow_table(
 ) -> Any:
     """A ``pyarrow.Table`` with the same columns and types as :func:`frame` (enums and units
     as dictionary columns holding every possible value, so pages share one schema)."""
-    require_pandas()
+    require_pyarrow("arrow_table()")
     import pyarrow as pa
 
     arrays: dict[str, Any] = {}

@@ -134,3 +134,23 @@ def test_to_pandas_without_pandas_names_the_extra(monkeypatch: pytest.MonkeyPatc
     sc = Selfcare.fake(seed=42)
     with pytest.raises(ImportError, match=r"pip install 'selfcare\[analysis\]'"):
         sc.expenses.list().to_pandas()
+
+
+@pytest.mark.parametrize("method", ["to_arrow", "to_parquet"])
+def test_arrow_exports_without_pyarrow_name_the_extra(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any, method: str
+) -> None:
+    real_import = builtins.__import__
+
+    def no_pyarrow(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name.split(".")[0] == "pyarrow":
+            raise ImportError(f"No module named {name!r}")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pyarrow)
+    pager = Selfcare.fake(seed=42).expenses.list()
+    args = (tmp_path / "x.parquet",) if method == "to_parquet" else ()
+    with pytest.raises(
+        ImportError, match=rf"{method}\(\) needs pyarrow: pip install 'selfcare\[analysis\]'"
+    ):
+        getattr(pager, method)(*args)

@@ -89,7 +89,9 @@ class Pager(Generic[T]):
 
         Each page is converted as it arrives, so only the compact Arrow columns pile up, never
         the records themselves (needs the ``analysis`` extra)."""
-        import pyarrow as pa
+        from selfcare.analysis import require_pyarrow
+
+        pa = require_pyarrow("to_arrow()")
 
         tables = [table for table in self._arrow_pages()]
         return pa.concat_tables(tables)
@@ -103,6 +105,9 @@ class Pager(Generic[T]):
         Pages are fetched, converted and written one at a time, so memory stays bounded by a
         page however long the history is. The columns are those of :meth:`to_arrow`.
         """
+        from selfcare.analysis import require_pyarrow
+
+        require_pyarrow("to_parquet()")
         import pyarrow.parquet as pq
 
         writer: Any = None
