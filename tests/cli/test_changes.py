@@ -112,7 +112,9 @@ def test_lists_and_broadcast(run: Run) -> None:
 
     ok(run("lists", "rm", "Family"))
     result = run("broadcast", "Family", "--text", "x")
-    assert result.exit_code == 2 and "'Family'" in result.stderr
+    # Not found, like any other missing record ('complaints show', 'contacts rm'): exit 1.
+    assert result.exit_code == 1 and "'Family'" in result.stderr
+    assert run("lists", "show", "Family").exit_code == 1
 
 
 def test_broadcast_with_the_same_key_sends_nobody_twice(run: Run) -> None:

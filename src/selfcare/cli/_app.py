@@ -87,7 +87,7 @@ def cli(
 
         selfcare --fake balance
 
-        selfcare --fake expenses --since 7d --kind call
+        selfcare --fake expenses --since 7d --kind voice_out
 
     For scripts, --json writes JSON Lines and --csv writes CSV. Exit codes: 0 done,
     1 the operation failed, 2 bad usage or input.

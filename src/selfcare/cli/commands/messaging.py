@@ -13,7 +13,7 @@ import attrs
 import click
 from rich.text import Text
 
-from selfcare._errors import ValidationError
+from selfcare._errors import NotFound, ValidationError
 from selfcare.cli._context import State, pass_state
 from selfcare.cli._errors import EXIT_FAILED
 from selfcare.cli._options import choice, limit_option, output_options, since_until
@@ -207,7 +207,7 @@ def sms_plan(state: State, text: str, encoding: str | None, price: str | None) -
     Works offline unless --price needs the account's currency. The tariff's per-SMS price is
     not published by the API yet, so the cost is shown only with --price.
 
-    Example: selfcare sms plan "Привет! Встречаемся в 7" --price 2.50
+    Example: selfcare sms plan "Привет! Встречаемся в 7" --price "2.50 RUB"
     """
     found = plan(_text(text), price=_price(state, price), encoding=encoding)  # type: ignore[arg-type]
     fields: list[Column[SmsPlan]] = [
@@ -343,9 +343,7 @@ def find_list(state: State, ref: str) -> MailingList:
     for found in lists.list():
         if ref in (found.id, found.name):
             return lists.get(found.id)
-    raise ValidationError(
-        f"there is no mailing list {ref!r} (see 'selfcare lists list')", field="list"
-    )
+    raise NotFound(f"there is no mailing list {ref!r} (see 'selfcare lists list')")
 
 
 @click.command()
