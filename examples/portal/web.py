@@ -216,3 +216,15 @@ def local_datetime(value: str | None, zone: ZoneInfo, field_name: str) -> dateti
         raise ValidationError(
             f"{field_name}={value!r} is not a date and time", field=field_name
         ) from None
+
+
+def whole_number(value: object, field_name: str) -> int | None:
+    """A form's whole number (a select's value; None when empty), refused by name if not one."""
+    if not value:
+        return None
+    try:
+        return int(str(value))
+    except ValueError:
+        raise ValidationError(
+            f"{field_name}={value!r} is not a whole number", field=field_name
+        ) from None
