@@ -201,6 +201,35 @@ def test_sms_counter_agrees_with_plan(page: Page) -> None:
     assert "too long" in page.text("#sms-counter")
 
 
+def test_sms_counter_script_agrees_with_plan_on_random_texts(page: Page) -> None:
+    """The page's own smsPlan() against selfcare.sms.plan on texts mixing every kind of
+    character: GSM basic, the two-septet extension table, Cyrillic, astral emoji, and the
+    characters GSM lacks that look like it (` and the ASCII-lookalike ¤)."""
+    import random
+
+    rng = random.Random(9)
+    alphabet = ["a", "Z", "7", " ", "\n", "@", "é", "€", "{", "^", "\\", "ж", "Ё", "😀", "`", "¤"]
+    texts = [
+        "".join(rng.choice(alphabet[: rng.randint(4, len(alphabet))]) for _ in range(n))
+        for n in [rng.randint(0, 400) for _ in range(300)]
+    ]
+    page.open("/messages")
+    got = page.driver.execute_script(
+        "return arguments[0].map((t) => { const p = smsPlan(t);"
+        " return [p.encoding, p.count, p.units, p.perPart, p.remaining]; });",
+        texts,
+    )
+    for text, plan_js in zip(texts, got, strict=True):
+        expected = plan(text, max_parts=255)
+        assert plan_js == [
+            expected.encoding.value,
+            expected.count,
+            expected.units,
+            expected.per_part,
+            expected.remaining,
+        ], text
+
+
 def test_contacts_add_edit_delete_and_import(page: Page, tmp_path: Any) -> None:
     page.open("/contacts")
     for name, phone in [("Ivan Petrov", "8 916 111-22-33"), ("Maria Ivanova", "+7 903 555-00-11")]:
