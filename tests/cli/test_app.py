@@ -114,6 +114,31 @@ def test_shell_completion_script() -> None:
     )
     assert done.returncode == 0
     assert "_SELFCARE_COMPLETE" in done.stdout and "complete" in done.stdout
+    # ...and 'selfcare --help' tells how to turn it on.
+    help_text = CliRunner().invoke(cli, ["--help"]).output
+    assert "_SELFCARE_COMPLETE=bash_source selfcare" in help_text
+
+
+def test_completion_offers_commands_and_choices() -> None:
+    def complete(words: str) -> list[str]:
+        env = {
+            **os.environ,
+            "_SELFCARE_COMPLETE": "bash_complete",
+            "COMP_WORDS": words,
+            "COMP_CWORD": str(len(words.split()) - 1),
+        }
+        done = subprocess.run(
+            [sys.executable, "-c", "from selfcare.cli import main; main()"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        return [line.split(",", 1)[1] for line in done.stdout.splitlines()]
+
+    assert complete("selfcare --fake for") == ["forwarding"]
+    assert "no_reply" in complete("selfcare --fake forwarding set no")
 
 
 def test_days_ago_count_from_the_backends_today(run: Run, clock: ManualClock) -> None:
