@@ -78,19 +78,26 @@ async def signin_form(request: Request) -> Response:
     portal = _portal(request)
     if portal.user(request) is not None:
         return redirect("/dashboard")
-    return portal.render(request, "signin.html", {"demo_token": portal.demo_token})
+    return portal.render(request, "signin.html", _signin_offers(portal))
+
+
+def _signin_offers(portal: Portal) -> dict[str, Any]:
+    return {"demo_token": portal.demo_token, "preset": portal.preset_token is not None}
 
 
 async def signin(request: Request) -> Response:
     portal = _portal(request)
     form = await request.form()
+    token = str(form.get("token", ""))
+    if form.get("preset") and portal.preset_token is not None:
+        token = portal.preset_token.reveal()
     try:
-        await portal.sign_in(request, str(form.get("token", "")))
+        await portal.sign_in(request, token)
     except Exception as exc:
         return portal.render(
             request,
             "signin.html",
-            {"demo_token": portal.demo_token, "error": readable(exc)},
+            {**_signin_offers(portal), "error": readable(exc)},
             status_code=401 if isinstance(exc, SelfcareError) else 400,
         )
     return redirect("/dashboard")
