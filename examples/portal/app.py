@@ -35,11 +35,19 @@ __all__ = ["create_portal", "fake_operator_server", "main"]
 
 
 def create_portal(
-    connect: Connect, *, demo_token: str | None = None, secret_key: str | None = None
+    connect: Connect,
+    *,
+    demo_token: str | None = None,
+    preset_token: str | None = None,
+    secret_key: str | None = None,
 ) -> Starlette:
-    """The portal as an ASGI app. ``connect(token)`` makes the client of a signed-in user;
-    ``demo_token``, when given, is offered on the sign-in page."""
-    portal = Portal(connect, demo_token)
+    """The portal as an ASGI app. ``connect(token)`` makes the client of a signed-in user.
+
+    ``demo_token`` (the fake operator's, harmless) is shown on the sign-in page to copy;
+    ``preset_token`` (a real subscriber's, from ``--token``) is offered as a "sign in with the
+    portal's token" button and never leaves the server.
+    """
+    portal = Portal(connect, demo_token, preset_token)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -131,7 +139,10 @@ def main(argv: list[str] | None = None) -> int:
         else:
             server_url, token = stack.enter_context(fake_operator_server(args.seed))
             print(f"Fake operator: {server_url}", flush=True)
-        app = create_portal(http_connect(server_url), demo_token=token)
+        if args.base_url:
+            app = create_portal(http_connect(server_url), preset_token=token)
+        else:
+            app = create_portal(http_connect(server_url), demo_token=token)
         try:
             sock = bind(args.host, args.port)
         except OSError as exc:

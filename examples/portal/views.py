@@ -18,6 +18,7 @@ from web import (
     page,
     readable,
     redirect,
+    whole_number,
 )
 
 from selfcare import (
@@ -77,19 +78,26 @@ async def signin_form(request: Request) -> Response:
     portal = _portal(request)
     if portal.user(request) is not None:
         return redirect("/dashboard")
-    return portal.render(request, "signin.html", {"demo_token": portal.demo_token})
+    return portal.render(request, "signin.html", _signin_offers(portal))
+
+
+def _signin_offers(portal: Portal) -> dict[str, Any]:
+    return {"demo_token": portal.demo_token, "preset": portal.preset_token is not None}
 
 
 async def signin(request: Request) -> Response:
     portal = _portal(request)
     form = await request.form()
+    token = str(form.get("token", ""))
+    if form.get("preset") and portal.preset_token is not None:
+        token = portal.preset_token.reveal()
     try:
-        await portal.sign_in(request, str(form.get("token", "")))
+        await portal.sign_in(request, token)
     except Exception as exc:
         return portal.render(
             request,
             "signin.html",
-            {"demo_token": portal.demo_token, "error": readable(exc)},
+            {**_signin_offers(portal), "error": readable(exc)},
             status_code=401 if isinstance(exc, SelfcareError) else 400,
         )
     return redirect("/dashboard")
@@ -199,7 +207,7 @@ async def forwarding_set(request: Request, user: UserSession) -> Response:
     form = await request.form()
     condition = str(form.get("condition", ""))
     timer = form.get("timer")
-    timeout = int(str(timer)) if timer else None
+    timeout = whole_number(timer, "timer")
     if form.get("target") == "voicemail":
         await user.client.forwarding.to_voicemail(condition, timeout=timeout)
         user.flash(f"Calls ({condition}) now go to voicemail.", "ok")
@@ -277,13 +285,13 @@ async def messages_send(request: Request, user: UserSession) -> Response:
         recipients.extend(n.strip() for n in typed.split(",") if n.strip())
         if not recipients:
             raise ValidationError("pick at least one recipient", field="to")
-        validity = form.get("validity")
+        validity = whole_number(form.get("validity"), "validity")
         result = await sc.messages.broadcast(
             recipients,
             text,
             sender=str(form.get("sender", "")).strip() or None,
             deliver_at=local_datetime(str(form.get("deliver_at", "")), user.zone, "deliver_at"),
-            validity=timedelta(minutes=int(str(validity))) if validity else None,
+            validity=None if validity is None else timedelta(minutes=validity),
             delivery_report=bool(form.get("delivery_report")),
             flash=bool(form.get("flash")),
             priority=str(form.get("priority") or "normal"),

@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
-from selfcare import Account, AsyncSelfcare, Money, SelfcareError, ValidationError
+from selfcare import Account, AsyncSelfcare, Money, Secret, SelfcareError, ValidationError
 from selfcare.keypad import KeypadRegistry
 
 HERE = Path(__file__).resolve().parent
@@ -54,9 +54,13 @@ class UserSession:
 class Portal:
     """The portal's server-side state: sessions by id, keypads, templates."""
 
-    def __init__(self, connect: Connect, demo_token: str | None = None) -> None:
+    def __init__(
+        self, connect: Connect, demo_token: str | None = None, preset_token: str | None = None
+    ) -> None:
         self.connect = connect
         self.demo_token = demo_token
+        # A real subscriber's token given with --token: offered as a button, never shown.
+        self.preset_token = Secret(preset_token) if preset_token else None
         self.sessions: dict[str, UserSession] = {}
         self.keypads = KeypadRegistry()
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -215,4 +219,16 @@ def local_datetime(value: str | None, zone: ZoneInfo, field_name: str) -> dateti
     except ValueError:
         raise ValidationError(
             f"{field_name}={value!r} is not a date and time", field=field_name
+        ) from None
+
+
+def whole_number(value: object, field_name: str) -> int | None:
+    """A form's whole number (a select's value; None when empty), refused by name if not one."""
+    if not value:
+        return None
+    try:
+        return int(str(value))
+    except ValueError:
+        raise ValidationError(
+            f"{field_name}={value!r} is not a whole number", field=field_name
         ) from None

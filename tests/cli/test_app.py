@@ -103,17 +103,35 @@ def test_json_is_written_before_the_next_record_is_asked_for() -> None:
             assert emit(state, checked(), []) == 5
 
 
-def test_shell_completion_script() -> None:
-    env = {**os.environ, "_SELFCARE_COMPLETE": "bash_source"}
+def _completion(**env: str) -> subprocess.CompletedProcess[str]:
+    """The installed entry point asked for completion, as the shell's hook asks it."""
     done = subprocess.run(
         [sys.executable, "-c", "from selfcare.cli import main; main()"],
-        env=env,
+        env={**os.environ, **env},
         capture_output=True,
         text=True,
         timeout=60,
     )
-    assert done.returncode == 0
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def test_shell_completion_script() -> None:
+    done = _completion(_SELFCARE_COMPLETE="bash_source")
     assert "_SELFCARE_COMPLETE" in done.stdout and "complete" in done.stdout
+    # ...and 'selfcare --help' tells how to turn it on.
+    help_text = CliRunner().invoke(cli, ["--help"]).output
+    assert "_SELFCARE_COMPLETE=bash_source selfcare" in help_text
+
+
+def test_completion_offers_commands_and_choices() -> None:
+    def complete(words: str) -> list[str]:
+        cword = str(len(words.split()) - 1)
+        done = _completion(_SELFCARE_COMPLETE="bash_complete", COMP_WORDS=words, COMP_CWORD=cword)
+        return [line.split(",", 1)[1] for line in done.stdout.splitlines()]
+
+    assert complete("selfcare --fake for") == ["forwarding"]
+    assert "no_reply" in complete("selfcare --fake forwarding set no")
 
 
 def test_days_ago_count_from_the_backends_today(run: Run, clock: ManualClock) -> None:

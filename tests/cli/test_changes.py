@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -45,6 +45,20 @@ def test_sms_send_show_and_cancel(run: Run, clock: ManualClock) -> None:
     assert cancelled["status"] == "cancelled"
     result = run("sms", "cancel", message["id"])
     assert result.exit_code == 1 and message["id"] in result.stderr
+
+
+def test_sms_send_at_a_delay_counts_from_the_backends_now(run: Run, clock: ManualClock) -> None:
+    (message,) = lines(
+        run("sms", "send", "+79161234567", "--text", "Hi", "--at", "+1h30m", "--json")
+    )
+    assert message["status"] == "scheduled"
+    deliver_at = datetime.fromisoformat(message["deliver_at"])
+    assert deliver_at == clock.now() + timedelta(hours=1, minutes=30)
+    (later,) = lines(run("sms", "send", "+79161234567", "--text", "Hi", "--at", "in 1d", "--json"))
+    assert datetime.fromisoformat(later["deliver_at"]) == clock.now() + timedelta(days=1)
+    for bad in ("1d", "2026-12-01", "+2x", "tomorrow"):
+        result = run("sms", "send", "+79161234567", "--text", "Hi", "--at", bad)
+        assert result.exit_code == 2 and repr(bad.removeprefix("+")) in result.stderr, bad
 
 
 def test_sms_send_reads_text_from_stdin_and_checks_numbers(run: Run) -> None:
@@ -112,7 +126,9 @@ def test_lists_and_broadcast(run: Run) -> None:
 
     ok(run("lists", "rm", "Family"))
     result = run("broadcast", "Family", "--text", "x")
-    assert result.exit_code == 2 and "'Family'" in result.stderr
+    # Not found, like any other missing record ('complaints show', 'contacts rm'): exit 1.
+    assert result.exit_code == 1 and "'Family'" in result.stderr
+    assert run("lists", "show", "Family").exit_code == 1
 
 
 def test_broadcast_with_the_same_key_sends_nobody_twice(run: Run) -> None:

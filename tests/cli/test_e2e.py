@@ -138,3 +138,23 @@ def test_card_pin_from_the_hidden_prompt_is_not_echoed(env: dict[str, str]) -> N
     assert "Card PIN" in result.output and PIN not in result.output
     wrong = CliRunner().invoke(cli, ["--fake", "card", "activate"], input="1234\n", obj=State())
     assert wrong.exit_code == 2 and "1234" not in wrong.output
+
+
+@pytest.mark.parametrize("argv", [[PIN], ["--pin-stdin", PIN], ["--json", PIN, "x"]])
+def test_a_pin_typed_as_an_argument_is_refused_without_echoing_it(argv: list[str]) -> None:
+    from click.testing import CliRunner
+
+    from selfcare import Selfcare
+    from selfcare.backends.fake import FakeOperator
+    from selfcare.cli._app import cli
+    from selfcare.cli._context import State
+
+    operator = FakeOperator(seed=42)
+    result = CliRunner().invoke(
+        cli, ["--fake", "card", "activate", *argv], input=PIN + "\n", obj=State(operator=operator)
+    )
+    assert result.exit_code == 2
+    assert "--pin-stdin" in result.output and PIN not in result.output
+    # Refused before anything was sent: the card is still there to be activated.
+    sc = Selfcare.fake(operator=operator)
+    assert not any(r.operation == "activate_card" for r in sc.logins.operations())

@@ -201,6 +201,38 @@ def test_sms_counter_agrees_with_plan(page: Page) -> None:
     assert "too long" in page.text("#sms-counter")
 
 
+def test_sms_counter_script_agrees_with_plan_on_random_texts(page: Page) -> None:
+    """The page's own smsPlan() against selfcare.sms.plan on random texts: GSM basic only,
+    with the two-septet extension table, and with characters GSM lacks (Cyrillic, astral
+    emoji, and the lookalikes ` and ç), so every encoding and split rule is exercised."""
+    import random
+
+    rng = random.Random(9)
+    gsm = ["a", "Z", "7", " ", "\n", "@", "é", "Ç", "¤"]
+    extension = ["€", "{", "^", "\\", "|"]
+    other = ["ж", "Ё", "😀", "`", "ç"]
+    texts = []
+    for _ in range(300):
+        alphabet = gsm + rng.choice([[], extension, extension + other, other])
+        texts.append("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 500))))
+    assert {plan(t, max_parts=255).encoding.value for t in texts} == {"gsm7", "ucs2"}
+    page.open("/messages")
+    got = page.driver.execute_script(
+        "return arguments[0].map((t) => { const p = smsPlan(t);"
+        " return [p.encoding, p.count, p.units, p.perPart, p.remaining]; });",
+        texts,
+    )
+    for text, plan_js in zip(texts, got, strict=True):
+        expected = plan(text, max_parts=255)
+        assert plan_js == [
+            expected.encoding.value,
+            expected.count,
+            expected.units,
+            expected.per_part,
+            expected.remaining,
+        ], text
+
+
 def test_contacts_add_edit_delete_and_import(page: Page, tmp_path: Any) -> None:
     page.open("/contacts")
     for name, phone in [("Ivan Petrov", "8 916 111-22-33"), ("Maria Ivanova", "+7 903 555-00-11")]:

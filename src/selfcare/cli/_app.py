@@ -87,10 +87,13 @@ def cli(
 
         selfcare --fake balance
 
-        selfcare --fake expenses --since 7d --kind call
+        selfcare --fake expenses --since 7d --kind voice_out
 
     For scripts, --json writes JSON Lines and --csv writes CSV. Exit codes: 0 done,
     1 the operation failed, 2 bad usage or input.
+
+    Tab completion: add  eval "$(_SELFCARE_COMPLETE=bash_source selfcare)"  to ~/.bashrc
+    (zsh_source for ~/.zshrc, fish_source for fish).
     """
     state = ctx.ensure_object(State)
     state.fake, state.seed, state.debug = fake, seed, debug

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-__all__ = ["DURATION", "WHEN", "Duration", "When"]
+__all__ = ["DURATION", "LATER", "WHEN", "Duration", "Later", "When"]
 
 if TYPE_CHECKING:
     _ParamType = click.ParamType[Any]
@@ -62,5 +62,32 @@ class Duration(_ParamType):
         return total
 
 
+class Later(_ParamType):
+    """When to send: ``2026-11-25T18:00[+03:00]`` (naive times are in the account's zone) or
+    ``+2h`` / ``in 1d2h`` (that long from now); a :class:`timedelta` for the latter."""
+
+    name = "time"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, datetime | timedelta):
+            return value
+        text = str(value).strip()
+        relative = text.removeprefix("+").removeprefix("in ").strip()
+        if relative != text:
+            return DURATION.convert(relative, param, ctx)
+        try:
+            if len(text) > 10:
+                return datetime.fromisoformat(text)
+        except ValueError:
+            pass
+        self.fail(
+            f"{text!r} is not a time such as 2026-11-25T18:00 (in the account's zone) or +2h "
+            "(from now)",
+            param,
+            ctx,
+        )
+
+
 WHEN = When()
 DURATION = Duration()
+LATER = Later()

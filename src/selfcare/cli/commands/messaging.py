@@ -13,12 +13,12 @@ import attrs
 import click
 from rich.text import Text
 
-from selfcare._errors import ValidationError
+from selfcare._errors import NotFound, ValidationError
 from selfcare.cli._context import State, pass_state
 from selfcare.cli._errors import EXIT_FAILED
 from selfcare.cli._options import choice, limit_option, output_options, since_until
 from selfcare.cli._output import Column, emit, emit_one, note, progress
-from selfcare.cli._params import DURATION, WHEN
+from selfcare.cli._params import DURATION, LATER
 from selfcare.cli.commands.usage import limited, page_size
 from selfcare.model import Money
 from selfcare.model.contacts import MailingList
@@ -97,14 +97,13 @@ def _text(value: str) -> str:
     return sys.stdin.read().rstrip("\n") if value == "-" else value
 
 
-def _deliver_at(state: State, value: date | datetime | timedelta | None) -> datetime | None:
+def _deliver_at(state: State, value: datetime | timedelta | None) -> datetime | None:
+    """``--at``: an instant (naive ones in the account's zone), or a delay from the backend's
+    now (a fake may run on its own clock)."""
     if value is None:
         return None
-    if not isinstance(value, datetime):
-        raise ValidationError(
-            f"--at {value} must be a time such as 2026-11-25T18:00 (in the account's zone)",
-            field="deliver_at",
-        )
+    if isinstance(value, timedelta):
+        return state.client().account.balance().as_of + value
     result = state.when(value)
     assert isinstance(result, datetime)
     return result
@@ -115,7 +114,11 @@ def _send_options(func: F) -> F:
     for option in reversed(
         [
             click.option(
-                "--at", "at", type=WHEN, help="Send later, at this time (account's zone)."
+                "--at",
+                "at",
+                type=LATER,
+                help="Send later: at this time (2026-11-25T18:00, account's zone) or after "
+                "this delay (+2h).",
             ),
             click.option(
                 "--validity", type=DURATION, help="How long to retry an unreachable phone (1d)."
@@ -154,7 +157,7 @@ def sms_send(
     to: tuple[str, ...],
     text: str,
     flash: bool,
-    at: date | datetime | timedelta | None,
+    at: datetime | timedelta | None,
     validity: timedelta | None,
     sender: str | None,
     no_report: bool,
@@ -207,7 +210,7 @@ def sms_plan(state: State, text: str, encoding: str | None, price: str | None) -
     Works offline unless --price needs the account's currency. The tariff's per-SMS price is
     not published by the API yet, so the cost is shown only with --price.
 
-    Example: selfcare sms plan "Привет! Встречаемся в 7" --price 2.50
+    Example: selfcare sms plan "Привет! Встречаемся в 7" --price "2.50 RUB"
     """
     found = plan(_text(text), price=_price(state, price), encoding=encoding)  # type: ignore[arg-type]
     fields: list[Column[SmsPlan]] = [
@@ -290,7 +293,7 @@ def mms_send(
     subject: str | None,
     text: str | None,
     attachments: tuple[Path, ...],
-    at: date | datetime | timedelta | None,
+    at: datetime | timedelta | None,
     validity: timedelta | None,
     sender: str | None,
     no_report: bool,
@@ -343,9 +346,7 @@ def find_list(state: State, ref: str) -> MailingList:
     for found in lists.list():
         if ref in (found.id, found.name):
             return lists.get(found.id)
-    raise ValidationError(
-        f"there is no mailing list {ref!r} (see 'selfcare lists list')", field="list"
-    )
+    raise NotFound(f"there is no mailing list {ref!r} (see 'selfcare lists list')")
 
 
 @click.command()
@@ -360,7 +361,7 @@ def broadcast(
     list_ref: str,
     text: str,
     flash: bool,
-    at: date | datetime | timedelta | None,
+    at: datetime | timedelta | None,
     validity: timedelta | None,
     sender: str | None,
     no_report: bool,

@@ -14,6 +14,7 @@ from rich.text import Text
 
 from selfcare._secret import Secret
 from selfcare.cli._context import State, pass_state
+from selfcare.cli._errors import BadInput
 from selfcare.cli._options import limit_option, output_options, since_until
 from selfcare.cli._output import Column, emit, emit_one
 from selfcare.cli.commands.usage import limited, page_size
@@ -85,7 +86,7 @@ def card() -> None:
     """
 
 
-@card.command("activate")
+@card.command("activate", context_settings={"allow_extra_args": True})
 @click.option("--pin-stdin", is_flag=True, help="Read the PIN from standard input (scripts).")
 @output_options
 @pass_state
@@ -96,6 +97,13 @@ def activate(state: State, pin_stdin: bool) -> None:
 
     In scripts: printf '%s\\n' "$PIN" | selfcare --fake card activate --pin-stdin
     """
+    if click.get_current_context().args:
+        # Most likely the PIN itself: refuse it without echoing it (click would repeat it in
+        # "unexpected extra argument"), and before anything is sent.
+        raise BadInput(
+            "card activate takes no arguments: a PIN on the command line is visible in the "
+            "process list; type it at the prompt, or pipe it in with --pin-stdin"
+        )
     if pin_stdin:
         pin = Secret(sys.stdin.readline().strip())
     else:

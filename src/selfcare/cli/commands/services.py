@@ -84,7 +84,7 @@ def connect(state: State, code: str) -> None:
 def disconnect(state: State, code: str) -> None:
     """Switch the option CODE off; shows what stays connected.
 
-    Example: selfcare --fake services disconnect who-called
+    Example: selfcare --base-url http://127.0.0.1:8080 services disconnect internet-5gb
     """
     remaining = state.client().services.disconnect(code)
     note(f"Disconnected {code}.")

@@ -88,7 +88,7 @@ def expenses(
 ) -> None:
     """Every charge and credit, newest first (credits in green).
 
-    Example: selfcare --fake expenses --since 30d --kind sms --kind call --limit 20
+    Example: selfcare --fake expenses --since 30d --kind sms --kind voice_out --limit 20
     """
     start, end = _range(state, since, until)
     pager = state.client().expenses.list(
