@@ -7,6 +7,7 @@ import io
 
 import pytest
 
+from selfcare import Selfcare
 from selfcare.backends.fake import FakeOperator
 from tests.cli.conftest import Run, lines, ok
 
@@ -128,3 +129,14 @@ def test_sms_plan_works_offline_and_prices_with_a_price(run: Run) -> None:
     assert plan["cost"] == {"amount": "15.00", "currency": "KZT"}
     result = run("sms", "plan", "hi", "--price", "cheap")
     assert result.exit_code == 2 and "'cheap'" in result.output
+
+
+def test_sms_plan_on_a_backend_prices_at_the_tariffs_sms_price(run: Run) -> None:
+    price = Selfcare.fake(seed=42).messages.sms_price()
+    assert price is not None
+    (plan,) = lines(run("sms", "plan", "x" * 161, "--json"))
+    assert len(plan["parts"]) == 2
+    assert plan["cost"] == {"amount": str((price * 2).amount), "currency": price.currency}
+    (plan,) = lines(run("sms", "plan", "x" * 161, "--encoding", "ucs2", "--json"))
+    assert len(plan["parts"]) == 3
+    assert plan["cost"] == {"amount": str((price * 3).amount), "currency": price.currency}

@@ -42,7 +42,7 @@ from selfcare._messaging import (
 )
 from selfcare._paging import DEFAULT_PAGE_SIZE, check_page_size
 from selfcare._time import When, check_when
-from selfcare.model import PhoneNumber
+from selfcare.model import Money, PhoneNumber
 from selfcare.model.contacts import Contact, ListMember, MailingList
 from selfcare.model.messaging import (
     Attachment,
@@ -109,18 +109,23 @@ class Messages(Area):
         """How ``text`` will be cut into SMS parts, priced at the tariff plan's SMS price.
 
         The text is checked first, without I/O (a ``str`` needing at most 10 parts, as for
-        :meth:`send_sms`); then the line's tariff plan is looked up in the catalogue and
-        ``cost`` is its :attr:`~selfcare.model.services.Service.sms_price` times the parts, for
-        one recipient. Parts still within the tariff's allowance are free when sent, so this
-        is the most a copy will cost. ``cost`` is ``None`` when the operator publishes no SMS
+        :meth:`send_sms`); then ``cost`` is :meth:`sms_price` times the parts, for one
+        recipient. Parts still within the tariff's allowance are free when sent, so this is
+        the most a copy will cost. ``cost`` is ``None`` when the operator publishes no SMS
         price. Use :func:`selfcare.sms.plan` for a preview without a connection.
         """
         planned = plan(text, max_parts=MAX_SMS_PARTS)
+        price = self.sms_price()
+        return planned if price is None else attrs.evolve(planned, cost=price * planned.count)
+
+    def sms_price(self) -> Money | None:
+        """The price of one SMS part on the line's tariff plan (its
+        :attr:`~selfcare.model.services.Service.sms_price` in the catalogue), or ``None`` when
+        the operator publishes none."""
         connected = self._client._execute(ListConnectedServices())
         tariff = next((s.code for s in connected if s.kind is ServiceKind.TARIFF), None)
         catalog = self._client._execute(GetServiceCatalog(kind=ServiceKind.TARIFF))
-        price = next((s.sms_price for s in catalog if s.code == tariff), None)
-        return planned if price is None else attrs.evolve(planned, cost=price * planned.count)
+        return next((s.sms_price for s in catalog if s.code == tariff), None)
 
     def _sms_template(
         self,

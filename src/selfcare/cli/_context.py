@@ -81,6 +81,16 @@ class State:
             )
         return Selfcare(base_url=profile.base_url, token=stored)
 
+    @property
+    def has_backend(self) -> bool:
+        """Whether a backend is named (``--fake``, ``--base-url`` or a saved profile), so a
+        command that also works offline can ask it for more."""
+        return (
+            self.fake
+            or bool(self.base_url)
+            or load_profile(self.profile or DEFAULT_PROFILE) is not None
+        )
+
     def account(self) -> Account:
         """The account (fetched once): its zone, region and currency shape the output."""
         if self._account is None:

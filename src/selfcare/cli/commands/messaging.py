@@ -200,19 +200,24 @@ def _price(state: State, value: str | None) -> Money | None:
 )
 @click.option(
     "--price",
-    help="Price of one SMS ('2.50', in the account's currency, or '2.50 RUB') to show the cost.",
+    help="Price of one SMS ('2.50', in the account's currency, or '2.50 RUB'); "
+    "by default the tariff's, when a backend is given.",
 )
 @output_options
 @pass_state
 def sms_plan(state: State, text: str, encoding: str | None, price: str | None) -> None:
-    """How TEXT would be sent: encoding, parts and, with --price, what it costs.
+    """How TEXT would be sent: encoding, parts and what it costs.
 
-    Works offline unless --price needs the account's currency. The tariff's per-SMS price is
-    not published by the API yet, so the cost is shown only with --price.
+    Works offline; the cost is priced at --price, or at the tariff's SMS price when a
+    backend is given (--fake, --base-url or a saved profile).
 
-    Example: selfcare sms plan "Привет! Встречаемся в 7" --price "2.50 RUB"
+    Example: selfcare --fake sms plan "Привет! Встречаемся в 7"
     """
-    found = plan(_text(text), price=_price(state, price), encoding=encoding)  # type: ignore[arg-type]
+    checked = _text(text)
+    unit = _price(state, price)
+    if unit is None and state.has_backend:
+        unit = state.client().messages.sms_price()
+    found = plan(checked, price=unit, encoding=encoding)  # type: ignore[arg-type]
     fields: list[Column[SmsPlan]] = [
         Column("Encoding", lambda p: p.encoding),
         Column("Parts", lambda p: p.count),
