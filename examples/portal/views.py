@@ -238,10 +238,7 @@ async def _sms_price(user: UserSession) -> Money | None:
     Looked up once per session in the catalogue; None if the operator publishes none.
     """
     if not user.sms_price_known:
-        connected = await user.client.services.connected()
-        tariff = next((s.code for s in connected if s.kind == "tariff"), None)
-        catalog = await user.client.services.catalog("tariff")
-        user.sms_price = next((s.sms_price for s in catalog if s.code == tariff), None)
+        user.sms_price = await user.client.messages.sms_price()
         user.sms_price_known = True
     return user.sms_price
 
