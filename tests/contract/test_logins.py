@@ -47,6 +47,13 @@ def test_login_filters(sc) -> None:
         sc.logins.history(status="ok")
     with pytest.raises(NaiveDatetime, match="since"):
         sc.logins.history(since=NOW.replace(tzinfo=None))
+    passwords = list(sc.logins.history(kind="password", until=date(2026, 6, 1)))
+    assert passwords and all(r.method is LoginMethod.PASSWORD for r in passwords)
+    assert passwords == list(sc.logins.history(method="password", until=date(2026, 6, 1)))
+    with pytest.raises(ValidationError, match="kind='otp' and method='password'"):
+        sc.logins.history(kind="otp", method="password")
+    with pytest.raises(ValidationError, match="kind='face'"):
+        sc.logins.history(kind="face")
 
 
 def test_record_login_appends_to_the_history(sc, operator) -> None:
