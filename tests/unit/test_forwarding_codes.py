@@ -334,4 +334,3 @@ def test_the_public_forwarding_module_names_the_same_objects() -> None:
         assert getattr(selfcare.forwarding, name) is source, name
     code = selfcare.forwarding.parse_mmi("##002#")
     assert code == MmiCode("erasure", "all") and code.render() == "##002#"
-

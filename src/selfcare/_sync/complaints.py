@@ -99,11 +99,7 @@ def _related(value: Related | Iterable[Related] | None) -> tuple[RelatedEntity, 
     if value is None:
         return ()
     single = isinstance(value, RelatedEntity | Expense | Call | Bill | Message | str | bytes)
-    items: Iterable[object]
-    if single or not isinstance(value, Iterable):
-        items = [value]
-    else:
-        items = value
+    items: Iterable[object] = [value] if single or not isinstance(value, Iterable) else value
     found: list[RelatedEntity] = []
     for item in items:
         if isinstance(item, RelatedEntity):
