@@ -140,3 +140,31 @@ def test_days_ago_count_from_the_backends_today(run: Run, clock: ManualClock) ->
     (payment,) = lines(run("pay", "100", "--method", "card:tok_4242424242", "--json"))
     assert [p["id"] for p in lines(run("payments", "--since", "1d", "--json"))] == [payment["id"]]
     assert lines(run("calls", "--since", "1d", "--json")) == []
+
+
+def test_serve_takes_the_rate_limits(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    import selfcare.backends.fake
+    from selfcare.backends.fake import Bucket, FakeOperator, RateLimits
+
+    served: list[object] = []
+    operators: list[FakeOperator] = []
+
+    class Recorded(FakeOperator):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+            operators.append(self)
+
+    monkeypatch.setattr(selfcare.backends.fake, "FakeOperator", Recorded)
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets: served.append(self.config))
+    result = run(
+        "serve", "--port", "0", "--send-rate", "60", "--send-burst", "500",
+        "--card-rate", "3", "--card-burst", "4", fake=False,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert len(served) == 1
+    (operator,) = operators
+    assert operator.limits == RateLimits(Bucket(60, 500), Bucket(3, 4))
+    bad = run("serve", "--port", "0", "--card-burst", "0", fake=False)
+    assert bad.exit_code == 2 and "burst" in bad.stderr

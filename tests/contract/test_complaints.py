@@ -49,6 +49,15 @@ def test_calls_bills_and_several_records_can_be_attached(sc) -> None:
     assert [r.kind for r in complaint.related] == [RelatedKind.CALL, RelatedKind.BILL]
 
 
+def test_a_sent_message_can_be_attached_as_it_is(sc) -> None:
+    message = sc.messages.send_sms(["+79161234567"], "Are you there?")
+    complaint = sc.complaints.file(
+        "Not delivered", "My message never arrived.", category="messaging", related=message
+    )
+    assert complaint.related == (RelatedEntity(RelatedKind.MESSAGE, message.id),)
+    assert sc.complaints.get(complaint.id).related == complaint.related
+
+
 def test_unknown_related_records_are_refused_and_nothing_is_filed(sc) -> None:
     before = len(sc.complaints.list().to_list())
     with pytest.raises(NotFound, match="no expense 'e99999999'"):
@@ -57,6 +66,8 @@ def test_unknown_related_records_are_refused_and_nothing_is_filed(sc) -> None:
         )
     with pytest.raises(ValidationError, match="related='e1'"):
         sc.complaints.file("x", "y", category="billing", related="e1")
+    with pytest.raises(ValidationError, match="related=42"):
+        sc.complaints.file("x", "y", category="billing", related=42)
     assert len(sc.complaints.list().to_list()) == before
 
 

@@ -8,6 +8,7 @@ from selfcare import (
     LoginMethod,
     LoginRecord,
     LoginStatus,
+    MessageStatus,
     NaiveDatetime,
     OperationRecord,
     OperationStatus,
@@ -47,6 +48,13 @@ def test_login_filters(sc) -> None:
         sc.logins.history(status="ok")
     with pytest.raises(NaiveDatetime, match="since"):
         sc.logins.history(since=NOW.replace(tzinfo=None))
+    passwords = list(sc.logins.history(kind="password", until=date(2026, 6, 1)))
+    assert passwords and all(r.method is LoginMethod.PASSWORD for r in passwords)
+    assert passwords == list(sc.logins.history(method="password", until=date(2026, 6, 1)))
+    with pytest.raises(ValidationError, match="kind='otp' and method='password'"):
+        sc.logins.history(kind="otp", method="password")
+    with pytest.raises(ValidationError, match="kind='face'"):
+        sc.logins.history(kind="face")
 
 
 def test_record_login_appends_to_the_history(sc, operator) -> None:
@@ -78,6 +86,25 @@ def test_every_operation_appears_in_the_log_with_its_outcome(sc) -> None:
     assert "cannot be switched off" in (newest[0].reason or "")
     assert newest[1].parameters == (("code", "internet-5gb"),)
     assert all(isinstance(r, OperationRecord) and r.at == NOW for r in newest)
+
+
+def test_a_scheduled_send_is_pending_until_it_goes_out_or_is_cancelled(sc, clock) -> None:
+    later = sc.messages.send_sms(["+79161234567"], "Later", deliver_at=NOW + timedelta(hours=1))
+    never = sc.messages.send_sms(["+79161234567"], "Never", deliver_at=NOW + timedelta(hours=2))
+    pending = sc.logins.operations(status="pending").first(5)
+    assert [r.operation for r in pending] == ["send_sms", "send_sms"]
+    sc.messages.cancel(never.id)
+    clock.advance(timedelta(hours=3))
+    assert sc.messages.get(later.id).status is not MessageStatus.SCHEDULED
+    assert sc.logins.operations(status="pending").first(5) == []
+    cancel, sent_never, sent_later = sc.logins.operations(since=NOW).first(3)
+    assert cancel.operation == "cancel_message" and cancel.status is OperationStatus.DONE
+    assert (sent_never.status, sent_never.reason) == (
+        OperationStatus.FAILED,
+        "cancelled before it was sent",
+    )
+    assert (sent_later.status, sent_later.reason) == (OperationStatus.DONE, None)
+    assert sent_later.at == NOW  # the entry keeps its time and place in the log
 
 
 def test_operation_filters_and_paging(sc) -> None:

@@ -1,5 +1,6 @@
 """sc.services, on every configuration of the contract suite: catalogue and the fake's rules."""
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -74,6 +75,30 @@ def test_a_daily_option_charges_one_day_and_free_ones_charge_nothing(sc) -> None
     sc.services.connect("content-block")
     assert sc.account.balance().amount == before - rub("1.50")
     assert len(sc.expenses.list(since=NOW).first(5)) == 1
+
+
+def test_monthly_options_are_charged_every_billing_period_until_disconnected(sc, clock) -> None:
+    sc.services.connect("internet-5gb")  # 200 a month; its first month is charged now
+    sc.services.connect("who-called")  # daily: charged for its first day only
+    clock.advance(timedelta(days=26))  # past the billing day, 15 December
+    fees = [
+        (e.description, e.cost)
+        for e in sc.expenses.list(since=NOW + timedelta(days=1), kinds="subscription_fee")
+    ]
+    assert sorted(fees) == [
+        ("+5 GB: monthly fee", rub("200")),
+        ("Monthly fee: Smart M", rub("550")),
+    ]
+    bill = max(sc.account.bills(), key=lambda b: b.issued_on)
+    assert bill.period_end == date(2026, 12, 14)
+    assert bill.amount_due >= rub("201.50")  # the month's charges include both first fees
+    sc.services.disconnect("internet-5gb")
+    clock.advance(timedelta(days=31))
+    fees = [
+        e.description
+        for e in sc.expenses.list(since=NOW + timedelta(days=27), kinds="subscription_fee")
+    ]
+    assert fees == ["Monthly fee: Smart M"]
 
 
 def test_incompatible_options_are_refused_naming_both(sc) -> None:

@@ -167,6 +167,19 @@ def test_no_retries_when_asked_per_call() -> None:
     assert len(script.requests) == 1
 
 
+def test_the_deadline_is_set_per_client_and_per_call() -> None:
+    sc = Selfcare(base_url="http://selfcare.test", token="tok", max_retries=4, deadline=30)
+    assert (sc.backend.retry.max_retries, sc.backend.retry.deadline) == (4, 30)  # type: ignore[attr-defined]
+    with pytest.raises(ValidationError, match="deadline=-1"):
+        Selfcare(base_url="http://selfcare.test", token="tok", deadline=-1)
+    script = Script(*[problem(503, "unavailable", **{"Retry-After": "1"})] * 3)
+    started = time.monotonic()
+    with pytest.raises(APIError):
+        client(script).with_options(deadline=0.5).account.get()
+    assert len(script.requests) == 1  # a 1 s wait would overrun the 0.5 s deadline
+    assert time.monotonic() - started < 0.5
+
+
 def test_4xx_is_raised_at_once() -> None:
     script = Script(problem(404, "not-found"))
     with pytest.raises(NotFound):

@@ -27,11 +27,13 @@ def wire() -> Iterator[dict[str, Any]]:
             contact = a.contacts.add("Mum", ["+79161234567"])
             mailing = a.contacts.lists.create("Family", [contact])
             complaint = a.complaints.file("Wrong charge", "Please check", category="billing")
+            expense = a.expenses.list().first(1)[0]
         ids = {
             "message": message.id,
             "contact": contact.id,
             "list": mailing.id,
             "complaint": complaint.id,
+            "expense": expense.id,
         }
         clients = {
             who: httpx.Client(

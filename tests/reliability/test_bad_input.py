@@ -3,6 +3,10 @@ document that names the field: never a 5xx, never a partial change."""
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+
 import pytest
 
 from selfcare.protocol._routes import ROUTES
@@ -11,6 +15,7 @@ from tests.reliability.conftest import snapshot
 
 BODY_ROUTES = [r for r in ROUTES if r.body_fields]
 QUERY_ROUTES = [r for r in ROUTES if r.method == "GET"]
+BODILESS_CHANGES = [r for r in ROUTES if r.method != "GET" and not r.body_fields]
 
 
 def _path(route, ids) -> str:  # type: ignore[no-untyped-def]
@@ -23,7 +28,30 @@ def _path(route, ids) -> str:  # type: ignore[no-untyped-def]
     )
 
 
+SEEN: Counter[str] = Counter()
+"""Refused requests per route, for the figures."""
+PATTERNS = [
+    (re.compile("^" + re.sub(r"\{[a-z_]+\}", "[^/]+", r.path) + "$"), r.method, r.name)
+    for r in ROUTES
+]
+
+
+def _route_name(method: str, path: str) -> str:
+    found = (name for pattern, m, name in PATTERNS if m == method and pattern.match(path))
+    return next(found, f"{method} {path}")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def figures(report: Callable[[str], None]) -> Iterator[None]:
+    yield
+    report(
+        f"bad input: {sum(SEEN.values())} bad requests on {len(SEEN)} of {len(ROUTES)} routes, "
+        "each a 4xx problem document naming the field, 0 5xx, state unchanged"
+    )
+
+
 def _problem(response, status: int | tuple[int, ...], field: str | None) -> None:  # type: ignore[no-untyped-def]
+    SEEN[_route_name(response.request.method, response.request.url.path)] += 1
     statuses = status if isinstance(status, tuple) else (status,)
     assert response.status_code in statuses, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
@@ -65,6 +93,15 @@ def test_unknown_and_mistyped_query_parameters(wire, route) -> None:
     if "since" in route.query_fields:
         _problem(a.get(_path(route, ids), params={"since": "yesterday"}), 422, "since")
         _problem(a.get(_path(route, ids), params={"since": "2026-11-01T00:00:00"}), 422, "since")
+
+
+@pytest.mark.parametrize("route", BODILESS_CHANGES, ids=lambda r: r.name)
+def test_changes_without_a_body_refuse_one_and_unknown_parameters(wire, route) -> None:
+    a, ids, operator = wire["a"], wire["ids"], wire["operator"]
+    before = snapshot(operator)
+    _problem(_send(a, route, ids, json={"surprise": 1}), 422, "surprise")
+    _problem(_send(a, route, ids, params={"surprise": "1"}), 422, "surprise")
+    assert snapshot(operator) == before
 
 
 CASES = [
@@ -114,7 +151,39 @@ CASES = [
     ("activate_card", {"pin": "12ab"}, "pin"),
     ("add_contact", {"name": "X", "phones": ["garbage"]}, "phones"),
     ("set_forwarding", {"number": "+79161234567", "timer": 7}, "timer"),
+    ("set_forwarding", {"number": "+79161234567", "voicemail": True}, "voicemail"),
+    ("set_forwarding", {"number": "+7916"}, "number"),
+    ("connect_service", {"code": ""}, "code"),
+    ("connect_service", {"code": "smart-l"}, "code"),
+    ("change_tariff", {"code": "voicemail"}, "code"),
+    ("file_complaint", {"subject": "x" * 10_000, "text": "t", "category": "billing"}, "subject"),
+    ("file_complaint", {"subject": "s", "text": "t", "category": "praise"}, "category"),
+    (
+        "file_complaint",
+        {"subject": "s", "text": "t", "category": "billing", "related": [{"kind": "x", "id": "1"}]},
+        "related",
+    ),
+    ("add_complaint_note", {"text": ""}, "text"),
+    ("import_contacts", {"contacts": [{"name": "", "phones": ["+79161234567"]}]}, "name"),
 ]
+
+# Path parameters that are not what the route takes.
+PATH_CASES = [
+    ("PUT", "/v1/forwarding/sometimes", {"number": "+79161234567"}, "condition"),
+    ("DELETE", "/v1/forwarding/sometimes", None, "condition"),
+    ("DELETE", "/v1/services/" + "x" * 300, None, "code"),
+    ("GET", "/v1/complaints/" + "x" * 300, None, "complaint_id"),
+    ("POST", "/v1/complaints/" + "x" * 300 + "/notes", {"text": "hi"}, "complaint_id"),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body", "field"), PATH_CASES)
+def test_bad_path_parameters_are_refused_naming_them(wire, method, path, body, field) -> None:
+    a, operator = wire["a"], wire["operator"]
+    before = snapshot(operator)
+    response = a.request(method, path, json=body, headers={"Idempotency-Key": "bad-path-1"})
+    _problem(response, (404, 422), field)
+    assert snapshot(operator) == before
 
 
 @pytest.mark.parametrize(

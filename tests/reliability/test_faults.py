@@ -3,8 +3,10 @@
 500 SMS sends, 200 card activations and 200 payments go through a server that, for a seeded
 30 % of requests, drops the connection after doing the work, answers 503 with Retry-After 0,
 or answers after the client's timeout. The client retries with the same idempotency key.
-A call that still raised is, as the SDK documents, safe to repeat with its key: the test
-repeats those with faults off and checks each key then has exactly one effect.
+Before anything is repeated, every successful call has exactly one effect and every call
+that raised at most one (a dropped answer can hide work that was done; never twice). A call
+that raised is, as the SDK documents, safe to repeat with its key: the test repeats those
+with faults off and checks each key then has exactly one effect.
 """
 
 from __future__ import annotations
@@ -49,6 +51,24 @@ def world() -> tuple[FakeOperator, list[Secret]]:
     return operator, pins
 
 
+def effects(operator: FakeOperator, calls: list[tuple[str, str, object]]) -> Counter[str]:
+    """How many times the operator's state shows each call's effect, by idempotency key."""
+    sub = operator.subscriber()
+    texts = Counter(m.text for m in sub.mailbox.messages if m.text)
+    payments = [p for p in sub.payments if isinstance(p, Payment) and p.at >= NOW]
+    methods = Counter(p.method for p in payments)
+    amounts = Counter(p.amount.amount for p in payments if p.method.startswith("card:"))
+    found: Counter[str] = Counter()
+    for n, (kind, key, argument) in enumerate(calls):
+        if kind == "sms":
+            found[key] = texts[f"hello {key}"]
+        elif kind == "card":
+            found[key] = methods[f"voucher:F{n - SENDS:06d}"]
+        else:
+            found[key] = amounts[argument]  # type: ignore[index]
+    return found
+
+
 def test_exactly_once_through_faults(world: tuple[FakeOperator, list[Secret]], report) -> None:
     operator, pins = world
     faults = FaultInjector(create_app(FakeResolver(operator)), rate=0.3, seed=7, slow_seconds=0.4)
@@ -90,6 +110,13 @@ def test_exactly_once_through_faults(world: tuple[FakeOperator, list[Secret]], r
                     except SelfcareError as exc:
                         failed.append((kind, key, argument, type(exc).__name__))
                 injected = sum(faults.faults.values())
+                # before any repeat: one effect per successful call, at most one per failed
+                # call (its work may have been done with the answer lost), none twice
+                first = effects(operator, calls)
+                succeeded = [key for _, key, _ in calls if key in outcomes]
+                assert all(first[key] == 1 for key in succeeded)
+                assert all(first[key] <= 1 for _, key, _, _ in failed)
+                lost_answers = sum(first[key] for _, key, _, _ in failed)
                 faults.enabled = False
                 for kind, key, argument, _ in failed:  # the documented remedy: same key again
                     outcomes[key] = run(kind, key, argument)
@@ -109,7 +136,8 @@ def test_exactly_once_through_faults(world: tuple[FakeOperator, list[Secret]], r
     report(
         f"fault test: {faults.requests} requests, {injected} faults injected "
         f"({dict(faults.faults)}), {retries.count} retries, {len(failed)} calls raised "
-        f"after retries and were repeated with their key, duplicates = "
+        f"after retries ({lost_answers} of them had done the work) and were repeated with "
+        f"their key, duplicates = "
         f"{sum(c - 1 for c in [*sms_keys.values(), *card_serials.values(), *money_in.values()])}"
     )
 
@@ -120,5 +148,6 @@ def test_exactly_once_through_faults(world: tuple[FakeOperator, list[Secret]], r
     assert len(card_serials) == CARDS and set(card_serials.values()) == {1}
     assert sorted(money_in) == sorted(Decimal(100 + n) for n in range(PAYMENTS))
     assert set(money_in.values()) == {1}
+    assert set(effects(operator, calls).values()) == {1}
     ids = [o.id for o in outcomes.values()]
     assert len(set(ids)) == len(ids)  # every call got its own single result

@@ -4,58 +4,119 @@ from __future__ import annotations
 
 from typing import Any
 
-from selfcare.protocol._routes import ROUTES
+import pytest
+
+from selfcare.protocol._routes import ROUTES, Route
 from tests.reliability.conftest import snapshot
 
-# Which of A's ids each path parameter takes; plausible bodies for routes that need one.
+# Which of A's ids each path parameter takes (by path prefix), and the routes whose path
+# parameter names no resource of anyone's (a forwarding condition, a catalogue code).
 RESOURCE = {
     "/v1/messages/": "message",
     "/v1/contacts/": "contact",
     "/v1/mailing-lists/": "list",
     "/v1/complaints/": "complaint",
 }
-BODIES: dict[str, dict[str, Any]] = {
+NOT_A_RESOURCE = {"condition": "busy", "code": "content-block"}
+# Bodies that name A's records: B must get 404 for these as for A's ids in a path.
+BODIES_WITH_AS_IDS: dict[str, dict[str, Any]] = {
     "update_contact": {"name": "Stolen"},
     "add_list_members": {"members": [{"number": "+79161234567"}]},
     "remove_list_members": {"members": [{"number": "+79161234567"}]},
     "add_complaint_note": {"text": "mine now"},
+    "create_mailing_list": {"name": "Theirs", "members": [{"contact_id": "{contact}"}]},
+    "file_complaint": {
+        "subject": "Their charge",
+        "text": "About someone else's expense",
+        "category": "billing",
+        "related": [{"kind": "expense", "id": "{expense}"}],
+    },
+}
+# Everything else acts on the caller's own line: B's request may succeed, on B only.
+OWN_LINE_BODIES: dict[str, dict[str, Any]] = {
+    "pay": {
+        "amount": {"amount": "1000.00", "currency": "RUB"},
+        "method": {"kind": "card", "reference": "tok_visa_4242"},
+    },
+    "activate_card": {"pin": "11111111111110"},
+    "send_sms": {"to": ["+79161234567"], "text": "from B"},
+    "send_mms": {"to": ["+79161234567"], "subject": "from B", "text": "from B"},
+    "add_contact": {"name": "B's friend", "phones": ["+79161234567"]},
+    "import_contacts": {"contacts": []},
+    "set_forwarding": {"number": "+79161234567"},
+    "connect_service": {"code": "content-block"},
+    "change_tariff": {"code": "smart-l"},
 }
 A_NUMBER = "+79165550123"
 
 
-def _resource_path(path: str, ids: dict[str, str]) -> str | None:
-    for prefix, kind in RESOURCE.items():
-        if path.startswith(prefix) and "{" in path:
-            return (
-                path.replace("{id}", ids[kind])
-                .replace("{list_id}", ids[kind])
-                .replace("{complaint_id}", ids[kind])
-            )
-    return None
+def _fill(value: Any, ids: dict[str, str]) -> Any:
+    if isinstance(value, str) and value.startswith("{") and value.endswith("}"):
+        return ids[value[1:-1]]
+    if isinstance(value, dict):
+        return {k: _fill(v, ids) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(v, ids) for v in value]
+    return value
 
 
-def test_b_gets_404_for_every_one_of_as_resources_and_changes_nothing(wire, report) -> None:
+def _plan(route: Route, ids: dict[str, str]) -> tuple[str, dict[str, Any] | None, bool]:
+    """The path and body B sends for ``route``, and whether it names one of A's records."""
+    path, names_a = route.path, route.name in BODIES_WITH_AS_IDS
+    for field in route.path_fields:
+        if field in NOT_A_RESOURCE:
+            path = path.replace(f"{{{field}}}", NOT_A_RESOURCE[field])
+            continue
+        kind = next((k for p, k in RESOURCE.items() if route.path.startswith(p)), None)
+        if kind is None:
+            pytest.fail(f"{route.name}: say which of A's resources {route.path} takes")
+        path, names_a = path.replace(f"{{{field}}}", ids[kind]), True
+    body = BODIES_WITH_AS_IDS.get(route.name, OWN_LINE_BODIES.get(route.name))
+    if route.body_fields and body is None and not route.public:
+        pytest.fail(f"{route.name}: give the walk a body for {route.method} {route.path}")
+    return path, None if body is None else _fill(body, ids), names_a
+
+
+def test_b_walks_every_route_and_gets_404_for_each_of_as_records(wire, report) -> None:
     operator, ids, b = wire["operator"], wire["ids"], wire["b"]
     before = snapshot(operator)
-    walked = 0
+    b_before = snapshot(operator, "oleg")
+    refused = own = public = 0
     for route in ROUTES:
-        path = _resource_path(route.path, ids)
-        if path is None:
-            continue
+        path, body, names_a = _plan(route, ids)
         response = b.request(
             route.method,
             path,
-            json=BODIES.get(route.name),
+            json=body if body is not None else ({} if route.body_fields else None),
             headers={"Idempotency-Key": f"walk-{route.name}"},
         )
-        assert response.status_code == 404, (route.name, response.text)
-        assert response.headers["content-type"].startswith("application/problem+json")
-        assert response.json()["type"] == "urn:selfcare:problem:not-found"
-        walked += 1
+        where = (route.name, response.status_code, response.text[:200])
+        assert response.status_code < 500, where
+        assert A_NUMBER not in response.text, where
+        if route.name != "list_operations":  # B's log shows the ids B itself sent, refused
+            assert not any(f'"{value}"' in response.text for value in ids.values()), where
+        if names_a:
+            assert response.status_code == 404, where
+            assert response.headers["content-type"].startswith("application/problem+json")
+            assert response.json()["type"] == "urn:selfcare:problem:not-found", where
+            refused += 1
+        elif route.public:
+            # no token needed; with an empty body they refuse before looking anyone up
+            assert response.status_code == 422, where
+            public += 1
+        elif route.name == "sign_out":
+            # B holds an API token, not a session: there is nothing of anyone's to end
+            assert response.status_code == 409, where
+            own += 1
+        else:
+            assert response.is_success, where  # B acting on B's own line works
+            own += 1
+    assert refused + own + public == len(ROUTES)
     assert snapshot(operator) == before
-    assert walked >= 10
+    assert snapshot(operator, "oleg") != b_before  # B's own requests landed on B
     report(
-        f"isolation walk: {walked} routes with subscriber B's token on A's resources: all 404, A unchanged"
+        f"isolation walk: all {len(ROUTES)} routes with subscriber B's token: {refused} "
+        f"naming A's records all 404, {own} on B's own line, {public} public; A unchanged"
     )
 
 

@@ -320,3 +320,17 @@ def test_parse_only_ever_raises_validation_error(text: str) -> None:
     except ValidationError:
         return
     assert parse_mmi(code.render()) == code
+
+
+def test_the_public_forwarding_module_names_the_same_objects() -> None:
+    import selfcare.forwarding
+    import selfcare.forwarding_codes
+    import selfcare.model.forwarding
+
+    for name in selfcare.forwarding.__all__:
+        source = getattr(selfcare.forwarding_codes, name, None) or getattr(
+            selfcare.model.forwarding, name
+        )
+        assert getattr(selfcare.forwarding, name) is source, name
+    code = selfcare.forwarding.parse_mmi("##002#")
+    assert code == MmiCode("erasure", "all") and code.render() == "##002#"

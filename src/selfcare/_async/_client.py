@@ -54,9 +54,14 @@ class AsyncSelfcare:
         token: str | Secret | None = None,
         max_retries: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> None:
         self._backend = backend or AsyncHttpBackend(
-            base_url, token, max_retries=max_retries, timeout=timeout or DEFAULT_TIMEOUT
+            base_url,
+            token,
+            max_retries=max_retries,
+            timeout=timeout or DEFAULT_TIMEOUT,
+            deadline=deadline,
         )
         self._ctx: Context | None = None
 
@@ -81,6 +86,7 @@ class AsyncSelfcare:
         profile: TmfProfile | None = None,
         max_retries: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> AsyncSelfcare:
         """A client on an operator's TM Forum Open APIs (v4), named as ``profile`` says
         (:data:`~selfcare.tmf.DEFAULT_PROFILE` if not given). Same timeouts, retries and
@@ -92,6 +98,7 @@ class AsyncSelfcare:
             protocol=protocol,
             max_retries=max_retries,
             timeout=timeout or DEFAULT_TIMEOUT,
+            deadline=deadline,
         )
         return cls(backend)
 
@@ -106,6 +113,7 @@ class AsyncSelfcare:
         region: str = "RU",
         max_retries: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> AsyncSelfcare:
         """Sign in with the subscriber's number (as typed, read in ``region``) and password;
         the client returned acts with the session, refreshing it silently as it expires.
@@ -116,7 +124,7 @@ class AsyncSelfcare:
         """
         phone = phone_number(number, region)
         op = SignInWithPassword(number=phone, password=secret(password, "password"))
-        backend = door(base_url, operator, _http_options(max_retries, timeout))
+        backend = door(base_url, operator, _http_options(max_retries, timeout, deadline))
         session = await execute_or_close(backend, op)
         return cls(backend.signed_in(session))
 
@@ -130,11 +138,12 @@ class AsyncSelfcare:
         region: str = "RU",
         max_retries: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> AsyncPendingLogin:
         """Ask the operator to text a one-time code to ``number``; ``await
         pending.confirm(code)`` on the result signs in. Arguments as for :meth:`login`."""
         phone = phone_number(number, region)
-        backend = door(base_url, operator, _http_options(max_retries, timeout))
+        backend = door(base_url, operator, _http_options(max_retries, timeout, deadline))
         sent = await execute_or_close(backend, RequestCode(number=phone))
         return AsyncPendingLogin(cls, backend, sent.number, sent.expires_at)
 
@@ -143,16 +152,21 @@ class AsyncSelfcare:
         await self._execute(SignOut())
 
     def with_options(
-        self, *, max_retries: int | None = None, timeout: float | None = None
+        self,
+        *,
+        max_retries: int | None = None,
+        timeout: float | None = None,
+        deadline: float | None = None,
     ) -> AsyncSelfcare:
         """This client with other retry or timeout settings, for one call or a few:
-        ``sc.with_options(max_retries=5).messages.send_sms(...)``. It shares the original's
-        connections, so close the original, not the copy. Backends without retries (the
-        fake) ignore the settings."""
+        ``sc.with_options(max_retries=5).messages.send_sms(...)``; ``deadline`` bounds a
+        whole call, retries and waits included, in seconds (default 120). It shares the
+        original's connections, so close the original, not the copy. Backends without
+        retries (the fake) ignore the settings."""
         backend = self._backend
         configure = getattr(backend, "with_options", None)
         if configure is not None:
-            backend = configure(max_retries=max_retries, timeout=timeout)
+            backend = configure(max_retries=max_retries, timeout=timeout, deadline=deadline)
         clone = type(self)(backend)
         clone._ctx = self._ctx
         return clone
@@ -248,5 +262,7 @@ class AsyncSelfcare:
         return f"<{type(self).__name__} backend={self._backend!r}>"
 
 
-def _http_options(max_retries: int | None, timeout: float | None) -> dict[str, object]:
-    return {"max_retries": max_retries, "timeout": timeout or DEFAULT_TIMEOUT}
+def _http_options(
+    max_retries: int | None, timeout: float | None, deadline: float | None
+) -> dict[str, object]:
+    return {"max_retries": max_retries, "timeout": timeout or DEFAULT_TIMEOUT, "deadline": deadline}

@@ -17,6 +17,7 @@ from selfcare.model import (
     ComplaintCategory,
     ComplaintStatus,
     Expense,
+    Message,
     RelatedEntity,
     RelatedKind,
 )
@@ -26,11 +27,12 @@ from selfcare.operations.complaints import MAX_SUBJECT, MAX_TEXT, check_complain
 
 __all__ = ["AsyncComplaints"]
 
-Related = RelatedEntity | Expense | Call | Bill
+Related = RelatedEntity | Expense | Call | Bill | Message
 _KINDS: dict[type, RelatedKind] = {
     Expense: RelatedKind.EXPENSE,
     Call: RelatedKind.CALL,
     Bill: RelatedKind.BILL,
+    Message: RelatedKind.MESSAGE,
 }
 
 
@@ -46,8 +48,8 @@ class AsyncComplaints(AsyncArea):
         related: Related | Iterable[Related] | None = None,
         idempotency_key: str | None = None,
     ) -> Complaint:
-        """File a complaint; ``related`` attaches the expenses, calls, bills or messages
-        (``RelatedEntity("message", id)``) it is about."""
+        """File a complaint; ``related`` attaches the expenses, calls, bills or sent
+        messages it is about (the records themselves, or ``RelatedEntity(kind, id)``)."""
         check_text(subject, "subject", MAX_SUBJECT)
         check_text(text, "text", MAX_TEXT)
         kind = coerce_enum(ComplaintCategory, category, "category")
@@ -95,8 +97,8 @@ class AsyncComplaints(AsyncArea):
 def _related(value: Related | Iterable[Related] | None) -> tuple[RelatedEntity, ...]:
     if value is None:
         return ()
-    single = isinstance(value, RelatedEntity | Expense | Call | Bill | str | bytes)
-    items: Iterable[object] = [value] if single else value  # type: ignore[assignment]
+    single = isinstance(value, RelatedEntity | Expense | Call | Bill | Message | str | bytes)
+    items: Iterable[object] = [value] if single or not isinstance(value, Iterable) else value
     found: list[RelatedEntity] = []
     for item in items:
         if isinstance(item, RelatedEntity):
@@ -105,8 +107,8 @@ def _related(value: Related | Iterable[Related] | None) -> tuple[RelatedEntity, 
             found.append(RelatedEntity(_KINDS[type(item)], item.id))  # type: ignore[attr-defined]
         else:
             raise ValidationError(
-                f"related={item!r} is not an Expense, Call, Bill or RelatedEntity (for a "
-                "message id use RelatedEntity('message', id))",
+                f"related={item!r} is not an Expense, Call, Bill, Message or RelatedEntity "
+                "(for a bare id use RelatedEntity(kind, id))",
                 field="related",
             )
     return tuple(found)

@@ -51,6 +51,7 @@ class AsyncHttpBackend:
         protocol: WireProtocol | None = None,
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
         max_retries: int | None = None,
+        deadline: float | None = None,
         retry: RetryPolicy | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         verify: bool = True,
@@ -58,9 +59,7 @@ class AsyncHttpBackend:
     ) -> None:
         self.settings = HttpSettings.resolve(base_url, token, env_token=not anonymous)
         self.protocol: WireProtocol = protocol or SelfcareProtocol()
-        self.retry = retry or RetryPolicy()
-        if max_retries is not None:
-            self.retry = attrs.evolve(self.retry, max_retries=max_retries)
+        self.retry = _policy(retry or RetryPolicy(), max_retries, deadline)
         self.timeout = _timeout(timeout)
         options = self.settings.client_options()
         self.auth: httpx.Auth | None = options.pop("auth")
@@ -87,13 +86,12 @@ class AsyncHttpBackend:
         max_retries: int | None = None,
         timeout: httpx.Timeout | float | None = None,
         retry: RetryPolicy | None = None,
+        deadline: float | None = None,
     ) -> AsyncHttpBackend:
         """A copy with other retry or timeout settings, sharing this one's connection pool."""
         other = object.__new__(type(self))
         other.__dict__.update(self.__dict__)
-        other.retry = retry or self.retry
-        if max_retries is not None:
-            other.retry = attrs.evolve(other.retry, max_retries=max_retries)
+        other.retry = _policy(retry or self.retry, max_retries, deadline)
         if timeout is not None:
             other.timeout = (
                 timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
@@ -152,3 +150,12 @@ class AsyncHttpBackend:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.settings.base_url!r})"
+
+
+def _policy(base: RetryPolicy, max_retries: int | None, deadline: float | None) -> RetryPolicy:
+    """``base`` with the retry bound and the whole-call deadline given (validated) in place."""
+    if max_retries is not None:
+        base = attrs.evolve(base, max_retries=max_retries)
+    if deadline is not None:
+        base = attrs.evolve(base, deadline=deadline)
+    return base

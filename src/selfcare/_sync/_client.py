@@ -55,9 +55,14 @@ class Selfcare:
         token: str | Secret | None = None,
         max_retries: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> None:
         self._backend = backend or HttpBackend(
-            base_url, token, max_retries=max_retries, timeout=timeout or DEFAULT_TIMEOUT
+            base_url,
+            token,
+            max_retries=max_retries,
+            timeout=timeout or DEFAULT_TIMEOUT,
+            deadline=deadline,
         )
         self._ctx: Context | None = None
 
@@ -82,6 +87,7 @@ class Selfcare:
         profile: TmfProfile | None = None,
         max_retries: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> Selfcare:
         """A client on an operator's TM Forum Open APIs (v4), named as ``profile`` says
         (:data:`~selfcare.tmf.DEFAULT_PROFILE` if not given). Same timeouts, retries and
@@ -93,6 +99,7 @@ class Selfcare:
             protocol=protocol,
             max_retries=max_retries,
             timeout=timeout or DEFAULT_TIMEOUT,
+            deadline=deadline,
         )
         return cls(backend)
 
@@ -107,6 +114,7 @@ class Selfcare:
         region: str = "RU",
         max_retries: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> Selfcare:
         """Sign in with the subscriber's number (as typed, read in ``region``) and password;
         the client returned acts with the session, refreshing it silently as it expires.
@@ -117,7 +125,7 @@ class Selfcare:
         """
         phone = phone_number(number, region)
         op = SignInWithPassword(number=phone, password=secret(password, "password"))
-        backend = door(base_url, operator, _http_options(max_retries, timeout))
+        backend = door(base_url, operator, _http_options(max_retries, timeout, deadline))
         session = execute_or_close(backend, op)
         return cls(backend.signed_in(session))
 
@@ -131,11 +139,12 @@ class Selfcare:
         region: str = "RU",
         max_retries: int | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> PendingLogin:
         """Ask the operator to text a one-time code to ``number``; ``await
         pending.confirm(code)`` on the result signs in. Arguments as for :meth:`login`."""
         phone = phone_number(number, region)
-        backend = door(base_url, operator, _http_options(max_retries, timeout))
+        backend = door(base_url, operator, _http_options(max_retries, timeout, deadline))
         sent = execute_or_close(backend, RequestCode(number=phone))
         return PendingLogin(cls, backend, sent.number, sent.expires_at)
 
@@ -144,16 +153,21 @@ class Selfcare:
         self._execute(SignOut())
 
     def with_options(
-        self, *, max_retries: int | None = None, timeout: float | None = None
+        self,
+        *,
+        max_retries: int | None = None,
+        timeout: float | None = None,
+        deadline: float | None = None,
     ) -> Selfcare:
         """This client with other retry or timeout settings, for one call or a few:
-        ``sc.with_options(max_retries=5).messages.send_sms(...)``. It shares the original's
-        connections, so close the original, not the copy. Backends without retries (the
-        fake) ignore the settings."""
+        ``sc.with_options(max_retries=5).messages.send_sms(...)``; ``deadline`` bounds a
+        whole call, retries and waits included, in seconds (default 120). It shares the
+        original's connections, so close the original, not the copy. Backends without
+        retries (the fake) ignore the settings."""
         backend = self._backend
         configure = getattr(backend, "with_options", None)
         if configure is not None:
-            backend = configure(max_retries=max_retries, timeout=timeout)
+            backend = configure(max_retries=max_retries, timeout=timeout, deadline=deadline)
         clone = type(self)(backend)
         clone._ctx = self._ctx
         return clone
@@ -249,5 +263,7 @@ class Selfcare:
         return f"<{type(self).__name__} backend={self._backend!r}>"
 
 
-def _http_options(max_retries: int | None, timeout: float | None) -> dict[str, object]:
-    return {"max_retries": max_retries, "timeout": timeout or DEFAULT_TIMEOUT}
+def _http_options(
+    max_retries: int | None, timeout: float | None, deadline: float | None
+) -> dict[str, object]:
+    return {"max_retries": max_retries, "timeout": timeout or DEFAULT_TIMEOUT, "deadline": deadline}

@@ -28,11 +28,21 @@ class Logins(Area):
         method: LoginMethod | str | None = None,
         status: LoginStatus | str | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
+        kind: LoginMethod | str | None = None,
     ) -> Pager[LoginRecord]:
         """Sign-in attempts newest first; ``method`` (``"password"``, ``"otp"``, ``"token"``)
-        and ``status`` (``"success"``, ``"failed"``) filter them."""
+        and ``status`` (``"success"``, ``"failed"``) filter them. ``kind`` is another name
+        for ``method`` (the portal calls it the kind of sign-in)."""
         start, end = check_when(since, "since"), check_when(until, "until")
         how = None if method is None else coerce_enum(LoginMethod, method, "method")
+        if kind is not None:
+            also = coerce_enum(LoginMethod, kind, "kind")
+            if how is not None and how is not also:
+                raise ValidationError(
+                    f"kind={kind!r} and method={method!r} disagree; give one of them",
+                    field="kind",
+                )
+            how = also
         outcome = None if status is None else coerce_enum(LoginStatus, status, "status")
         check_page_size(page_size)
 

@@ -129,6 +129,22 @@ def _carries_secrets(kind: Any) -> bool:
     return attrs.has(kind) and any(field.type in (Secret, "Secret") for field in attrs.fields(kind))
 
 
+def _refuse_body(route: Route, body: bytes) -> None:
+    """A route without body fields refuses any body but ``{}``, naming what was sent."""
+    try:
+        document = msgspec.json.decode(body)
+    except msgspec.DecodeError:
+        document = None
+    if document == {}:
+        return
+    if isinstance(document, dict):
+        first = sorted(document)[0]
+        raise ValidationError(
+            f"unknown field {first!r}: {route.method} {route.path} takes no body", field=first
+        )
+    raise ValidationError(f"{route.method} {route.path} takes no body", field="body")
+
+
 @functools.cache
 def _decoder(kind: Any) -> msgspec.json.Decoder[Any]:
     hook = dec_hook if _carries_secrets(kind) else _result_hook
@@ -223,6 +239,8 @@ def decode_operation(
             raise ValidationError(f"unknown field {extra[0]!r}", field=extra[0])
         _refuse_floats(document)
         data.update(document)
+    elif body.strip():
+        _refuse_body(route, body)
     data.update(path)
     if idempotency_key is not None and not route.op.idempotent:
         data["idempotency_key"] = idempotency_key

@@ -103,7 +103,8 @@ def _endpoint(route: Route, resolve: Resolver) -> Callable[[Request], Awaitable[
             backend = resolve(_token(request))
         if inspect.isawaitable(backend):
             backend = await backend
-        body = await _read_body(request) if route.body_fields else b""
+        # a change that takes no body still reads one, to refuse it rather than ignore it
+        body = await _read_body(request) if route.method != "GET" else b""
         op = decode_operation(
             route,
             request.path_params,

@@ -2,8 +2,10 @@
 
 Before every operation the fake calls :func:`close_periods`. If the clock has reached the
 next billing day, the ended period's bill is issued (exactly its charges, due
-:data:`~selfcare.backends.fake._seed.PAYMENT_TERM` later) and the new period's monthly fee is
-charged — once per period, however far the clock jumped.
+:data:`~selfcare.backends.fake._seed.PAYMENT_TERM` later) and the new period's monthly fees
+are charged — the tariff plan's and each connected monthly option's — once per period,
+however far the clock jumped. (Daily options are charged for their first day when connected;
+the fake does not simulate the days of use that later daily fees follow.)
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 
 from selfcare._time import day_start
+from selfcare.backends.fake._catalog import offer
 from selfcare.backends.fake._seed import PAYMENT_TERM
 from selfcare.backends.fake._state import BillRecord, Subscriber
-from selfcare.model import ExpenseKind
+from selfcare.model import ChargePeriod, ExpenseKind
 
 __all__ = ["close_periods"]
 
@@ -60,4 +63,13 @@ def close_periods(sub: Subscriber, now: datetime) -> list[BillRecord]:
             sub.tariff.monthly_fee,
             f"Monthly fee: {sub.tariff.name}",
         )
+        for code in sorted(sub.services):
+            option = offer(sub.currency, code)
+            if option.period is ChargePeriod.MONTH and option.recurring > 0:
+                sub.post(
+                    at,
+                    ExpenseKind.SUBSCRIPTION_FEE,
+                    option.recurring,
+                    f"{option.name}: monthly fee",
+                )
     return issued

@@ -225,7 +225,9 @@ class FakeBackend:
             sub.idempotency[op.idempotency_key] = Remembered(s.now, request, error=exc)
             raise
         status = getattr(result, "operation_status", OperationStatus.DONE)
-        sub.log_operation(s.now, self.channel, op, status)
+        record = sub.log_operation(s.now, self.channel, op, status)
+        if status is OperationStatus.PENDING:
+            sub.pending[record.id] = (record, result.id)
         sub.idempotency[op.idempotency_key] = Remembered(s.now, request, result=result)
         return result
 

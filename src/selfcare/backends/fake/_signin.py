@@ -16,6 +16,7 @@ are kept as salted digests, codes and tokens only inside :class:`~selfcare.Secre
 from __future__ import annotations
 
 import hashlib
+import hmac
 import random
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Final
@@ -147,7 +148,9 @@ class SignInDesk:
         owner = self._owner(number)
         self._check_lock(number, now, owner, LoginMethod.PASSWORD, channel)
         key = None if owner is None else self._key(owner)
-        right = key is not None and _digest(self._salt, password) == self._passwords.get(key)
+        stored = self._passwords.get(key, "") if key is not None else ""
+        # constant time, and a digest is computed for unknown numbers too
+        right = hmac.compare_digest(_digest(self._salt, password), stored) and key is not None
         if owner is None or not right:
             self._fail(number, now, owner, LoginMethod.PASSWORD, channel, WRONG_CREDENTIALS)
             raise AuthenticationError(WRONG_CREDENTIALS, field="password")

@@ -167,6 +167,8 @@ class Subscriber:
     payments: Ledger[Payment] = attrs.field(factory=Ledger, repr=False)
     card_attempts: CardAttempts = attrs.field(factory=CardAttempts, repr=False)
     idempotency: dict[str, Remembered] = attrs.field(factory=dict, repr=False)
+    pending: dict[str, tuple[OperationRecord, str]] = attrs.field(factory=dict, repr=False)
+    """Pending log entries (a scheduled send) by record id, with the message they wait on."""
     _limiter: Limiter | None = attrs.field(default=None, repr=False)
     mailbox: Mailbox = attrs.field(factory=Mailbox, repr=False)
     phonebook: Phonebook = attrs.field(factory=Phonebook, repr=False)

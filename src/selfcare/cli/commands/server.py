@@ -53,7 +53,13 @@ def demo(seed: int) -> None:
     "--card-rate",
     default=10.0,
     show_default=True,
-    help="Payment-card attempts per minute per subscriber (after a burst of 20).",
+    help="Payment-card attempts per minute per subscriber (after the burst).",
+)
+@click.option(
+    "--card-burst",
+    default=20.0,
+    show_default=True,
+    help="Payment-card attempts each subscriber may make at once before the rate applies.",
 )
 def serve(
     host: str,
@@ -63,6 +69,7 @@ def serve(
     send_rate: float,
     send_burst: float,
     card_rate: float,
+    card_burst: float,
 ) -> None:
     """Serve the fake operator over HTTP (needs the 'server' extra).
 
@@ -93,7 +100,7 @@ def serve(
     try:
         limits = RateLimits(
             sends=Bucket(per_minute=send_rate, burst=send_burst),
-            card_attempts=Bucket(per_minute=card_rate, burst=20),
+            card_attempts=Bucket(per_minute=card_rate, burst=card_burst),
         )
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
