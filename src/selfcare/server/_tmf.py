@@ -38,6 +38,7 @@ from selfcare.model import (
     MessagePriority,
     Money,
     PaymentMethod,
+    PaymentStatus,
     PhoneNumber,
     RelatedEntity,
     RelatedKind,
@@ -84,10 +85,20 @@ Json = dict[str, Any]
 
 @attrs.frozen
 class Served:
-    """What a route's translation produced: one resource, or a collection to page."""
+    """What a route's translation produced: one resource, or a collection to page.
 
-    body: Json | list[Json]
+    ``keep`` marks a resource the face itself holds from now on (the backend has no place for
+    it: an order, a top-up, a request selfcare could not act on, kept in its failed state);
+    the generic endpoint then answers ``GET``, ``PATCH`` and ``DELETE`` of it and lists it.
+    """
+
+    body: Json | list[Json] | None
     status: int = 200
+    keep: bool = False
+
+
+Held = dict[tuple[str, str], dict[str, Json]]
+"""The resources the face holds, by (token's account, collection path), then by id."""
 
 
 @attrs.define
@@ -100,11 +111,29 @@ class TmfCall:
     query: Mapping[str, str]
     body: Any
     idempotency_key: str | None
-    orders: dict[str, Json] = attrs.field(factory=dict)
-    """The TMF622 orders this app took (by id), so ``GET /productOrder/{id}`` can answer."""
+    _account: Account | None = attrs.field(default=None, init=False)
 
     async def run(self, op: Operation[Any]) -> Any:
         return await _execute(self.backend, op)
+
+    async def account(self) -> Account:
+        """The token's account (asked once per request)."""
+        if self._account is None:
+            self._account = await self.run(GetAccount())
+        return self._account
+
+    async def own_account(self, name: str) -> str:
+        """The body's ``name.id``, which must be the token's own billing account."""
+        wanted = self.field(name)
+        if not isinstance(wanted, Mapping):
+            raise ValidationError(f"{name} must be an object with an id", field=name)
+        mine = (await self.account()).personal_account
+        if str(wanted.get("id")) != mine:
+            raise ValidationError(
+                f"{name}.id {wanted.get('id')!r} is not this token's account {mine!r}",
+                field=f"{name}.id",
+            )
+        return mine
 
     async def every(self, op: PagedOperation[Any]) -> list[Any]:
         """Every record of a listing, all pages."""
@@ -118,8 +147,7 @@ class TmfCall:
             op = attrs.evolve(op, cursor=page.next_cursor)
 
     async def zone(self) -> ZoneInfo:
-        account: Account = await self.run(GetAccount())
-        return account.zone
+        return (await self.account()).zone
 
     def key(self, suffix: str = "") -> dict[str, str]:
         """The idempotency key to pass on (``{}`` lets the operation make its own)."""
@@ -160,6 +188,15 @@ class TmfRoute:
     method: str
     path: str
     translate: Translate
+    required: tuple[str, ...] = ()
+    """The body attributes the spec marks mandatory for this operation (400 when missing)."""
+    choices: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    """Body attributes the spec restricts to an enumeration (400 for any other value)."""
+
+    @property
+    def collection(self) -> str:
+        """The collection the path is in: ``/usage`` for ``/usage`` and ``/usage/{id}``."""
+        return self.path.removesuffix("/{id}")
 
 
 # ---------------------------------------------------------------- TMF635 usage
@@ -179,6 +216,71 @@ async def _usage(call: TmfCall) -> Served:
             records.append((c.at, c.id, m.call_to_tmf(c, profile)))
     records.sort(key=lambda r: (r[0], r[1]), reverse=True)
     return Served([doc for _, _, doc in records])
+
+
+_USAGE_STATES = ("received", "rejected", "recycled", "guided", "rated", "rerated", "billed")
+
+
+async def _post_usage(call: TmfCall) -> Served:
+    """A usage record a mediation system submits: the face keeps it as received (selfcare's
+    own calls and expenses come from the operator's rating, not from these)."""
+    body = _object(call)
+    doc: Json = {
+        **body,
+        "id": f"usage-{uuid.uuid4().hex[:16]}",
+        "status": body.get("status") or "received",
+        "@type": body.get("@type") or "Usage",
+    }
+    return Served(doc, 201, keep=True)
+
+
+# ---------------------------------------------------------------- generic by-id helpers
+
+
+def _by_id(listing: Translate, what: str) -> Translate:
+    """``GET /x/{id}`` from the listing ``GET /x`` (404 when no record has that id)."""
+
+    async def translate(call: TmfCall) -> Served:
+        served = await listing(call)
+        assert isinstance(served.body, list)
+        return _one(served.body, call.path["id"], what)
+
+    return translate
+
+
+def _missing(what: str) -> Translate:
+    """By id, a resource only the face holds: the generic endpoint answers for those it has."""
+
+    async def translate(call: TmfCall) -> Served:
+        raise NotFound(f"no {what} {call.path['id']!r}")
+
+    return translate
+
+
+def _unchangeable(listing: Translate, what: str, why: str) -> Translate:
+    """``PATCH``/``DELETE`` of a record the operator's own books hold: 405 saying why (404
+    when there is none); those the face holds are changed by the generic endpoint."""
+
+    async def translate(call: TmfCall) -> Served:
+        await _by_id(listing, what)(call)
+        raise NotSupported(f"the {what} {call.path['id']!r} {why}")
+
+    return translate
+
+
+def _object(call: TmfCall) -> Mapping[str, Any]:
+    if not isinstance(call.body, Mapping):
+        raise ValidationError("the request body must be a JSON object", field="body")
+    return call.body
+
+
+def _rejected(call: TmfCall, resource: str, **fields: Any) -> Served:
+    """A spec-valid request selfcare cannot act on: created, kept, in its failed state."""
+    return Served(
+        {**_object(call), "id": f"{resource[:3].lower()}-{uuid.uuid4().hex[:16]}", **fields},
+        201,
+        keep=True,
+    )
 
 
 # ---------------------------------------------------------------- TMF666 / TMF637 / TMF678
@@ -222,8 +324,9 @@ async def _products(call: TmfCall) -> Served:
 
 
 async def _bill_docs(call: TmfCall) -> list[Json]:
-    zone = await call.zone()
-    return [m.bill_to_tmf(b, zone) for b in await call.run(ListBills())]
+    account = await call.account()
+    bills = await call.run(ListBills())
+    return [m.bill_to_tmf(b, account.zone, account.personal_account) for b in bills]
 
 
 async def _bill_list(call: TmfCall) -> Served:
@@ -232,6 +335,23 @@ async def _bill_list(call: TmfCall) -> Served:
 
 async def _bill(call: TmfCall) -> Served:
     return _one(await _bill_docs(call), call.path["id"], "customer bill")
+
+
+async def _bill_on_demand(call: TmfCall) -> Served:
+    """The fake bills once a month and cannot issue a bill on request: the request is kept,
+    ``rejected``, saying so (a billing account other than the token's is a 400)."""
+    account = await call.account()
+    if _object(call).get("billingAccount") is not None:
+        await call.own_account("billingAccount")
+    return _rejected(
+        call,
+        "CustomerBillOnDemand",
+        state="rejected",
+        billingAccount={"id": account.personal_account, "@referredType": "BillingAccount"},
+        description="this operator issues bills monthly and cannot issue one on demand",
+        lastUpdate=m.instant_to_tmf(datetime.now(account.zone)),
+        **{"@type": "CustomerBillOnDemand"},
+    )
 
 
 # ---------------------------------------------------------------- TMF676 / TMF654
@@ -246,7 +366,13 @@ def _money(doc: object, field: str) -> Money:
 
 
 async def _pay(call: TmfCall) -> Served:
+    """A payment by bank card or wallet; any other method (a reference to a stored one the
+    fake does not know) is kept as a ``declined`` payment saying why."""
+    account = await call.own_account("account")
     method_doc = call.field("paymentMethod")
+    if not isinstance(method_doc, Mapping):
+        raise ValidationError("paymentMethod must be an object", field="paymentMethod")
+    amount = _money(call.field("totalAmount"), "totalAmount")
     reference = str(method_doc.get("id") or "")
     kind = method_doc.get("@type")
     if kind == "BankCard":
@@ -254,21 +380,24 @@ async def _pay(call: TmfCall) -> Served:
     elif kind == "DigitalWallet":
         method = PaymentMethod.wallet(reference)
     else:
-        raise ValidationError(
-            f"paymentMethod @type {kind!r} is not 'BankCard' or 'DigitalWallet'", field="method"
+        now = datetime.now((await call.account()).zone)
+        return _rejected(
+            call,
+            "Payment",
+            status=PaymentStatus.DECLINED.value,
+            statusDate=m.instant_to_tmf(now),
+            paymentDate=m.instant_to_tmf(now),
+            description=f"declined: paymentMethod @type {kind!r} is not BankCard or "
+            "DigitalWallet, the methods this operator takes",
+            **{"@type": "Payment"},
         )
     key = call.idempotency_key or call.body.get("correlatorId")
-    op = Pay(
-        amount=_money(call.field("totalAmount"), "totalAmount"),
-        method=method,
-        **({} if key is None else {"idempotency_key": str(key)}),
-    )
-    account = str(call.field("account").get("id"))
+    op = Pay(amount=amount, method=method, **({} if key is None else {"idempotency_key": str(key)}))
     return Served(m.payment_to_tmf(await call.run(op), account), 201)
 
 
 async def _payment_docs(call: TmfCall) -> list[Json]:
-    account: Account = await call.run(GetAccount())
+    account = await call.account()
     op = ListPayments(since=call.instant("paymentDate.gte"), until=call.instant("paymentDate.lt"))
     return [m.payment_to_tmf(p, account.personal_account) for p in await call.every(op)]
 
@@ -282,9 +411,27 @@ async def _payment(call: TmfCall) -> Served:
 
 
 async def _topup(call: TmfCall) -> Served:
-    op = ActivateCard(pin=Secret(str(call.field("voucher"))), **call.key())
-    account = str(call.field("partyAccount").get("id"))
-    return Served(m.topup_to_tmf(await call.run(op), account), 201)
+    """A payment card's activation by its ``voucher`` (the PIN); a top-up without one is kept
+    ``failed``, with the reason (the fake tops up only from payment cards)."""
+    account = await call.own_account("partyAccount")
+    voucher = _object(call).get("voucher")
+    if not voucher:
+        now = m.instant_to_tmf(datetime.now((await call.account()).zone))
+        return _rejected(
+            call,
+            "TopupBalance",
+            status="failed",
+            requestedDate=now,
+            reason="no voucher: this operator tops up only by a payment card's PIN",
+            **{"@type": "TopupBalance"},
+        )
+    op = ActivateCard(pin=Secret(str(voucher)), **call.key())
+    return Served(m.topup_to_tmf(await call.run(op), account), 201, keep=True)
+
+
+async def _held_only(call: TmfCall) -> Served:
+    """A collection only the face holds (the generic endpoint adds its records)."""
+    return Served([])
 
 
 # ---------------------------------------------------------------- TMF621
@@ -399,7 +546,32 @@ def _send_options(call: TmfCall) -> dict[str, Any]:
     }
 
 
+def _unsendable(call: TmfCall) -> str | None:
+    """Why selfcare cannot send a spec-valid message at all (``None`` if it can try)."""
+    kind = str(call.field("messageType")).upper()
+    if kind not in ("SMS", "MMS"):
+        return f"messageType {call.body['messageType']!r}: this operator sends only SMS and MMS"
+    receivers = call.field("receiver")
+    if isinstance(receivers, list) and receivers:
+        for index, receiver in enumerate(receivers):
+            if not isinstance(receiver, Mapping) or not receiver.get("phoneNumber"):
+                return f"receiver[{index}] has no phoneNumber to send an {kind} to"
+    return None
+
+
 async def _send_message(call: TmfCall) -> Served:
+    reason = _unsendable(call)
+    if reason is not None:
+        now = m.instant_to_tmf(datetime.now((await call.account()).zone))
+        return _rejected(
+            call,
+            "CommunicationMessage",
+            state="failed",
+            sendTime=now,
+            sendTimeComplete=now,
+            description=f"not sent: {reason}",
+            **{"@type": "CommunicationMessage"},
+        )
     kind = str(call.field("messageType")).upper()
     options = _send_options(call)
     content = call.body.get("content")
@@ -418,8 +590,8 @@ async def _send_message(call: TmfCall) -> Served:
             ),
             **options,
         )
-    else:
-        raise ValidationError(f"messageType {kind!r} is not SMS or MMS", field="messageType")
+    else:  # pragma: no cover - _unsendable took every other type
+        raise AssertionError(kind)
     return Served(mm.message_to_tmf(await call.run(op), call.profile), 201)
 
 
@@ -456,10 +628,6 @@ async def _offering(call: TmfCall) -> Served:
     return _one(await _offerings(call), call.path["id"], "product offering")
 
 
-_ORDERS_KEPT = 1000
-"""How many orders the face remembers for ``GET /productOrder/{id}`` (oldest forgotten)."""
-
-
 async def _place_order(call: TmfCall) -> Served:
     """One item: ``add`` connects an option, ``delete`` disconnects it, ``modify`` of the
     tariff product changes the tariff. The fake does it at once: the order is ``completed``."""
@@ -491,42 +659,105 @@ async def _place_order(call: TmfCall) -> Served:
     }
     if isinstance(call.body.get("billingAccount"), Mapping):
         doc["billingAccount"] = call.body["billingAccount"]
-    call.orders[order_id] = doc
-    while len(call.orders) > _ORDERS_KEPT:
-        del call.orders[next(iter(call.orders))]
-    return Served(doc, 201)
+    return Served(doc, 201, keep=True)
 
 
-async def _order(call: TmfCall) -> Served:
-    doc = call.orders.get(call.path["id"])
-    if doc is None:
-        raise NotFound(f"no product order {call.path['id']!r}")
-    return Served(doc)
-
+_MESSAGE_STATES = ("initial", "inProgress", "completed", "cancelled", "failed")
+_ACTION_STATES = ("created", "failed", "cancelled", "completed")
+_BILL_STATES = ("new", "onHold", "validated", "sent", "partiallyPaid", "settled")
+_RATED = "is the operator's rating of a call or charge and cannot be changed"
 
 TMF_ROUTES: tuple[TmfRoute, ...] = (
     TmfRoute("usage", "GET", "/usage", _usage),
+    TmfRoute("usage", "POST", "/usage", _post_usage, choices={"status": _USAGE_STATES}),
+    TmfRoute("usage", "GET", "/usage/{id}", _by_id(_usage, "usage record")),
+    TmfRoute(
+        "usage",
+        "PATCH",
+        "/usage/{id}",
+        _unchangeable(_usage, "usage record", _RATED),
+        choices={"status": _USAGE_STATES},
+    ),
+    TmfRoute("usage", "DELETE", "/usage/{id}", _unchangeable(_usage, "usage record", _RATED)),
     TmfRoute("account", "GET", "/billingAccount", _billing_account_list),
     TmfRoute("account", "GET", "/billingAccount/{id}", _billing_account),
     TmfRoute("inventory", "GET", "/product", _products),
     TmfRoute("bill", "GET", "/customerBill", _bill_list),
     TmfRoute("bill", "GET", "/customerBill/{id}", _bill),
-    TmfRoute("payment", "POST", "/payment", _pay),
+    TmfRoute(
+        "bill",
+        "PATCH",
+        "/customerBill/{id}",
+        _unchangeable(_bill_list, "customer bill", "is issued by the operator's billing"),
+        choices={"state": _BILL_STATES},
+    ),
+    TmfRoute("bill", "POST", "/customerBillOnDemand", _bill_on_demand),
+    TmfRoute("bill", "GET", "/customerBillOnDemand", _held_only),
+    TmfRoute("bill", "GET", "/customerBillOnDemand/{id}", _missing("customer bill on demand")),
+    TmfRoute(
+        "payment", "POST", "/payment", _pay, required=("account", "paymentMethod", "totalAmount")
+    ),
     TmfRoute("payment", "GET", "/payment", _payment_list),
     TmfRoute("payment", "GET", "/payment/{id}", _payment),
-    TmfRoute("prepay", "POST", "/topupBalance", _topup),
-    TmfRoute("troubleTicket", "POST", "/troubleTicket", _file),
+    TmfRoute(
+        "prepay",
+        "POST",
+        "/topupBalance",
+        _topup,
+        required=("amount", "usageType", "bucket", "partyAccount"),
+    ),
+    TmfRoute("prepay", "GET", "/topupBalance", _held_only),
+    TmfRoute("prepay", "GET", "/topupBalance/{id}", _missing("top-up")),
+    TmfRoute(
+        "prepay",
+        "PATCH",
+        "/topupBalance/{id}",
+        _missing("top-up"),
+        required=("status",),
+        choices={"status": _ACTION_STATES},
+    ),
+    TmfRoute("prepay", "DELETE", "/topupBalance/{id}", _missing("top-up")),
+    TmfRoute(
+        "troubleTicket",
+        "POST",
+        "/troubleTicket",
+        _file,
+        required=("description", "severity", "ticketType"),
+    ),
     TmfRoute("troubleTicket", "GET", "/troubleTicket", _ticket_list),
     TmfRoute("troubleTicket", "GET", "/troubleTicket/{id}", _ticket),
     TmfRoute("troubleTicket", "PATCH", "/troubleTicket/{id}", _patch_ticket),
-    TmfRoute("communication", "POST", "/communicationMessage", _send_message),
+    TmfRoute(
+        "communication",
+        "POST",
+        "/communicationMessage",
+        _send_message,
+        required=("content", "receiver", "sender", "messageType"),
+        choices={"state": _MESSAGE_STATES},
+    ),
     TmfRoute("communication", "GET", "/communicationMessage", _message_list),
     TmfRoute("communication", "GET", "/communicationMessage/{id}", _message),
-    TmfRoute("communication", "PATCH", "/communicationMessage/{id}", _patch_message),
+    TmfRoute(
+        "communication",
+        "PATCH",
+        "/communicationMessage/{id}",
+        _patch_message,
+        choices={"state": _MESSAGE_STATES},
+    ),
+    TmfRoute(
+        "communication",
+        "DELETE",
+        "/communicationMessage/{id}",
+        _unchangeable(
+            _message_list,
+            "communication message",
+            "stays in the operator's message log: cancel it with PATCH state 'cancelled'",
+        ),
+    ),
     TmfRoute("catalog", "GET", "/productOffering", _offering_list),
     TmfRoute("catalog", "GET", "/productOffering/{id}", _offering),
-    TmfRoute("ordering", "POST", "/productOrder", _place_order),
-    TmfRoute("ordering", "GET", "/productOrder/{id}", _order),
+    TmfRoute("ordering", "POST", "/productOrder", _place_order, required=("productOrderItem",)),
+    TmfRoute("ordering", "GET", "/productOrder/{id}", _missing("product order")),
 )
 """Every TMF operation the face serves (the rest of each API answers 404)."""
 
@@ -538,6 +769,47 @@ def _json(document: Any, status: int = 200, headers: dict[str, str] | None = Non
     return Response(encode_json(document), status, headers, media_type="application/json")
 
 
+_NOT_FILTERS = frozenset({"offset", "limit", "fields", "sort"})
+_HELD_PER_COLLECTION = 1000
+"""How many resources the face holds per account and collection (the oldest are forgotten)."""
+
+
+def _values(doc: Any, path: list[str]) -> list[Any]:
+    """The values at a dotted attribute path, through lists (``receiver.phoneNumber``)."""
+    if isinstance(doc, list):
+        return [v for item in doc for v in _values(item, path)]
+    if not path:
+        return [doc]
+    if not isinstance(doc, Mapping) or path[0] not in doc:
+        return []
+    return _values(doc[path[0]], path[1:])
+
+
+def _text(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _filtered(call: TmfCall, items: list[Json]) -> list[Json]:
+    """TMF attribute filtering: ``?state=failed``, ``?receiver.phoneNumber=+7...`` and
+    ``?state=a,b`` (either); range operators (``usageDate.gte``) are the routes' own."""
+    for name, wanted in call.query.items():
+        if name in _NOT_FILTERS or name.rsplit(".", 1)[-1] in ("gt", "gte", "lt", "lte"):
+            continue
+        choices = set(wanted.split(","))
+        path = name.split(".")
+        items = [d for d in items if any(_text(v) in choices for v in _values(d, path))]
+    return items
+
+
+def _selected(call: TmfCall, doc: Json) -> Json:
+    """TMF ``fields`` selection: only the attributes named (and always ``id``, ``href``)."""
+    fields = call.query.get("fields")
+    if fields is None:
+        return doc
+    keep = {f.strip().split(".", 1)[0] for f in fields.split(",")} | {"id", "href"}
+    return {name: value for name, value in doc.items() if name in keep}
+
+
 def _page(call: TmfCall, items: list[Json]) -> Response:
     def number(name: str, default: int) -> int:
         text = call.query.get(name)
@@ -547,15 +819,53 @@ def _page(call: TmfCall, items: list[Json]) -> Response:
             raise ValidationError(f"{name}={text!r} must be a non-negative integer", field=name)
         return int(text)
 
+    items = _filtered(call, items)
     offset = number("offset", 0)
     limit = number("limit", len(items))
-    chosen = items[offset : offset + limit]
+    chosen = [_selected(call, doc) for doc in items[offset : offset + limit]]
     headers = {"X-Total-Count": str(len(items)), "X-Result-Count": str(len(chosen))}
     return _json(chosen, 200, headers)
 
 
+def _checked_body(route: TmfRoute, body: Any) -> None:
+    """What the spec says of every body of this operation: an object, with its mandatory
+    attributes, enumerated ones among their values (400 naming the attribute otherwise)."""
+    if not isinstance(body, Mapping):
+        raise ValidationError("the request body must be a JSON object", field="body")
+    for name in route.required:
+        if body.get(name) is None:
+            raise ValidationError(
+                f"the request body has no {name!r}, which the specification requires",
+                field=name,
+            )
+    for name, choices in route.choices.items():
+        if name in body and body[name] not in choices:
+            raise ValidationError(
+                f"{name} {body[name]!r} is not one of {', '.join(choices)}", field=name
+            )
+    for name in ("id", "href"):
+        if name in body:
+            raise ValidationError(f"{name} is set by the server, not the request", field=name)
+
+
+def _held(route: TmfRoute, call: TmfCall, held: dict[str, Json], item: str) -> Served:
+    """``GET``, ``PATCH`` (a JSON merge patch) or ``DELETE`` of a resource the face holds."""
+    if route.method == "DELETE":
+        del held[item]
+        return Served(None, 204)
+    if route.method == "PATCH":
+        doc = dict(held[item])
+        for name, value in call.body.items():
+            if value is None:
+                doc.pop(name, None)
+            else:
+                doc[name] = value
+        held[item] = doc
+    return Served(held[item])
+
+
 def _endpoint(
-    route: TmfRoute, resolve: Resolver, profile: TmfProfile, orders: dict[str, Json]
+    route: TmfRoute, resolve: Resolver, profile: TmfProfile, store: Held
 ) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         try:
@@ -579,12 +889,27 @@ def _endpoint(
             dict(request.query_params),
             body,
             request.headers.get("idempotency-key"),
-            orders,
         )
-        served = await route.translate(call)
+        if route.method in ("POST", "PATCH"):
+            _checked_body(route, body)
+        account = (await call.account()).personal_account
+        held = store.setdefault((account, route.api + route.collection), {})
+        item = call.path.get("id")
+        if item is not None and item in held:
+            served = _held(route, call, held, item)
+        else:
+            served = await route.translate(call)
+        if served.body is None:
+            return Response(status_code=served.status)
         if isinstance(served.body, list):
-            return _page(call, served.body)
-        return _json(served.body, served.status)
+            return _page(call, [*served.body, *held.values()])
+        if served.keep:
+            doc = served.body
+            doc.setdefault("href", f"{route.collection}/{doc['id']}")
+            held[str(doc["id"])] = doc
+            while len(held) > _HELD_PER_COLLECTION:
+                del held[next(iter(held))]
+        return _json(_selected(call, served.body), served.status)
 
     endpoint.__name__ = (
         f"{route.api}_{route.method.lower()}_{route.path.strip('/').replace('/', '_')}"
@@ -638,11 +963,11 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
 def create_tmf_app(resolve: Resolver, profile: TmfProfile = DEFAULT_PROFILE) -> Starlette:
     """A Starlette app serving :data:`TMF_ROUTES` for the backends ``resolve`` gives, each API
     under its official ``basePath`` and named as ``profile`` says."""
-    orders: dict[str, Json] = {}
+    store: Held = {}
     routes = [
         StarletteRoute(
             STANDARD_ROOTS[route.api] + route.path,
-            _endpoint(route, resolve, profile, orders),
+            _endpoint(route, resolve, profile, store),
             methods=[route.method],
         )
         for route in TMF_ROUTES

@@ -403,8 +403,9 @@ _BILL_STATE = {
 }
 
 
-def bill_to_tmf(bill: Bill, zone: ZoneInfo) -> Json:
-    """A bill as a TMF678 customer bill; its period ends at the midnight after its last day."""
+def bill_to_tmf(bill: Bill, zone: ZoneInfo, account_id: str | None = None) -> Json:
+    """A bill as a TMF678 customer bill (of billing account ``account_id`` when given); its
+    period ends at the midnight after its last day."""
     state = bill.state
     if state is BillState.OVERDUE:  # TMF has no overdue state: it follows from the due date
         state = BillState.ISSUED if bill.remaining == bill.amount_due else BillState.PARTIALLY_PAID
@@ -420,6 +421,7 @@ def bill_to_tmf(bill: Bill, zone: ZoneInfo) -> Json:
         "amountDue": money_to_tmf(bill.amount_due),
         "remainingAmount": money_to_tmf(bill.remaining),
         "state": _BILL_STATE[state],
+        **({} if account_id is None else {"billingAccount": {"id": account_id}}),
     }
 
 
