@@ -33,6 +33,7 @@ from selfcare._secret import Secret
 from selfcare.backends import AsyncBackend, Backend
 from selfcare.model import (
     Account,
+    Balance,
     ComplaintCategory,
     ComplaintStatus,
     MessagePriority,
@@ -123,12 +124,13 @@ class TmfCall:
         return self._account
 
     async def own_account(self, name: str) -> str:
-        """The body's ``name.id``, which must be the token's own billing account."""
+        """The body's ``name.id``, which must be the token's own billing account (a
+        reference without an id is taken to mean it)."""
         wanted = self.field(name)
         if not isinstance(wanted, Mapping):
-            raise ValidationError(f"{name} must be an object with an id", field=name)
+            raise ValidationError(f"{name} must be an object", field=name)
         mine = (await self.account()).personal_account
-        if str(wanted.get("id")) != mine:
+        if wanted.get("id") is not None and str(wanted.get("id")) != mine:
             raise ValidationError(
                 f"{name}.id {wanted.get('id')!r} is not this token's account {mine!r}",
                 field=f"{name}.id",
@@ -145,6 +147,11 @@ class TmfCall:
             if page.next_cursor is None:
                 return items
             op = attrs.evolve(op, cursor=page.next_cursor)
+
+    async def now(self) -> datetime:
+        """The operator's clock (the fake's may be a test's), in the account's zone."""
+        balance: Balance = await self.run(GetBalance())
+        return balance.as_of.astimezone((await self.account()).zone)
 
     async def zone(self) -> ZoneInfo:
         return (await self.account()).zone
@@ -349,7 +356,7 @@ async def _bill_on_demand(call: TmfCall) -> Served:
         state="rejected",
         billingAccount={"id": account.personal_account, "@referredType": "BillingAccount"},
         description="this operator issues bills monthly and cannot issue one on demand",
-        lastUpdate=m.instant_to_tmf(datetime.now(account.zone)),
+        lastUpdate=m.instant_to_tmf(await call.now()),
         **{"@type": "CustomerBillOnDemand"},
     )
 
@@ -372,25 +379,30 @@ async def _pay(call: TmfCall) -> Served:
     method_doc = call.field("paymentMethod")
     if not isinstance(method_doc, Mapping):
         raise ValidationError("paymentMethod must be an object", field="paymentMethod")
-    amount = _money(call.field("totalAmount"), "totalAmount")
+    total = call.field("totalAmount")
     reference = str(method_doc.get("id") or "")
     kind = method_doc.get("@type")
-    if kind == "BankCard":
-        method = PaymentMethod.card(reference)
-    elif kind == "DigitalWallet":
-        method = PaymentMethod.wallet(reference)
-    else:
-        now = datetime.now((await call.account()).zone)
+    why = None
+    if kind not in ("BankCard", "DigitalWallet"):
+        why = f"paymentMethod @type {kind!r} is not BankCard or DigitalWallet, the methods taken"
+    elif not isinstance(total, Mapping) or total.get("value") is None or not total.get("unit"):
+        why = "totalAmount has no value and unit to charge"
+    if why is not None:
+        now = await call.now()
         return _rejected(
             call,
             "Payment",
             status=PaymentStatus.DECLINED.value,
             statusDate=m.instant_to_tmf(now),
             paymentDate=m.instant_to_tmf(now),
-            description=f"declined: paymentMethod @type {kind!r} is not BankCard or "
-            "DigitalWallet, the methods this operator takes",
+            description=f"declined: {why}",
             **{"@type": "Payment"},
         )
+    amount = _money(total, "totalAmount")
+    if kind == "BankCard":
+        method = PaymentMethod.card(reference)
+    else:
+        method = PaymentMethod.wallet(reference)
     key = call.idempotency_key or call.body.get("correlatorId")
     op = Pay(amount=amount, method=method, **({} if key is None else {"idempotency_key": str(key)}))
     return Served(m.payment_to_tmf(await call.run(op), account), 201)
@@ -416,7 +428,7 @@ async def _topup(call: TmfCall) -> Served:
     account = await call.own_account("partyAccount")
     voucher = _object(call).get("voucher")
     if not voucher:
-        now = m.instant_to_tmf(datetime.now((await call.account()).zone))
+        now = m.instant_to_tmf(await call.now())
         return _rejected(
             call,
             "TopupBalance",
@@ -483,9 +495,9 @@ async def _ticket(call: TmfCall) -> Served:
 
 async def _patch_ticket(call: TmfCall) -> Served:
     """PATCH replaces ``note``: the notes without an ``id`` are the new ones to add."""
+    complaint = await call.run(GetComplaint(complaint_id=call.path["id"]))  # 404 before 405
     if not isinstance(call.body, Mapping) or set(call.body) - {"note"}:
         raise NotSupported("the TMF face only patches a trouble ticket's 'note' list")
-    complaint = await call.run(GetComplaint(complaint_id=call.path["id"]))
     for index, note in enumerate(n for n in call.field("note") if not n.get("id")):
         op = AddComplaintNote(
             complaint_id=call.path["id"], text=str(note.get("text") or ""), **call.key(f".{index}")
@@ -562,7 +574,7 @@ def _unsendable(call: TmfCall) -> str | None:
 async def _send_message(call: TmfCall) -> Served:
     reason = _unsendable(call)
     if reason is not None:
-        now = m.instant_to_tmf(datetime.now((await call.account()).zone))
+        now = m.instant_to_tmf(await call.now())
         return _rejected(
             call,
             "CommunicationMessage",
@@ -607,6 +619,7 @@ async def _message(call: TmfCall) -> Served:
 
 async def _patch_message(call: TmfCall) -> Served:
     """The one change a sender may make to a message: ``state: cancelled`` (cancel it)."""
+    await call.run(GetMessage(id=call.path["id"]))  # 404 before 405
     if not isinstance(call.body, Mapping) or dict(call.body) != {"state": "cancelled"}:
         raise NotSupported("the TMF face only patches a communication message to cancel it")
     message = await call.run(CancelMessage(id=call.path["id"], **call.key()))
