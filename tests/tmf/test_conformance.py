@@ -334,3 +334,43 @@ def test_a_value_the_spec_forbids_is_a_400_naming_the_attribute(
     assert answer.status_code == 400, answer.text
     assert answer.json()["field"] == field
     check.violations = [v for v in check.violations if ": request " not in v]
+
+
+def test_a_top_up_carried_out_keeps_its_record(face: tuple[httpx.Client, SpecCheck, str]) -> None:
+    client, _, account = face
+    body = {**create_body("prepay", "TopupBalance", account), "voucher": "11111111111111"}
+    doc = _post(client, "prepay", "/topupBalance", body)
+    assert doc["status"] == "completed"
+    assert "11111111111111" not in json.dumps(doc)  # the serial, never the PIN
+    where = _url("prepay", f"/topupBalance/{doc['id']}")
+    renamed = client.patch(where, json={"status": "completed", "description": "kit"})
+    assert renamed.status_code == 200
+    assert renamed.json()["description"] == "kit"
+    undone = client.patch(where, json={"status": "cancelled"})
+    assert undone.status_code == 409
+    assert undone.json()["field"] == "status"
+    assert client.delete(where).status_code == 405
+    assert client.get(where).json()["status"] == "completed"
+
+
+def test_usage_records_filter_by_date_range_and_type(
+    face: tuple[httpx.Client, SpecCheck, str],
+) -> None:
+    client, _, _ = face
+    early = {"usageDate": "2020-01-01T10:00:00+03:00", "usageType": "kit-voice"}
+    late = {"usageDate": "2020-03-01T10:00:00+03:00", "usageType": "kit-voice"}
+    first = _post(client, "usage", "/usage", early)
+    second = _post(client, "usage", "/usage", late)
+    assert first["status"] == "received"
+    listed = client.get(
+        _url("usage", "/usage"),
+        params={
+            "usageType": "kit-voice",
+            "usageDate.gte": "2020-02-01T00:00:00Z",
+            "usageDate.lt": "2020-04-01T00:00:00Z",
+        },
+    ).json()
+    assert [d["id"] for d in listed] == [second["id"]]
+    naive = client.get(_url("usage", "/usage"), params={"usageDate.gte": "2020-02-01T00:00:00"})
+    assert naive.status_code == 400
+    assert naive.json()["field"] == "usageDate.gte"

@@ -26,7 +26,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route as StarletteRoute
 
-from selfcare._errors import NotFound, NotSupported, RateLimited, SelfcareError, ValidationError
+from selfcare._errors import (
+    Conflict,
+    NotFound,
+    NotSupported,
+    RateLimited,
+    SelfcareError,
+    ValidationError,
+)
 from selfcare._messaging import DEFAULT_VALIDITY
 from selfcare._paging import MAX_PAGE_SIZE, Page
 from selfcare._secret import Secret
@@ -89,17 +96,28 @@ class Served:
     """What a route's translation produced: one resource, or a collection to page.
 
     ``keep`` marks a resource the face itself holds from now on (the backend has no place for
-    it: an order, a top-up, a request selfcare could not act on, kept in its failed state);
-    the generic endpoint then answers ``GET``, ``PATCH`` and ``DELETE`` of it and lists it.
+    it); the generic endpoint then answers ``GET``, ``PATCH`` and ``DELETE`` of it and lists
+    it. ``done`` says selfcare acted on it (an order, a top-up): only its description and name
+    may change then, and it cannot be deleted. A record or a request selfcare did not act on
+    (a submitted usage record, a message kept in its failed state) is the caller's to change.
     """
 
     body: Json | list[Json] | None
     status: int = 200
     keep: bool = False
+    done: bool = False
 
 
-Held = dict[tuple[str, str], dict[str, Json]]
-"""The resources the face holds, by (token's account, collection path), then by id."""
+@attrs.define
+class Kept:
+    """A resource the face holds, and whether selfcare acted on it."""
+
+    doc: Json
+    done: bool
+
+
+Held = dict[tuple[str, str], dict[str, Kept]]
+"""The resources the face holds, by (token's account, API and collection path), then by id."""
 
 
 @attrs.define
@@ -438,7 +456,7 @@ async def _topup(call: TmfCall) -> Served:
             **{"@type": "TopupBalance"},
         )
     op = ActivateCard(pin=Secret(str(voucher)), **call.key())
-    return Served(m.topup_to_tmf(await call.run(op), account), 201, keep=True)
+    return Served(m.topup_to_tmf(await call.run(op), account), 201, keep=True, done=True)
 
 
 async def _held_only(call: TmfCall) -> Served:
@@ -672,7 +690,7 @@ async def _place_order(call: TmfCall) -> Served:
     }
     if isinstance(call.body.get("billingAccount"), Mapping):
         doc["billingAccount"] = call.body["billingAccount"]
-    return Served(doc, 201, keep=True)
+    return Served(doc, 201, keep=True, done=True)
 
 
 _MESSAGE_STATES = ("initial", "inProgress", "completed", "cancelled", "failed")
@@ -802,14 +820,53 @@ def _text(value: Any) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
+_RANGES: Mapping[str, Callable[[Any, Any], bool]] = {
+    "gt": lambda a, b: a > b,
+    "gte": lambda a, b: a >= b,
+    "lt": lambda a, b: a < b,
+    "lte": lambda a, b: a <= b,
+}
+
+
+def _comparable(text: str, name: str) -> datetime | Decimal:
+    """A range filter's bound or an attribute's value: a date-time, else a number."""
+    try:
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        try:
+            return Decimal(text)
+        except ArithmeticError:
+            raise ValidationError(
+                f"{name}={text!r} is not an RFC 3339 date-time or a number", field=name
+            ) from None
+    if at.tzinfo is None:
+        raise ValidationError(f"{name}={text!r} has no UTC offset", field=name)
+    return at
+
+
+def _in_range(value: Any, bound: datetime | Decimal, test: Callable[[Any, Any], bool]) -> bool:
+    try:
+        mine = _comparable(_text(value), "value")
+        return type(mine) is type(bound) and test(mine, bound)
+    except ValidationError:
+        return False
+
+
 def _filtered(call: TmfCall, items: list[Json]) -> list[Json]:
-    """TMF attribute filtering: ``?state=failed``, ``?receiver.phoneNumber=+7...`` and
-    ``?state=a,b`` (either); range operators (``usageDate.gte``) are the routes' own."""
+    """TMF attribute filtering: ``?state=failed``, ``?receiver.phoneNumber=+7...``,
+    ``?state=a,b`` (either) and ranges (``?usageDate.gte=...``, ``.gt``, ``.lt``, ``.lte``)."""
     for name, wanted in call.query.items():
-        if name in _NOT_FILTERS or name.rsplit(".", 1)[-1] in ("gt", "gte", "lt", "lte"):
+        if name in _NOT_FILTERS:
+            continue
+        path = name.split(".")
+        test = _RANGES.get(path[-1]) if len(path) > 1 else None
+        if test is not None:
+            bound = _comparable(wanted, name)
+            items = [
+                d for d in items if any(_in_range(v, bound, test) for v in _values(d, path[:-1]))
+            ]
             continue
         choices = set(wanted.split(","))
-        path = name.split(".")
         items = [d for d in items if any(_text(v) in choices for v in _values(d, path))]
     return items
 
@@ -861,20 +918,30 @@ def _checked_body(route: TmfRoute, body: Any) -> None:
             raise ValidationError(f"{name} is set by the server, not the request", field=name)
 
 
-def _held(route: TmfRoute, call: TmfCall, held: dict[str, Json], item: str) -> Served:
+_DESCRIPTIVE = frozenset({"description", "name"})
+"""What a PATCH may change of a resource selfcare acted on (the rest records what it did)."""
+
+
+def _held(route: TmfRoute, call: TmfCall, held: dict[str, Kept], item: str) -> Served:
     """``GET``, ``PATCH`` (a JSON merge patch) or ``DELETE`` of a resource the face holds."""
+    kept = held[item]
+    what = f"{route.collection.strip('/')} {item!r}"
     if route.method == "DELETE":
+        if kept.done:
+            raise NotSupported(f"the {what} was carried out: its record stays")
         del held[item]
         return Served(None, 204)
     if route.method == "PATCH":
-        doc = dict(held[item])
+        doc = dict(kept.doc)
         for name, value in call.body.items():
+            if kept.done and name not in _DESCRIPTIVE and value != doc.get(name):
+                raise Conflict(f"the {what} was carried out: its {name} cannot change", field=name)
             if value is None:
                 doc.pop(name, None)
             else:
                 doc[name] = value
-        held[item] = doc
-    return Served(held[item])
+        kept.doc = doc
+    return Served(kept.doc)
 
 
 def _endpoint(
@@ -915,11 +982,11 @@ def _endpoint(
         if served.body is None:
             return Response(status_code=served.status)
         if isinstance(served.body, list):
-            return _page(call, [*served.body, *held.values()])
+            return _page(call, [*served.body, *(kept.doc for kept in held.values())])
         if served.keep:
             doc = served.body
             doc.setdefault("href", f"{route.collection}/{doc['id']}")
-            held[str(doc["id"])] = doc
+            held[str(doc["id"])] = Kept(doc, served.done)
             while len(held) > _HELD_PER_COLLECTION:
                 del held[next(iter(held))]
         return _json(_selected(call, served.body), served.status)
