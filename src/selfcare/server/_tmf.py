@@ -26,6 +26,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route as StarletteRoute
 
+from selfcare import operations as ops
 from selfcare._errors import (
     Conflict,
     NotFound,
@@ -51,32 +52,6 @@ from selfcare.model import (
     RelatedEntity,
     RelatedKind,
     ServiceKind,
-)
-from selfcare.operations import (
-    ActivateCard,
-    AddComplaintNote,
-    CancelMessage,
-    ChangeTariff,
-    ConnectService,
-    DisconnectService,
-    FileComplaint,
-    GetAccount,
-    GetBalance,
-    GetComplaint,
-    GetMessage,
-    GetServiceCatalog,
-    ListBills,
-    ListCalls,
-    ListComplaints,
-    ListConnectedServices,
-    ListExpenses,
-    ListMessages,
-    ListPayments,
-    Operation,
-    PagedOperation,
-    Pay,
-    SendMms,
-    SendSms,
 )
 from selfcare.server._app import Resolver, _execute, _read_body, _token
 from selfcare.tmf import _mapping as m
@@ -132,13 +107,13 @@ class TmfCall:
     idempotency_key: str | None
     _account: Account | None = attrs.field(default=None, init=False)
 
-    async def run(self, op: Operation[Any]) -> Any:
+    async def run(self, op: ops.Operation[Any]) -> Any:
         return await _execute(self.backend, op)
 
     async def account(self) -> Account:
         """The token's account (asked once per request)."""
         if self._account is None:
-            self._account = await self.run(GetAccount())
+            self._account = await self.run(ops.GetAccount())
         return self._account
 
     async def own_account(self, name: str) -> str:
@@ -155,7 +130,7 @@ class TmfCall:
             )
         return mine
 
-    async def every(self, op: PagedOperation[Any]) -> list[Any]:
+    async def every(self, op: ops.PagedOperation[Any]) -> list[Any]:
         """Every record of a listing, all pages."""
         items: list[Any] = []
         op = attrs.evolve(op, limit=MAX_PAGE_SIZE)
@@ -168,7 +143,7 @@ class TmfCall:
 
     async def now(self) -> datetime:
         """The operator's clock (the fake's may be a test's), in the account's zone."""
-        balance: Balance = await self.run(GetBalance())
+        balance: Balance = await self.run(ops.GetBalance())
         return balance.as_of.astimezone((await self.account()).zone)
 
     async def zone(self) -> ZoneInfo:
@@ -184,17 +159,7 @@ class TmfCall:
 
     def instant(self, name: str) -> datetime | None:
         text = self.query.get(name)
-        if text is None:
-            return None
-        try:
-            at = datetime.fromisoformat(text)
-        except ValueError:
-            raise ValidationError(
-                f"{name}={text!r} is not an RFC 3339 date-time", field=name
-            ) from None
-        if at.tzinfo is None:
-            raise ValidationError(f"{name}={text!r} has no UTC offset", field=name)
-        return at
+        return None if text is None else _instant(text, name)
 
     def field(self, name: str) -> Any:
         if not isinstance(self.body, Mapping) or self.body.get(name) is None:
@@ -234,10 +199,10 @@ async def _usage(call: TmfCall) -> Served:
     since, until = call.instant("usageDate.gte"), call.instant("usageDate.lt")
     records: list[tuple[datetime, str, Json]] = []
     if kinds:
-        for e in await call.every(ListExpenses(since=since, until=until, kinds=kinds)):
+        for e in await call.every(ops.ListExpenses(since=since, until=until, kinds=kinds)):
             records.append((e.at, e.id, m.expense_to_tmf(e, profile)))
     if not wanted or profile.call_usage_type in wanted:
-        for c in await call.every(ListCalls(since=since, until=until)):
+        for c in await call.every(ops.ListCalls(since=since, until=until)):
             records.append((c.at, c.id, m.call_to_tmf(c, profile)))
     records.sort(key=lambda r: (r[0], r[1]), reverse=True)
     return Served([doc for _, _, doc in records])
@@ -312,8 +277,8 @@ def _rejected(call: TmfCall, resource: str, **fields: Any) -> Served:
 
 
 async def _billing_accounts(call: TmfCall) -> list[Json]:
-    account = await call.run(GetAccount())
-    balance = await call.run(GetBalance())
+    account = await call.run(ops.GetAccount())
+    balance = await call.run(ops.GetBalance())
     return [m.billing_account_to_tmf(account, balance, call.profile)]
 
 
@@ -334,7 +299,7 @@ async def _billing_account(call: TmfCall) -> Served:
 
 async def _products(call: TmfCall) -> Served:
     """The line's active products: its tariff (carrying the number) and its options."""
-    account: Account = await call.run(GetAccount())
+    account: Account = await call.run(ops.GetAccount())
     return Served(
         [
             sm.connected_to_tmf(
@@ -343,14 +308,14 @@ async def _products(call: TmfCall) -> Served:
                 call.profile,
                 msisdn=account.number.e164 if service.kind is ServiceKind.TARIFF else None,
             )
-            for service in await call.run(ListConnectedServices())
+            for service in await call.run(ops.ListConnectedServices())
         ]
     )
 
 
 async def _bill_docs(call: TmfCall) -> list[Json]:
     account = await call.account()
-    bills = await call.run(ListBills())
+    bills = await call.run(ops.ListBills())
     return [m.bill_to_tmf(b, account.zone, account.personal_account) for b in bills]
 
 
@@ -422,13 +387,17 @@ async def _pay(call: TmfCall) -> Served:
     else:
         method = PaymentMethod.wallet(reference)
     key = call.idempotency_key or call.body.get("correlatorId")
-    op = Pay(amount=amount, method=method, **({} if key is None else {"idempotency_key": str(key)}))
+    op = ops.Pay(
+        amount=amount, method=method, **({} if key is None else {"idempotency_key": str(key)})
+    )
     return Served(m.payment_to_tmf(await call.run(op), account), 201)
 
 
 async def _payment_docs(call: TmfCall) -> list[Json]:
     account = await call.account()
-    op = ListPayments(since=call.instant("paymentDate.gte"), until=call.instant("paymentDate.lt"))
+    op = ops.ListPayments(
+        since=call.instant("paymentDate.gte"), until=call.instant("paymentDate.lt")
+    )
     return [m.payment_to_tmf(p, account.personal_account) for p in await call.every(op)]
 
 
@@ -455,7 +424,7 @@ async def _topup(call: TmfCall) -> Served:
             reason="no voucher: this operator tops up only by a payment card's PIN",
             **{"@type": "TopupBalance"},
         )
-    op = ActivateCard(pin=Secret(str(voucher)), **call.key())
+    op = ops.ActivateCard(pin=Secret(str(voucher)), **call.key())
     return Served(m.topup_to_tmf(await call.run(op), account), 201, keep=True, done=True)
 
 
@@ -484,7 +453,7 @@ async def _file(call: TmfCall) -> Served:
         category = ComplaintCategory(call.field("ticketType"))
     except ValueError:
         category = ComplaintCategory.OTHER
-    op = FileComplaint(
+    op = ops.FileComplaint(
         subject=str(call.body.get("name") or call.field("description"))[:120],
         text=str(call.field("description")),
         category=category,
@@ -501,23 +470,27 @@ async def _ticket_list(call: TmfCall) -> Served:
         wanted = m.ticket_status_from_tmf(status) if status in _TICKET_NAMES else None
         if wanted is None:
             return Served([])
-    return Served([m.complaint_to_tmf(c) for c in await call.every(ListComplaints(status=wanted))])
+    return Served(
+        [m.complaint_to_tmf(c) for c in await call.every(ops.ListComplaints(status=wanted))]
+    )
 
 
 _TICKET_NAMES = {m.ticket_status_to_tmf(s) for s in ComplaintStatus}
 
 
 async def _ticket(call: TmfCall) -> Served:
-    return Served(m.complaint_to_tmf(await call.run(GetComplaint(complaint_id=call.path["id"]))))
+    return Served(
+        m.complaint_to_tmf(await call.run(ops.GetComplaint(complaint_id=call.path["id"])))
+    )
 
 
 async def _patch_ticket(call: TmfCall) -> Served:
     """PATCH replaces ``note``: the notes without an ``id`` are the new ones to add."""
-    complaint = await call.run(GetComplaint(complaint_id=call.path["id"]))  # 404 before 405
+    complaint = await call.run(ops.GetComplaint(complaint_id=call.path["id"]))  # 404 before 405
     if not isinstance(call.body, Mapping) or set(call.body) - {"note"}:
         raise NotSupported("the TMF face only patches a trouble ticket's 'note' list")
     for index, note in enumerate(n for n in call.field("note") if not n.get("id")):
-        op = AddComplaintNote(
+        op = ops.AddComplaintNote(
             complaint_id=call.path["id"], text=str(note.get("text") or ""), **call.key(f".{index}")
         )
         complaint = await call.run(op)
@@ -605,13 +578,13 @@ async def _send_message(call: TmfCall) -> Served:
     kind = str(call.field("messageType")).upper()
     options = _send_options(call)
     content = call.body.get("content")
-    op: SendSms | SendMms
+    op: ops.SendSms | ops.SendMms
     if kind == "SMS":
         chars = mm.read_message_characteristics(call.profile, call.body.get("characteristic"))
         flash = chars.get("flash")
-        op = SendSms(text=str(content or ""), flash=flash is True, **options)
+        op = ops.SendSms(text=str(content or ""), flash=flash is True, **options)
     elif kind == "MMS":
-        op = SendMms(
+        op = ops.SendMms(
             subject=call.body.get("subject"),
             text=content or None,
             attachments=tuple(
@@ -626,21 +599,21 @@ async def _send_message(call: TmfCall) -> Served:
 
 
 async def _message_list(call: TmfCall) -> Served:
-    op = ListMessages(since=call.instant("sendTime.gte"), until=call.instant("sendTime.lt"))
+    op = ops.ListMessages(since=call.instant("sendTime.gte"), until=call.instant("sendTime.lt"))
     return Served([mm.message_to_tmf(msg, call.profile) for msg in await call.every(op)])
 
 
 async def _message(call: TmfCall) -> Served:
-    message = await call.run(GetMessage(id=call.path["id"]))
+    message = await call.run(ops.GetMessage(id=call.path["id"]))
     return Served(mm.message_to_tmf(message, call.profile))
 
 
 async def _patch_message(call: TmfCall) -> Served:
     """The one change a sender may make to a message: ``state: cancelled`` (cancel it)."""
-    await call.run(GetMessage(id=call.path["id"]))  # 404 before 405
+    await call.run(ops.GetMessage(id=call.path["id"]))  # 404 before 405
     if not isinstance(call.body, Mapping) or dict(call.body) != {"state": "cancelled"}:
         raise NotSupported("the TMF face only patches a communication message to cancel it")
-    message = await call.run(CancelMessage(id=call.path["id"], **call.key()))
+    message = await call.run(ops.CancelMessage(id=call.path["id"], **call.key()))
     return Served(mm.message_to_tmf(message, call.profile))
 
 
@@ -648,7 +621,7 @@ async def _patch_message(call: TmfCall) -> Served:
 
 
 async def _offerings(call: TmfCall) -> list[Json]:
-    return [sm.service_to_tmf(s, call.profile) for s in await call.run(GetServiceCatalog())]
+    return [sm.service_to_tmf(s, call.profile) for s in await call.run(ops.GetServiceCatalog())]
 
 
 async def _offering_list(call: TmfCall) -> Served:
@@ -670,13 +643,13 @@ async def _place_order(call: TmfCall) -> Served:
     if not isinstance(code, str):
         raise ValidationError("the order item has no productOffering.id", field="code")
     action = item.get("action")
-    op: Operation[Any]
+    op: ops.Operation[Any]
     if action == "add":
-        op = ConnectService(code=code, **call.key())
+        op = ops.ConnectService(code=code, **call.key())
     elif action == "delete":
-        op = DisconnectService(code=code, **call.key())
+        op = ops.DisconnectService(code=code, **call.key())
     elif action == "modify":
-        op = ChangeTariff(code=code, **call.key())
+        op = ops.ChangeTariff(code=code, **call.key())
     else:
         raise NotSupported(f"the TMF face does not take order items with action {action!r}")
     await call.run(op)
@@ -828,20 +801,23 @@ _RANGES: Mapping[str, Callable[[Any, Any], bool]] = {
 }
 
 
-def _comparable(text: str, name: str) -> datetime | Decimal:
-    """A range filter's bound or an attribute's value: a date-time, else a number."""
+def _instant(text: str, name: str) -> datetime:
+    """A query's date-time, which must say its UTC offset."""
     try:
         at = datetime.fromisoformat(text)
     except ValueError:
-        try:
-            return Decimal(text)
-        except ArithmeticError:
-            raise ValidationError(
-                f"{name}={text!r} is not an RFC 3339 date-time or a number", field=name
-            ) from None
+        raise ValidationError(f"{name}={text!r} is not an RFC 3339 date-time", field=name) from None
     if at.tzinfo is None:
         raise ValidationError(f"{name}={text!r} has no UTC offset", field=name)
     return at
+
+
+def _comparable(text: str, name: str) -> datetime | Decimal:
+    """A range filter's bound or an attribute's value: a number, else a date-time."""
+    try:
+        return Decimal(text)
+    except ArithmeticError:
+        return _instant(text, name)
 
 
 def _in_range(value: Any, bound: datetime | Decimal, test: Callable[[Any, Any], bool]) -> bool:
