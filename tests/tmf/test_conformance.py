@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 
-from selfcare.backends.fake import FakeOperator
+from selfcare import Selfcare
+from selfcare.backends.fake import FakeOperator, ManualClock
+from selfcare.model import MessageStatus
 from selfcare.server import TMF_ROUTES, LiveServer
 from selfcare.tmf import STANDARD_ROOTS
 from tests._server import SwitchableResolver
@@ -258,9 +260,31 @@ def test_a_kit_sms_to_a_number_is_sent_and_read_back(
     ).json()
     assert doc["id"] in [d["id"] for d in found]
     assert all(set(d) <= {"id", "href", "receiver"} for d in found)
-    deleted = client.delete(_url("communication", f"/communicationMessage/{doc['id']}"))
-    assert deleted.status_code == 405  # the operator's log keeps it: cancel by PATCH instead
-    assert "PATCH state 'cancelled'" in deleted.json()["message"]
+    where = _url("communication", f"/communicationMessage/{doc['id']}")
+    assert client.delete(where).status_code == 204
+    assert client.get(where).status_code == 404
+    listed = client.get(_url("communication", "/communicationMessage")).json()
+    assert doc["id"] not in [d["id"] for d in listed]
+
+
+def test_deleting_a_scheduled_message_cancels_it(
+    face: tuple[httpx.Client, SpecCheck, str], operator: FakeOperator, clock: ManualClock
+) -> None:
+    client, _, account = face
+    body = create_body("communication", "CommunicationMessage", account)
+    body |= {
+        "messageType": "SMS",
+        "receiver": [{"phoneNumber": "+79161234567"}],
+        "scheduledSendTime": (clock.now() + timedelta(days=1)).isoformat(),
+    }
+    doc = _post(client, "communication", "/communicationMessage", body)
+    assert doc["state"] == "initial"
+    assert (
+        client.delete(_url("communication", f"/communicationMessage/{doc['id']}")).status_code
+        == 204
+    )
+    with Selfcare.fake(operator=operator) as sc:  # the operator's own log keeps the record
+        assert sc.messages.get(doc["id"]).status is MessageStatus.CANCELLED
 
 
 def test_a_top_up_without_a_voucher_and_a_payment_by_a_stored_method_fail_with_the_reason(

@@ -45,6 +45,7 @@ from selfcare.model import (
     ComplaintCategory,
     ComplaintStatus,
     MessagePriority,
+    MessageStatus,
     Money,
     PaymentMethod,
     PaymentStatus,
@@ -81,6 +82,8 @@ class Served:
     status: int = 200
     keep: bool = False
     done: bool = False
+    deleted: str | None = None
+    """The id of an operator's record this request deleted from the TMF view (``DELETE``)."""
 
 
 @attrs.define
@@ -91,8 +94,17 @@ class Kept:
     done: bool
 
 
-Held = dict[tuple[str, str], dict[str, Kept]]
-"""The resources the face holds, by (token's account, API and collection path), then by id."""
+@attrs.define
+class Held:
+    """One account's collection as the face keeps it: the resources it holds, by id, and the
+    ids of the operator's records deleted from the TMF view."""
+
+    kept: dict[str, Kept] = attrs.field(factory=dict)
+    deleted: set[str] = attrs.field(factory=set)
+
+
+Store = dict[tuple[str, str], Held]
+"""What the face keeps, by (token's account, API and collection path)."""
 
 
 @attrs.define
@@ -617,6 +629,16 @@ async def _patch_message(call: TmfCall) -> Served:
     return Served(mm.message_to_tmf(message, call.profile))
 
 
+async def _delete_message(call: TmfCall) -> Served:
+    """Deletes the message from the TMF collection; one not sent yet is cancelled first, so
+    deleting a scheduled message also stops it. The operator's log (``sc.messages`` over
+    selfcare's own protocol) keeps the record, as an operator's would."""
+    message = await call.run(ops.GetMessage(id=call.path["id"]))
+    if message.status is MessageStatus.SCHEDULED:
+        await call.run(ops.CancelMessage(id=message.id, **call.key()))
+    return Served(None, 204, deleted=message.id)
+
+
 # ---------------------------------------------------------------- TMF620 / TMF622
 
 
@@ -748,16 +770,7 @@ TMF_ROUTES: tuple[TmfRoute, ...] = (
         _patch_message,
         choices={"state": _MESSAGE_STATES},
     ),
-    TmfRoute(
-        "communication",
-        "DELETE",
-        "/communicationMessage/{id}",
-        _unchangeable(
-            _message_list,
-            "communication message",
-            "stays in the operator's message log: cancel it with PATCH state 'cancelled'",
-        ),
-    ),
+    TmfRoute("communication", "DELETE", "/communicationMessage/{id}", _delete_message),
     TmfRoute("catalog", "GET", "/productOffering", _offering_list),
     TmfRoute("catalog", "GET", "/productOffering/{id}", _offering),
     TmfRoute("ordering", "POST", "/productOrder", _place_order, required=("productOrderItem",)),
@@ -921,7 +934,7 @@ def _held(route: TmfRoute, call: TmfCall, held: dict[str, Kept], item: str) -> S
 
 
 def _endpoint(
-    route: TmfRoute, resolve: Resolver, profile: TmfProfile, store: Held
+    route: TmfRoute, resolve: Resolver, profile: TmfProfile, store: Store
 ) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         try:
@@ -949,16 +962,22 @@ def _endpoint(
         if route.method in ("POST", "PATCH"):
             _checked_body(route, body)
         account = (await call.account()).personal_account
-        held = store.setdefault((account, route.api + route.collection), {})
+        collection = store.setdefault((account, route.api + route.collection), Held())
+        held = collection.kept
         item = call.path.get("id")
+        if item in collection.deleted:
+            raise NotFound(f"no {route.collection.strip('/')} {item!r}: it was deleted")
         if item is not None and item in held:
             served = _held(route, call, held, item)
         else:
             served = await route.translate(call)
+        if served.deleted is not None:
+            collection.deleted.add(served.deleted)
         if served.body is None:
             return Response(status_code=served.status)
         if isinstance(served.body, list):
-            return _page(call, [*served.body, *(kept.doc for kept in held.values())])
+            shown = [d for d in served.body if d.get("id") not in collection.deleted]
+            return _page(call, [*shown, *(kept.doc for kept in held.values())])
         if served.keep:
             doc = served.body
             doc.setdefault("href", f"{route.collection}/{doc['id']}")
@@ -1019,7 +1038,7 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
 def create_tmf_app(resolve: Resolver, profile: TmfProfile = DEFAULT_PROFILE) -> Starlette:
     """A Starlette app serving :data:`TMF_ROUTES` for the backends ``resolve`` gives, each API
     under its official ``basePath`` and named as ``profile`` says."""
-    store: Held = {}
+    store: Store = {}
     routes = [
         StarletteRoute(
             STANDARD_ROOTS[route.api] + route.path,
@@ -1028,7 +1047,7 @@ def create_tmf_app(resolve: Resolver, profile: TmfProfile = DEFAULT_PROFILE) -> 
         )
         for route in TMF_ROUTES
     ]
-    return Starlette(
+    app = Starlette(
         routes=routes,
         exception_handlers={
             SelfcareError: _selfcare_error,
@@ -1036,3 +1055,5 @@ def create_tmf_app(resolve: Resolver, profile: TmfProfile = DEFAULT_PROFILE) -> 
             Exception: _unexpected,
         },
     )
+    app.state.tmf_store = store  # what the face keeps (a test switching operators clears it)
+    return app
