@@ -87,7 +87,8 @@ def face(
     resolver.use(operator)
     check.violations.clear()
     token = operator.token().reveal()
-    with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {token}"}) as client:
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=server.url, headers=headers, timeout=30) as client:
         account = client.get(_url("account", "/billingAccount")).json()[0]["id"]
         yield client, check, account
     assert check.violations == []
@@ -131,9 +132,12 @@ def test_a_minimal_body_is_created_read_listed_filtered_and_selected(
     assert fetched.status_code == 200
     assert fetched.json()["id"] == doc["id"]
 
-    listed = client.get(_url(api, collection))
-    assert doc["id"] in [d["id"] for d in listed.json()]
-    assert listed.headers["X-Total-Count"] == str(len(listed.json()))
+    total = int(client.get(_url(api, collection), params={"limit": 0}).headers["X-Total-Count"])
+    last = client.get(_url(api, collection), params={"offset": max(0, total - 20)})
+    assert doc["id"] in [d["id"] for d in last.json()]
+    assert last.headers["X-Result-Count"] == str(len(last.json()))
+    listed = client.get(_url(api, collection), params={"limit": 50})
+    assert listed.json()
     for record in listed.json():
         missing = [n for n in _mandatory(api, resource) if n not in record]
         assert not missing, f"a listed {resource} lacks {missing}"
@@ -398,3 +402,36 @@ def test_usage_records_filter_by_date_range_and_type(
     naive = client.get(_url("usage", "/usage"), params={"usageDate.gte": "2020-02-01T00:00:00"})
     assert naive.status_code == 400
     assert naive.json()["field"] == "usageDate.gte"
+
+
+def _item_definition(api: str, path: str) -> str:
+    schema = spec(api)["paths"][path]["get"]["responses"]["200"]["schema"]
+    return str(schema["items"]["$ref"]).rsplit("/", 1)[1]
+
+
+@pytest.mark.parametrize(
+    "route",
+    [r for r in TMF_ROUTES if r.method == "GET" and "{" not in r.path],
+    ids=lambda r: f"{r.api}{r.path}",
+)
+def test_every_listed_record_has_the_attributes_its_spec_marks_mandatory(
+    face: tuple[httpx.Client, SpecCheck, str], route: Any
+) -> None:
+    client, _, account = face
+    resource = _item_definition(route.api, route.path)
+    if "POST" in _spec_methods(route.api, route.path) and route.api in {
+        a for a, *_ in KIT_RESOURCES
+    }:
+        _post(client, route.api, route.path, create_body(route.api, resource, account))
+    answer = client.get(_url(route.api, route.path), params={"limit": 50})  # (SpecCheck's pace)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()
+    required = _mandatory(route.api, resource)
+    for record in answer.json():
+        assert "id" in record
+        assert not [n for n in required if n not in record], (route.path, record)
+    if ("GET", route.path + "/{id}") in {(r.method, r.path) for r in TMF_ROUTES}:
+        for record in answer.json()[:3]:
+            one = client.get(_url(route.api, f"{route.path}/{record['id']}"))
+            assert one.status_code == 200
+            assert one.json() == record
