@@ -277,9 +277,11 @@ def _object(call: TmfCall) -> Mapping[str, Any]:
 
 
 def _rejected(call: TmfCall, resource: str, **fields: Any) -> Served:
-    """A spec-valid request selfcare cannot act on: created, kept, in its failed state."""
+    """A spec-valid request selfcare cannot act on: created as a ``resource``, kept, in its
+    failed state (``fields`` say which, and why)."""
+    item = f"{resource[:3].lower()}-{uuid.uuid4().hex[:16]}"
     return Served(
-        {**_object(call), "id": f"{resource[:3].lower()}-{uuid.uuid4().hex[:16]}", **fields},
+        {**_object(call), "id": item, **fields, "@type": resource},
         201,
         keep=True,
     )
@@ -352,7 +354,6 @@ async def _bill_on_demand(call: TmfCall) -> Served:
         billingAccount={"id": account.personal_account, "@referredType": "BillingAccount"},
         description="this operator issues bills monthly and cannot issue one on demand",
         lastUpdate=m.instant_to_tmf(await call.now()),
-        **{"@type": "CustomerBillOnDemand"},
     )
 
 
@@ -391,7 +392,6 @@ async def _pay(call: TmfCall) -> Served:
             statusDate=m.instant_to_tmf(now),
             paymentDate=m.instant_to_tmf(now),
             description=f"declined: {why}",
-            **{"@type": "Payment"},
         )
     amount = _money(total, "totalAmount")
     if kind == "BankCard":
@@ -434,7 +434,6 @@ async def _topup(call: TmfCall) -> Served:
             status="failed",
             requestedDate=now,
             reason="no voucher: this operator tops up only by a payment card's PIN",
-            **{"@type": "TopupBalance"},
         )
     op = ops.ActivateCard(pin=Secret(str(voucher)), **call.key())
     return Served(m.topup_to_tmf(await call.run(op), account), 201, keep=True, done=True)
@@ -585,7 +584,6 @@ async def _send_message(call: TmfCall) -> Served:
             sendTime=now,
             sendTimeComplete=now,
             description=f"not sent: {reason}",
-            **{"@type": "CommunicationMessage"},
         )
     kind = str(call.field("messageType")).upper()
     options = _send_options(call)
