@@ -62,10 +62,13 @@ def _validator(api: str, schema: dict[str, Any]) -> jsonschema.Draft4Validator:
     return jsonschema.Draft4Validator(wrapped, format_checker=jsonschema.FormatChecker())
 
 
-def _errors(api: str, schema: dict[str, Any], document: Any) -> list[str]:
+def _errors(api: str, schema: dict[str, Any], document: Any, partial: bool = False) -> list[str]:
+    """Where ``document`` breaks ``schema``; ``partial``: a ``fields`` selection, which leaves
+    out attributes by design (so missing required ones are not errors)."""
     return [
         f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message[:200]}"
         for e in _validator(api, schema).iter_errors(document)
+        if not (partial and e.validator == "required")
     ]
 
 
@@ -77,8 +80,11 @@ def request_errors(api: str, method: str, path: str, body: Any) -> list[str]:
     return [] if body is None else ["the operation takes no body"]
 
 
-def response_errors(api: str, method: str, path: str, status: int, body: Any) -> list[str]:
-    """What is wrong with a response for this operation (undeclared statuses included)."""
+def response_errors(
+    api: str, method: str, path: str, status: int, body: Any, partial: bool = False
+) -> list[str]:
+    """What is wrong with a response for this operation (undeclared statuses included);
+    ``partial`` for the answer to a ``fields`` selection."""
     responses = operation(api, method, path)["responses"]
     declared = responses.get(str(status)) or responses.get("default")
     if declared is None and status in (429, 503):  # HTTP back-off, which TMF does not list
@@ -87,4 +93,4 @@ def response_errors(api: str, method: str, path: str, status: int, body: Any) ->
         return [f"status {status} is not declared (declared: {sorted(responses)})"]
     if "schema" not in declared:
         return [] if not body else [f"status {status} declares no body"]
-    return _errors(api, declared["schema"], body)
+    return _errors(api, declared["schema"], body, partial and status < 300)

@@ -25,6 +25,7 @@ import httpx
 import pytest
 
 from selfcare import APIError, Money, PaymentMethod, Secret, WaitTimeout
+from selfcare import operations as ops
 from selfcare.model import (
     Attachment,
     ComplaintCategory,
@@ -33,49 +34,12 @@ from selfcare.model import (
     RelatedEntity,
     RelatedKind,
 )
-from selfcare.operations import (
-    ActivateCard,
-    AddComplaintNote,
-    CancelMessage,
-    ChangeTariff,
-    ConnectService,
-    DisconnectService,
-    FileComplaint,
-    GetAccount,
-    GetBalance,
-    GetComplaint,
-    GetMessage,
-    GetServiceCatalog,
-    ListBills,
-    ListCalls,
-    ListComplaints,
-    ListConnectedServices,
-    ListExpenses,
-    ListMessages,
-    ListPayments,
-    Operation,
-    Pay,
-    SendMms,
-    SendSms,
-)
 from selfcare.protocol._http import Wait
-from selfcare.tmf import DEFAULT_PROFILE, TmfProtocol
+from selfcare.tmf import API_NAMES, DEFAULT_PROFILE, TmfProtocol
 from tests.tmf._spec import SPEC_DIR, SPEC_FILES
 
 PRISM_DIR = Path(__file__).parent / "prism"
 PRISM = PRISM_DIR / "node_modules" / ".bin" / "prism"
-APIS = (
-    "usage",
-    "account",
-    "inventory",
-    "bill",
-    "payment",
-    "prepay",
-    "troubleTicket",
-    "communication",
-    "catalog",
-    "ordering",
-)
 START_TIMEOUT = 30.0
 
 
@@ -138,7 +102,7 @@ class Prism:
 @pytest.fixture(scope="module")
 def prisms() -> Iterator[dict[str, Prism]]:
     _install()
-    started = {api: Prism(SPEC_DIR / SPEC_FILES[api]) for api in APIS}
+    started = {api: Prism(SPEC_DIR / SPEC_FILES[api]) for api in API_NAMES}
     try:
         deadline = time.monotonic() + START_TIMEOUT
         for prism in started.values():
@@ -149,7 +113,7 @@ def prisms() -> Iterator[dict[str, Prism]]:
             prism.stop()
 
 
-def _drive(prisms: dict[str, Prism], op: Operation[Any]) -> tuple[Any, list[httpx.Response]]:
+def _drive(prisms: dict[str, Prism], op: ops.Operation[Any]) -> tuple[Any, list[httpx.Response]]:
     """Run ``op``'s flow against the mocks; the result (or the error) and every response."""
     profile = attrs.evolve(
         DEFAULT_PROFILE.with_roots(**{api: p.url for api, p in prisms.items()}),
@@ -185,32 +149,32 @@ def _request_violations(responses: list[httpx.Response]) -> list[Any]:
 
 
 READS = [
-    ListExpenses(limit=5),
-    ListCalls(limit=5),
-    GetAccount(),
-    GetBalance(),
-    ListBills(),
-    ListPayments(limit=5),
-    ListComplaints(limit=5),
-    GetComplaint(complaint_id="tt-1"),
-    ListMessages(limit=5),
-    GetMessage(id="m-1"),
-    GetServiceCatalog(),
-    ListConnectedServices(),
+    ops.ListExpenses(limit=5),
+    ops.ListCalls(limit=5),
+    ops.GetAccount(),
+    ops.GetBalance(),
+    ops.ListBills(),
+    ops.ListPayments(limit=5),
+    ops.ListComplaints(limit=5),
+    ops.GetComplaint(complaint_id="tt-1"),
+    ops.ListMessages(limit=5),
+    ops.GetMessage(id="m-1"),
+    ops.GetServiceCatalog(),
+    ops.ListConnectedServices(),
 ]
 
 WRITES = [
-    Pay(amount=Money(Decimal("100.50"), "RUB"), method=PaymentMethod.card("tok_visa_4242")),
-    Pay(amount=Money(100, "RUB"), method=PaymentMethod.wallet("ym-100500")),
-    ActivateCard(pin=Secret("12345678901234")),
-    FileComplaint(
+    ops.Pay(amount=Money(Decimal("100.50"), "RUB"), method=PaymentMethod.card("tok_visa_4242")),
+    ops.Pay(amount=Money(100, "RUB"), method=PaymentMethod.wallet("ym-100500")),
+    ops.ActivateCard(pin=Secret("12345678901234")),
+    ops.FileComplaint(
         subject="Charged twice",
         text="The same SMS was charged twice",
         category=ComplaintCategory.BILLING,
         related=(RelatedEntity(RelatedKind.EXPENSE, "e-1"), RelatedEntity(RelatedKind.BILL, "b-1")),
     ),
-    AddComplaintNote(complaint_id="tt-1", text="Any news?"),
-    SendSms(
+    ops.AddComplaintNote(complaint_id="tt-1", text="Any news?"),
+    ops.SendSms(
         to=(PhoneNumber("+79161234567"), PhoneNumber("+79161234568")),
         text="Hello",
         sender="ACME Shop",
@@ -218,16 +182,16 @@ WRITES = [
         flash=False,
         priority=MessagePriority.HIGH,
     ),
-    SendMms(
+    ops.SendMms(
         to=(PhoneNumber("+79161234567"),),
         subject="Holiday",
         attachments=(Attachment(b"\x89PNG\r\n", "image/png", "a.png"),),
         sender="+74951234567",
     ),
-    CancelMessage(id="m-1"),
-    ConnectService(code="internet-5gb"),
-    DisconnectService(code="internet-5gb"),
-    ChangeTariff(code="smart-s"),
+    ops.CancelMessage(id="m-1"),
+    ops.ConnectService(code="internet-5gb"),
+    ops.DisconnectService(code="internet-5gb"),
+    ops.ChangeTariff(code="smart-s"),
 ]
 
 

@@ -26,48 +26,33 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route as StarletteRoute
 
-from selfcare._errors import NotFound, NotSupported, RateLimited, SelfcareError, ValidationError
+from selfcare import operations as ops
+from selfcare._errors import (
+    Conflict,
+    NotFound,
+    NotSupported,
+    RateLimited,
+    SelfcareError,
+    ValidationError,
+)
 from selfcare._messaging import DEFAULT_VALIDITY
 from selfcare._paging import MAX_PAGE_SIZE, Page
 from selfcare._secret import Secret
 from selfcare.backends import AsyncBackend, Backend
 from selfcare.model import (
     Account,
+    Balance,
     ComplaintCategory,
     ComplaintStatus,
     MessagePriority,
+    MessageStatus,
     Money,
     PaymentMethod,
+    PaymentStatus,
     PhoneNumber,
     RelatedEntity,
     RelatedKind,
     ServiceKind,
-)
-from selfcare.operations import (
-    ActivateCard,
-    AddComplaintNote,
-    CancelMessage,
-    ChangeTariff,
-    ConnectService,
-    DisconnectService,
-    FileComplaint,
-    GetAccount,
-    GetBalance,
-    GetComplaint,
-    GetMessage,
-    GetServiceCatalog,
-    ListBills,
-    ListCalls,
-    ListComplaints,
-    ListConnectedServices,
-    ListExpenses,
-    ListMessages,
-    ListPayments,
-    Operation,
-    PagedOperation,
-    Pay,
-    SendMms,
-    SendSms,
 )
 from selfcare.server._app import Resolver, _execute, _read_body, _token
 from selfcare.tmf import _mapping as m
@@ -84,10 +69,42 @@ Json = dict[str, Any]
 
 @attrs.frozen
 class Served:
-    """What a route's translation produced: one resource, or a collection to page."""
+    """What a route's translation produced: one resource, or a collection to page.
 
-    body: Json | list[Json]
+    ``keep`` marks a resource the face itself holds from now on (the backend has no place for
+    it); the generic endpoint then answers ``GET``, ``PATCH`` and ``DELETE`` of it and lists
+    it. ``done`` says selfcare acted on it (an order, a top-up): only its description and name
+    may change then, and it cannot be deleted. A record or a request selfcare did not act on
+    (a submitted usage record, a message kept in its failed state) is the caller's to change.
+    """
+
+    body: Json | list[Json] | None
     status: int = 200
+    keep: bool = False
+    done: bool = False
+    deleted: str | None = None
+    """The id of an operator's record this request deleted from the TMF view (``DELETE``)."""
+
+
+@attrs.define
+class Kept:
+    """A resource the face holds, and whether selfcare acted on it."""
+
+    doc: Json
+    done: bool
+
+
+@attrs.define
+class Held:
+    """One account's collection as the face keeps it: the resources it holds, by id, and the
+    ids of the operator's records deleted from the TMF view."""
+
+    kept: dict[str, Kept] = attrs.field(factory=dict)
+    deleted: set[str] = attrs.field(factory=set)
+
+
+Store = dict[tuple[str, str], Held]
+"""What the face keeps, by (token's account, API and collection path)."""
 
 
 @attrs.define
@@ -100,13 +117,32 @@ class TmfCall:
     query: Mapping[str, str]
     body: Any
     idempotency_key: str | None
-    orders: dict[str, Json] = attrs.field(factory=dict)
-    """The TMF622 orders this app took (by id), so ``GET /productOrder/{id}`` can answer."""
+    _account: Account | None = attrs.field(default=None, init=False)
 
-    async def run(self, op: Operation[Any]) -> Any:
+    async def run(self, op: ops.Operation[Any]) -> Any:
         return await _execute(self.backend, op)
 
-    async def every(self, op: PagedOperation[Any]) -> list[Any]:
+    async def account(self) -> Account:
+        """The token's account (asked once per request)."""
+        if self._account is None:
+            self._account = await self.run(ops.GetAccount())
+        return self._account
+
+    async def own_account(self, name: str) -> str:
+        """The body's ``name.id``, which must be the token's own billing account (a
+        reference without an id is taken to mean it)."""
+        wanted = self.field(name)
+        if not isinstance(wanted, Mapping):
+            raise ValidationError(f"{name} must be an object", field=name)
+        mine = (await self.account()).personal_account
+        if wanted.get("id") is not None and str(wanted.get("id")) != mine:
+            raise ValidationError(
+                f"{name}.id {wanted.get('id')!r} is not this token's account {mine!r}",
+                field=f"{name}.id",
+            )
+        return mine
+
+    async def every(self, op: ops.PagedOperation[Any]) -> list[Any]:
         """Every record of a listing, all pages."""
         items: list[Any] = []
         op = attrs.evolve(op, limit=MAX_PAGE_SIZE)
@@ -117,9 +153,13 @@ class TmfCall:
                 return items
             op = attrs.evolve(op, cursor=page.next_cursor)
 
+    async def now(self) -> datetime:
+        """The operator's clock (the fake's may be a test's), in the account's zone."""
+        balance: Balance = await self.run(ops.GetBalance())
+        return balance.as_of.astimezone((await self.account()).zone)
+
     async def zone(self) -> ZoneInfo:
-        account: Account = await self.run(GetAccount())
-        return account.zone
+        return (await self.account()).zone
 
     def key(self, suffix: str = "") -> dict[str, str]:
         """The idempotency key to pass on (``{}`` lets the operation make its own)."""
@@ -131,17 +171,7 @@ class TmfCall:
 
     def instant(self, name: str) -> datetime | None:
         text = self.query.get(name)
-        if text is None:
-            return None
-        try:
-            at = datetime.fromisoformat(text)
-        except ValueError:
-            raise ValidationError(
-                f"{name}={text!r} is not an RFC 3339 date-time", field=name
-            ) from None
-        if at.tzinfo is None:
-            raise ValidationError(f"{name}={text!r} has no UTC offset", field=name)
-        return at
+        return None if text is None else _instant(text, name)
 
     def field(self, name: str) -> Any:
         if not isinstance(self.body, Mapping) or self.body.get(name) is None:
@@ -160,6 +190,15 @@ class TmfRoute:
     method: str
     path: str
     translate: Translate
+    required: tuple[str, ...] = ()
+    """The body attributes the spec marks mandatory for this operation (400 when missing)."""
+    choices: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    """Body attributes the spec restricts to an enumeration (400 for any other value)."""
+
+    @property
+    def collection(self) -> str:
+        """The collection the path is in: ``/usage`` for ``/usage`` and ``/usage/{id}``."""
+        return self.path.removesuffix("/{id}")
 
 
 # ---------------------------------------------------------------- TMF635 usage
@@ -172,21 +211,88 @@ async def _usage(call: TmfCall) -> Served:
     since, until = call.instant("usageDate.gte"), call.instant("usageDate.lt")
     records: list[tuple[datetime, str, Json]] = []
     if kinds:
-        for e in await call.every(ListExpenses(since=since, until=until, kinds=kinds)):
+        for e in await call.every(ops.ListExpenses(since=since, until=until, kinds=kinds)):
             records.append((e.at, e.id, m.expense_to_tmf(e, profile)))
     if not wanted or profile.call_usage_type in wanted:
-        for c in await call.every(ListCalls(since=since, until=until)):
+        for c in await call.every(ops.ListCalls(since=since, until=until)):
             records.append((c.at, c.id, m.call_to_tmf(c, profile)))
     records.sort(key=lambda r: (r[0], r[1]), reverse=True)
     return Served([doc for _, _, doc in records])
+
+
+_USAGE_STATES = ("received", "rejected", "recycled", "guided", "rated", "rerated", "billed")
+
+
+async def _post_usage(call: TmfCall) -> Served:
+    """A usage record a mediation system submits: the face keeps it as received (selfcare's
+    own calls and expenses come from the operator's rating, not from these)."""
+    body = _object(call)
+    doc: Json = {
+        **body,
+        "id": f"usage-{uuid.uuid4().hex[:16]}",
+        "status": body.get("status") or "received",
+        "@type": body.get("@type") or "Usage",
+    }
+    return Served(doc, 201, keep=True)
+
+
+# ---------------------------------------------------------------- generic by-id helpers
+
+
+def _by_id(listing: Translate, what: str) -> Translate:
+    """``GET /x/{id}`` from the listing ``GET /x`` (404 when no record has that id)."""
+
+    async def translate(call: TmfCall) -> Served:
+        served = await listing(call)
+        assert isinstance(served.body, list)
+        return _one(served.body, call.path["id"], what)
+
+    return translate
+
+
+def _missing(what: str) -> Translate:
+    """By id, a resource only the face holds: the generic endpoint answers for those it has."""
+
+    async def translate(call: TmfCall) -> Served:
+        raise NotFound(f"no {what} {call.path['id']!r}")
+
+    return translate
+
+
+def _unchangeable(listing: Translate, what: str, why: str) -> Translate:
+    """``PATCH``/``DELETE`` of a record the operator's own books hold: 405 saying why (404
+    when there is none); those the face holds are changed by the generic endpoint."""
+
+    async def translate(call: TmfCall) -> Served:
+        await _by_id(listing, what)(call)
+        raise NotSupported(f"the {what} {call.path['id']!r} {why}")
+
+    return translate
+
+
+def _object(call: TmfCall) -> Mapping[str, Any]:
+    if not isinstance(call.body, Mapping):
+        raise ValidationError("the request body must be a JSON object", field="body")
+    return call.body
+
+
+def _rejected(call: TmfCall, resource: str, **fields: Any) -> Served:
+    """A spec-valid request selfcare cannot act on: created as a ``resource``, kept, in its
+    failed state (``fields`` say which, and why)."""
+    item = f"{resource[:3].lower()}-{uuid.uuid4().hex[:16]}"
+    return Served(
+        {**_object(call), "id": item, **fields, "@type": resource},
+        201,
+        keep=True,
+    )
 
 
 # ---------------------------------------------------------------- TMF666 / TMF637 / TMF678
 
 
 async def _billing_accounts(call: TmfCall) -> list[Json]:
-    account = await call.run(GetAccount())
-    balance = await call.run(GetBalance())
+    account = await call.run(ops.GetAccount())
+    balance = await call.run(ops.GetBalance())
     return [m.billing_account_to_tmf(account, balance, call.profile)]
 
 
@@ -207,7 +313,7 @@ async def _billing_account(call: TmfCall) -> Served:
 
 async def _products(call: TmfCall) -> Served:
     """The line's active products: its tariff (carrying the number) and its options."""
-    account: Account = await call.run(GetAccount())
+    account: Account = await call.run(ops.GetAccount())
     return Served(
         [
             sm.connected_to_tmf(
@@ -216,14 +322,15 @@ async def _products(call: TmfCall) -> Served:
                 call.profile,
                 msisdn=account.number.e164 if service.kind is ServiceKind.TARIFF else None,
             )
-            for service in await call.run(ListConnectedServices())
+            for service in await call.run(ops.ListConnectedServices())
         ]
     )
 
 
 async def _bill_docs(call: TmfCall) -> list[Json]:
-    zone = await call.zone()
-    return [m.bill_to_tmf(b, zone) for b in await call.run(ListBills())]
+    account = await call.account()
+    bills = await call.run(ops.ListBills())
+    return [m.bill_to_tmf(b, account.zone, account.personal_account) for b in bills]
 
 
 async def _bill_list(call: TmfCall) -> Served:
@@ -232,6 +339,22 @@ async def _bill_list(call: TmfCall) -> Served:
 
 async def _bill(call: TmfCall) -> Served:
     return _one(await _bill_docs(call), call.path["id"], "customer bill")
+
+
+async def _bill_on_demand(call: TmfCall) -> Served:
+    """The fake bills once a month and cannot issue a bill on request: the request is kept,
+    ``rejected``, saying so (a billing account other than the token's is a 400)."""
+    account = await call.account()
+    if _object(call).get("billingAccount") is not None:
+        await call.own_account("billingAccount")
+    return _rejected(
+        call,
+        "CustomerBillOnDemand",
+        state="rejected",
+        billingAccount={"id": account.personal_account, "@referredType": "BillingAccount"},
+        description="this operator issues bills monthly and cannot issue one on demand",
+        lastUpdate=m.instant_to_tmf(await call.now()),
+    )
 
 
 # ---------------------------------------------------------------- TMF676 / TMF654
@@ -246,30 +369,47 @@ def _money(doc: object, field: str) -> Money:
 
 
 async def _pay(call: TmfCall) -> Served:
+    """A payment by bank card or wallet; any other method (a reference to a stored one the
+    fake does not know) is kept as a ``declined`` payment saying why."""
+    account = await call.own_account("account")
     method_doc = call.field("paymentMethod")
+    if not isinstance(method_doc, Mapping):
+        raise ValidationError("paymentMethod must be an object", field="paymentMethod")
+    total = call.field("totalAmount")
     reference = str(method_doc.get("id") or "")
     kind = method_doc.get("@type")
+    why = None
+    if kind not in ("BankCard", "DigitalWallet"):
+        why = f"paymentMethod @type {kind!r} is not BankCard or DigitalWallet, the methods taken"
+    elif not isinstance(total, Mapping) or total.get("value") is None or not total.get("unit"):
+        why = "totalAmount has no value and unit to charge"
+    if why is not None:
+        now = await call.now()
+        return _rejected(
+            call,
+            "Payment",
+            status=PaymentStatus.DECLINED.value,
+            statusDate=m.instant_to_tmf(now),
+            paymentDate=m.instant_to_tmf(now),
+            description=f"declined: {why}",
+        )
+    amount = _money(total, "totalAmount")
     if kind == "BankCard":
         method = PaymentMethod.card(reference)
-    elif kind == "DigitalWallet":
-        method = PaymentMethod.wallet(reference)
     else:
-        raise ValidationError(
-            f"paymentMethod @type {kind!r} is not 'BankCard' or 'DigitalWallet'", field="method"
-        )
+        method = PaymentMethod.wallet(reference)
     key = call.idempotency_key or call.body.get("correlatorId")
-    op = Pay(
-        amount=_money(call.field("totalAmount"), "totalAmount"),
-        method=method,
-        **({} if key is None else {"idempotency_key": str(key)}),
+    op = ops.Pay(
+        amount=amount, method=method, **({} if key is None else {"idempotency_key": str(key)})
     )
-    account = str(call.field("account").get("id"))
     return Served(m.payment_to_tmf(await call.run(op), account), 201)
 
 
 async def _payment_docs(call: TmfCall) -> list[Json]:
-    account: Account = await call.run(GetAccount())
-    op = ListPayments(since=call.instant("paymentDate.gte"), until=call.instant("paymentDate.lt"))
+    account = await call.account()
+    op = ops.ListPayments(
+        since=call.instant("paymentDate.gte"), until=call.instant("paymentDate.lt")
+    )
     return [m.payment_to_tmf(p, account.personal_account) for p in await call.every(op)]
 
 
@@ -282,9 +422,26 @@ async def _payment(call: TmfCall) -> Served:
 
 
 async def _topup(call: TmfCall) -> Served:
-    op = ActivateCard(pin=Secret(str(call.field("voucher"))), **call.key())
-    account = str(call.field("partyAccount").get("id"))
-    return Served(m.topup_to_tmf(await call.run(op), account), 201)
+    """A payment card's activation by its ``voucher`` (the PIN); a top-up without one is kept
+    ``failed``, with the reason (the fake tops up only from payment cards)."""
+    account = await call.own_account("partyAccount")
+    voucher = _object(call).get("voucher")
+    if not voucher:
+        now = m.instant_to_tmf(await call.now())
+        return _rejected(
+            call,
+            "TopupBalance",
+            status="failed",
+            requestedDate=now,
+            reason="no voucher: this operator tops up only by a payment card's PIN",
+        )
+    op = ops.ActivateCard(pin=Secret(str(voucher)), **call.key())
+    return Served(m.topup_to_tmf(await call.run(op), account), 201, keep=True, done=True)
+
+
+async def _held_only(call: TmfCall) -> Served:
+    """A collection only the face holds (the generic endpoint adds its records)."""
+    return Served([])
 
 
 # ---------------------------------------------------------------- TMF621
@@ -307,7 +464,7 @@ async def _file(call: TmfCall) -> Served:
         category = ComplaintCategory(call.field("ticketType"))
     except ValueError:
         category = ComplaintCategory.OTHER
-    op = FileComplaint(
+    op = ops.FileComplaint(
         subject=str(call.body.get("name") or call.field("description"))[:120],
         text=str(call.field("description")),
         category=category,
@@ -324,23 +481,27 @@ async def _ticket_list(call: TmfCall) -> Served:
         wanted = m.ticket_status_from_tmf(status) if status in _TICKET_NAMES else None
         if wanted is None:
             return Served([])
-    return Served([m.complaint_to_tmf(c) for c in await call.every(ListComplaints(status=wanted))])
+    return Served(
+        [m.complaint_to_tmf(c) for c in await call.every(ops.ListComplaints(status=wanted))]
+    )
 
 
 _TICKET_NAMES = {m.ticket_status_to_tmf(s) for s in ComplaintStatus}
 
 
 async def _ticket(call: TmfCall) -> Served:
-    return Served(m.complaint_to_tmf(await call.run(GetComplaint(complaint_id=call.path["id"]))))
+    return Served(
+        m.complaint_to_tmf(await call.run(ops.GetComplaint(complaint_id=call.path["id"])))
+    )
 
 
 async def _patch_ticket(call: TmfCall) -> Served:
     """PATCH replaces ``note``: the notes without an ``id`` are the new ones to add."""
+    complaint = await call.run(ops.GetComplaint(complaint_id=call.path["id"]))  # 404 before 405
     if not isinstance(call.body, Mapping) or set(call.body) - {"note"}:
         raise NotSupported("the TMF face only patches a trouble ticket's 'note' list")
-    complaint = await call.run(GetComplaint(complaint_id=call.path["id"]))
     for index, note in enumerate(n for n in call.field("note") if not n.get("id")):
-        op = AddComplaintNote(
+        op = ops.AddComplaintNote(
             complaint_id=call.path["id"], text=str(note.get("text") or ""), **call.key(f".{index}")
         )
         complaint = await call.run(op)
@@ -399,17 +560,41 @@ def _send_options(call: TmfCall) -> dict[str, Any]:
     }
 
 
+def _unsendable(call: TmfCall) -> str | None:
+    """Why selfcare cannot send a spec-valid message at all (``None`` if it can try)."""
+    kind = str(call.field("messageType")).upper()
+    if kind not in ("SMS", "MMS"):
+        return f"messageType {call.body['messageType']!r}: this operator sends only SMS and MMS"
+    receivers = call.field("receiver")
+    if isinstance(receivers, list) and receivers:
+        for index, receiver in enumerate(receivers):
+            if not isinstance(receiver, Mapping) or not receiver.get("phoneNumber"):
+                return f"receiver[{index}] has no phoneNumber to send an {kind} to"
+    return None
+
+
 async def _send_message(call: TmfCall) -> Served:
+    reason = _unsendable(call)
+    if reason is not None:
+        now = m.instant_to_tmf(await call.now())
+        return _rejected(
+            call,
+            "CommunicationMessage",
+            state="failed",
+            sendTime=now,
+            sendTimeComplete=now,
+            description=f"not sent: {reason}",
+        )
     kind = str(call.field("messageType")).upper()
     options = _send_options(call)
     content = call.body.get("content")
-    op: SendSms | SendMms
+    op: ops.SendSms | ops.SendMms
     if kind == "SMS":
         chars = mm.read_message_characteristics(call.profile, call.body.get("characteristic"))
         flash = chars.get("flash")
-        op = SendSms(text=str(content or ""), flash=flash is True, **options)
+        op = ops.SendSms(text=str(content or ""), flash=flash is True, **options)
     elif kind == "MMS":
-        op = SendMms(
+        op = ops.SendMms(
             subject=call.body.get("subject"),
             text=content or None,
             attachments=tuple(
@@ -418,34 +603,45 @@ async def _send_message(call: TmfCall) -> Served:
             ),
             **options,
         )
-    else:
-        raise ValidationError(f"messageType {kind!r} is not SMS or MMS", field="messageType")
+    else:  # pragma: no cover - _unsendable took every other type
+        raise AssertionError(kind)
     return Served(mm.message_to_tmf(await call.run(op), call.profile), 201)
 
 
 async def _message_list(call: TmfCall) -> Served:
-    op = ListMessages(since=call.instant("sendTime.gte"), until=call.instant("sendTime.lt"))
+    op = ops.ListMessages(since=call.instant("sendTime.gte"), until=call.instant("sendTime.lt"))
     return Served([mm.message_to_tmf(msg, call.profile) for msg in await call.every(op)])
 
 
 async def _message(call: TmfCall) -> Served:
-    message = await call.run(GetMessage(id=call.path["id"]))
+    message = await call.run(ops.GetMessage(id=call.path["id"]))
     return Served(mm.message_to_tmf(message, call.profile))
 
 
 async def _patch_message(call: TmfCall) -> Served:
     """The one change a sender may make to a message: ``state: cancelled`` (cancel it)."""
+    await call.run(ops.GetMessage(id=call.path["id"]))  # 404 before 405
     if not isinstance(call.body, Mapping) or dict(call.body) != {"state": "cancelled"}:
         raise NotSupported("the TMF face only patches a communication message to cancel it")
-    message = await call.run(CancelMessage(id=call.path["id"], **call.key()))
+    message = await call.run(ops.CancelMessage(id=call.path["id"], **call.key()))
     return Served(mm.message_to_tmf(message, call.profile))
+
+
+async def _delete_message(call: TmfCall) -> Served:
+    """Deletes the message from the TMF collection; one not sent yet is cancelled first, so
+    deleting a scheduled message also stops it. The operator's log (``sc.messages`` over
+    selfcare's own protocol) keeps the record, as an operator's would."""
+    message = await call.run(ops.GetMessage(id=call.path["id"]))
+    if message.status is MessageStatus.SCHEDULED:
+        await call.run(ops.CancelMessage(id=message.id, **call.key()))
+    return Served(None, 204, deleted=message.id)
 
 
 # ---------------------------------------------------------------- TMF620 / TMF622
 
 
 async def _offerings(call: TmfCall) -> list[Json]:
-    return [sm.service_to_tmf(s, call.profile) for s in await call.run(GetServiceCatalog())]
+    return [sm.service_to_tmf(s, call.profile) for s in await call.run(ops.GetServiceCatalog())]
 
 
 async def _offering_list(call: TmfCall) -> Served:
@@ -454,10 +650,6 @@ async def _offering_list(call: TmfCall) -> Served:
 
 async def _offering(call: TmfCall) -> Served:
     return _one(await _offerings(call), call.path["id"], "product offering")
-
-
-_ORDERS_KEPT = 1000
-"""How many orders the face remembers for ``GET /productOrder/{id}`` (oldest forgotten)."""
 
 
 async def _place_order(call: TmfCall) -> Served:
@@ -471,13 +663,13 @@ async def _place_order(call: TmfCall) -> Served:
     if not isinstance(code, str):
         raise ValidationError("the order item has no productOffering.id", field="code")
     action = item.get("action")
-    op: Operation[Any]
+    op: ops.Operation[Any]
     if action == "add":
-        op = ConnectService(code=code, **call.key())
+        op = ops.ConnectService(code=code, **call.key())
     elif action == "delete":
-        op = DisconnectService(code=code, **call.key())
+        op = ops.DisconnectService(code=code, **call.key())
     elif action == "modify":
-        op = ChangeTariff(code=code, **call.key())
+        op = ops.ChangeTariff(code=code, **call.key())
     else:
         raise NotSupported(f"the TMF face does not take order items with action {action!r}")
     await call.run(op)
@@ -491,42 +683,96 @@ async def _place_order(call: TmfCall) -> Served:
     }
     if isinstance(call.body.get("billingAccount"), Mapping):
         doc["billingAccount"] = call.body["billingAccount"]
-    call.orders[order_id] = doc
-    while len(call.orders) > _ORDERS_KEPT:
-        del call.orders[next(iter(call.orders))]
-    return Served(doc, 201)
+    return Served(doc, 201, keep=True, done=True)
 
 
-async def _order(call: TmfCall) -> Served:
-    doc = call.orders.get(call.path["id"])
-    if doc is None:
-        raise NotFound(f"no product order {call.path['id']!r}")
-    return Served(doc)
-
+_MESSAGE_STATES = ("initial", "inProgress", "completed", "cancelled", "failed")
+_ACTION_STATES = ("created", "failed", "cancelled", "completed")
+_BILL_STATES = ("new", "onHold", "validated", "sent", "partiallyPaid", "settled")
+_RATED = "is the operator's rating of a call or charge and cannot be changed"
 
 TMF_ROUTES: tuple[TmfRoute, ...] = (
     TmfRoute("usage", "GET", "/usage", _usage),
+    TmfRoute("usage", "POST", "/usage", _post_usage, choices={"status": _USAGE_STATES}),
+    TmfRoute("usage", "GET", "/usage/{id}", _by_id(_usage, "usage record")),
+    TmfRoute(
+        "usage",
+        "PATCH",
+        "/usage/{id}",
+        _unchangeable(_usage, "usage record", _RATED),
+        choices={"status": _USAGE_STATES},
+    ),
+    TmfRoute("usage", "DELETE", "/usage/{id}", _unchangeable(_usage, "usage record", _RATED)),
     TmfRoute("account", "GET", "/billingAccount", _billing_account_list),
     TmfRoute("account", "GET", "/billingAccount/{id}", _billing_account),
     TmfRoute("inventory", "GET", "/product", _products),
     TmfRoute("bill", "GET", "/customerBill", _bill_list),
     TmfRoute("bill", "GET", "/customerBill/{id}", _bill),
-    TmfRoute("payment", "POST", "/payment", _pay),
+    TmfRoute(
+        "bill",
+        "PATCH",
+        "/customerBill/{id}",
+        _unchangeable(_bill_list, "customer bill", "is issued by the operator's billing"),
+        choices={"state": _BILL_STATES},
+    ),
+    TmfRoute("bill", "POST", "/customerBillOnDemand", _bill_on_demand),
+    TmfRoute("bill", "GET", "/customerBillOnDemand", _held_only),
+    TmfRoute("bill", "GET", "/customerBillOnDemand/{id}", _missing("customer bill on demand")),
+    TmfRoute(
+        "payment", "POST", "/payment", _pay, required=("account", "paymentMethod", "totalAmount")
+    ),
     TmfRoute("payment", "GET", "/payment", _payment_list),
     TmfRoute("payment", "GET", "/payment/{id}", _payment),
-    TmfRoute("prepay", "POST", "/topupBalance", _topup),
-    TmfRoute("troubleTicket", "POST", "/troubleTicket", _file),
+    TmfRoute(
+        "prepay",
+        "POST",
+        "/topupBalance",
+        _topup,
+        required=("amount", "usageType", "bucket", "partyAccount"),
+    ),
+    TmfRoute("prepay", "GET", "/topupBalance", _held_only),
+    TmfRoute("prepay", "GET", "/topupBalance/{id}", _missing("top-up")),
+    TmfRoute(
+        "prepay",
+        "PATCH",
+        "/topupBalance/{id}",
+        _missing("top-up"),
+        required=("status",),
+        choices={"status": _ACTION_STATES},
+    ),
+    TmfRoute("prepay", "DELETE", "/topupBalance/{id}", _missing("top-up")),
+    TmfRoute(
+        "troubleTicket",
+        "POST",
+        "/troubleTicket",
+        _file,
+        required=("description", "severity", "ticketType"),
+    ),
     TmfRoute("troubleTicket", "GET", "/troubleTicket", _ticket_list),
     TmfRoute("troubleTicket", "GET", "/troubleTicket/{id}", _ticket),
     TmfRoute("troubleTicket", "PATCH", "/troubleTicket/{id}", _patch_ticket),
-    TmfRoute("communication", "POST", "/communicationMessage", _send_message),
+    TmfRoute(
+        "communication",
+        "POST",
+        "/communicationMessage",
+        _send_message,
+        required=("content", "receiver", "sender", "messageType"),
+        choices={"state": _MESSAGE_STATES},
+    ),
     TmfRoute("communication", "GET", "/communicationMessage", _message_list),
     TmfRoute("communication", "GET", "/communicationMessage/{id}", _message),
-    TmfRoute("communication", "PATCH", "/communicationMessage/{id}", _patch_message),
+    TmfRoute(
+        "communication",
+        "PATCH",
+        "/communicationMessage/{id}",
+        _patch_message,
+        choices={"state": _MESSAGE_STATES},
+    ),
+    TmfRoute("communication", "DELETE", "/communicationMessage/{id}", _delete_message),
     TmfRoute("catalog", "GET", "/productOffering", _offering_list),
     TmfRoute("catalog", "GET", "/productOffering/{id}", _offering),
-    TmfRoute("ordering", "POST", "/productOrder", _place_order),
-    TmfRoute("ordering", "GET", "/productOrder/{id}", _order),
+    TmfRoute("ordering", "POST", "/productOrder", _place_order, required=("productOrderItem",)),
+    TmfRoute("ordering", "GET", "/productOrder/{id}", _missing("product order")),
 )
 """Every TMF operation the face serves (the rest of each API answers 404)."""
 
@@ -538,6 +784,89 @@ def _json(document: Any, status: int = 200, headers: dict[str, str] | None = Non
     return Response(encode_json(document), status, headers, media_type="application/json")
 
 
+_NOT_FILTERS = frozenset({"offset", "limit", "fields", "sort"})
+_HELD_PER_COLLECTION = 1000
+"""How many resources the face holds per account and collection (the oldest are forgotten)."""
+
+
+def _values(doc: Any, path: list[str]) -> list[Any]:
+    """The values at a dotted attribute path, through lists (``receiver.phoneNumber``)."""
+    if isinstance(doc, list):
+        return [v for item in doc for v in _values(item, path)]
+    if not path:
+        return [doc]
+    if not isinstance(doc, Mapping) or path[0] not in doc:
+        return []
+    return _values(doc[path[0]], path[1:])
+
+
+def _text(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+_RANGES: Mapping[str, Callable[[Any, Any], bool]] = {
+    "gt": lambda a, b: a > b,
+    "gte": lambda a, b: a >= b,
+    "lt": lambda a, b: a < b,
+    "lte": lambda a, b: a <= b,
+}
+
+
+def _instant(text: str, name: str) -> datetime:
+    """A query's date-time, which must say its UTC offset."""
+    try:
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(f"{name}={text!r} is not an RFC 3339 date-time", field=name) from None
+    if at.tzinfo is None:
+        raise ValidationError(f"{name}={text!r} has no UTC offset", field=name)
+    return at
+
+
+def _comparable(text: str, name: str) -> datetime | Decimal:
+    """A range filter's bound or an attribute's value: a number, else a date-time."""
+    try:
+        return Decimal(text)
+    except ArithmeticError:
+        return _instant(text, name)
+
+
+def _in_range(value: Any, bound: datetime | Decimal, test: Callable[[Any, Any], bool]) -> bool:
+    try:
+        mine = _comparable(_text(value), "value")
+        return type(mine) is type(bound) and test(mine, bound)
+    except ValidationError:
+        return False
+
+
+def _filtered(call: TmfCall, items: list[Json]) -> list[Json]:
+    """TMF attribute filtering: ``?state=failed``, ``?receiver.phoneNumber=+7...``,
+    ``?state=a,b`` (either) and ranges (``?usageDate.gte=...``, ``.gt``, ``.lt``, ``.lte``)."""
+    for name, wanted in call.query.items():
+        if name in _NOT_FILTERS:
+            continue
+        path = name.split(".")
+        test = _RANGES.get(path[-1]) if len(path) > 1 else None
+        if test is not None:
+            bound = _comparable(wanted, name)
+            items = [
+                d for d in items if any(_in_range(v, bound, test) for v in _values(d, path[:-1]))
+            ]
+            continue
+        choices = set(wanted.split(","))
+        items = [d for d in items if any(_text(v) in choices for v in _values(d, path))]
+    return items
+
+
+def _selected(call: TmfCall, doc: Json) -> Json:
+    """TMF ``fields`` selection: only the attributes named (and always ``id``, ``href``)."""
+    fields = call.query.get("fields")
+    if fields is None:
+        return doc
+    keep = {f.strip().split(".", 1)[0] for f in fields.split(",")} | {"id", "href"}
+    return {name: value for name, value in doc.items() if name in keep}
+
+
 def _page(call: TmfCall, items: list[Json]) -> Response:
     def number(name: str, default: int) -> int:
         text = call.query.get(name)
@@ -547,15 +876,63 @@ def _page(call: TmfCall, items: list[Json]) -> Response:
             raise ValidationError(f"{name}={text!r} must be a non-negative integer", field=name)
         return int(text)
 
+    items = _filtered(call, items)
     offset = number("offset", 0)
     limit = number("limit", len(items))
-    chosen = items[offset : offset + limit]
+    chosen = [_selected(call, doc) for doc in items[offset : offset + limit]]
     headers = {"X-Total-Count": str(len(items)), "X-Result-Count": str(len(chosen))}
     return _json(chosen, 200, headers)
 
 
+def _checked_body(route: TmfRoute, body: Any) -> None:
+    """What the spec says of every body of this operation: an object, with its mandatory
+    attributes, enumerated ones among their values (400 naming the attribute otherwise)."""
+    if not isinstance(body, Mapping):
+        raise ValidationError("the request body must be a JSON object", field="body")
+    for name in route.required:
+        if body.get(name) is None:
+            raise ValidationError(
+                f"the request body has no {name!r}, which the specification requires",
+                field=name,
+            )
+    for name, choices in route.choices.items():
+        if name in body and body[name] not in choices:
+            raise ValidationError(
+                f"{name} {body[name]!r} is not one of {', '.join(choices)}", field=name
+            )
+    for name in ("id", "href"):
+        if name in body:
+            raise ValidationError(f"{name} is set by the server, not the request", field=name)
+
+
+_DESCRIPTIVE = frozenset({"description", "name"})
+"""What a PATCH may change of a resource selfcare acted on (the rest records what it did)."""
+
+
+def _held(route: TmfRoute, call: TmfCall, held: dict[str, Kept], item: str) -> Served:
+    """``GET``, ``PATCH`` (a JSON merge patch) or ``DELETE`` of a resource the face holds."""
+    kept = held[item]
+    what = f"{route.collection.strip('/')} {item!r}"
+    if route.method == "DELETE":
+        if kept.done:
+            raise NotSupported(f"the {what} was carried out: its record stays")
+        del held[item]
+        return Served(None, 204)
+    if route.method == "PATCH":
+        doc = dict(kept.doc)
+        for name, value in call.body.items():
+            if kept.done and name not in _DESCRIPTIVE and value != doc.get(name):
+                raise Conflict(f"the {what} was carried out: its {name} cannot change", field=name)
+            if value is None:
+                doc.pop(name, None)
+            else:
+                doc[name] = value
+        kept.doc = doc
+    return Served(kept.doc)
+
+
 def _endpoint(
-    route: TmfRoute, resolve: Resolver, profile: TmfProfile, orders: dict[str, Json]
+    route: TmfRoute, resolve: Resolver, profile: TmfProfile, store: Store
 ) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         try:
@@ -579,12 +956,33 @@ def _endpoint(
             dict(request.query_params),
             body,
             request.headers.get("idempotency-key"),
-            orders,
         )
-        served = await route.translate(call)
+        if route.method in ("POST", "PATCH"):
+            _checked_body(route, body)
+        account = (await call.account()).personal_account
+        collection = store.setdefault((account, route.api + route.collection), Held())
+        held = collection.kept
+        item = call.path.get("id")
+        if item in collection.deleted:
+            raise NotFound(f"no {route.collection.strip('/')} {item!r}: it was deleted")
+        if item is not None and item in held:
+            served = _held(route, call, held, item)
+        else:
+            served = await route.translate(call)
+        if served.deleted is not None:
+            collection.deleted.add(served.deleted)
+        if served.body is None:
+            return Response(status_code=served.status)
         if isinstance(served.body, list):
-            return _page(call, served.body)
-        return _json(served.body, served.status)
+            shown = [d for d in served.body if d.get("id") not in collection.deleted]
+            return _page(call, [*shown, *(kept.doc for kept in held.values())])
+        if served.keep:
+            doc = served.body
+            doc.setdefault("href", f"{route.collection}/{doc['id']}")
+            held[str(doc["id"])] = Kept(doc, served.done)
+            while len(held) > _HELD_PER_COLLECTION:
+                del held[next(iter(held))]
+        return _json(_selected(call, served.body), served.status)
 
     endpoint.__name__ = (
         f"{route.api}_{route.method.lower()}_{route.path.strip('/').replace('/', '_')}"
@@ -638,16 +1036,16 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
 def create_tmf_app(resolve: Resolver, profile: TmfProfile = DEFAULT_PROFILE) -> Starlette:
     """A Starlette app serving :data:`TMF_ROUTES` for the backends ``resolve`` gives, each API
     under its official ``basePath`` and named as ``profile`` says."""
-    orders: dict[str, Json] = {}
+    store: Store = {}
     routes = [
         StarletteRoute(
             STANDARD_ROOTS[route.api] + route.path,
-            _endpoint(route, resolve, profile, orders),
+            _endpoint(route, resolve, profile, store),
             methods=[route.method],
         )
         for route in TMF_ROUTES
     ]
-    return Starlette(
+    app = Starlette(
         routes=routes,
         exception_handlers={
             SelfcareError: _selfcare_error,
@@ -655,3 +1053,5 @@ def create_tmf_app(resolve: Resolver, profile: TmfProfile = DEFAULT_PROFILE) -> 
             Exception: _unexpected,
         },
     )
+    app.state.tmf_store = store  # what the face keeps (a test switching operators clears it)
+    return app

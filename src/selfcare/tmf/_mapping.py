@@ -139,8 +139,8 @@ def _day_from_tmf(text: object, zone: ZoneInfo, where: str) -> date:
 # ---------------------------------------------------------------- characteristics
 
 
-def _characteristics(profile: TmfProfile, values: Mapping[str, Any]) -> list[Json]:
-    """Name/value pairs under the profile's names, leaving out ``None`` values."""
+def characteristics_to_tmf(names: Mapping[str, str], values: Mapping[str, Any]) -> list[Json]:
+    """Name/value pairs under ``names`` (selfcare field -> TMF name), leaving out ``None``."""
     out: list[Json] = []
     for field, value in values.items():
         if value is None:
@@ -148,22 +148,34 @@ def _characteristics(profile: TmfProfile, values: Mapping[str, Any]) -> list[Jso
         kind = (
             "boolean"
             if isinstance(value, bool)
-            else "number"
-            if not isinstance(value, str)
             else "string"
+            if isinstance(value, str)
+            else "number"
+            if isinstance(value, int | Decimal)
+            else "object"
+            if isinstance(value, Mapping)
+            else "array"
         )
-        out.append({"name": profile.characteristics[field], "valueType": kind, "value": value})
+        out.append({"name": names[field], "valueType": kind, "value": value})
     return out
 
 
-def _read_characteristics(profile: TmfProfile, items: object) -> dict[str, Any]:
-    """The selfcare fields found among a resource's characteristics."""
-    by_name = {name: field for field, name in profile.characteristics.items()}
+def characteristics_from_tmf(names: Mapping[str, str], items: object) -> dict[str, Any]:
+    """The selfcare fields found among a resource's characteristics, named as ``names`` say."""
+    by_name = {name: field for field, name in names.items()}
     found: dict[str, Any] = {}
     for item in items if isinstance(items, list) else ():
         if isinstance(item, Mapping) and item.get("name") in by_name:
             found[by_name[item["name"]]] = item.get("value")
     return found
+
+
+def _characteristics(profile: TmfProfile, values: Mapping[str, Any]) -> list[Json]:
+    return characteristics_to_tmf(profile.characteristics, values)
+
+
+def _read_characteristics(profile: TmfProfile, items: object) -> dict[str, Any]:
+    return characteristics_from_tmf(profile.characteristics, items)
 
 
 def _phone(value: object, where: str) -> PhoneNumber | None:
@@ -403,8 +415,9 @@ _BILL_STATE = {
 }
 
 
-def bill_to_tmf(bill: Bill, zone: ZoneInfo) -> Json:
-    """A bill as a TMF678 customer bill; its period ends at the midnight after its last day."""
+def bill_to_tmf(bill: Bill, zone: ZoneInfo, account_id: str | None = None) -> Json:
+    """A bill as a TMF678 customer bill (of billing account ``account_id`` when given); its
+    period ends at the midnight after its last day."""
     state = bill.state
     if state is BillState.OVERDUE:  # TMF has no overdue state: it follows from the due date
         state = BillState.ISSUED if bill.remaining == bill.amount_due else BillState.PARTIALLY_PAID
@@ -420,6 +433,7 @@ def bill_to_tmf(bill: Bill, zone: ZoneInfo) -> Json:
         "amountDue": money_to_tmf(bill.amount_due),
         "remainingAmount": money_to_tmf(bill.remaining),
         "state": _BILL_STATE[state],
+        **({} if account_id is None else {"billingAccount": {"id": account_id}}),
     }
 
 

@@ -35,6 +35,8 @@ from selfcare.operations import SendMms, SendSms
 from selfcare.tmf._mapping import (
     _need,
     _reads,
+    characteristics_from_tmf,
+    characteristics_to_tmf,
     instant_from_tmf,
     instant_to_tmf,
     money_from_tmf,
@@ -91,34 +93,12 @@ def _status_from_state(state: object, delivery_report: bool) -> MessageStatus:
 
 
 def _chars(profile: TmfProfile, values: Mapping[str, Any]) -> list[Json]:
-    out: list[Json] = []
-    for field, value in values.items():
-        if value is None:
-            continue
-        kind = (
-            "boolean"
-            if isinstance(value, bool)
-            else "string"
-            if isinstance(value, str)
-            else "number"
-            if isinstance(value, int | Decimal)
-            else "object"
-            if isinstance(value, Mapping)
-            else "array"
-        )
-        name = profile.message_characteristics[field]
-        out.append({"name": name, "valueType": kind, "value": value})
-    return out
+    return characteristics_to_tmf(profile.message_characteristics, values)
 
 
 def read_message_characteristics(profile: TmfProfile, items: object) -> dict[str, Any]:
     """The message fields found among a communicationMessage's characteristics."""
-    by_name = {name: field for field, name in profile.message_characteristics.items()}
-    found: dict[str, Any] = {}
-    for item in items if isinstance(items, list) else ():
-        if isinstance(item, Mapping) and item.get("name") in by_name:
-            found[by_name[item["name"]]] = item.get("value")
-    return found
+    return characteristics_from_tmf(profile.message_characteristics, items)
 
 
 def _sender_to_tmf(sender: str | None) -> Json:

@@ -1,0 +1,437 @@
+"""The TMF face as TM Forum's Conformance Test Kits use it, driven by the official specs.
+
+The kits (v4 Postman collections) create each resource with a minimal body, then read it back
+by id, list it with attribute filters and ``fields`` selection, patch and delete it where the
+API defines that, and expect a 404 for an unknown id. Here the minimal bodies are built from
+each spec's ``_Create`` definition (its ``required`` attributes only), every exchange is
+validated against the spec (``SpecCheck``), and every returned record must carry the
+attributes the spec marks mandatory.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from selfcare import Selfcare
+from selfcare.backends.fake import FakeOperator, ManualClock
+from selfcare.model import MessageStatus
+from selfcare.server import TMF_ROUTES, LiveServer
+from selfcare.tmf import STANDARD_ROOTS
+from tests._server import SwitchableResolver
+from tests.tmf._check import SpecCheck
+from tests.tmf._spec import spec
+
+KIT_RESOURCES = (
+    ("usage", "/usage", "Usage"),
+    ("bill", "/customerBillOnDemand", "CustomerBillOnDemand"),
+    ("communication", "/communicationMessage", "CommunicationMessage"),
+    ("payment", "/payment", "Payment"),
+    ("prepay", "/topupBalance", "TopupBalance"),
+)
+"""What the kits for TMF635, TMF678, TMF681, TMF676 and TMF654 create and then read."""
+
+READ_ONLY = (("bill", "/customerBill", "CustomerBill"),)
+
+STATE = {"Usage": "status", "Payment": "status", "TopupBalance": "status"}
+"""The resource's state attribute (``state`` unless named here)."""
+
+ACCOUNT_REFS = {"account", "partyAccount", "billingAccount"}
+
+
+def _definition(api: str, name: str) -> dict[str, Any]:
+    return spec(api)["definitions"][name]  # type: ignore[no-any-return]
+
+
+def minimal(api: str, schema: dict[str, Any], account: str, name: str = "") -> Any:
+    """The smallest value ``schema`` allows: its required attributes only, recursively; an
+    account reference names the token's own account, as the kits are configured to."""
+    if "$ref" in schema:
+        return minimal(api, _definition(api, schema["$ref"].rsplit("/", 1)[1]), account, name)
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind = schema.get("type", "object")
+    if kind == "object":
+        doc = {
+            prop: minimal(api, schema["properties"][prop], account, prop)
+            for prop in schema.get("required", [])
+        }
+        if name in ACCOUNT_REFS:
+            doc["id"] = account
+        return doc
+    if kind == "array":
+        return [minimal(api, schema["items"], account) for _ in range(schema.get("minItems", 0))]
+    if kind == "string":
+        return datetime.now(UTC).isoformat() if schema.get("format") == "date-time" else "ctk"
+    return {"integer": 1, "number": 1, "boolean": False}[kind]
+
+
+def create_body(api: str, resource: str, account: str) -> dict[str, Any]:
+    body = minimal(api, _definition(api, f"{resource}_Create"), account)
+    assert isinstance(body, dict)
+    return body
+
+
+@pytest.fixture
+def face(
+    operator: FakeOperator, tmf_live_server: tuple[LiveServer, SwitchableResolver, SpecCheck]
+) -> Iterator[tuple[httpx.Client, SpecCheck, str]]:
+    """A client of the TMF face on 127.0.0.1 with the subscriber's bearer token (as newman
+    runs a kit), the spec check around the face, and the token's billing account."""
+    server, resolver, check = tmf_live_server
+    resolver.use(operator)
+    check.violations.clear()
+    token = operator.token().reveal()
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=server.url, headers=headers, timeout=30) as client:
+        account = client.get(_url("account", "/billingAccount")).json()[0]["id"]
+        yield client, check, account
+    assert check.violations == []
+
+
+def _url(api: str, path: str) -> str:
+    return STANDARD_ROOTS[api] + path
+
+
+def _mandatory(api: str, resource: str) -> list[str]:
+    return list(_definition(api, resource).get("required", []))
+
+
+def _spec_methods(api: str, path: str) -> set[str]:
+    return {m.upper() for m in spec(api)["paths"][path] if m != "parameters"}
+
+
+@pytest.mark.parametrize(("api", "collection", "resource"), KIT_RESOURCES + READ_ONLY)
+def test_the_face_serves_every_operation_the_spec_defines_on_a_kit_resource(
+    api: str, collection: str, resource: str
+) -> None:
+    served = {(r.method, r.path) for r in TMF_ROUTES if r.api == api}
+    for path in (collection, collection + "/{id}"):
+        for method in _spec_methods(api, path):
+            assert (method, path) in served, f"{api} {method} {path} is not served"
+
+
+@pytest.mark.parametrize(("api", "collection", "resource"), KIT_RESOURCES)
+def test_a_minimal_body_is_created_read_listed_filtered_and_selected(
+    face: tuple[httpx.Client, SpecCheck, str], api: str, collection: str, resource: str
+) -> None:
+    client, check, account = face
+    body = create_body(api, resource, account)
+    created = client.post(_url(api, collection), json=body)
+    assert created.status_code == 201, created.text
+    doc = created.json()
+    for name in ["id", *_mandatory(api, resource)]:
+        assert name in doc, f"the created {resource} lacks {name!r}"
+
+    fetched = client.get(_url(api, f"{collection}/{doc['id']}"))
+    assert fetched.status_code == 200
+    assert fetched.json()["id"] == doc["id"]
+
+    total = int(client.get(_url(api, collection), params={"limit": 0}).headers["X-Total-Count"])
+    last = client.get(_url(api, collection), params={"offset": max(0, total - 20)})
+    assert doc["id"] in [d["id"] for d in last.json()]
+    assert last.headers["X-Result-Count"] == str(len(last.json()))
+    listed = client.get(_url(api, collection), params={"limit": 50})
+    assert listed.json()
+    for record in listed.json():
+        missing = [n for n in _mandatory(api, resource) if n not in record]
+        assert not missing, f"a listed {resource} lacks {missing}"
+
+    state = STATE.get(resource, "state")
+    only = client.get(_url(api, collection), params={"id": doc["id"], "fields": f"id,{state}"})
+    assert [d["id"] for d in only.json()] == [doc["id"]]
+    assert set(only.json()[0]) <= {"id", "href", state}
+    assert only.json()[0].get(state) == doc.get(state)
+    by_state = client.get(_url(api, collection), params={state: doc[state]})
+    assert doc["id"] in [d["id"] for d in by_state.json()]
+    assert all(d[state] == doc[state] for d in by_state.json())
+    one = client.get(_url(api, f"{collection}/{doc['id']}"), params={"fields": state})
+    assert set(one.json()) <= {"id", "href", state}
+    assert check.violations == []
+
+
+@pytest.mark.parametrize(("api", "collection", "resource"), KIT_RESOURCES + READ_ONLY)
+def test_an_unknown_id_is_a_404_error(
+    face: tuple[httpx.Client, SpecCheck, str], api: str, collection: str, resource: str
+) -> None:
+    client, _, _ = face
+    for method in sorted(_spec_methods(api, collection + "/{id}")):
+        body = (
+            {
+                name: "cancelled"
+                for name in _definition(api, f"{resource}_Update").get("required", [])
+            }
+            if method == "PATCH"
+            else None
+        )
+        answer = client.request(method, _url(api, f"{collection}/no-such-id"), json=body)
+        assert answer.status_code == 404, (method, answer.text)
+        assert "no-such-id" in answer.json()["message"]
+
+
+@pytest.mark.parametrize(("api", "collection", "resource"), KIT_RESOURCES)
+@pytest.mark.parametrize("media", ["application/json", "application/merge-patch+json"])
+def test_a_created_resource_is_patched_and_deleted_where_the_api_defines_it(
+    face: tuple[httpx.Client, SpecCheck, str],
+    api: str,
+    collection: str,
+    resource: str,
+    media: str,
+) -> None:
+    client, _, account = face
+    methods = _spec_methods(api, collection + "/{id}")
+    if not methods & {"PATCH", "DELETE"}:
+        pytest.skip(f"{api} defines neither PATCH nor DELETE of {collection}")
+    doc = client.post(_url(api, collection), json=create_body(api, resource, account)).json()
+    where = _url(api, f"{collection}/{doc['id']}")
+    if "PATCH" in methods:
+        update = _definition(api, f"{resource}_Update")
+        patch = {"description": "changed by the kit"}
+        patch |= {n: doc[n] for n in update.get("required", [])}
+        answer = client.patch(where, content=json.dumps(patch), headers={"Content-Type": media})
+        assert answer.status_code == 200, answer.text
+        assert {k: answer.json()[k] for k in patch} == patch
+        assert client.get(where).json() == answer.json()
+    if "DELETE" in methods:
+        assert client.delete(where).status_code == 204
+        assert client.get(where).status_code == 404
+        assert doc["id"] not in [d["id"] for d in client.get(_url(api, collection)).json()]
+
+
+@pytest.mark.parametrize(("api", "collection", "resource"), KIT_RESOURCES)
+def test_a_body_without_a_mandatory_attribute_is_a_400_naming_it(
+    face: tuple[httpx.Client, SpecCheck, str], api: str, collection: str, resource: str
+) -> None:
+    client, check, account = face
+    body = create_body(api, resource, account)
+    for name in _definition(api, f"{resource}_Create").get("required", []):
+        answer = client.post(
+            _url(api, collection), json={k: v for k, v in body.items() if k != name}
+        )
+        assert answer.status_code == 400, answer.text
+        assert answer.json()["field"] == name
+        assert name in answer.json()["message"]
+    for attribute, wrong in (("id", "mine"), ("href", "/x")):
+        answer = client.post(_url(api, collection), json={**body, attribute: wrong})
+        assert answer.status_code == 400
+        assert answer.json()["field"] == attribute
+    # the requests broke the spec on purpose; the answers must not
+    check.violations = [v for v in check.violations if ": request " not in v]
+
+
+def _post(client: httpx.Client, api: str, collection: str, body: dict[str, Any]) -> Any:
+    answer = client.post(_url(api, collection), json=body)
+    assert answer.status_code == 201, answer.text
+    return answer.json()
+
+
+def test_a_spec_valid_message_selfcare_cannot_send_is_created_failed_with_the_reason(
+    face: tuple[httpx.Client, SpecCheck, str],
+) -> None:
+    client, _, account = face
+    body = {**create_body("communication", "CommunicationMessage", account), "messageType": "SMS"}
+    body["receiver"] = [{"email": "someone@example.com"}]
+    doc = _post(client, "communication", "/communicationMessage", body)
+    assert doc["state"] == "failed"
+    assert "receiver[0] has no phoneNumber" in doc["description"]
+    again = client.get(_url("communication", f"/communicationMessage/{doc['id']}")).json()
+    assert again["state"] == "failed"
+    assert again["description"] == doc["description"]
+    email = _post(
+        client, "communication", "/communicationMessage", {**body, "messageType": "Email"}
+    )
+    assert email["state"] == "failed"
+    assert "only SMS and MMS" in email["description"]
+
+
+def test_a_kit_sms_to_a_number_is_sent_and_read_back(
+    face: tuple[httpx.Client, SpecCheck, str],
+) -> None:
+    client, _, account = face
+    body = create_body("communication", "CommunicationMessage", account)
+    body |= {"messageType": "SMS", "content": "ctk", "receiver": [{"phoneNumber": "+79161234567"}]}
+    doc = _post(client, "communication", "/communicationMessage", body)
+    assert doc["state"] in ("inProgress", "completed")
+    assert doc["receiver"] == [{"phoneNumber": "+79161234567"}]
+    found = client.get(
+        _url("communication", "/communicationMessage"),
+        params={"receiver.phoneNumber": "+79161234567", "fields": "receiver"},
+    ).json()
+    assert doc["id"] in [d["id"] for d in found]
+    assert all(set(d) <= {"id", "href", "receiver"} for d in found)
+    where = _url("communication", f"/communicationMessage/{doc['id']}")
+    assert client.delete(where).status_code == 204
+    assert client.get(where).status_code == 404
+    listed = client.get(_url("communication", "/communicationMessage")).json()
+    assert doc["id"] not in [d["id"] for d in listed]
+
+
+def test_deleting_a_scheduled_message_cancels_it(
+    face: tuple[httpx.Client, SpecCheck, str], operator: FakeOperator, clock: ManualClock
+) -> None:
+    client, _, account = face
+    body = create_body("communication", "CommunicationMessage", account)
+    body |= {
+        "messageType": "SMS",
+        "receiver": [{"phoneNumber": "+79161234567"}],
+        "scheduledSendTime": (clock.now() + timedelta(days=1)).isoformat(),
+    }
+    doc = _post(client, "communication", "/communicationMessage", body)
+    assert doc["state"] == "initial"
+    assert (
+        client.delete(_url("communication", f"/communicationMessage/{doc['id']}")).status_code
+        == 204
+    )
+    with Selfcare.fake(operator=operator) as sc:  # the operator's own log keeps the record
+        assert sc.messages.get(doc["id"]).status is MessageStatus.CANCELLED
+
+
+def test_a_top_up_without_a_voucher_and_a_payment_by_a_stored_method_fail_with_the_reason(
+    face: tuple[httpx.Client, SpecCheck, str],
+) -> None:
+    client, _, account = face
+    topup = _post(client, "prepay", "/topupBalance", create_body("prepay", "TopupBalance", account))
+    assert topup["status"] == "failed"
+    assert "voucher" in topup["reason"]
+    body = create_body("payment", "Payment", account)
+    body |= {"totalAmount": {"value": 100, "unit": "RUB"}, "paymentMethod": {"id": "pm-1"}}
+    payment = _post(client, "payment", "/payment", body)
+    assert payment["status"] == "declined"
+    assert "paymentMethod @type None" in payment["description"]
+    card = _post(
+        client,
+        "payment",
+        "/payment",
+        {**body, "paymentMethod": {"id": "4111111111111111", "@type": "BankCard"}},
+    )
+    assert card["status"] == "succeeded"
+    listed = client.get(_url("payment", "/payment"), params={"status": "declined"}).json()
+    assert payment["id"] in [d["id"] for d in listed]
+    assert card["id"] not in [d["id"] for d in listed]
+    assert {d["status"] for d in listed} == {"declined"}
+
+
+@pytest.mark.parametrize(
+    ("api", "collection", "resource", "attribute"),
+    [
+        ("payment", "/payment", "Payment", "account"),
+        ("prepay", "/topupBalance", "TopupBalance", "partyAccount"),
+    ],
+)
+def test_another_account_than_the_tokens_is_a_400_naming_it(
+    face: tuple[httpx.Client, SpecCheck, str],
+    api: str,
+    collection: str,
+    resource: str,
+    attribute: str,
+) -> None:
+    client, _, account = face
+    body = create_body(api, resource, account)
+    body[attribute] = {"id": "someone-else"}
+    answer = client.post(_url(api, collection), json=body)
+    assert answer.status_code == 400
+    assert answer.json()["field"] == f"{attribute}.id"
+    assert "someone-else" in answer.json()["message"]
+
+
+@pytest.mark.parametrize(
+    ("api", "path", "method", "body", "field"),
+    [
+        ("usage", "/usage", "POST", {"status": "pending"}, "status"),
+        ("communication", "/communicationMessage/{id}", "PATCH", {"state": "sent"}, "state"),
+        ("prepay", "/topupBalance/{id}", "PATCH", {"status": "done"}, "status"),
+        ("prepay", "/topupBalance/{id}", "PATCH", {"description": "no status"}, "status"),
+        ("usage", "/usage", "POST", ["not", "an", "object"], "body"),
+    ],
+)
+def test_a_value_the_spec_forbids_is_a_400_naming_the_attribute(
+    face: tuple[httpx.Client, SpecCheck, str],
+    api: str,
+    path: str,
+    method: str,
+    body: Any,
+    field: str,
+) -> None:
+    client, check, _ = face
+    answer = client.request(method, _url(api, path.replace("{id}", "x")), json=body)
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["field"] == field
+    check.violations = [v for v in check.violations if ": request " not in v]
+
+
+def test_a_top_up_carried_out_keeps_its_record(face: tuple[httpx.Client, SpecCheck, str]) -> None:
+    client, _, account = face
+    body = {**create_body("prepay", "TopupBalance", account), "voucher": "11111111111111"}
+    doc = _post(client, "prepay", "/topupBalance", body)
+    assert doc["status"] == "completed"
+    assert "11111111111111" not in json.dumps(doc)  # the serial, never the PIN
+    where = _url("prepay", f"/topupBalance/{doc['id']}")
+    renamed = client.patch(where, json={"status": "completed", "description": "kit"})
+    assert renamed.status_code == 200
+    assert renamed.json()["description"] == "kit"
+    undone = client.patch(where, json={"status": "cancelled"})
+    assert undone.status_code == 409
+    assert undone.json()["field"] == "status"
+    assert client.delete(where).status_code == 405
+    assert client.get(where).json()["status"] == "completed"
+
+
+def test_usage_records_filter_by_date_range_and_type(
+    face: tuple[httpx.Client, SpecCheck, str],
+) -> None:
+    client, _, _ = face
+    early = {"usageDate": "2020-01-01T10:00:00+03:00", "usageType": "kit-voice"}
+    late = {"usageDate": "2020-03-01T10:00:00+03:00", "usageType": "kit-voice"}
+    first = _post(client, "usage", "/usage", early)
+    second = _post(client, "usage", "/usage", late)
+    assert first["status"] == "received"
+    listed = client.get(
+        _url("usage", "/usage"),
+        params={
+            "usageType": "kit-voice",
+            "usageDate.gte": "2020-02-01T00:00:00Z",
+            "usageDate.lt": "2020-04-01T00:00:00Z",
+        },
+    ).json()
+    assert [d["id"] for d in listed] == [second["id"]]
+    naive = client.get(_url("usage", "/usage"), params={"usageDate.gte": "2020-02-01T00:00:00"})
+    assert naive.status_code == 400
+    assert naive.json()["field"] == "usageDate.gte"
+
+
+def _item_definition(api: str, path: str) -> str:
+    schema = spec(api)["paths"][path]["get"]["responses"]["200"]["schema"]
+    return str(schema["items"]["$ref"]).rsplit("/", 1)[1]
+
+
+@pytest.mark.parametrize(
+    "route",
+    [r for r in TMF_ROUTES if r.method == "GET" and "{" not in r.path],
+    ids=lambda r: f"{r.api}{r.path}",
+)
+def test_every_listed_record_has_the_attributes_its_spec_marks_mandatory(
+    face: tuple[httpx.Client, SpecCheck, str], route: Any
+) -> None:
+    client, _, account = face
+    resource = _item_definition(route.api, route.path)
+    if "POST" in _spec_methods(route.api, route.path) and route.api in {
+        a for a, *_ in KIT_RESOURCES
+    }:
+        _post(client, route.api, route.path, create_body(route.api, resource, account))
+    answer = client.get(_url(route.api, route.path), params={"limit": 50})  # (SpecCheck's pace)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()
+    required = _mandatory(route.api, resource)
+    for record in answer.json():
+        assert "id" in record
+        assert not [n for n in required if n not in record], (route.path, record)
+    if ("GET", route.path + "/{id}") in {(r.method, r.path) for r in TMF_ROUTES}:
+        for record in answer.json()[:3]:
+            one = client.get(_url(route.api, f"{route.path}/{record['id']}"))
+            assert one.status_code == 200
+            assert one.json() == record
