@@ -55,7 +55,7 @@ def test_a_new_user_is_pointed_at_the_openapi_document() -> None:
         LiveServer(create_app(FakeResolver(operator))) as server,
         httpx.Client(base_url=server.url) as client,
     ):
-        for path in ("/", "/v1", "/v1/nothing"):
+        for path in ("/", "/v1", "/v1/nothing", "/v1/expenses/", "/v1/complaints/..%2F"):
             response = client.get(path)
             assert response.status_code == 404
             assert response.headers["content-type"] == "application/problem+json"

@@ -184,7 +184,7 @@ def create_app(resolve: Resolver, *, test_hooks: bool = False) -> Starlette:
         StarletteRoute(route.path, _endpoint(route, resolve), methods=[route.method])
         for route in ROUTES
     ]
-    return Starlette(
+    app = Starlette(
         routes=routes,
         exception_handlers={
             SelfcareError: _selfcare_error,
@@ -192,3 +192,5 @@ def create_app(resolve: Resolver, *, test_hooks: bool = False) -> Starlette:
             Exception: _unexpected,
         },
     )
+    app.router.redirect_slashes = False  # a stray slash is a 404 problem, not a 307
+    return app

@@ -1054,4 +1054,5 @@ def create_tmf_app(resolve: Resolver, profile: TmfProfile = DEFAULT_PROFILE) -> 
         },
     )
     app.state.tmf_store = store  # what the face keeps (a test switching operators clears it)
+    app.router.redirect_slashes = False  # a stray slash is a 404 error, not a 307
     return app
