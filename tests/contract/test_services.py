@@ -79,7 +79,6 @@ def test_a_daily_option_charges_one_day_and_free_ones_charge_nothing(sc) -> None
 
 def test_monthly_options_are_charged_every_billing_period_until_disconnected(sc, clock) -> None:
     sc.services.connect("internet-5gb")  # 200 a month; its first month is charged now
-    sc.services.connect("who-called")  # daily: charged for its first day only
     clock.advance(timedelta(days=26))  # past the billing day, 15 December
     fees = [
         (e.description, e.cost)
@@ -99,6 +98,23 @@ def test_monthly_options_are_charged_every_billing_period_until_disconnected(sc,
         for e in sc.expenses.list(since=NOW + timedelta(days=27), kinds="subscription_fee")
     ]
     assert fees == ["Monthly fee: Smart M"]
+
+
+def test_daily_options_are_charged_every_day_until_disconnected(sc, clock) -> None:
+    sc.services.connect("who-called")  # 1.50 a day; its first day is charged now
+    sc.services.connect("travel")  # charged only on days abroad: its first day, then none
+    clock.advance(timedelta(days=3))
+    daily = [
+        (e.at.astimezone(sc.account.get().zone).date(), e.description, e.cost)
+        for e in sc.expenses.list(since=NOW + timedelta(seconds=1), kinds="subscription_fee")
+    ]
+    today = (NOW + timedelta(days=3)).astimezone(sc.account.get().zone).date()
+    assert sorted(daily) == [
+        (today - timedelta(days=n), "Who called: daily fee", rub("1.50")) for n in (2, 1, 0)
+    ]
+    sc.services.disconnect("who-called")
+    clock.advance(timedelta(days=2))
+    assert not sc.expenses.list(since=NOW + timedelta(days=4), kinds="subscription_fee").first(1)
 
 
 def test_incompatible_options_are_refused_naming_both(sc) -> None:

@@ -4,13 +4,14 @@ Before every operation the fake calls :func:`close_periods`. If the clock has re
 next billing day, the ended period's bill is issued (exactly its charges, due
 :data:`~selfcare.backends.fake._seed.PAYMENT_TERM` later) and the new period's monthly fees
 are charged — the tariff plan's and each connected monthly option's — once per period,
-however far the clock jumped. (Daily options are charged for their first day when connected;
-the fake does not simulate the days of use that later daily fees follow.)
+however far the clock jumped. Options with a daily fee are charged for every day they stay
+connected, each day's fee in the period it belongs to (an option charged only on the days
+it is used, such as roaming, is charged for its first day: the fake simulates no roaming).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -36,6 +37,7 @@ def close_periods(sub: Subscriber, now: datetime) -> list[BillRecord]:
         billing_day = start + relativedelta(months=1)
         if today < billing_day:
             break
+        _charge_daily_fees(sub, billing_day - timedelta(days=1), now)
         charges = sub.expenses.page(
             since=day_start(start, zone),
             until=day_start(billing_day, zone),
@@ -53,10 +55,7 @@ def close_periods(sub: Subscriber, now: datetime) -> list[BillRecord]:
         )
         sub.bills.append(bill)
         issued.append(bill)
-        at = min(day_start(billing_day, zone) + _FEE_OFFSET, now)
-        last = sub.expenses.last()
-        if last is not None and last.at > at:
-            at = last.at  # keep the ledger append-only so balances chain entry by entry
+        at = _fee_time(sub, billing_day, now)
         sub.post(
             at,
             ExpenseKind.SUBSCRIPTION_FEE,
@@ -72,4 +71,32 @@ def close_periods(sub: Subscriber, now: datetime) -> list[BillRecord]:
                     option.recurring,
                     f"{option.name}: monthly fee",
                 )
+    _charge_daily_fees(sub, today, now)
     return issued
+
+
+def _charge_daily_fees(sub: Subscriber, through: date, now: datetime) -> None:
+    """Post every day's fee of the options charged daily, up to and including ``through``."""
+    if not sub.daily_fees_through:
+        return
+    day = min(sub.daily_fees_through.values()) + timedelta(days=1)
+    while day <= through:
+        for code, paid in sorted(sub.daily_fees_through.items()):
+            if paid < day:
+                option = offer(sub.currency, code)
+                sub.post(
+                    _fee_time(sub, day, now),
+                    ExpenseKind.SUBSCRIPTION_FEE,
+                    option.recurring,
+                    f"{option.name}: daily fee",
+                )
+                sub.daily_fees_through[code] = day
+        day += timedelta(days=1)
+
+
+def _fee_time(sub: Subscriber, day: date, now: datetime) -> datetime:
+    """When a fee for ``day`` is posted: just after its midnight (never after ``now``), and
+    never before the ledger's last entry, so balances chain entry by entry."""
+    at = min(day_start(day, sub.account.zone) + _FEE_OFFSET, now)
+    last = sub.expenses.last()
+    return at if last is None or last.at <= at else last.at

@@ -32,6 +32,8 @@ class Offer:
     includes: tuple[Quantity, ...] = ()
     incompatible_with: tuple[str, ...] = ()
     removable: bool = True
+    charged_on_use: bool = False
+    """A daily fee charged only on the days the option is used (roaming), not every day."""
     plan: TariffPlan | None = None
     """The tariff plan behind a tariff offer (``None`` for options)."""
 
@@ -138,6 +140,7 @@ CATALOG: tuple[Offer, ...] = (
         "100 minutes and 1 GB a day in roaming, charged on the days you use it.",
         Decimal("350.00"),
         period=ChargePeriod.DAY,
+        charged_on_use=True,
         one_off=Decimal("50.00"),
         includes=(Quantity(100, Unit.MINUTE), Quantity(1, Unit.GIGABYTE)),
     ),

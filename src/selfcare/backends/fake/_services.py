@@ -19,6 +19,7 @@ from selfcare.backends.fake._handlers import Session, handles
 from selfcare.backends.fake._state import Subscriber
 from selfcare.model import (
     Account,
+    ChargePeriod,
     ConnectedService,
     ExpenseKind,
     Service,
@@ -112,6 +113,8 @@ def connect(s: Session, op: ConnectService) -> ConnectedService:
     _clash(sub, wanted, [sub.tariff.code, *sub.services])
     _charge(s, wanted, f"{wanted.name}: fee for the first {wanted.period.value}")
     sub.services[op.code] = s.now
+    if wanted.period is ChargePeriod.DAY and not wanted.charged_on_use:
+        sub.daily_fees_through[op.code] = sub.today(s.now)
     return next(item for item in _connected(sub, s.now) if item.code == op.code)
 
 
@@ -130,6 +133,7 @@ def disconnect(s: Session, op: DisconnectService) -> tuple[ConnectedService, ...
     if not wanted.removable:
         raise Conflict(f"{wanted.name} ({op.code}) cannot be switched off", field="code")
     del sub.services[op.code]
+    sub.daily_fees_through.pop(op.code, None)
     return _connected(sub, s.now)
 
 

@@ -183,6 +183,8 @@ class Subscriber:
     """Active forwarding per basic condition: the forwarded-to number and no-reply timer."""
     services: dict[str, datetime] = attrs.field(factory=dict, repr=False)
     """Connected options (catalogue codes) and when each was connected."""
+    daily_fees_through: dict[str, date] = attrs.field(factory=dict, repr=False)
+    """Each connected option charged every day, and the last day its fee was posted."""
     tariff_since: datetime | None = attrs.field(default=None, repr=False)
     _sequence: itertools.count[int] = attrs.field(factory=lambda: itertools.count(1), repr=False)
 
