@@ -186,17 +186,12 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(
     assert full.returncode == 0 and len(full.stdout) > 4 * PIPE_BUFFER
 
 
-@pytest.mark.parametrize(
-    "args",
-    [["--fake", "balance"], ["--fake", "bills", "--json"], ["demo"], ["--help"], ["sms", "--help"]],
-    ids=["table", "json", "demo", "help", "sub-help"],
-)
-def test_output_to_a_closed_pipe_is_not_an_error(args: list[str], env: dict[str, str]) -> None:
-    """Every writer (rich tables, JSON, click's help) meets the closed pipe the same way."""
+def _run_into_closed_pipe(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """Run with standard output a pipe whose reader closed before the first byte."""
     read, write = os.pipe()
-    os.close(read)  # closed before the first byte: every write fails with EPIPE
+    os.close(read)  # every write fails with EPIPE
     try:
-        done = subprocess.run(
+        return subprocess.run(
             _selfcare(*args),
             env=env,
             stdout=write,
@@ -206,22 +201,20 @@ def test_output_to_a_closed_pipe_is_not_an_error(args: list[str], env: dict[str,
         )
     finally:
         os.close(write)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--fake", "balance"], ["--fake", "bills", "--json"], ["demo"], ["--help"], ["sms", "--help"]],
+    ids=["table", "json", "demo", "help", "sub-help"],
+)
+def test_output_to_a_closed_pipe_is_not_an_error(args: list[str], env: dict[str, str]) -> None:
+    """Every writer (rich tables, JSON, click's help) meets the closed pipe the same way."""
+    done = _run_into_closed_pipe(env, *args)
     assert (done.returncode, done.stderr) == (0, "")
 
 
 def test_a_closed_pipe_does_not_hide_a_failure(env: dict[str, str]) -> None:
-    read, write = os.pipe()
-    os.close(read)
-    try:
-        done = subprocess.run(
-            _selfcare("--fake", "complaints", "show", "nope"),
-            env=env,
-            stdout=write,
-            stderr=subprocess.PIPE,
-            text=True,
-            timeout=TIMEOUT,
-        )
-    finally:
-        os.close(write)
+    done = _run_into_closed_pipe(env, "--fake", "complaints", "show", "nope")
     assert done.returncode == 1
     assert done.stderr == "Error: there is no complaint 'nope'\n"
