@@ -158,3 +158,63 @@ def test_a_pin_typed_as_an_argument_is_refused_without_echoing_it(argv: list[str
     # Refused before anything was sent: the card is still there to be activated.
     sc = Selfcare.fake(operator=operator)
     assert not any(r.operation == "activate_card" for r in sc.logins.operations())
+
+
+PIPE_BUFFER = 64 * 1024  # Linux's default: more than this and the writer must block or fail
+
+
+@pytest.mark.parametrize("output", ["--json", "--csv"])
+def test_a_reader_that_stops_early_ends_the_command_quietly(
+    output: str, env: dict[str, str]
+) -> None:
+    """``selfcare --fake expenses --json | head -1`` under ``set -o pipefail`` succeeds."""
+    process = subprocess.Popen(
+        _selfcare("--fake", "expenses", output),
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.readline()
+    process.stdout.close()  # the reader goes away, as head -1 does
+    stderr = process.stderr.read()
+    assert process.wait(timeout=TIMEOUT) == 0, stderr
+    assert first.strip() and stderr == ""  # no traceback, no "Error:", nothing
+    # The run did meet a closed pipe: a year of expenses is far more than the pipe holds.
+    full = _run(env, "--fake", "expenses", output)
+    assert full.returncode == 0 and len(full.stdout) > 4 * PIPE_BUFFER
+
+
+def _run_into_closed_pipe(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """Run with standard output a pipe whose reader closed before the first byte."""
+    read, write = os.pipe()
+    os.close(read)  # every write fails with EPIPE
+    try:
+        return subprocess.run(
+            _selfcare(*args),
+            env=env,
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=TIMEOUT,
+        )
+    finally:
+        os.close(write)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--fake", "balance"], ["--fake", "bills", "--json"], ["demo"], ["--help"], ["sms", "--help"]],
+    ids=["table", "json", "demo", "help", "sub-help"],
+)
+def test_output_to_a_closed_pipe_is_not_an_error(args: list[str], env: dict[str, str]) -> None:
+    """Every writer (rich tables, JSON, click's help) meets the closed pipe the same way."""
+    done = _run_into_closed_pipe(env, *args)
+    assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_a_closed_pipe_does_not_hide_a_failure(env: dict[str, str]) -> None:
+    done = _run_into_closed_pipe(env, "--fake", "complaints", "show", "nope")
+    assert done.returncode == 1
+    assert done.stderr == "Error: there is no complaint 'nope'\n"

@@ -14,10 +14,9 @@ import click
 import pytest
 
 from selfcare.cli._app import cli
+from tests.cli._examples import needs_a_server, run_example, write_example_files
 from tests.cli.conftest import Run
 
-# Examples that need something the fake run cannot give: a real server, a profile, a port.
-NEEDS_A_SERVER = ("login", "logout", "serve")
 # Placeholder ids in examples written for a server the user has been using.
 SERVER = "--base-url http://127.0.0.1:8080"
 
@@ -61,21 +60,12 @@ def test_the_examples_were_found() -> None:
 def test_help_example_runs(
     example: str, run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    argv = shlex.split(example)[1:]
-    if any(word in NEEDS_A_SERVER for word in argv) or "--token" in argv:
+    if needs_a_server(shlex.split(example)):
         pytest.skip("needs a server or a saved profile (tests/cli/test_auth.py, test_e2e.py)")
     on_server = example.count(SERVER) == 1
-    argv = shlex.split(example.replace(SERVER, "--fake"))[1:]
     monkeypatch.chdir(tmp_path)
-    for name in ("photo.jpg", "cat.jpg"):
-        (tmp_path / name).write_bytes(b"\xff\xd8\xff\xe0" + b"\0" * 64 + b"\xff\xd9")
-    (tmp_path / "phonebook.vcf").write_text(
-        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Olga\r\nTEL:+79265550101\r\nEND:VCARD\r\n"
-    )
-    fake = argv[:1] == ["--fake"]
-    if fake:
-        argv = argv[1:]
-    result = run(*argv, fake=fake, input="11111111111110\n")
+    write_example_files(tmp_path)
+    result = run_example(run, example.replace(SERVER, "--fake"))
     # An example written against a server names ids that server had; on a fresh fake they
     # may not exist (exit 1), but the command line itself must parse.
     allowed = (0, 1) if on_server else (0,)

@@ -8,7 +8,7 @@ import click
 
 from selfcare import SelfcareError, __version__
 from selfcare.cli._context import State
-from selfcare.cli._errors import translate
+from selfcare.cli._errors import stdout_closed, translate
 from selfcare.cli._options import output_options
 from selfcare.cli.commands import (
     account,
@@ -30,7 +30,17 @@ HELP = ["-h", "--help"]
 
 
 class SelfcareGroup(click.Group):
-    """A group that turns SDK errors into one line and a stable exit code."""
+    """A group that turns SDK errors into one line and a stable exit code.
+
+    A reader that closes standard output early (``| head -1``) ends the command quietly with
+    exit code 0, where click would exit 1: see :func:`stdout_closed`.
+    """
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:  # --help and --version write while the arguments are parsed
+            return super().make_context(*args, **kwargs)
+        except BrokenPipeError:
+            stdout_closed()
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -38,6 +48,8 @@ class SelfcareGroup(click.Group):
         except SelfcareError as exc:
             state = ctx.find_object(State)
             raise translate(exc, debug=state is not None and state.debug) from None
+        except BrokenPipeError:
+            stdout_closed()
 
 
 @click.group(

@@ -6,14 +6,24 @@ Exit codes: 0 done; 1 the operation failed (the backend said no: a :class:`Selfc
 
 from __future__ import annotations
 
+import os
+import sys
 import traceback
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 
 import click
 
 from selfcare._errors import SelfcareError, ValidationError
 
-__all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "BadInput", "CliError", "translate"]
+__all__ = [
+    "EXIT_FAILED",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "BadInput",
+    "CliError",
+    "stdout_closed",
+    "translate",
+]
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -42,3 +52,24 @@ def translate(exc: SelfcareError, debug: bool) -> CliError:
     if isinstance(exc, ValidationError):
         return BadInput(str(exc))
     return CliError(str(exc))
+
+
+def stdout_closed() -> NoReturn:
+    """The reader of standard output went away (``selfcare ... | head -1``): stop quietly, exit 0.
+
+    The reader had all it wanted, so this is not a failure: a script under ``set -o pipefail``
+    must not see one, and there is no message or traceback. Standard output is pointed at
+    ``/dev/null`` so that flushing what is still buffered, at exit, cannot fail again (the
+    recipe of https://docs.python.org/3/library/signal.html#note-on-sigpipe).
+    """
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file (a test runner's buffer)
+        pass
+    else:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, fd)
+        finally:
+            os.close(devnull)
+    raise click.exceptions.Exit(EXIT_OK)

@@ -27,10 +27,21 @@ from rich.text import Text
 
 from selfcare.cli import _format as fmt
 from selfcare.cli._context import State
+from selfcare.cli._errors import stdout_closed
 from selfcare.model import Money, PhoneNumber, Quantity
 from selfcare.protocol._codec import encode_result
 
-__all__ = ["Column", "emit", "emit_one", "human", "note", "plain", "progress", "stdout"]
+__all__ = [
+    "Column",
+    "StdoutConsole",
+    "emit",
+    "emit_one",
+    "human",
+    "note",
+    "plain",
+    "progress",
+    "stdout",
+]
 
 T = TypeVar("T")
 
@@ -46,9 +57,20 @@ class Column(Generic[T]):
     right: bool = False
 
 
+class StdoutConsole(Console):
+    """A console on standard output that stops quietly when the reader goes away.
+
+    rich would exit 1 on a closed pipe; the CLI's rule is :func:`stdout_closed`'s (exit 0).
+    """
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        stdout_closed()
+
+
 def stdout() -> Console:
     """A console on standard output (tables never wrap mid-word at pipe widths)."""
-    return Console(file=sys.stdout, highlight=False)
+    return StdoutConsole(file=sys.stdout, highlight=False)
 
 
 Zone = Callable[[], tzinfo]

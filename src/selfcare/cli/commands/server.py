@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import click
-from rich.console import Console
 
 from selfcare import Selfcare, SelfcareError
 from selfcare.cli._demo import print_demo
+from selfcare.cli._output import StdoutConsole
 
 __all__ = ["COMMANDS"]
 
@@ -18,7 +18,7 @@ def demo(seed: int) -> None:
 
     Example: selfcare demo --seed 7
     """
-    console = Console()
+    console = StdoutConsole()
     try:
         with Selfcare.fake(seed=seed) as sc:
             print_demo(sc, console)
