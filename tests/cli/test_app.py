@@ -168,3 +168,25 @@ def test_serve_takes_the_rate_limits(run: Run, monkeypatch: pytest.MonkeyPatch) 
     assert operator.limits == RateLimits(Bucket(60, 500), Bucket(3, 4))
     bad = run("serve", "--port", "0", "--card-burst", "0", fake=False)
     assert bad.exit_code == 2 and "burst" in bad.stderr
+
+
+def _command(path: tuple[str, ...]) -> click.Command:
+    command: click.Command = cli
+    for name in path:
+        assert isinstance(command, click.Group)
+        command = command.commands[name]
+    return command
+
+
+def test_a_missing_required_option_is_named_not_passed_on_as_none(run: Run) -> None:
+    result = run("pay", "500")
+    assert result.exit_code == 2
+    assert "Missing option '--method'" in result.output
+    assert "NoneType" not in result.output
+    defaulted = [
+        (" ".join(path), param.name)
+        for path in ALL
+        for param in _command(path).params
+        if isinstance(param, click.Option) and param.required and param.default is None
+    ]
+    assert defaulted == []  # click would pass None on instead of naming the missing option

@@ -113,15 +113,21 @@ def cli(
 
 
 def _explicit_defaults(command: click.Command) -> None:
-    """Give options without a default the one they behave as (``False``, ``None``, ``()``).
+    """Give optional options without a default the one they behave as (``False``, ``None``,
+    ``()``).
 
     click 8.3 marks them with an internal sentinel, which the generated command reference
-    would otherwise print as ``Sentinel.UNSET``.
+    would otherwise print as ``Sentinel.UNSET``. Required options keep it: with a default of
+    ``None`` click would pass ``None`` on instead of reporting the missing option.
     """
     # click caches the --help option it builds; building it here lets it be fixed too.
     help_option = command.get_help_option(click.Context(command, help_option_names=HELP))
     for param in [*command.params, *([help_option] if help_option else [])]:
-        if isinstance(param, click.Option) and type(param.default).__name__ == "Sentinel":
+        if (
+            isinstance(param, click.Option)
+            and not param.required
+            and type(param.default).__name__ == "Sentinel"
+        ):
             if param.is_flag and param.is_bool_flag:
                 param.default = False
             else:
