@@ -17,7 +17,6 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import attrs
 from starlette.applications import Starlette
@@ -158,9 +157,6 @@ class TmfCall:
         balance: Balance = await self.run(ops.GetBalance())
         return balance.as_of.astimezone((await self.account()).zone)
 
-    async def zone(self) -> ZoneInfo:
-        return (await self.account()).zone
-
     def key(self, suffix: str = "") -> dict[str, str]:
         """The idempotency key to pass on (``{}`` lets the operation make its own)."""
         return (
@@ -291,7 +287,7 @@ def _rejected(call: TmfCall, resource: str, **fields: Any) -> Served:
 
 
 async def _billing_accounts(call: TmfCall) -> list[Json]:
-    account = await call.run(ops.GetAccount())
+    account = await call.account()
     balance = await call.run(ops.GetBalance())
     return [m.billing_account_to_tmf(account, balance, call.profile)]
 
@@ -313,7 +309,7 @@ async def _billing_account(call: TmfCall) -> Served:
 
 async def _products(call: TmfCall) -> Served:
     """The line's active products: its tariff (carrying the number) and its options."""
-    account: Account = await call.run(ops.GetAccount())
+    account = await call.account()
     return Served(
         [
             sm.connected_to_tmf(
