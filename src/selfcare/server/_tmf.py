@@ -115,6 +115,8 @@ class TmfCall:
     path: Mapping[str, str]
     query: Mapping[str, str]
     body: Any
+    """The decoded JSON body; for ``POST`` and ``PATCH`` an object (:func:`_checked_body` has
+    refused anything else before the translation runs)."""
     idempotency_key: str | None
     _account: Account | None = attrs.field(default=None, init=False)
 
@@ -222,7 +224,7 @@ _USAGE_STATES = ("received", "rejected", "recycled", "guided", "rated", "rerated
 async def _post_usage(call: TmfCall) -> Served:
     """A usage record a mediation system submits: the face keeps it as received (selfcare's
     own calls and expenses come from the operator's rating, not from these)."""
-    body = _object(call)
+    body = call.body
     doc: Json = {
         **body,
         "id": f"usage-{uuid.uuid4().hex[:16]}",
@@ -266,18 +268,12 @@ def _unchangeable(listing: Translate, what: str, why: str) -> Translate:
     return translate
 
 
-def _object(call: TmfCall) -> Mapping[str, Any]:
-    if not isinstance(call.body, Mapping):
-        raise ValidationError("the request body must be a JSON object", field="body")
-    return call.body
-
-
 def _rejected(call: TmfCall, resource: str, **fields: Any) -> Served:
     """A spec-valid request selfcare cannot act on: created as a ``resource``, kept, in its
     failed state (``fields`` say which, and why)."""
     item = f"{resource[:3].lower()}-{uuid.uuid4().hex[:16]}"
     return Served(
-        {**_object(call), "id": item, **fields, "@type": resource},
+        {**call.body, "id": item, **fields, "@type": resource},
         201,
         keep=True,
     )
@@ -341,7 +337,7 @@ async def _bill_on_demand(call: TmfCall) -> Served:
     """The fake bills once a month and cannot issue a bill on request: the request is kept,
     ``rejected``, saying so (a billing account other than the token's is a 400)."""
     account = await call.account()
-    if _object(call).get("billingAccount") is not None:
+    if call.body.get("billingAccount") is not None:
         await call.own_account("billingAccount")
     return _rejected(
         call,
@@ -421,7 +417,7 @@ async def _topup(call: TmfCall) -> Served:
     """A payment card's activation by its ``voucher`` (the PIN); a top-up without one is kept
     ``failed``, with the reason (the fake tops up only from payment cards)."""
     account = await call.own_account("partyAccount")
-    voucher = _object(call).get("voucher")
+    voucher = call.body.get("voucher")
     if not voucher:
         now = m.instant_to_tmf(await call.now())
         return _rejected(
