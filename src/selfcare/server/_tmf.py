@@ -268,12 +268,14 @@ def _unchangeable(listing: Translate, what: str, why: str) -> Translate:
     return translate
 
 
-def _rejected(call: TmfCall, resource: str, **fields: Any) -> Served:
+async def _rejected(call: TmfCall, resource: str, dated: tuple[str, ...], **fields: Any) -> Served:
     """A spec-valid request selfcare cannot act on: created as a ``resource``, kept, in its
-    failed state (``fields`` say which, and why)."""
+    failed state (``fields`` say which, and why); the attributes ``dated`` names say when
+    (the operator's now)."""
     item = f"{resource[:3].lower()}-{uuid.uuid4().hex[:16]}"
+    when = dict.fromkeys(dated, m.instant_to_tmf(await call.now()))
     return Served(
-        {**call.body, "id": item, **fields, "@type": resource},
+        {**call.body, "id": item, **when, **fields, "@type": resource},
         201,
         keep=True,
     )
@@ -339,13 +341,13 @@ async def _bill_on_demand(call: TmfCall) -> Served:
     account = await call.account()
     if call.body.get("billingAccount") is not None:
         await call.own_account("billingAccount")
-    return _rejected(
+    return await _rejected(
         call,
         "CustomerBillOnDemand",
+        ("lastUpdate",),
         state="rejected",
         billingAccount={"id": account.personal_account, "@referredType": "BillingAccount"},
         description="this operator issues bills monthly and cannot issue one on demand",
-        lastUpdate=m.instant_to_tmf(await call.now()),
     )
 
 
@@ -376,13 +378,11 @@ async def _pay(call: TmfCall) -> Served:
     elif not isinstance(total, Mapping) or total.get("value") is None or not total.get("unit"):
         why = "totalAmount has no value and unit to charge"
     if why is not None:
-        now = await call.now()
-        return _rejected(
+        return await _rejected(
             call,
             "Payment",
+            ("statusDate", "paymentDate"),
             status=PaymentStatus.DECLINED.value,
-            statusDate=m.instant_to_tmf(now),
-            paymentDate=m.instant_to_tmf(now),
             description=f"declined: {why}",
         )
     amount = _money(total, "totalAmount")
@@ -419,12 +419,11 @@ async def _topup(call: TmfCall) -> Served:
     account = await call.own_account("partyAccount")
     voucher = call.body.get("voucher")
     if not voucher:
-        now = m.instant_to_tmf(await call.now())
-        return _rejected(
+        return await _rejected(
             call,
             "TopupBalance",
+            ("requestedDate",),
             status="failed",
-            requestedDate=now,
             reason="no voucher: this operator tops up only by a payment card's PIN",
         )
     op = ops.ActivateCard(pin=Secret(str(voucher)), **call.key())
@@ -568,13 +567,11 @@ def _unsendable(call: TmfCall) -> str | None:
 async def _send_message(call: TmfCall) -> Served:
     reason = _unsendable(call)
     if reason is not None:
-        now = m.instant_to_tmf(await call.now())
-        return _rejected(
+        return await _rejected(
             call,
             "CommunicationMessage",
+            ("sendTime", "sendTimeComplete"),
             state="failed",
-            sendTime=now,
-            sendTimeComplete=now,
             description=f"not sent: {reason}",
         )
     kind = str(call.field("messageType")).upper()
