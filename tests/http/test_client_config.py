@@ -83,6 +83,20 @@ def test_the_token_is_never_shown(monkeypatch: pytest.MonkeyPatch) -> None:
         sc.close()
 
 
+@pytest.mark.parametrize(
+    "token", ["sc_very_secret\n", " sc_very_secret", "sc_very\r\nsecret", "sc_very\x00secret"]
+)
+def test_a_token_a_header_cannot_carry_is_refused_without_showing_it(token: str) -> None:
+    # left to the HTTP layer, it would fail with "Illegal header value b'Bearer sc_very…'"
+    seen = Recorder()
+    backend = HttpBackend("http://api.test", token, transport=httpx.MockTransport(seen))
+    with Selfcare(backend) as sc, pytest.raises(ValidationError) as caught:
+        sc.account.get()
+    assert caught.value.field == "token"
+    assert "sc_very" not in str(caught.value) and "sc_very" not in repr(caught.value)
+    assert seen.requests == []
+
+
 def test_timeouts_have_defaults() -> None:
     with Selfcare(base_url="http://api.test", token="t") as sc:
         backend: Any = sc._backend

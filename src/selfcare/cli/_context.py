@@ -102,6 +102,10 @@ class State:
         """The account's time zone: every time shown to people is in it."""
         return self.account().zone
 
+    def now(self) -> datetime:
+        """The backend's now (a fake may run on its own clock): what "7d" and "+2h" count from."""
+        return self.client().account.balance().as_of
+
     def when(self, value: date | datetime | timedelta | None) -> date | datetime | None:
         """A ``--since``/``--until`` value as the SDK takes it: a date (a whole day in the
         account's zone), an aware datetime (naive ones are read in the account's zone), or
@@ -109,9 +113,7 @@ class State:
         if value is None or type(value) is date:
             return value
         if isinstance(value, timedelta):
-            # "Today" is the backend's (a fake may run on its own clock), in the account's zone.
-            now = self.client().account.balance().as_of
-            return now.astimezone(self.zone).date() - value
+            return self.now().astimezone(self.zone).date() - value
         assert isinstance(value, datetime)
         return value if value.tzinfo is not None else value.replace(tzinfo=self.zone)
 

@@ -215,7 +215,6 @@ def decode_operation(
     if unknown:
         raise ValidationError(f"unknown query parameter {unknown[0]!r}", field=unknown[0])
     data: dict[str, Any] = {}
-    shown: dict[str, Any] = dict(path)
     for name in route.query_fields:
         values = query(name)
         if not values:
@@ -226,7 +225,6 @@ def decode_operation(
             raise ValidationError(f"query parameter {name!r} was given more than once", field=name)
         else:
             data[name] = values[0]
-        shown[name] = data[name]
     if route.body_fields:
         try:
             document = msgspec.json.decode(body) if body else {}
@@ -247,6 +245,8 @@ def decode_operation(
     try:
         op: Operation[Any] = msgspec.convert(data, route.op, strict=False, dec_hook=dec_hook)
     except msgspec.ValidationError as exc:
+        # the query and path values may be quoted back; body fields (where secrets travel) not
+        shown = {name: data[name] for name in route.query_fields if name in data} | dict(path)
         raise _validation_error(exc, shown) from None
     return op
 

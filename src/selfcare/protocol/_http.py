@@ -24,7 +24,7 @@ from selfcare.operations import Operation
 from selfcare.protocol._codec import decode_result, encode_body, encode_query
 from selfcare.protocol._problem import error_from_problem
 from selfcare.protocol._routes import ROUTES, route_for
-from selfcare.protocol._session import SessionAuth
+from selfcare.protocol._session import SessionAuth, bearer
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -70,7 +70,7 @@ class BearerAuth(httpx.Auth):
         self._token = token
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers["Authorization"] = f"Bearer {self._token.reveal()}"
+        request.headers["Authorization"] = bearer(self._token)
         yield request
 
     def __repr__(self) -> str:

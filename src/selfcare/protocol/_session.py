@@ -14,6 +14,8 @@ from collections.abc import Generator
 
 import httpx
 
+from selfcare._errors import ValidationError
+from selfcare._secret import Secret
 from selfcare.model import SignedIn
 from selfcare.operations import RefreshSession
 from selfcare.protocol._codec import decode_result, encode_body
@@ -24,6 +26,22 @@ from selfcare.protocol._routes import route_for
 __all__ = ["TOKEN_EXPIRED", "SessionAuth"]
 
 TOKEN_EXPIRED = "urn:selfcare:problem:token-expired"  # noqa: S105  (a problem type, not a secret)
+
+
+def bearer(token: Secret) -> str:
+    """The ``Authorization`` value for ``token``. A token with whitespace at either end or a
+    control character inside cannot go in a header: it is refused here, without being shown,
+    rather than left to the HTTP layer, whose error would quote the header (token and all)."""
+    text = token.reveal()
+    if text != text.strip():
+        raise ValidationError(
+            "the token has whitespace at its start or end (it is not shown)", field="token"
+        )
+    if any((ord(c) < 0x20 and c != "\t") or c == "\x7f" for c in text):
+        raise ValidationError(
+            "the token holds a control character (it is not shown)", field="token"
+        )
+    return f"Bearer {text}"
 
 
 class SessionAuth(httpx.Auth):
@@ -44,7 +62,7 @@ class SessionAuth(httpx.Auth):
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         used = self._session
-        request.headers["Authorization"] = f"Bearer {used.access_token.reveal()}"
+        request.headers["Authorization"] = bearer(used.access_token)
         response = yield request
         if response.status_code != 401 or problem_type(response) != TOKEN_EXPIRED:
             return
@@ -55,7 +73,7 @@ class SessionAuth(httpx.Auth):
             fresh: SignedIn = decode_result(route_for(RefreshSession), answer.content)
             with self._lock:
                 self._session = fresh
-        request.headers["Authorization"] = f"Bearer {self._session.access_token.reveal()}"
+        request.headers["Authorization"] = bearer(self._session.access_token)
         yield request
 
     def _refresh_request(self, session: SignedIn) -> httpx.Request:

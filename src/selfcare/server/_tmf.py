@@ -17,7 +17,6 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import attrs
 from starlette.applications import Starlette
@@ -116,6 +115,8 @@ class TmfCall:
     path: Mapping[str, str]
     query: Mapping[str, str]
     body: Any
+    """The decoded JSON body; for ``POST`` and ``PATCH`` an object (:func:`_checked_body` has
+    refused anything else before the translation runs)."""
     idempotency_key: str | None
     _account: Account | None = attrs.field(default=None, init=False)
 
@@ -157,9 +158,6 @@ class TmfCall:
         """The operator's clock (the fake's may be a test's), in the account's zone."""
         balance: Balance = await self.run(ops.GetBalance())
         return balance.as_of.astimezone((await self.account()).zone)
-
-    async def zone(self) -> ZoneInfo:
-        return (await self.account()).zone
 
     def key(self, suffix: str = "") -> dict[str, str]:
         """The idempotency key to pass on (``{}`` lets the operation make its own)."""
@@ -226,7 +224,7 @@ _USAGE_STATES = ("received", "rejected", "recycled", "guided", "rated", "rerated
 async def _post_usage(call: TmfCall) -> Served:
     """A usage record a mediation system submits: the face keeps it as received (selfcare's
     own calls and expenses come from the operator's rating, not from these)."""
-    body = _object(call)
+    body = call.body
     doc: Json = {
         **body,
         "id": f"usage-{uuid.uuid4().hex[:16]}",
@@ -270,18 +268,14 @@ def _unchangeable(listing: Translate, what: str, why: str) -> Translate:
     return translate
 
 
-def _object(call: TmfCall) -> Mapping[str, Any]:
-    if not isinstance(call.body, Mapping):
-        raise ValidationError("the request body must be a JSON object", field="body")
-    return call.body
-
-
-def _rejected(call: TmfCall, resource: str, **fields: Any) -> Served:
+async def _rejected(call: TmfCall, resource: str, dated: tuple[str, ...], **fields: Any) -> Served:
     """A spec-valid request selfcare cannot act on: created as a ``resource``, kept, in its
-    failed state (``fields`` say which, and why)."""
+    failed state (``fields`` say which, and why); the attributes ``dated`` names say when
+    (the operator's now)."""
     item = f"{resource[:3].lower()}-{uuid.uuid4().hex[:16]}"
+    when = dict.fromkeys(dated, m.instant_to_tmf(await call.now()))
     return Served(
-        {**_object(call), "id": item, **fields, "@type": resource},
+        {**call.body, "id": item, **when, **fields, "@type": resource},
         201,
         keep=True,
     )
@@ -291,7 +285,7 @@ def _rejected(call: TmfCall, resource: str, **fields: Any) -> Served:
 
 
 async def _billing_accounts(call: TmfCall) -> list[Json]:
-    account = await call.run(ops.GetAccount())
+    account = await call.account()
     balance = await call.run(ops.GetBalance())
     return [m.billing_account_to_tmf(account, balance, call.profile)]
 
@@ -313,7 +307,7 @@ async def _billing_account(call: TmfCall) -> Served:
 
 async def _products(call: TmfCall) -> Served:
     """The line's active products: its tariff (carrying the number) and its options."""
-    account: Account = await call.run(ops.GetAccount())
+    account = await call.account()
     return Served(
         [
             sm.connected_to_tmf(
@@ -345,15 +339,15 @@ async def _bill_on_demand(call: TmfCall) -> Served:
     """The fake bills once a month and cannot issue a bill on request: the request is kept,
     ``rejected``, saying so (a billing account other than the token's is a 400)."""
     account = await call.account()
-    if _object(call).get("billingAccount") is not None:
+    if call.body.get("billingAccount") is not None:
         await call.own_account("billingAccount")
-    return _rejected(
+    return await _rejected(
         call,
         "CustomerBillOnDemand",
+        ("lastUpdate",),
         state="rejected",
         billingAccount={"id": account.personal_account, "@referredType": "BillingAccount"},
         description="this operator issues bills monthly and cannot issue one on demand",
-        lastUpdate=m.instant_to_tmf(await call.now()),
     )
 
 
@@ -384,13 +378,11 @@ async def _pay(call: TmfCall) -> Served:
     elif not isinstance(total, Mapping) or total.get("value") is None or not total.get("unit"):
         why = "totalAmount has no value and unit to charge"
     if why is not None:
-        now = await call.now()
-        return _rejected(
+        return await _rejected(
             call,
             "Payment",
+            ("statusDate", "paymentDate"),
             status=PaymentStatus.DECLINED.value,
-            statusDate=m.instant_to_tmf(now),
-            paymentDate=m.instant_to_tmf(now),
             description=f"declined: {why}",
         )
     amount = _money(total, "totalAmount")
@@ -425,14 +417,13 @@ async def _topup(call: TmfCall) -> Served:
     """A payment card's activation by its ``voucher`` (the PIN); a top-up without one is kept
     ``failed``, with the reason (the fake tops up only from payment cards)."""
     account = await call.own_account("partyAccount")
-    voucher = _object(call).get("voucher")
+    voucher = call.body.get("voucher")
     if not voucher:
-        now = m.instant_to_tmf(await call.now())
-        return _rejected(
+        return await _rejected(
             call,
             "TopupBalance",
+            ("requestedDate",),
             status="failed",
-            requestedDate=now,
             reason="no voucher: this operator tops up only by a payment card's PIN",
         )
     op = ops.ActivateCard(pin=Secret(str(voucher)), **call.key())
@@ -576,13 +567,11 @@ def _unsendable(call: TmfCall) -> str | None:
 async def _send_message(call: TmfCall) -> Served:
     reason = _unsendable(call)
     if reason is not None:
-        now = m.instant_to_tmf(await call.now())
-        return _rejected(
+        return await _rejected(
             call,
             "CommunicationMessage",
+            ("sendTime", "sendTimeComplete"),
             state="failed",
-            sendTime=now,
-            sendTimeComplete=now,
             description=f"not sent: {reason}",
         )
     kind = str(call.field("messageType")).upper()
@@ -593,7 +582,7 @@ async def _send_message(call: TmfCall) -> Served:
         chars = mm.read_message_characteristics(call.profile, call.body.get("characteristic"))
         flash = chars.get("flash")
         op = ops.SendSms(text=str(content or ""), flash=flash is True, **options)
-    elif kind == "MMS":
+    else:  # MMS: _unsendable took every other type
         op = ops.SendMms(
             subject=call.body.get("subject"),
             text=content or None,
@@ -603,8 +592,6 @@ async def _send_message(call: TmfCall) -> Served:
             ),
             **options,
         )
-    else:  # pragma: no cover - _unsendable took every other type
-        raise AssertionError(kind)
     return Served(mm.message_to_tmf(await call.run(op), call.profile), 201)
 
 

@@ -103,7 +103,7 @@ def _deliver_at(state: State, value: datetime | timedelta | None) -> datetime | 
     if value is None:
         return None
     if isinstance(value, timedelta):
-        return state.client().account.balance().as_of + value
+        return state.now() + value
     result = state.when(value)
     assert isinstance(result, datetime)
     return result
