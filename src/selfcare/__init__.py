@@ -42,6 +42,7 @@ from selfcare._version import __version__
 from selfcare.forwarding_codes import ForwardingCondition
 from selfcare.model import (
     Account,
+    AutopayRule,
     AccountStatus,
     Attachment,
     AttachmentInfo,
@@ -98,6 +99,7 @@ from selfcare.model import (
 __all__ = [
     "APIError",
     "Account",
+    "AutopayRule",
     "AccountStatus",
     "AsyncPager",
     "AsyncPendingLogin",
