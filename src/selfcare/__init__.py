@@ -42,10 +42,10 @@ from selfcare._version import __version__
 from selfcare.forwarding_codes import ForwardingCondition
 from selfcare.model import (
     Account,
-    AutopayRule,
     AccountStatus,
     Attachment,
     AttachmentInfo,
+    AutopayRule,
     Balance,
     Bill,
     BillState,
@@ -99,7 +99,6 @@ from selfcare.model import (
 __all__ = [
     "APIError",
     "Account",
-    "AutopayRule",
     "AccountStatus",
     "AsyncPager",
     "AsyncPendingLogin",
@@ -107,6 +106,7 @@ __all__ = [
     "Attachment",
     "AttachmentInfo",
     "AuthenticationError",
+    "AutopayRule",
     "Balance",
     "Bill",
     "BillState",

@@ -28,14 +28,14 @@ __all__ = [
     "AUTOPAY_SCHEDULE",
     "CARD_PIN_LENGTH",
     "MAX_PAYMENT",
+    "AutopayRule",
     "Payment",
     "PaymentMethod",
     "PaymentMethodKind",
     "PaymentStatus",
-    "AutopayRule",
     "check_card_pin",
-    "check_schedule",
     "check_payment_amount",
+    "check_schedule",
     "max_payment",
 ]
 
@@ -222,8 +222,8 @@ class Payment:
 _RRULE_PREFIX: Final = "RRULE:"
 _TOO_OFTEN: Final = ("SECONDLY", "MINUTELY")
 _NOT_IN_SCHEDULE: Final = ("DTSTART", "COUNT", "UNTIL")
-_SAMPLE_START: Final = datetime(2026, 1, 1)  # noqa: DTZ001  (wall times: the rule has no zone)
-_LAST_YEARS: Final = datetime(9996, 1, 1)  # noqa: DTZ001
+_SAMPLE_START: Final = datetime(2026, 1, 1)
+_LAST_YEARS: Final = datetime(9996, 1, 1)
 
 
 def check_schedule(schedule: str) -> str:
@@ -263,8 +263,7 @@ def check_schedule(schedule: str) -> str:
         rrule.rrulestr(text, dtstart=_SAMPLE_START)
     except (ValueError, TypeError) as exc:
         raise ValidationError(
-            f"schedule {schedule!r} is not an RFC 5545 RRULE (such as {AUTOPAY_SCHEDULE!r}): "
-            f"{exc}",
+            f"schedule {schedule!r} is not an RFC 5545 RRULE (such as {AUTOPAY_SCHEDULE!r}): {exc}",
             field="schedule",
         ) from None
     # With one minute and one second, two occurrences are whole hours apart.

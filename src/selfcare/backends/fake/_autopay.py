@@ -53,9 +53,7 @@ class AutopaySetting:
     last_topup_at: datetime | None = None
 
     @classmethod
-    def start(
-        cls, sub: Subscriber, now: datetime, op: SetAutopay
-    ) -> AutopaySetting:
+    def start(cls, sub: Subscriber, now: datetime, op: SetAutopay) -> AutopaySetting:
         """A rule set at ``now``: its parts left out of the RRULE are midnight of today."""
         schedule = check_schedule(op.schedule)
         dtstart = day_start(sub.today(now), sub.account.zone)

@@ -180,9 +180,9 @@ def autopay_set(
 ) -> None:
     """Top up by AMOUNT whenever the balance is below THRESHOLD (replaces any rule).
 
-    Both are in the account's currency. Example:
+    Both are in the account's currency; --schedule such as "FREQ=WEEKLY;BYDAY=MO;BYHOUR=8".
 
-        selfcare --fake autopay set 100 500 --method card:tok_4242424242 --schedule "FREQ=WEEKLY;BYDAY=MO;BYHOUR=8"
+    Example: selfcare --fake autopay set 100 500 --method card:tok_4242424242
     """
     rule = state.client().payments.set_autopay(
         threshold=threshold,
