@@ -222,6 +222,7 @@ class Payment:
 _RRULE_PREFIX: Final = "RRULE:"
 _TOO_OFTEN: Final = ("SECONDLY", "MINUTELY")
 _NOT_IN_SCHEDULE: Final = ("DTSTART", "COUNT", "UNTIL")
+# Naive on purpose: a schedule is wall-clock times, read in the account's zone when used.
 _SAMPLE_START: Final = datetime(2026, 1, 1)
 _LAST_YEARS: Final = datetime(9996, 1, 1)
 
