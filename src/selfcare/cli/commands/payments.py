@@ -37,15 +37,19 @@ PAYMENT_COLUMNS: list[Column[Payment]] = [
 ]
 
 
-@click.command()
-@click.argument("amount")
-@click.option(
+method_option = click.option(
     "--method",
     envvar="SELFCARE_PAYMENT_METHOD",
     show_envvar=True,
     required=True,
     help="card:<token> (a processor's card token) or wallet:<id>.",
 )
+"""Where the money comes from, for ``pay`` and ``autopay set`` alike."""
+
+
+@click.command()
+@click.argument("amount")
+@method_option
 @click.option("--idempotency-key", help="Repeat a failed payment with the same key: never twice.")
 @output_options
 @pass_state
@@ -154,13 +158,7 @@ def autopay_show(state: State) -> None:
 @autopay.command("set")
 @click.argument("threshold")
 @click.argument("amount")
-@click.option(
-    "--method",
-    envvar="SELFCARE_PAYMENT_METHOD",
-    show_envvar=True,
-    required=True,
-    help="card:<token> (a processor's card token) or wallet:<id>.",
-)
+@method_option
 @click.option(
     "--schedule",
     default=AUTOPAY_SCHEDULE,
