@@ -171,6 +171,38 @@ def test_pay_and_payments(run: Run) -> None:
     assert result.exit_code == 2
 
 
+def test_autopay_set_show_tops_up_and_off(run: Run, clock: ManualClock) -> None:
+    result = run("autopay", "show", "--json")
+    assert ok(result).strip() == "null"
+    (rule,) = lines(
+        run("autopay", "set", "100", "500", "--method", "card:tok_4242424242", "--json")
+    )
+    assert rule["method"] == "card:***4242" and "tok_4242424242" not in str(rule)
+    assert rule["schedule"] == "FREQ=DAILY;BYHOUR=9" and rule["amount"]["amount"] == "500.00"
+    shown = ok(run("autopay", "show"))
+    assert "FREQ=DAILY;BYHOUR=9" in shown and "500,00 ₽" in shown
+    clock.advance(timedelta(days=1))  # the seeded balance is below 100 ₽: 09:00 tops up
+    (topped,) = lines(run("autopay", "show", "--json"))
+    assert topped["last_topup_at"] is not None
+    made = lines(run("payments", "--since", "1d", "--json"))
+    assert [p["method"] for p in made] == ["card:***4242"]
+    logged = lines(run("history", "operations", "--json"))
+    assert any(r["channel"] == "autopay" and r["operation"] == "pay" for r in logged)
+    result = run("autopay", "off")
+    assert "Autopay turned off" in ok(result)
+    result = run("autopay", "off")
+    assert result.exit_code == 0 and "already off" in result.stderr
+
+
+def test_autopay_refuses_bad_values_naming_them(run: Run) -> None:
+    base = ["autopay", "set", "100", "500", "--method", "card:tok_4242424242"]
+    result = run(*base, "--schedule", "FREQ=MINUTELY")
+    assert result.exit_code == 2 and "'FREQ=MINUTELY'" in result.stderr
+    result = run("autopay", "set", "100", "0.001", "--method", "card:tok_4242424242")
+    assert result.exit_code == 2 and "0.001" in result.stderr
+    assert ok(run("autopay", "show", "--json")).strip() == "null"
+
+
 def test_services_connect_disconnect_tariff(run: Run) -> None:
     (service,) = lines(run("services", "connect", "internet-5gb", "--json"))
     assert service["code"] == "internet-5gb"

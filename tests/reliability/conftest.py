@@ -64,4 +64,5 @@ def snapshot(operator: FakeOperator, key: str = "demo") -> tuple[object, ...]:
         tuple(sorted(sub.forwarding.items())),
         tuple(sorted(sub.services)),
         sub.account,
+        repr(sub.autopay),
     )

@@ -137,6 +137,34 @@ CASES = [
         },
         "amount",
     ),
+    (
+        "set_autopay",
+        {
+            "threshold": {"amount": "100.00", "currency": "RUB"},
+            "amount": {"amount": "500.00", "currency": "RUB"},
+            "method": {"kind": "card", "reference": "tok_visa_4242"},
+            "schedule": "FREQ=SECONDLY",
+        },
+        "schedule",
+    ),
+    (
+        "set_autopay",
+        {
+            "threshold": {"amount": "0.001", "currency": "RUB"},
+            "amount": {"amount": "500.00", "currency": "RUB"},
+            "method": {"kind": "card", "reference": "tok_visa_4242"},
+        },
+        "threshold",
+    ),
+    (
+        "set_autopay",
+        {
+            "threshold": {"amount": "100.00", "currency": "RUB"},
+            "amount": {"amount": "500.00", "currency": "USD"},
+            "method": {"kind": "card", "reference": "tok_visa_4242"},
+        },
+        "amount",
+    ),
     ("send_sms", {"to": ["+7916"], "text": "hi"}, "to"),
     ("send_sms", {"to": ["not a number"], "text": "hi"}, "to"),
     ("send_sms", {"to": ["+79161234567"], "text": ""}, "text"),

@@ -39,6 +39,11 @@ OWN_LINE_BODIES: dict[str, dict[str, Any]] = {
         "method": {"kind": "card", "reference": "tok_visa_4242"},
     },
     "activate_card": {"pin": "11111111111110"},
+    "set_autopay": {
+        "threshold": {"amount": "100.00", "currency": "RUB"},
+        "amount": {"amount": "500.00", "currency": "RUB"},
+        "method": {"kind": "card", "reference": "tok_visa_4242"},
+    },
     "send_sms": {"to": ["+79161234567"], "text": "from B"},
     "send_mms": {"to": ["+79161234567"], "subject": "from B", "text": "from B"},
     "add_contact": {"name": "B's friend", "phones": ["+79161234567"]},

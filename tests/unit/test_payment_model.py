@@ -1,12 +1,16 @@
-"""Payment methods, amount and PIN checks, and the card lockout rule (pure parts)."""
+"""Payment methods, amount and PIN checks, the card lockout rule and autopay schedules (pure
+parts)."""
 
+import time
 from datetime import UTC, datetime, timedelta
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from selfcare import (
+    AutopayRule,
     CurrencyMismatch,
     InvalidMoney,
     Money,
@@ -25,7 +29,12 @@ from selfcare.backends.fake._cards import (
     CardAttempts,
     CardStore,
 )
-from selfcare.model.payment import check_card_pin, check_payment_amount, max_payment
+from selfcare.model.payment import (
+    check_card_pin,
+    check_payment_amount,
+    check_schedule,
+    max_payment,
+)
 from selfcare.operations import ActivateCard, Pay
 
 TOKENS = st.text(
@@ -172,3 +181,53 @@ def test_old_failures_fall_out_of_the_window() -> None:
     # at 12:61 the failures of 12:00 and 12:01 are an hour old: 12:02, 12:03 and now remain
     assert attempts.failed(start + timedelta(minutes=61)) == MAX_WRONG_PINS - 3
     assert len(attempts.failures) == 3
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("FREQ=DAILY;BYHOUR=9", "FREQ=DAILY;BYHOUR=9"),
+        (" rrule:freq=weekly;byday=mo;byhour=8 ", "FREQ=WEEKLY;BYDAY=MO;BYHOUR=8"),
+        ("FREQ=HOURLY;BYMINUTE=30", "FREQ=HOURLY;BYMINUTE=30"),
+        ("FREQ=DAILY;BYHOUR=9,21", "FREQ=DAILY;BYHOUR=9,21"),
+        ("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29", "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29"),
+    ],
+)
+def test_schedules_autopay_can_check_on(given: str, kept: str) -> None:
+    assert check_schedule(given) == kept
+
+
+@pytest.mark.parametrize(
+    ("given", "why"),
+    [
+        ("FREQ=MINUTELY;INTERVAL=90", "more often than hourly"),
+        ("FREQ=SECONDLY", "more often than hourly"),
+        ("FREQ=DAILY;BYHOUR=9;BYMINUTE=0,30", "more often than hourly"),
+        ("FREQ=HOURLY;BYSECOND=0,1", "more often than hourly"),
+        ("FREQ=DAILY;UNTIL=20270101T000000Z", "UNTIL"),
+        ("FREQ=DAILY;COUNT=5", "COUNT"),
+        ("DTSTART:20260101T090000\nRRULE:FREQ=DAILY", "one RRULE"),
+        ("FREQ=FORTNIGHTLY", "not an RFC 5545 RRULE"),
+        ("FREQ=DAILY;BYHOUR=25", "not an RFC 5545 RRULE"),
+        ("FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30", "never occurs"),
+    ],
+)
+def test_schedules_refused_name_the_value_and_why(given: str, why: str) -> None:
+    started = time.monotonic()
+    with pytest.raises(ValidationError, match=why) as caught:
+        check_schedule(given)
+    assert caught.value.field == "schedule" and repr(given) in str(caught.value)
+    assert time.monotonic() - started < 1  # a rule that never occurs is not searched for ages
+
+
+def test_an_autopay_rule_shows_only_the_masked_method() -> None:
+    rule = AutopayRule(
+        threshold=Money("100", "RUB"),
+        amount=Money("500", "RUB"),
+        method=str(PaymentMethod.card("tok_visa_4242424242")),
+        schedule="FREQ=DAILY;BYHOUR=9",
+        created_at=datetime(2026, 11, 25, 12, tzinfo=UTC),
+    )
+    assert "tok_visa" not in repr(rule) and "card:***4242" in repr(rule)
+    with pytest.raises(ValidationError, match="has no time zone"):
+        attrs.evolve(rule, created_at=datetime(2026, 11, 25, 12))

@@ -1,5 +1,5 @@
 # Generated from selfcare/_async/payments.py by scripts/unasync.py. Do not edit.
-"""Payments: what is owed and by when, paying it, payment cards and the payment history."""
+"""Payments: what is owed and by when, paying it, payment cards, the payment history, autopay."""
 
 from __future__ import annotations
 
@@ -16,9 +16,24 @@ from selfcare._paging import DEFAULT_PAGE_SIZE, check_page_size
 from selfcare._secret import Secret
 from selfcare._time import When, check_when, day_start
 from selfcare.keypad import VirtualKeypad
-from selfcare.model import Bill, Expense, ExpenseKind, Money, Payment, PaymentMethod
-from selfcare.model.payment import check_card_pin, check_payment_amount
-from selfcare.operations import ActivateCard, ListBills, ListExpenses, ListPayments, Pay
+from selfcare.model import AutopayRule, Bill, Expense, ExpenseKind, Money, Payment, PaymentMethod
+from selfcare.model.payment import (
+    AUTOPAY_SCHEDULE,
+    check_card_pin,
+    check_payment_amount,
+    check_schedule,
+)
+from selfcare.operations import (
+    ActivateCard,
+    DisableAutopay,
+    GetAutopay,
+    ListBills,
+    ListExpenses,
+    ListPayments,
+    Pay,
+    SetAutopay,
+)
+from selfcare.operations.payments import check_threshold
 
 __all__ = ["Payments"]
 
@@ -132,29 +147,79 @@ class Payments(Area):
         secret = _pin(pin, keypad, positions)
         return self._client._execute(ActivateCard(pin=secret, **_key(idempotency_key)))
 
+    def autopay(self) -> AutopayRule | None:
+        """The autopay rule, or ``None`` when autopay is off."""
+        return self._client._execute(GetAutopay())
+
+    def set_autopay(
+        self,
+        *,
+        threshold: Money | Decimal | int | str,
+        amount: Money | Decimal | int | str,
+        method: PaymentMethod | str,
+        schedule: str = AUTOPAY_SCHEDULE,
+        idempotency_key: str | None = None,
+    ) -> AutopayRule:
+        """Top up by ``amount`` from ``method`` whenever the balance is below ``threshold`` at
+        one of the ``schedule``'s occurrences; replaces any rule already set.
+
+        ``threshold`` and ``amount`` are in the account's currency, as for :meth:`pay`
+        (floats refused); ``amount`` is within :meth:`pay`'s limits, ``threshold`` may be zero
+        or negative on an account with a credit limit. ``schedule`` is an RFC 5545 RRULE
+        value read in the account's zone, at most hourly (default every day at 09:00; see
+        :func:`~selfcare.model.payment.check_schedule`). Everything is checked before
+        anything is sent. Each top-up is an ordinary payment in :meth:`history`.
+        """
+        chosen = PaymentMethod.parse(method)
+        checked = check_schedule(schedule)
+        ctx = self._client._context()
+        limit = check_threshold(_as_money(threshold, ctx.currency, "threshold"))
+        money = _money(amount, ctx.currency)
+        return self._client._execute(
+            SetAutopay(
+                threshold=limit,
+                amount=money,
+                method=chosen,
+                schedule=checked,
+                **_key(idempotency_key),
+            )
+        )
+
+    def disable_autopay(self, *, idempotency_key: str | None = None) -> AutopayRule | None:
+        """Turn autopay off; returns the rule that was removed (``None`` if it was off)."""
+        return self._client._execute(DisableAutopay(**_key(idempotency_key)))
+
 
 def _key(idempotency_key: str | None) -> dict[str, Any]:
     return {} if idempotency_key is None else {"idempotency_key": idempotency_key}
 
 
 def _money(amount: object, currency: str) -> Money:
+    return check_payment_amount(_as_money(amount, currency, "amount"))
+
+
+def _as_money(amount: object, currency: str, field: str) -> Money:
     if isinstance(amount, Money):
         if amount.currency != currency:
             raise CurrencyMismatch(
-                f"amount {amount} is in {amount.currency}; this account pays in {currency}",
-                field="amount",
+                f"{field} {amount} is in {amount.currency}; this account pays in {currency}",
+                field=field,
             )
-        money = amount
-    elif isinstance(amount, Decimal | int | str | float):
+        return amount
+    if isinstance(amount, Decimal | int | str | float):
         # Money refuses floats and bools itself, with a message that says why.
-        money = Money(amount, currency)  # type: ignore[arg-type]
-    else:
-        raise ValidationError(
-            f"amount {amount!r} must be Money, Decimal, int or a numeric string, "
-            f"not a {type(amount).__name__}",
-            field="amount",
-        )
-    return check_payment_amount(money)
+        try:
+            return Money(amount, currency)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            if field == "amount":
+                raise
+            # Money's message says "amount …": name the argument that was given instead.
+            raise type(exc)(str(exc).replace("amount", field, 1), field=field) from None
+    raise ValidationError(
+        f"{field} {amount!r} must be Money, Decimal, int or a numeric string, "
+        f"not a {type(amount).__name__}",
+        field=field,
+    )
 
 
 def _pin(

@@ -35,8 +35,10 @@ from selfcare.model.messaging import (
 )
 from selfcare.model.money import Money, Quantity, Unit
 from selfcare.model.payment import (
+    AUTOPAY_SCHEDULE,
     CARD_PIN_LENGTH,
     MAX_PAYMENT,
+    AutopayRule,
     Payment,
     PaymentMethod,
     PaymentMethodKind,
@@ -47,12 +49,14 @@ from selfcare.model.services import ChargePeriod, ConnectedService, Service, Ser
 from selfcare.model.usage import Call, CallDirection, Expense, ExpenseKind
 
 __all__ = [
+    "AUTOPAY_SCHEDULE",
     "CARD_PIN_LENGTH",
     "MAX_PAYMENT",
     "Account",
     "AccountStatus",
     "Attachment",
     "AttachmentInfo",
+    "AutopayRule",
     "Balance",
     "Bill",
     "BillState",

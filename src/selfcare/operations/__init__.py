@@ -39,7 +39,14 @@ from selfcare.operations.contacts import (
 from selfcare.operations.forwarding import DisableForwarding, GetForwarding, SetForwarding
 from selfcare.operations.history import ListLogins, ListOperations
 from selfcare.operations.messaging import CancelMessage, GetMessage, ListMessages, SendMms, SendSms
-from selfcare.operations.payments import ActivateCard, ListPayments, Pay
+from selfcare.operations.payments import (
+    ActivateCard,
+    DisableAutopay,
+    GetAutopay,
+    ListPayments,
+    Pay,
+    SetAutopay,
+)
 from selfcare.operations.services import (
     ChangeTariff,
     ConnectService,
@@ -62,10 +69,12 @@ __all__ = [
     "CreateMailingList",
     "DeleteContact",
     "DeleteMailingList",
+    "DisableAutopay",
     "DisableForwarding",
     "DisconnectService",
     "FileComplaint",
     "GetAccount",
+    "GetAutopay",
     "GetBalance",
     "GetComplaint",
     "GetContact",
@@ -94,6 +103,7 @@ __all__ = [
     "RequestCode",
     "SendMms",
     "SendSms",
+    "SetAutopay",
     "SetForwarding",
     "SignInWithCode",
     "SignInWithPassword",

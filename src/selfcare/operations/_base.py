@@ -26,6 +26,8 @@ class Capability:
     BILLS = "bills"
     PAYMENTS = "payments"
     PAYMENT_CARDS = "payment_cards"
+    AUTOPAY = "autopay"
+    """Automatic top-ups when the balance runs low (``sc.payments.set_autopay``)."""
     MESSAGES = "messages"
     CONTACTS = "contacts"
     FORWARDING = "forwarding"

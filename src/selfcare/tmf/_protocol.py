@@ -69,6 +69,8 @@ UNSUPPORTED = {
     Capability.FORWARDING: "TM Forum has no Open API for call forwarding (a network setting)",
     Capability.CONTACTS: "TM Forum has no Open API for a subscriber's phonebook or mailing lists",
     Capability.LOGINS: "TM Forum has no Open API for a subscriber's sign-ins or operation log",
+    Capability.AUTOPAY: "TMF654's auto top-up (isAutoTopup, recurringPeriod) recharges every "
+    "period unconditionally; it has no balance threshold to top up below",
 }
 """Capabilities TmfProtocol does not carry, and why (the ``NotSupported`` message)."""
 

@@ -22,6 +22,7 @@ from selfcare._secret import Secret
 from selfcare.backends.fake import (  # noqa: F401  (registers handlers)
     _account,
     _auth,
+    _autopay,
     _complaints,
     _contacts,
     _forwarding,
@@ -173,6 +174,7 @@ class FakeBackend:
         with self.operator.lock:
             subscriber = self._who()
             now = self.operator.clock.now().astimezone(subscriber.account.zone)
+            _autopay.run_autopay(subscriber, now)
             close_periods(subscriber, now)
             session = Session(self.operator, subscriber, now, self._token)
             if isinstance(op, MutatingOperation):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from selfcare._errors import (
     CardAlreadyUsed,
@@ -16,7 +16,8 @@ from selfcare._errors import (
 from selfcare._paging import Page
 from selfcare.backends.fake._cards import LOCKOUT, CardState
 from selfcare.backends.fake._handlers import Session, handles
-from selfcare.model import Payment, PaymentMethodKind, PaymentStatus
+from selfcare.backends.fake._state import Subscriber
+from selfcare.model import Money, Payment, PaymentMethod, PaymentMethodKind, PaymentStatus
 from selfcare.operations import ActivateCard, ListPayments, Pay
 
 DECLINED_PREFIX = "tok_declined"
@@ -27,30 +28,41 @@ _SOURCE = {PaymentMethodKind.CARD: "bank card", PaymentMethodKind.WALLET: "walle
 
 @handles(Pay)
 def pay(s: Session, op: Pay) -> Payment:
-    sub = s.subscriber
-    if op.amount.currency != sub.currency:
+    check_currency(s.subscriber, op.amount, "amount")
+    return charge(s.subscriber, s.now, op.amount, op.method)
+
+
+def check_currency(sub: Subscriber, money: Money, field: str) -> None:
+    """Refuse ``money`` in a currency other than the account's."""
+    if money.currency != sub.currency:
         raise CurrencyMismatch(
-            f"amount {op.amount} is in {op.amount.currency}; this account pays in {sub.currency}",
-            field="amount",
+            f"{field} {money} is in {money.currency}; this account pays in {sub.currency}",
+            field=field,
         )
-    method = str(op.method)
-    if op.method.kind is PaymentMethodKind.CARD and op.method.reference.reveal().startswith(
+
+
+def charge(sub: Subscriber, at: datetime, amount: Money, method: PaymentMethod) -> Payment:
+    """Take ``amount`` from a card or wallet onto the account (``pay`` and autopay alike): a
+    top-up in the payment history and the ledger, paying the oldest open bills first. A
+    declined card leaves a declined payment in the history and raises ``PaymentDeclined``."""
+    shown = str(method)
+    if method.kind is PaymentMethodKind.CARD and method.reference.reveal().startswith(
         DECLINED_PREFIX
     ):
         sub.payments.add(
             Payment(
                 id=sub.next_id("p"),
-                at=s.now,
-                amount=op.amount,
-                method=method,
+                at=at,
+                amount=amount,
+                method=shown,
                 status=PaymentStatus.DECLINED,
             )
         )
         raise PaymentDeclined(
-            f"the bank declined the payment of {op.amount} from {method}; nothing was charged",
+            f"the bank declined the payment of {amount} from {shown}; nothing was charged",
             field="method",
         )
-    return sub.top_up(s.now, op.amount.amount, method, f"Top-up by {_SOURCE[op.method.kind]}")
+    return sub.top_up(at, amount.amount, shown, f"Top-up by {_SOURCE[method.kind]}")
 
 
 @handles(ListPayments)

@@ -10,7 +10,7 @@ import enum
 import itertools
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -41,6 +41,9 @@ from selfcare.model import (
     Quantity,
 )
 from selfcare.operations import MutatingOperation
+
+if TYPE_CHECKING:
+    from selfcare.backends.fake._autopay import AutopaySetting
 
 __all__ = [
     "BillRecord",
@@ -186,6 +189,8 @@ class Subscriber:
     daily_fees_through: dict[str, date] = attrs.field(factory=dict, repr=False)
     """Each connected option charged every day, and the last day its fee was posted."""
     tariff_since: datetime | None = attrs.field(default=None, repr=False)
+    autopay: AutopaySetting | None = attrs.field(default=None, repr=False)
+    """The autopay rule, when one is set (see ``_autopay``)."""
     _sequence: itertools.count[int] = attrs.field(factory=lambda: itertools.count(1), repr=False)
 
     @property

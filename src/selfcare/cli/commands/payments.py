@@ -1,4 +1,5 @@
-"""``selfcare pay``, ``payments`` and ``card activate``: paying and the payment history.
+"""``selfcare pay``, ``payments``, ``card activate`` and ``autopay``: paying, the payment
+history, prepaid cards and automatic top-ups.
 
 A card PIN is read from a hidden prompt or from standard input (``--pin-stdin``), never from
 the command line, where other users could see it in the process list.
@@ -16,9 +17,9 @@ from selfcare._secret import Secret
 from selfcare.cli._context import State, pass_state
 from selfcare.cli._errors import BadInput
 from selfcare.cli._options import limit_option, output_options, since_until
-from selfcare.cli._output import Column, emit, emit_one
+from selfcare.cli._output import Column, emit, emit_one, note
 from selfcare.cli.commands.usage import limited, page_size
-from selfcare.model import Payment
+from selfcare.model import AUTOPAY_SCHEDULE, AutopayRule, Payment
 
 __all__ = ["COMMANDS"]
 
@@ -36,15 +37,19 @@ PAYMENT_COLUMNS: list[Column[Payment]] = [
 ]
 
 
-@click.command()
-@click.argument("amount")
-@click.option(
+method_option = click.option(
     "--method",
     envvar="SELFCARE_PAYMENT_METHOD",
     show_envvar=True,
     required=True,
     help="card:<token> (a processor's card token) or wallet:<id>.",
 )
+"""Where the money comes from, for ``pay`` and ``autopay set`` alike."""
+
+
+@click.command()
+@click.argument("amount")
+@method_option
 @click.option("--idempotency-key", help="Repeat a failed payment with the same key: never twice.")
 @output_options
 @pass_state
@@ -112,4 +117,91 @@ def activate(state: State, pin_stdin: bool) -> None:
     emit_one(state, payment, PAYMENT_COLUMNS, title="Card activated")
 
 
-COMMANDS = [pay, payments, card]
+AUTOPAY_FIELDS: list[Column[AutopayRule]] = [
+    Column("Below", lambda r: r.threshold, right=True),
+    Column("Top up", lambda r: r.amount, right=True),
+    Column("Method", lambda r: r.method),
+    Column("Schedule", lambda r: r.schedule),
+    Column("Set", lambda r: r.created_at),
+    Column("Last top-up", lambda r: r.last_topup_at),
+]
+
+
+def _show_rule(state: State, rule: AutopayRule | None, *, title: str, off: str) -> None:
+    if rule is not None:
+        emit_one(state, rule, AUTOPAY_FIELDS, title=title)
+    elif state.format == "json":
+        click.echo("null")
+    else:
+        note(off)
+
+
+@click.group()
+def autopay() -> None:
+    """Top up automatically when the balance runs low: show the rule, set it, turn it off.
+
+    Example: selfcare --fake autopay set 100 500 --method card:tok_4242424242
+    """
+
+
+@autopay.command("show")
+@output_options
+@pass_state
+def autopay_show(state: State) -> None:
+    """The autopay rule, or that autopay is off.
+
+    Example: selfcare --fake autopay show
+    """
+    _show_rule(state, state.client().payments.autopay(), title="Autopay", off="Autopay is off.")
+
+
+@autopay.command("set")
+@click.argument("threshold")
+@click.argument("amount")
+@method_option
+@click.option(
+    "--schedule",
+    default=AUTOPAY_SCHEDULE,
+    show_default=True,
+    help="When to look at the balance: an RFC 5545 RRULE in the account's zone, at most hourly.",
+)
+@click.option("--idempotency-key", help="Repeat a failed request with the same key: set once.")
+@output_options
+@pass_state
+def autopay_set(
+    state: State,
+    threshold: str,
+    amount: str,
+    method: str,
+    schedule: str,
+    idempotency_key: str | None,
+) -> None:
+    """Top up by AMOUNT whenever the balance is below THRESHOLD (replaces any rule).
+
+    Both are in the account's currency; --schedule such as "FREQ=WEEKLY;BYDAY=MO;BYHOUR=8".
+
+    Example: selfcare --fake autopay set 100 500 --method card:tok_4242424242
+    """
+    rule = state.client().payments.set_autopay(
+        threshold=threshold,
+        amount=amount,
+        method=method,
+        schedule=schedule,
+        idempotency_key=idempotency_key,
+    )
+    _show_rule(state, rule, title="Autopay set", off="")
+
+
+@autopay.command("off")
+@output_options
+@pass_state
+def autopay_off(state: State) -> None:
+    """Turn autopay off (prints the rule it removed).
+
+    Example: selfcare --fake autopay off
+    """
+    removed = state.client().payments.disable_autopay()
+    _show_rule(state, removed, title="Autopay turned off", off="Autopay was already off.")
+
+
+COMMANDS = [pay, payments, card, autopay]
