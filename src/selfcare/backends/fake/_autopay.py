@@ -104,8 +104,7 @@ def run_autopay(sub: Subscriber, now: datetime) -> None:
         close_periods(sub, occurrence)
         if sub.balance >= setting.threshold:
             continue
-        last = sub.expenses.last()
-        at = occurrence if last is None or last.at <= occurrence else last.at
+        at = sub.entry_time(occurrence)
         amount = sub.money(setting.amount)
         logged = Pay(amount=amount, method=setting.method)
         try:

@@ -97,6 +97,4 @@ def _charge_daily_fees(sub: Subscriber, through: date, now: datetime) -> None:
 def _fee_time(sub: Subscriber, day: date, now: datetime) -> datetime:
     """When a fee for ``day`` is posted: just after its midnight (never after ``now``), and
     never before the ledger's last entry, so balances chain entry by entry."""
-    at = min(day_start(day, sub.account.zone) + _FEE_OFFSET, now)
-    last = sub.expenses.last()
-    return at if last is None or last.at <= at else last.at
+    return sub.entry_time(min(day_start(day, sub.account.zone) + _FEE_OFFSET, now))

@@ -210,6 +210,12 @@ class Subscriber:
         last = self.expenses.last()
         return self.opening_balance if last is None else last.balance_after.amount
 
+    def entry_time(self, at: datetime) -> datetime:
+        """``at``, or the ledger's last entry's time when that is later: entries are only
+        appended, so balances chain entry by entry."""
+        last = self.expenses.last()
+        return at if last is None or last.at <= at else last.at
+
     def post(
         self,
         at: datetime,
