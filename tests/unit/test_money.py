@@ -94,3 +94,10 @@ def test_quantity() -> None:
         Quantity(1.5, "min")  # type: ignore[arg-type]
     with pytest.raises(InvalidMoney):
         Quantity(-1, "min")
+
+
+def test_parse_names_the_argument_it_was_given_for() -> None:
+    assert Money.parse("12,50", "RUB", field="threshold") == Money("12.50", "RUB")
+    with pytest.raises(InvalidMoney, match=r"^threshold 1\.5 is a float") as caught:
+        Money.parse(1.5, "RUB", field="threshold")
+    assert caught.value.field == "threshold"

@@ -208,13 +208,7 @@ def _as_money(amount: object, currency: str, field: str) -> Money:
         return amount
     if isinstance(amount, Decimal | int | str | float):
         # Money refuses floats and bools itself, with a message that says why.
-        try:
-            return Money(amount, currency)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            if field == "amount":
-                raise
-            # Money's message says "amount …": name the argument that was given instead.
-            raise type(exc)(str(exc).replace("amount", field, 1), field=field) from None
+        return Money.parse(amount, currency, field=field)
     raise ValidationError(
         f"{field} {amount!r} must be Money, Decimal, int or a numeric string, "
         f"not a {type(amount).__name__}",

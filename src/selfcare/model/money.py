@@ -110,6 +110,12 @@ class Money:
         self.__attrs_init__(_to_decimal(amount, "amount"), _check_currency(currency))
 
     @classmethod
+    def parse(cls, amount: object, currency: str, *, field: str = "amount") -> Money:
+        """Money from what a caller gave for the argument ``field`` (Decimal, int or a numeric
+        string; floats refused), with errors that name ``field``."""
+        return cls(_to_decimal(amount, field), currency)
+
+    @classmethod
     def zero(cls, currency: str) -> Money:
         """Nothing, in ``currency``."""
         return cls(Decimal(0), currency)
