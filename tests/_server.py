@@ -27,9 +27,9 @@ class SwitchableResolver:
         assert self.resolver is not None, "no operator installed"
         return self.resolver(token)
 
-    def public(self) -> Any:
+    def public(self, client: str | None = None) -> Any:
         assert self.resolver is not None, "no operator installed"
-        return self.resolver.public()
+        return self.resolver.public(client)
 
     def last_code(self, number: PhoneNumber) -> Any:
         assert self.resolver is not None, "no operator installed"

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from selfcare import AuthenticationError, Selfcare, TooManyAttempts
-from selfcare.backends.fake import FakeOperator, ManualClock
+from selfcare.backends.fake import Bucket, FakeOperator, ManualClock, RateLimits
 from selfcare.model import SignedIn
 from selfcare.protocol._routes import ROUTES
 from selfcare.server import FakeResolver, LiveServer, create_app
@@ -26,12 +26,14 @@ WRONG = "-".join(("wrong", "password", "7"))  # spelled so no traceback line sho
 class AppClient:
     """Requests straight into an ASGI app, synchronously (no server, no sockets)."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, address: str = "127.0.0.1") -> None:
         self.app = app
+        self.address = address
+        """The client address the app sees."""
 
     def request(self, method: str, path: str, **options: Any) -> httpx.Response:
         async def send() -> httpx.Response:
-            transport = httpx.ASGITransport(app=self.app)
+            transport = httpx.ASGITransport(app=self.app, client=(self.address, 50123))
             async with httpx.AsyncClient(transport=transport, base_url="http://app") as client:
                 return await client.request(method, path, **options)
 
@@ -103,6 +105,40 @@ def test_lockout_is_429_with_retry_after(operator: FakeOperator) -> None:
     assert locked.status_code == 429
     assert locked.headers["retry-after"] == "900"
     assert locked.json()["type"] == "urn:selfcare:problem:too-many-attempts"
+
+
+def test_an_attackers_lockout_does_not_lock_the_owner_out(operator: FakeOperator) -> None:
+    app = create_app(FakeResolver(operator))
+    attacker, owner = AppClient(app, "203.0.113.66"), AppClient(app, "198.51.100.7")
+    for n in range(5):
+        attacker.post("/v1/auth/password", json={"number": "+79165550123", "password": f"no{n}"})
+    right = {"number": "+79165550123", "password": PASSWORD}
+    assert attacker.post("/v1/auth/password", json=right).status_code == 429
+    assert owner.post("/v1/auth/password", json=right).status_code == 200
+    newest = operator.subscriber().logins.page(since=None, until=None, cursor=None, limit=3)
+    assert [r.ip for r in newest.items] == ["198.51.100.7", "203.0.113.66", "203.0.113.66"]
+
+
+def test_sign_in_routes_are_throttled_per_client_address(
+    operator: FakeOperator, clock: ManualClock
+) -> None:
+    operator.limits = RateLimits(sign_in_requests=Bucket(per_minute=6, burst=3))
+    app = create_app(FakeResolver(operator))
+    flood, other = AppClient(app, "203.0.113.5"), AppClient(app, "198.51.100.9")
+    ask = {"number": "+79165550123"}
+    for _ in range(3):
+        assert flood.post("/v1/auth/otp", json=ask).status_code == 200
+    sent = len(operator.sign_in.sent_codes(operator.subscriber().account.number))
+    throttled = flood.post("/v1/auth/password", json={**ask, "password": PASSWORD})
+    assert throttled.status_code == 429
+    assert throttled.headers["retry-after"] == "10"
+    assert throttled.json()["type"] == "urn:selfcare:problem:rate-limited"
+    assert "too many sign in requests" in throttled.json()["detail"]
+    assert flood.post("/v1/auth/otp", json=ask).status_code == 429
+    assert len(operator.sign_in.sent_codes(operator.subscriber().account.number)) == sent
+    assert other.post("/v1/auth/otp", json=ask).status_code == 200  # another address
+    clock.advance(timedelta(seconds=10))
+    assert flood.post("/v1/auth/otp", json=ask).status_code == 200
 
 
 def test_the_openapi_document_marks_sign_in_public() -> None:

@@ -39,7 +39,8 @@ MAX_BODY_BYTES = 1_048_576
 Resolver = Callable[[Secret], Backend | AsyncBackend | Awaitable[Backend | AsyncBackend]]
 """Maps a bearer token to the backend of its subscriber; raises AuthenticationError if none.
 
-A resolver may also have ``public()`` giving the backend of the public (sign-in) routes, and,
+A resolver may also have ``public(client)`` giving the backend of the public (sign-in) routes
+for the caller's address (it may throttle per address, raising RateLimited), and,
 for a fake, ``last_code(number)`` that the ``test_hooks`` control plane reads.
 """
 TEST_OTP_PATH = "/v1/_test/otp"
@@ -87,18 +88,18 @@ async def _execute(backend: Backend | AsyncBackend, op: Any) -> Any:
     return await run_in_threadpool(backend.execute, op)
 
 
-def _public_backend(resolve: Resolver) -> Backend | AsyncBackend:
+def _public_backend(resolve: Resolver, request: Request) -> Backend | AsyncBackend:
     public = getattr(resolve, "public", None)
     if public is None:
         raise NotSupported("this server does not offer signing in: use an API token")
-    backend: Backend | AsyncBackend = public()
+    backend: Backend | AsyncBackend = public(request.client.host if request.client else None)
     return backend
 
 
 def _endpoint(route: Route, resolve: Resolver) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         if route.public:
-            backend: Any = _public_backend(resolve)
+            backend: Any = _public_backend(resolve, request)
         else:
             backend = resolve(_token(request))
         if inspect.isawaitable(backend):

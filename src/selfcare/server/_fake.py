@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from selfcare._secret import Secret
 from selfcare.backends.fake import AsyncFakeBackend, FakeBackend, FakeOperator
+from selfcare.backends.fake._limits import ClientThrottle
 from selfcare.backends.fake._signin import SentCode
 from selfcare.model import PhoneNumber
 
@@ -15,7 +16,8 @@ class FakeResolver:
 
     A subscriber's long-lived API token opens that subscriber's backend; a session's access
     token opens a backend that checks the token on every operation, so signing out and
-    expiry take effect at once. :meth:`public` serves the sign-in routes, and
+    expiry take effect at once. :meth:`public` serves the sign-in routes, throttled per
+    client address (``RateLimits.sign_in_requests`` on the operator's clock), and
     :meth:`last_code` is the test hook that reads the code the fake texted to a number.
     """
 
@@ -23,6 +25,7 @@ class FakeResolver:
         self.operator = operator
         self._backends: dict[str, AsyncFakeBackend] = {}
         self._public = AsyncFakeBackend.wrap(FakeBackend(operator, subscriber=None, channel="api"))
+        self._throttle = ClientThrottle("sign_in_requests")
 
     def __call__(self, token: Secret) -> AsyncFakeBackend:
         subscriber = self.operator.authenticate(token)
@@ -34,9 +37,16 @@ class FakeResolver:
             self._backends[key] = AsyncFakeBackend.wrap(backend)
         return self._backends[key]
 
-    def public(self) -> AsyncFakeBackend:
-        """The backend of the routes served without a token (signing in)."""
-        return self._public
+    def public(self, client: str | None = None) -> AsyncFakeBackend:
+        """The backend of the routes served without a token (signing in) for the caller at
+        address ``client``: ``RateLimited`` when that address asks too often. Its failed
+        attempts lock only that address out of a number (see ``Lockout``)."""
+        if client is None:
+            return self._public
+        with self.operator.lock:
+            self._throttle.take(client, self.operator.limits, self.operator.clock.now())
+        backend = FakeBackend(self.operator, subscriber=None, channel="api", client=client)
+        return AsyncFakeBackend.wrap(backend)
 
     def last_code(self, number: PhoneNumber) -> SentCode:
         """The newest sign-in code the fake texted to ``number`` (``NotFound`` if none)."""

@@ -1,7 +1,7 @@
 """The fake operator: an in-memory simulator with seeded, realistic data and real rules."""
 
 from selfcare.backends.fake._clock import Clock, ManualClock, SystemClock
-from selfcare.backends.fake._limits import Bucket, RateLimits
+from selfcare.backends.fake._limits import Bucket, Lockout, RateLimits
 from selfcare.backends.fake._operator import AsyncFakeBackend, FakeBackend, FakeOperator
 from selfcare.backends.fake._seed import DEFAULT_PROFILES, Profile
 from selfcare.backends.fake._state import Subscriber, TariffPlan
@@ -13,6 +13,7 @@ __all__ = [
     "Clock",
     "FakeBackend",
     "FakeOperator",
+    "Lockout",
     "ManualClock",
     "Profile",
     "RateLimits",

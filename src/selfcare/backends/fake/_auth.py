@@ -15,22 +15,22 @@ from selfcare.operations import (
 
 @handles_public(SignInWithPassword)
 def sign_in_with_password(f: Front, op: SignInWithPassword) -> SignedIn:
-    return f.operator.sign_in.with_password(op.number, op.password, f.now, f.channel)
+    return f.operator.sign_in.with_password(op.number, op.password, f.now, f.channel, f.client)
 
 
 @handles_public(RequestCode)
 def request_code(f: Front, op: RequestCode) -> CodeSent:
-    return f.operator.sign_in.send_code(op.number, f.now)
+    return f.operator.sign_in.send_code(op.number, f.now, f.client)
 
 
 @handles_public(SignInWithCode)
 def sign_in_with_code(f: Front, op: SignInWithCode) -> SignedIn:
-    return f.operator.sign_in.with_code(op.number, op.code, f.now, f.channel)
+    return f.operator.sign_in.with_code(op.number, op.code, f.now, f.channel, f.client)
 
 
 @handles_public(RefreshSession)
 def refresh_session(f: Front, op: RefreshSession) -> SignedIn:
-    return f.operator.sign_in.refresh(op.refresh_token, f.now, f.channel)
+    return f.operator.sign_in.refresh(op.refresh_token, f.now, f.channel, f.client)
 
 
 @handles(SignOut)

@@ -57,11 +57,13 @@ def handles(
 
 @attrs.frozen
 class Front:
-    """What a public handler sees: the operator, the time now and the channel asking."""
+    """What a public handler sees: the operator, the time now, the channel and client asking."""
 
     operator: FakeOperator
     now: datetime
     channel: str
+    client: str | None = None
+    """The caller's address as the server saw it (``None`` in process)."""
 
 
 def handles_public(

@@ -70,7 +70,8 @@ class FakeOperator:
     ) -> None:
         self.seed = seed
         self.limits = limits or RateLimits()
-        """Per-subscriber rate limits on sends and card attempts (see ``RateLimits``)."""
+        """Rate limits (sends, card attempts, refreshes, sign-in requests) and the sign-in
+        lockout (see ``RateLimits``)."""
         self.clock: Clock = clock or SystemClock()
         now = self.clock.now()
         self.subscribers: dict[str, Subscriber] = {
@@ -78,7 +79,7 @@ class FakeOperator:
         }
         self.cards = CardStore.seeded(now.date())
         """The prepaid payment cards the operator has printed (see ``docs/payments.md``)."""
-        self.sign_in = SignInDesk(self.subscribers, seed=seed)
+        self.sign_in = SignInDesk(self.subscribers, limits=lambda: self.limits)
         """Passwords, one-time codes, sessions and lockouts (see ``docs/signing-in.md``)."""
         self.lock = threading.RLock()
 
@@ -139,6 +140,7 @@ class FakeBackend:
         clock: Clock | None = None,
         channel: str = "sdk",
         token: Secret | None = None,
+        client: str | None = None,
     ) -> None:
         self.operator = operator or FakeOperator(seed=seed, clock=clock)
         self._subscriber: Subscriber | None = None
@@ -147,10 +149,15 @@ class FakeBackend:
         self._token = token
         self._session: SignedIn | None = None
         self.channel = channel
+        self.client = client
+        """The caller's address as a server saw it (``None`` in process): sign-in locks
+        and the login history go by it."""
 
     def signed_in(self, session: SignedIn) -> FakeBackend:
         """A backend acting with ``session``'s access token, refreshing it when it expires."""
-        backend = FakeBackend(self.operator, channel=self.channel, token=session.access_token)
+        backend = FakeBackend(
+            self.operator, channel=self.channel, token=session.access_token, client=self.client
+        )
         backend._session = session
         return backend
 
@@ -165,7 +172,7 @@ class FakeBackend:
         if public is not None:
             with self.operator.lock:
                 result: Any = public(
-                    Front(self.operator, self.operator.clock.now(), self.channel), op
+                    Front(self.operator, self.operator.clock.now(), self.channel, self.client), op
                 )
                 return result  # type: ignore[no-any-return]
         handler = HANDLERS.get(type(op))
@@ -195,7 +202,7 @@ class FakeBackend:
                 raise
         now = self.operator.clock.now()
         self._session = self.operator.sign_in.refresh(
-            self._session.refresh_token, now, self.channel
+            self._session.refresh_token, now, self.channel, self.client
         )
         self._token = self._session.access_token
         return self.operator.authenticate(self._token)

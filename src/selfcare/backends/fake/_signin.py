@@ -3,21 +3,27 @@
 Rules (documented in ``docs/signing-in.md`` and ``docs/fake-operator.md``):
 
 * a sign-in opens a session: an access token good for :data:`ACCESS_TTL` and a refresh token
-  good for :data:`REFRESH_TTL` that gets new access tokens (it is not rotated);
+  good for :data:`REFRESH_TTL` that gets new access tokens (it is not rotated); refreshes are
+  rate-limited per subscriber (``RateLimits.refreshes``);
 * a one-time code is six digits, works for :data:`CODE_TTL`, once; asking again replaces it;
-* :data:`MAX_FAILURES` wrong passwords or codes for a number within :data:`FAILURE_WINDOW`
-  lock that number's sign-in for :data:`LOCKOUT`;
-* every attempt on a subscriber's number lands in their login history, with its reason.
+* wrong passwords or codes slow sign-in down per number and client as
+  :class:`~selfcare.backends.fake.Lockout` says: the lock of one client (an attacker's
+  address) does not keep another (the owner's) out;
+* every attempt on a subscriber's number lands in their login history, with its reason,
+  except the attempts a lock refuses: those are counted on the lock (one record per lock).
 
-Everything is computed from the clock when asked; nothing runs in the background. Passwords
-are kept as salted digests, codes and tokens only inside :class:`~selfcare.Secret`.
+Every secret (tokens, codes, the password salt) comes from :mod:`secrets`: the seed makes the
+fake's data, never anything a caller could predict. Everything is computed from the clock
+when asked; nothing runs in the background. Passwords are kept as salted digests, codes and
+tokens only inside :class:`~selfcare.Secret`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import random
+import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Final
 
@@ -25,6 +31,7 @@ import attrs
 
 from selfcare._errors import AuthenticationError, Conflict, NotFound, TokenExpired, TooManyAttempts
 from selfcare._secret import Secret
+from selfcare.backends.fake._limits import Lockout, RateLimits
 from selfcare.model import CodeSent, LoginMethod, LoginStatus, PhoneNumber, SignedIn
 
 if TYPE_CHECKING:
@@ -33,10 +40,8 @@ if TYPE_CHECKING:
 __all__ = [
     "ACCESS_TTL",
     "CODE_TTL",
-    "FAILURE_WINDOW",
-    "LOCKOUT",
-    "MAX_FAILURES",
     "REFRESH_TTL",
+    "LockView",
     "SentCode",
     "SignInDesk",
     "demo_password",
@@ -45,12 +50,14 @@ __all__ = [
 ACCESS_TTL: Final = timedelta(minutes=15)
 REFRESH_TTL: Final = timedelta(days=30)
 CODE_TTL: Final = timedelta(minutes=5)
-MAX_FAILURES: Final = 5
-"""Wrong passwords or codes per number within :data:`FAILURE_WINDOW` before the lockout."""
-FAILURE_WINDOW: Final = timedelta(minutes=15)
-LOCKOUT: Final = timedelta(minutes=15)
 WRONG_CREDENTIALS: Final = "wrong number or password"
 WRONG_CODE: Final = "wrong code"
+LOCKED: Final = "sign-in locked after too many wrong attempts"
+GUARDED: Final = "sign-in from new places paused after too many wrong attempts"
+IN_PROCESS: Final = ""
+"""The client key of everything in one process (no address): one client."""
+SWEEP_AT: Final = 10_000
+"""How many (number, client) counters are kept before the idle ones are dropped."""
 
 
 def demo_password(key: str) -> Secret:
@@ -90,23 +97,74 @@ class _Session:
 
 
 @attrs.define
-class _Attempts:
+class _Counter:
+    """Recent wrong attempts of one number (from one client, or from all), and their lock."""
+
     failures: list[datetime] = attrs.Factory(list)
     locked_until: datetime | None = None
+    lockouts: int = 0
+    """Locks in a row: each lasts twice the one before (up to ``Lockout.longest``)."""
+    refused: int = 0
+    """Attempts the current (or last) lock refused: counted here, not logged one by one."""
+
+    def active(self, now: datetime) -> bool:
+        return self.locked_until is not None and now < self.locked_until
+
+    def fail(self, now: datetime, policy: Lockout, threshold: int) -> bool:
+        """Count a wrong attempt; ``True`` when it starts a lock."""
+        if self.locked_until is not None and now >= self.locked_until + policy.longest:
+            self.lockouts = 0  # a quiet spell as long as the longest lock forgives
+        self.failures = [at for at in self.failures if now - at < policy.window] + [now]
+        if len(self.failures) < threshold:
+            return False
+        self.lockouts += 1
+        self.locked_until = now + policy.duration(self.lockouts)
+        self.failures, self.refused = [], 0
+        return True
+
+    def idle(self, now: datetime, policy: Lockout) -> bool:
+        """Nothing left to remember: no recent failure, and any lock long forgiven."""
+        recent = any(now - at < policy.window for at in self.failures)
+        return not recent and (
+            self.locked_until is None or now >= self.locked_until + policy.longest
+        )
+
+
+@attrs.frozen
+class LockView:
+    """A lock on signing in to a number, as an operator's back office shows it."""
+
+    scope: str
+    """``client`` (one address, or ``in process``) or ``number`` (the guard over all)."""
+    client: str | None
+    locked_until: datetime
+    lockouts: int
+    """Locks in a row (the lock lasted ``Lockout.duration(lockouts)``)."""
+    refused: int
+    """Attempts it refused."""
 
 
 class SignInDesk:
-    """Who may sign in and how: the operator's passwords, codes, sessions and lockouts."""
+    """Who may sign in and how: the operator's passwords, codes, sessions and lockouts.
 
-    def __init__(self, subscribers: dict[str, Subscriber], *, seed: int) -> None:
+    ``limits`` gives the operator's current :class:`~selfcare.backends.fake.RateLimits`
+    (read on every call, so changing ``operator.limits`` takes effect at once). ``client``
+    arguments are the caller's address as the server saw it (``None`` in process).
+    """
+
+    def __init__(
+        self, subscribers: dict[str, Subscriber], *, limits: Callable[[], RateLimits] = RateLimits
+    ) -> None:
         self._subscribers = subscribers
-        self._rng = random.Random(f"{seed}:sign-in")  # noqa: S311  (a simulation, not crypto)
-        self._salt = f"{self._rng.getrandbits(64):016x}"
+        self._limits = limits
+        self._salt = secrets.token_hex(16)
         self._passwords = {key: _digest(self._salt, demo_password(key)) for key in subscribers}
         self._codes: dict[str, SentCode] = {}
         self._sent: dict[str, list[SentCode]] = {}
         self._sessions: dict[str, _Session] = {}
-        self._attempts: dict[str, _Attempts] = {}
+        self._lanes: dict[tuple[str, str], _Counter] = {}
+        self._guards: dict[str, _Counter] = {}
+        self._known: dict[str, dict[str, datetime]] = {}
 
     # -- passwords and codes -------------------------------------------------------------
 
@@ -127,65 +185,99 @@ class SignInDesk:
             raise NotFound(f"no sign-in code was sent to {number.e164}", field="number")
         return sent[-1]
 
-    def send_code(self, number: PhoneNumber, now: datetime) -> CodeSent:
+    def send_code(self, number: PhoneNumber, now: datetime, client: str | None = None) -> CodeSent:
         """Text a fresh code to ``number`` if it is a subscriber's (it replaces any earlier one).
 
         Unknown numbers get the same answer and no SMS, so the answer reveals nothing.
         """
-        self._check_lock(number, now, None)
+        self._admit(number, now, _client(client))
         if self._owner(number) is not None:
-            code = SentCode(
-                number, Secret(f"{self._rng.randrange(10**6):06d}"), now, now + CODE_TTL
-            )
+            code = SentCode(number, Secret(f"{secrets.randbelow(10**6):06d}"), now, now + CODE_TTL)
             self._codes[number.e164] = code
             self._sent.setdefault(number.e164, []).append(code)
         return CodeSent(number=number, expires_at=now + CODE_TTL)
 
     def with_password(
-        self, number: PhoneNumber, password: Secret, now: datetime, channel: str
+        self,
+        number: PhoneNumber,
+        password: Secret,
+        now: datetime,
+        channel: str,
+        client: str | None = None,
     ) -> SignedIn:
         """Open a session for the number's subscriber if the password is theirs."""
+        who = _client(client)
+        self._admit(number, now, who)
         owner = self._owner(number)
-        self._check_lock(number, now, owner, LoginMethod.PASSWORD, channel)
         key = None if owner is None else self._key(owner)
         stored = self._passwords.get(key, "") if key is not None else ""
         # constant time, and a digest is computed for unknown numbers too
         right = hmac.compare_digest(_digest(self._salt, password), stored) and key is not None
         if owner is None or not right:
-            self._fail(number, now, owner, LoginMethod.PASSWORD, channel, WRONG_CREDENTIALS)
+            self._fail(number, now, owner, LoginMethod.PASSWORD, channel, WRONG_CREDENTIALS, who)
             raise AuthenticationError(WRONG_CREDENTIALS, field="password")
-        return self._open(owner, now, LoginMethod.PASSWORD, channel)
+        return self._open(owner, now, LoginMethod.PASSWORD, channel, who)
 
-    def with_code(self, number: PhoneNumber, code: Secret, now: datetime, channel: str) -> SignedIn:
+    def with_code(
+        self,
+        number: PhoneNumber,
+        code: Secret,
+        now: datetime,
+        channel: str,
+        client: str | None = None,
+    ) -> SignedIn:
         """Open a session if ``code`` is the live, unused code sent to ``number``."""
+        who = _client(client)
+        self._admit(number, now, who)
         owner = self._owner(number)
-        self._check_lock(number, now, owner, LoginMethod.OTP, channel)
         sent = self._codes.get(number.e164)
         if owner is None or sent is None or sent.code != code:
-            self._fail(number, now, owner, LoginMethod.OTP, channel, WRONG_CODE)
+            self._fail(number, now, owner, LoginMethod.OTP, channel, WRONG_CODE, who)
             raise AuthenticationError(f"{WRONG_CODE} for {number.e164}", field="code")
         if sent.used or now >= sent.expires_at:
             why = "the code was already used" if sent.used else "the code expired"
-            owner.record_login(now, channel, LoginMethod.OTP, LoginStatus.FAILED, why)
+            owner.record_login(now, channel, LoginMethod.OTP, LoginStatus.FAILED, why, ip=client)
             raise AuthenticationError(f"{why}: ask for a new one", field="code")
         sent.used = True
-        return self._open(owner, now, LoginMethod.OTP, channel)
+        return self._open(owner, now, LoginMethod.OTP, channel, who)
+
+    def locks(self, number: PhoneNumber, now: datetime) -> list[LockView]:
+        """The locks on signing in to ``number`` still in force at ``now``, with how many
+        attempts each refused (the login history has one record per lock, not per attempt)."""
+        views = [
+            LockView("client", who or "in process", lane.locked_until, lane.lockouts, lane.refused)
+            for (e164, who), lane in self._lanes.items()
+            if e164 == number.e164 and lane.active(now) and lane.locked_until is not None
+        ]
+        guard = self._guards.get(number.e164)
+        if guard is not None and guard.active(now) and guard.locked_until is not None:
+            views.append(
+                LockView("number", None, guard.locked_until, guard.lockouts, guard.refused)
+            )
+        return views
 
     # -- sessions ------------------------------------------------------------------------
 
-    def refresh(self, token: Secret, now: datetime, channel: str) -> SignedIn:
-        """A new access token for the session ``token`` (a refresh token) belongs to."""
+    def refresh(
+        self, token: Secret, now: datetime, channel: str, client: str | None = None
+    ) -> SignedIn:
+        """A new access token for the session ``token`` (a refresh token) belongs to.
+
+        Refreshes are rate-limited per subscriber (``RateLimits.refreshes``): ``RateLimited``,
+        with nothing logged, when they come faster than any client needs them.
+        """
         session = self._session(token, "r")
         if session is None or session.refresh != token:
             raise AuthenticationError("the refresh token is not valid: sign in again")
         sub = session.subscriber
+        sub.limiter(self._limits()).take("refreshes", 1, now)
         if session.revoked or now >= session.refresh_expires_at:
             why = "the session was signed out" if session.revoked else "the session expired"
-            sub.record_login(now, channel, LoginMethod.TOKEN, LoginStatus.FAILED, why)
+            sub.record_login(now, channel, LoginMethod.TOKEN, LoginStatus.FAILED, why, ip=client)
             raise AuthenticationError(f"{why}: sign in again")
         session.access = self._token("a", session.id)
         session.access_expires_at = now + ACCESS_TTL
-        sub.record_login(now, channel, LoginMethod.TOKEN, LoginStatus.SUCCESS)
+        sub.record_login(now, channel, LoginMethod.TOKEN, LoginStatus.SUCCESS, ip=client)
         return self._view(session)
 
     def authenticate(self, token: Secret, now: datetime) -> Subscriber | None:
@@ -222,24 +314,33 @@ class SignInDesk:
     def _key(self, sub: Subscriber) -> str:
         return next(k for k, s in self._subscribers.items() if s is sub)
 
-    def _check_lock(
-        self,
-        number: PhoneNumber,
-        now: datetime,
-        owner: Subscriber | None,
-        method: LoginMethod | None = None,
-        channel: str = "",
-    ) -> None:
-        state = self._attempts.get(number.e164)
-        if state is None or state.locked_until is None or now >= state.locked_until:
+    def _is_known(self, number: PhoneNumber, client: str, now: datetime) -> bool:
+        at = self._known.get(number.e164, {}).get(client)
+        return at is not None and now - at < REFRESH_TTL
+
+    def _admit(self, number: PhoneNumber, now: datetime, client: str) -> None:
+        """Refuse (and count, without logging) an attempt a lock holds back."""
+        policy = self._limits().lockout
+        lane = self._lanes.get((number.e164, client))
+        if lane is not None and lane.active(now) and lane.locked_until is not None:
+            lane.refused += 1
+            wait = lane.locked_until - now
+            raise TooManyAttempts(
+                f"sign-in for {number.e164} is locked after {policy.max_failures} wrong "
+                f"attempts; try again in {_minutes(wait)}",
+                retry_after=wait,
+                field="number",
+            )
+        guard = self._guards.get(number.e164)
+        if guard is None or not guard.active(now) or guard.locked_until is None:
             return
-        wait = state.locked_until - now
-        if owner is not None and method is not None:
-            reason = "sign-in locked after too many wrong attempts"
-            owner.record_login(now, channel, method, LoginStatus.FAILED, reason)
+        if self._is_known(number, client, now):
+            return
+        guard.refused += 1
+        wait = guard.locked_until - now
         raise TooManyAttempts(
-            f"sign-in for {number.e164} is locked after {MAX_FAILURES} wrong attempts; "
-            f"try again in {_minutes(wait)}",
+            f"sign-in for {number.e164} is paused after many wrong attempts from several "
+            f"places; try again in {_minutes(wait)}, or from a device that signed in before",
             retry_after=wait,
             field="number",
         )
@@ -252,18 +353,40 @@ class SignInDesk:
         method: LoginMethod,
         channel: str,
         reason: str,
+        client: str,
     ) -> None:
+        ip = client or None
         if owner is not None:
-            owner.record_login(now, channel, method, LoginStatus.FAILED, reason)
-        state = self._attempts.setdefault(number.e164, _Attempts())
-        state.failures = [at for at in state.failures if now - at < FAILURE_WINDOW] + [now]
-        if len(state.failures) >= MAX_FAILURES:
-            state.locked_until = now + LOCKOUT
-            state.failures = []
+            owner.record_login(now, channel, method, LoginStatus.FAILED, reason, ip=ip)
+        policy = self._limits().lockout
+        if len(self._lanes) + len(self._guards) >= SWEEP_AT:
+            self._sweep(now, policy)
+        lane = self._lanes.setdefault((number.e164, client), _Counter())
+        locked = lane.fail(now, policy, policy.max_failures)
+        guard = self._guards.setdefault(number.e164, _Counter())
+        guarded = not guard.active(now) and guard.fail(now, policy, policy.number_max_failures)
+        for started, why in ((locked, LOCKED), (guarded, GUARDED)):
+            if started and owner is not None:  # one record per lock, whatever it refuses
+                owner.record_login(now, channel, method, LoginStatus.FAILED, why, ip=ip)
 
-    def _open(self, sub: Subscriber, now: datetime, method: LoginMethod, channel: str) -> SignedIn:
-        self._attempts.pop(sub.account.number.e164, None)
-        sid = f"{self._rng.getrandbits(48):012x}"
+    def _sweep(self, now: datetime, policy: Lockout) -> None:
+        for key in [k for k, lane in self._lanes.items() if lane.idle(now, policy)]:
+            del self._lanes[key]
+        for e164 in [k for k, guard in self._guards.items() if guard.idle(now, policy)]:
+            del self._guards[e164]
+
+    def _open(
+        self, sub: Subscriber, now: datetime, method: LoginMethod, channel: str, client: str
+    ) -> SignedIn:
+        number = sub.account.number.e164
+        self._lanes.pop((number, client), None)
+        known = self._known.setdefault(number, {})
+        for old in [who for who, at in known.items() if now - at >= REFRESH_TTL]:
+            del known[old]
+        known[client] = now
+        sid = secrets.token_hex(8)
+        while sid in self._sessions:  # pragma: no cover  (64 random bits)
+            sid = secrets.token_hex(8)
         session = _Session(
             id=sid,
             subscriber=sub,
@@ -273,14 +396,15 @@ class SignInDesk:
             refresh_expires_at=now + REFRESH_TTL,
         )
         self._sessions[sid] = session
-        sub.record_login(now, channel, method, LoginStatus.SUCCESS)
+        sub.record_login(now, channel, method, LoginStatus.SUCCESS, ip=client or None)
         return self._view(session)
 
-    def _token(self, kind: str, sid: str) -> Secret:
-        return Secret(f"s{kind}_{sid}_{self._rng.getrandbits(128):032x}")
+    @staticmethod
+    def _token(kind: str, sid: str) -> Secret:
+        return Secret(f"s{kind}_{sid}_{secrets.token_urlsafe(32)}")
 
     def _session(self, token: Secret, kind: str) -> _Session | None:
-        parts = token.reveal().split("_")
+        parts = token.reveal().split("_", 2)
         if len(parts) != 3 or parts[0] != f"s{kind}":
             return None
         return self._sessions.get(parts[1])
@@ -293,6 +417,10 @@ class SignInDesk:
             refresh_token=session.refresh,
             refresh_expires_at=session.refresh_expires_at,
         )
+
+
+def _client(client: str | None) -> str:
+    return IN_PROCESS if client is None else client
 
 
 def _minutes(wait: timedelta) -> str:
