@@ -209,13 +209,13 @@ async def forwarding_set(request: Request, user: UserSession) -> Response:
     timer = form.get("timer")
     timeout = whole_number(timer, "timer")
     if form.get("target") == "voicemail":
-        await user.client.forwarding.to_voicemail(condition, timeout=timeout)
+        await user.client.forwarding.to_voicemail(condition, timer=timeout)
         user.flash(f"Calls ({condition}) now go to voicemail.", "ok")
     else:
         number = str(form.get("number", ""))
         if not number.strip():
             raise ValidationError("enter the number to forward to", field="number")
-        await user.client.forwarding.set(condition, number, timeout=timeout)
+        await user.client.forwarding.set(condition, number, timer=timeout)
         user.flash(f"Calls ({condition}) now go to {number}.", "ok")
     return redirect("/forwarding")
 

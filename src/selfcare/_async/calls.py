@@ -8,7 +8,7 @@ from selfcare._context import Context
 from selfcare._paging import DEFAULT_PAGE_SIZE, check_page_size
 from selfcare._time import When, check_when
 from selfcare.model import Call, CallDirection, PhoneNumber
-from selfcare.model.usage import coerce_enum
+from selfcare.model._enums import coerce_enum
 from selfcare.operations import ListCalls
 
 __all__ = ["AsyncCalls"]

@@ -11,7 +11,7 @@ from selfcare._paging import DEFAULT_PAGE_SIZE, check_page_size
 from selfcare._summary import SpendingSummary, Summarizer
 from selfcare._time import When, check_when
 from selfcare.model import Expense, ExpenseKind, PhoneNumber
-from selfcare.model.usage import coerce_enum
+from selfcare.model._enums import coerce_enum
 from selfcare.operations import ListExpenses
 
 __all__ = ["AsyncExpenses"]

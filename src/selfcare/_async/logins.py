@@ -9,7 +9,7 @@ from selfcare._errors import ValidationError
 from selfcare._paging import DEFAULT_PAGE_SIZE, check_page_size
 from selfcare._time import When, check_when
 from selfcare.model import LoginMethod, LoginRecord, LoginStatus, OperationRecord, OperationStatus
-from selfcare.model.usage import coerce_enum
+from selfcare.model._enums import coerce_enum
 from selfcare.operations import ListLogins, ListOperations
 from selfcare.operations.history import logged_operation_names
 

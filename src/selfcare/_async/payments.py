@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
 
 from selfcare._async._area import AsyncArea
 from selfcare._async._paging import AsyncPager
@@ -18,9 +17,9 @@ from selfcare.keypad import VirtualKeypad
 from selfcare.model import AutopayRule, Bill, Expense, ExpenseKind, Money, Payment, PaymentMethod
 from selfcare.model.payment import (
     AUTOPAY_SCHEDULE,
+    check_autopay_schedule,
     check_card_pin,
     check_payment_amount,
-    check_schedule,
 )
 from selfcare.operations import (
     ActivateCard,
@@ -104,7 +103,7 @@ class AsyncPayments(AsyncArea):
         ctx = await self._client._context()
         money = _money(amount, ctx.currency)
         return await self._client._execute(
-            Pay(amount=money, method=chosen, **_key(idempotency_key))
+            Pay(amount=money, method=chosen, idempotency_key=idempotency_key)
         )
 
     def history(
@@ -144,7 +143,9 @@ class AsyncPayments(AsyncArea):
         is sent and never appears in reprs, errors or the operation log.
         """
         secret = _pin(pin, keypad, positions)
-        return await self._client._execute(ActivateCard(pin=secret, **_key(idempotency_key)))
+        return await self._client._execute(
+            ActivateCard(pin=secret, idempotency_key=idempotency_key)
+        )
 
     async def autopay(self) -> AutopayRule | None:
         """The autopay rule, or ``None`` when autopay is off."""
@@ -166,11 +167,11 @@ class AsyncPayments(AsyncArea):
         (floats refused); ``amount`` is within :meth:`pay`'s limits, ``threshold`` may be zero
         or negative on an account with a credit limit. ``schedule`` is an RFC 5545 RRULE
         value read in the account's zone, at most hourly (default every day at 09:00; see
-        :func:`~selfcare.model.payment.check_schedule`). Everything is checked before
+        :func:`~selfcare.model.payment.check_autopay_schedule`). Everything is checked before
         anything is sent. Each top-up is an ordinary payment in :meth:`history`.
         """
         chosen = PaymentMethod.parse(method)
-        checked = check_schedule(schedule)
+        checked = check_autopay_schedule(schedule)
         ctx = await self._client._context()
         limit = check_threshold(_as_money(threshold, ctx.currency, "threshold"))
         money = _money(amount, ctx.currency)
@@ -180,17 +181,13 @@ class AsyncPayments(AsyncArea):
                 amount=money,
                 method=chosen,
                 schedule=checked,
-                **_key(idempotency_key),
+                idempotency_key=idempotency_key,
             )
         )
 
     async def disable_autopay(self, *, idempotency_key: str | None = None) -> AutopayRule | None:
         """Turn autopay off; returns the rule that was removed (``None`` if it was off)."""
-        return await self._client._execute(DisableAutopay(**_key(idempotency_key)))
-
-
-def _key(idempotency_key: str | None) -> dict[str, Any]:
-    return {} if idempotency_key is None else {"idempotency_key": idempotency_key}
+        return await self._client._execute(DisableAutopay(idempotency_key=idempotency_key))
 
 
 def _money(amount: object, currency: str) -> Money:

@@ -12,7 +12,6 @@ from pathlib import Path
 from selfcare._sync._area import Area
 from selfcare._contacts import check_email, check_list_name, check_name, check_note, check_phones
 from selfcare._errors import InvalidPhoneNumber, ValidationError
-from selfcare._idempotency import keyed
 from selfcare._phonebook_io import read_csv, read_vcard, write_csv, write_vcard
 from selfcare.model import PhoneNumber
 from selfcare.model.contacts import Contact, ContactDraft, ListMember, MailingList, MemberRef
@@ -78,8 +77,9 @@ class Contacts(Area):
             phones=check_phones(phones, ctx.region),
             email=check_email(email),
             note=check_note(note),
+            idempotency_key=idempotency_key,
         )
-        return self._client._execute(keyed(op, idempotency_key))
+        return self._client._execute(op)
 
     def update(
         self,
@@ -103,13 +103,14 @@ class Contacts(Area):
             phones=None if phones is None else check_phones(phones, ctx.region),
             email=email,
             note=note,
+            idempotency_key=idempotency_key,
         )
-        return self._client._execute(keyed(op, idempotency_key))
+        return self._client._execute(op)
 
     def delete(self, contact: str | Contact, *, idempotency_key: str | None = None) -> None:
         """Remove a contact; it also leaves every mailing list it was on."""
-        op = DeleteContact(_id(contact, "contact"))
-        self._client._execute(keyed(op, idempotency_key))
+        op = DeleteContact(_id(contact, "contact"), idempotency_key=idempotency_key)
+        self._client._execute(op)
 
     def import_vcard(
         self, source: Source, *, idempotency_key: str | None = None
@@ -133,8 +134,8 @@ class Contacts(Area):
     ) -> builtins.list[Contact]:
         if not drafts:
             return []
-        op = ImportContacts(tuple(drafts))
-        added: tuple[Contact, ...] = self._client._execute(keyed(op, idempotency_key))
+        op = ImportContacts(tuple(drafts), idempotency_key=idempotency_key)
+        added: tuple[Contact, ...] = self._client._execute(op)
         return builtins.list(added)
 
     def export_vcard(self) -> str:
@@ -158,8 +159,10 @@ class MailingLists(Area):
     ) -> MailingList:
         """A new list; members are contacts (they follow the contact's main number) or numbers."""
         refs = self._refs(members)
-        op = CreateMailingList(name=check_list_name(name), members=refs)
-        return self._client._execute(keyed(op, idempotency_key))
+        op = CreateMailingList(
+            name=check_list_name(name), members=refs, idempotency_key=idempotency_key
+        )
+        return self._client._execute(op)
 
     def get(self, mailing_list: str | MailingList) -> MailingList:
         """One list with its members."""
@@ -178,8 +181,12 @@ class MailingLists(Area):
         idempotency_key: str | None = None,
     ) -> MailingList:
         """Put contacts or numbers on a list (those already there stay once)."""
-        op = AddListMembers(_id(mailing_list, "mailing_list"), self._refs(members))
-        return self._client._execute(keyed(op, idempotency_key))
+        op = AddListMembers(
+            _id(mailing_list, "mailing_list"),
+            self._refs(members),
+            idempotency_key=idempotency_key,
+        )
+        return self._client._execute(op)
 
     def remove_members(
         self,
@@ -189,15 +196,19 @@ class MailingLists(Area):
         idempotency_key: str | None = None,
     ) -> MailingList:
         """Take contacts or numbers off a list; one that is not on it raises NotFound."""
-        op = RemoveListMembers(_id(mailing_list, "mailing_list"), self._refs(members))
-        return self._client._execute(keyed(op, idempotency_key))
+        op = RemoveListMembers(
+            _id(mailing_list, "mailing_list"),
+            self._refs(members),
+            idempotency_key=idempotency_key,
+        )
+        return self._client._execute(op)
 
     def delete(
         self, mailing_list: str | MailingList, *, idempotency_key: str | None = None
     ) -> None:
         """Remove a list; its contacts stay in the phonebook."""
-        op = DeleteMailingList(_id(mailing_list, "mailing_list"))
-        self._client._execute(keyed(op, idempotency_key))
+        op = DeleteMailingList(_id(mailing_list, "mailing_list"), idempotency_key=idempotency_key)
+        self._client._execute(op)
 
     def _refs(self, members: Iterable[Member]) -> tuple[MemberRef, ...]:
         if isinstance(members, str | PhoneNumber | Contact | ListMember):
