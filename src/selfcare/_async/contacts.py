@@ -9,6 +9,7 @@ from functools import cached_property
 from pathlib import Path
 
 from selfcare._async._area import AsyncArea
+from selfcare._async._paging import AsyncPager
 from selfcare._contacts import check_email, check_list_name, check_name, check_note, check_phones
 from selfcare._errors import InvalidPhoneNumber, ValidationError
 from selfcare._phonebook_io import read_csv, read_vcard, write_csv, write_vcard
@@ -45,15 +46,15 @@ class AsyncContacts(AsyncArea):
         """Mailing lists built from contacts and numbers."""
         return AsyncMailingLists(self._client)
 
-    async def list(self, *, search: str | None = None) -> builtins.list[Contact]:
-        """Every contact by name; ``search`` matches part of a name, an e-mail or 3+ digits of a
-        number."""
+    def list(self, *, search: str | None = None) -> AsyncPager[Contact]:
+        """Every contact by name, lazily like every listing; ``search`` matches part of a name,
+        an e-mail or 3+ digits of a number."""
         if search is not None and not isinstance(search, str):
             raise ValidationError(
                 f"search must be a str, not {type(search).__name__}", field="search"
             )
-        found = await self._client._execute(ListContacts(search=search or None))
-        return builtins.list(found)
+        op = ListContacts(search=search or None)
+        return AsyncPager(self._client, Contact, lambda ctx: op)
 
     async def get(self, contact: str | Contact) -> Contact:
         """One contact by id."""
@@ -139,11 +140,11 @@ class AsyncContacts(AsyncArea):
 
     async def export_vcard(self) -> str:
         """Every contact as vCard 3.0 text."""
-        return write_vcard(await self.list())
+        return write_vcard(await self.list().to_list())
 
     async def export_csv(self) -> str:
         """Every contact as CSV text (``name,phones,email,note``)."""
-        return write_csv(await self.list())
+        return write_csv(await self.list().to_list())
 
 
 class AsyncMailingLists(AsyncArea):
@@ -167,10 +168,9 @@ class AsyncMailingLists(AsyncArea):
         """One list with its members."""
         return await self._client._execute(GetMailingList(_id(mailing_list, "mailing_list")))
 
-    async def list(self) -> builtins.list[MailingList]:
-        """Every list, by name."""
-        found: tuple[MailingList, ...] = await self._client._execute(ListMailingLists())
-        return builtins.list(found)
+    def list(self) -> AsyncPager[MailingList]:
+        """Every list, by name (lazily, like every listing)."""
+        return AsyncPager(self._client, MailingList, lambda ctx: ListMailingLists())
 
     async def add_members(
         self,

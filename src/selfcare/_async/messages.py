@@ -218,7 +218,7 @@ class AsyncMessages(AsyncArea):
         """Messages sent, newest first, fetched lazily; ``status`` keeps only those in it."""
         start, end = check_when(since, "since"), check_when(until, "until")
         wanted = None if status is None else coerce_enum(MessageStatus, status, "status")
-        check_page_size(page_size)
+        check_page_size(page_size, "page_size")
 
         def build(ctx: Context) -> ListMessages:
             return ListMessages(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from selfcare._async._area import AsyncArea
 from selfcare._async._paging import AsyncPager
@@ -43,12 +45,18 @@ class AsyncPayments(AsyncArea):
     """``sc.payments``: debts and due dates, paying, payment cards and the payment history."""
 
     async def debts(self) -> list[Bill]:
-        """Bills with something left to pay, soonest due first (same as ``sc.account.debts()``)."""
+        """Deprecated: debts are read in one place, :meth:`sc.account.debts()
+        <selfcare.areas.AsyncAccountArea.debts>`."""
+        warnings.warn(
+            "sc.payments.debts() is deprecated; use sc.account.debts()",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return await self._client.account.debts()
 
     async def next_due(self) -> Bill | None:
         """The open bill due soonest (an overdue one first), or ``None`` when nothing is owed."""
-        debts = await self.debts()
+        debts = await self._client.account.debts()
         return debts[0] if debts else None
 
     async def bill_expenses(
@@ -61,7 +69,7 @@ class AsyncPayments(AsyncArea):
         ``period_start`` to midnight after ``period_end`` in the account's zone, and credits
         are left out, so the costs add up to the bill's ``amount_due``.
         """
-        check_page_size(page_size)
+        check_page_size(page_size, "page_size")
         found = bill if isinstance(bill, Bill) else await self._bill(bill)
 
         def build(ctx: Context) -> ListExpenses:
@@ -106,7 +114,16 @@ class AsyncPayments(AsyncArea):
             Pay(amount=money, method=chosen, idempotency_key=idempotency_key)
         )
 
-    def history(
+    def history(self, **filters: Any) -> AsyncPager[Payment]:
+        """Deprecated old name of :meth:`list`."""
+        warnings.warn(
+            "sc.payments.history() is deprecated; use sc.payments.list()",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.list(**filters)
+
+    def list(
         self,
         *,
         since: When | None = None,
@@ -118,7 +135,7 @@ class AsyncPayments(AsyncArea):
         ``since``/``until`` take aware datetimes or dates (a whole day in the account's zone).
         """
         start, end = check_when(since, "since"), check_when(until, "until")
-        check_page_size(page_size)
+        check_page_size(page_size, "page_size")
 
         def build(ctx: Context) -> ListPayments:
             return ListPayments(since=ctx.since(start), until=ctx.until(end), limit=page_size)

@@ -31,7 +31,7 @@ class Calls(Area):
         """Calls newest first, fetched lazily; ``missed=True`` keeps only missed calls."""
         start, end = check_when(since, "since"), check_when(until, "until")
         way = None if direction is None else coerce_enum(CallDirection, direction, "direction")
-        check_page_size(page_size)
+        check_page_size(page_size, "page_size")
 
         def build(ctx: Context) -> ListCalls:
             return ListCalls(

@@ -67,7 +67,7 @@ class Complaints(Area):
     ) -> Pager[Complaint]:
         """Complaints newest first; ``status`` keeps those in one status."""
         wanted = None if status is None else coerce_enum(ComplaintStatus, status, "status")
-        check_page_size(page_size)
+        check_page_size(page_size, "page_size")
 
         def build(ctx: Context) -> ListComplaints:
             return ListComplaints(status=wanted, limit=page_size)

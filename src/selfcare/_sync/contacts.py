@@ -10,6 +10,7 @@ from functools import cached_property
 from pathlib import Path
 
 from selfcare._sync._area import Area
+from selfcare._sync._paging import Pager
 from selfcare._contacts import check_email, check_list_name, check_name, check_note, check_phones
 from selfcare._errors import InvalidPhoneNumber, ValidationError
 from selfcare._phonebook_io import read_csv, read_vcard, write_csv, write_vcard
@@ -46,15 +47,15 @@ class Contacts(Area):
         """Mailing lists built from contacts and numbers."""
         return MailingLists(self._client)
 
-    def list(self, *, search: str | None = None) -> builtins.list[Contact]:
-        """Every contact by name; ``search`` matches part of a name, an e-mail or 3+ digits of a
-        number."""
+    def list(self, *, search: str | None = None) -> Pager[Contact]:
+        """Every contact by name, lazily like every listing; ``search`` matches part of a name,
+        an e-mail or 3+ digits of a number."""
         if search is not None and not isinstance(search, str):
             raise ValidationError(
                 f"search must be a str, not {type(search).__name__}", field="search"
             )
-        found = self._client._execute(ListContacts(search=search or None))
-        return builtins.list(found)
+        op = ListContacts(search=search or None)
+        return Pager(self._client, Contact, lambda ctx: op)
 
     def get(self, contact: str | Contact) -> Contact:
         """One contact by id."""
@@ -140,11 +141,11 @@ class Contacts(Area):
 
     def export_vcard(self) -> str:
         """Every contact as vCard 3.0 text."""
-        return write_vcard(self.list())
+        return write_vcard(self.list().to_list())
 
     def export_csv(self) -> str:
         """Every contact as CSV text (``name,phones,email,note``)."""
-        return write_csv(self.list())
+        return write_csv(self.list().to_list())
 
 
 class MailingLists(Area):
@@ -168,10 +169,9 @@ class MailingLists(Area):
         """One list with its members."""
         return self._client._execute(GetMailingList(_id(mailing_list, "mailing_list")))
 
-    def list(self) -> builtins.list[MailingList]:
-        """Every list, by name."""
-        found: tuple[MailingList, ...] = self._client._execute(ListMailingLists())
-        return builtins.list(found)
+    def list(self) -> Pager[MailingList]:
+        """Every list, by name (lazily, like every listing)."""
+        return Pager(self._client, MailingList, lambda ctx: ListMailingLists())
 
     def add_members(
         self,

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import warnings
+from typing import Any
+
 from selfcare._sync._area import Area
 from selfcare._sync._paging import Pager
 from selfcare._context import Context
@@ -20,7 +23,16 @@ __all__ = ["Logins"]
 class Logins(Area):
     """``sc.logins``: the login history and the operation log."""
 
-    def history(
+    def history(self, **filters: Any) -> Pager[LoginRecord]:
+        """Deprecated old name of :meth:`list`."""
+        warnings.warn(
+            "sc.logins.history() is deprecated; use sc.logins.list()",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.list(**filters)
+
+    def list(
         self,
         *,
         since: When | None = None,
@@ -44,7 +56,7 @@ class Logins(Area):
                 )
             how = also
         outcome = None if status is None else coerce_enum(LoginStatus, status, "status")
-        check_page_size(page_size)
+        check_page_size(page_size, "page_size")
 
         def build(ctx: Context) -> ListLogins:
             return ListLogins(
@@ -74,7 +86,7 @@ class Logins(Area):
         start, end = check_when(since, "since"), check_when(until, "until")
         name = None if operation is None else _operation_name(operation)
         outcome = None if status is None else coerce_enum(OperationStatus, status, "status")
-        check_page_size(page_size)
+        check_page_size(page_size, "page_size")
 
         def build(ctx: Context) -> ListOperations:
             return ListOperations(

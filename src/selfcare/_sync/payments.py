@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from selfcare._sync._area import Area
 from selfcare._sync._paging import Pager
@@ -44,12 +46,18 @@ class Payments(Area):
     """``sc.payments``: debts and due dates, paying, payment cards and the payment history."""
 
     def debts(self) -> list[Bill]:
-        """Bills with something left to pay, soonest due first (same as ``sc.account.debts()``)."""
+        """Deprecated: debts are read in one place, :meth:`sc.account.debts()
+        <selfcare.areas.AccountArea.debts>`."""
+        warnings.warn(
+            "sc.payments.debts() is deprecated; use sc.account.debts()",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return self._client.account.debts()
 
     def next_due(self) -> Bill | None:
         """The open bill due soonest (an overdue one first), or ``None`` when nothing is owed."""
-        debts = self.debts()
+        debts = self._client.account.debts()
         return debts[0] if debts else None
 
     def bill_expenses(
@@ -62,7 +70,7 @@ class Payments(Area):
         ``period_start`` to midnight after ``period_end`` in the account's zone, and credits
         are left out, so the costs add up to the bill's ``amount_due``.
         """
-        check_page_size(page_size)
+        check_page_size(page_size, "page_size")
         found = bill if isinstance(bill, Bill) else self._bill(bill)
 
         def build(ctx: Context) -> ListExpenses:
@@ -107,7 +115,16 @@ class Payments(Area):
             Pay(amount=money, method=chosen, idempotency_key=idempotency_key)
         )
 
-    def history(
+    def history(self, **filters: Any) -> Pager[Payment]:
+        """Deprecated old name of :meth:`list`."""
+        warnings.warn(
+            "sc.payments.history() is deprecated; use sc.payments.list()",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.list(**filters)
+
+    def list(
         self,
         *,
         since: When | None = None,
@@ -119,7 +136,7 @@ class Payments(Area):
         ``since``/``until`` take aware datetimes or dates (a whole day in the account's zone).
         """
         start, end = check_when(since, "since"), check_when(until, "until")
-        check_page_size(page_size)
+        check_page_size(page_size, "page_size")
 
         def build(ctx: Context) -> ListPayments:
             return ListPayments(since=ctx.since(start), until=ctx.until(end), limit=page_size)
