@@ -209,13 +209,13 @@ async def forwarding_set(request: Request, user: UserSession) -> Response:
     timer = form.get("timer")
     timeout = whole_number(timer, "timer")
     if form.get("target") == "voicemail":
-        await user.client.forwarding.to_voicemail(condition, timeout=timeout)
+        await user.client.forwarding.to_voicemail(condition, timer=timeout)
         user.flash(f"Calls ({condition}) now go to voicemail.", "ok")
     else:
         number = str(form.get("number", ""))
         if not number.strip():
             raise ValidationError("enter the number to forward to", field="number")
-        await user.client.forwarding.set(condition, number, timeout=timeout)
+        await user.client.forwarding.set(condition, number, timer=timeout)
         user.flash(f"Calls ({condition}) now go to {number}.", "ok")
     return redirect("/forwarding")
 
@@ -249,8 +249,8 @@ async def _messages_page(
     sc = user.client
     price = await _sms_price(user)
     context: dict[str, Any] = {
-        "contacts": await sc.contacts.list(),
-        "lists": await sc.contacts.lists.list(),
+        "contacts": await sc.contacts.list().to_list(),
+        "lists": await sc.contacts.lists.list().to_list(),
         "history": await sc.messages.list().first(20),
         "priorities": list(MessagePriority),
         "price": price,
@@ -309,8 +309,8 @@ async def contacts(request: Request, user: UserSession) -> Response:
         request,
         "contacts.html",
         {
-            "contacts": await sc.contacts.list(search=search),
-            "lists": await sc.contacts.lists.list(),
+            "contacts": await sc.contacts.list(search=search).to_list(),
+            "lists": await sc.contacts.lists.list().to_list(),
             "search": search or "",
         },
         user=user,
@@ -393,7 +393,7 @@ async def list_detail(request: Request, user: UserSession) -> Response:
         "list.html",
         {
             "list": mailing_list,
-            "contacts": [c for c in await sc.contacts.list() if c.id not in on_list],
+            "contacts": [c for c in await sc.contacts.list().to_list() if c.id not in on_list],
         },
         user=user,
     )
@@ -445,8 +445,8 @@ async def payments(request: Request, user: UserSession) -> Response:
         {
             "keypad": keypad,
             "balance": await sc.account.balance(),
-            "debts": await sc.payments.debts(),
-            "history": await sc.payments.history().first(10),
+            "debts": await sc.account.debts(),
+            "history": await sc.payments.list().first(10),
         },
         user=user,
     )

@@ -17,8 +17,8 @@ from typing import Final
 from selfcare._errors import InvalidPhoneNumber, ValidationError
 from selfcare._time import require_aware
 from selfcare.model import PhoneNumber
+from selfcare.model._enums import coerce_enum
 from selfcare.model.messaging import Attachment, MessagePriority
-from selfcare.model.usage import coerce_enum
 from selfcare.sms import SmsPlan, plan
 
 __all__ = [
@@ -33,10 +33,10 @@ __all__ = [
     "MMS_MAX_SIZE",
     "check_attachments",
     "check_deliver_at",
+    "check_delivery_time",
     "check_flag",
     "check_priority",
     "check_recipients",
-    "check_schedule",
     "check_sender",
     "check_sms_text",
     "check_subject",
@@ -168,7 +168,7 @@ def check_deliver_at(deliver_at: object) -> datetime | None:
     return require_aware(deliver_at, "deliver_at")
 
 
-def check_schedule(deliver_at: datetime | None, now: datetime) -> None:
+def check_delivery_time(deliver_at: datetime | None, now: datetime) -> None:
     """A scheduled time lies ahead of ``now`` and at most :data:`MAX_SCHEDULE_AHEAD` away."""
     if deliver_at is None:
         return

@@ -16,7 +16,15 @@ import attrs
 
 from selfcare._errors import ValidationError
 
-__all__ = ["DEFAULT_PAGE_SIZE", "MAX_PAGE_SIZE", "Page", "decode_cursor", "encode_cursor"]
+__all__ = [
+    "DEFAULT_PAGE_SIZE",
+    "MAX_PAGE_SIZE",
+    "Page",
+    "check_count",
+    "check_page_size",
+    "decode_cursor",
+    "encode_cursor",
+]
 
 T = TypeVar("T")
 DEFAULT_PAGE_SIZE = 100
@@ -51,10 +59,17 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
     return at, record_id
 
 
-def check_page_size(limit: object) -> int:
-    """A page size between 1 and :data:`MAX_PAGE_SIZE`."""
+def check_page_size(limit: object, field: str = "limit") -> int:
+    """A page size between 1 and :data:`MAX_PAGE_SIZE`; ``field`` is the caller's name for it."""
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE_SIZE:
         raise ValidationError(
-            f"limit={limit!r} must be an integer from 1 to {MAX_PAGE_SIZE}", field="limit"
+            f"{field}={limit!r} must be an integer from 1 to {MAX_PAGE_SIZE}", field=field
         )
     return limit
+
+
+def check_count(n: object) -> int:
+    """How many records ``first(n)`` may return: an int of 0 or more."""
+    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+        raise ValidationError(f"n={n!r} must be an integer of 0 or more", field="n")
+    return n

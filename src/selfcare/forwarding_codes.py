@@ -38,6 +38,7 @@ __all__ = [
     "MmiAction",
     "MmiCode",
     "check_no_reply_timer",
+    "check_timer_applies",
     "coerce_condition",
     "parse_mmi",
 ]
@@ -195,11 +196,29 @@ def check_no_reply_timer(seconds: int) -> int:
     """
     if type(seconds) is not int or seconds not in NO_REPLY_TIMER_VALUES:
         raise ValidationError(
-            f"no-reply timer {seconds!r} is not allowed; use 5 to 30 seconds in steps of 5 "
+            f"timer={seconds!r}: a no-reply timer is 5 to 30 seconds in steps of 5 "
             f"({', '.join(map(str, NO_REPLY_TIMER_VALUES))})",
             field="timer",
         )
     return seconds
+
+
+def check_timer_applies(condition: ForwardingCondition, timer: int | None) -> int | None:
+    """``timer`` if ``condition`` takes a no-reply timer and it is valid (``None`` passes).
+
+    The one home of the rule: only ``no_reply`` and the groups containing it take a timer, of
+    5 to 30 seconds in steps of 5.  Raises :class:`~selfcare.ValidationError` (``field="timer"``).
+    """
+    if timer is None:
+        return None
+    check_no_reply_timer(timer)
+    if not condition.takes_timer:
+        raise ValidationError(
+            f"timer={timer!r}: a no-reply timer does not apply to {condition.value!r} "
+            "forwarding; only 'no_reply', 'all' and 'all_conditional' take one",
+            field="timer",
+        )
+    return timer
 
 
 def _optional_timer(value: int | None) -> int | None:
@@ -250,18 +269,11 @@ class MmiCode:
             )
         if self.number is None and self.action is MmiAction.REGISTER:
             raise ValidationError("register needs the forwarded-to number", field="number")
-        if self.timer is not None:
-            if not self.condition.takes_timer:
-                raise ValidationError(
-                    f"a no-reply timer does not apply to {self.condition.value!r} forwarding; "
-                    "only 'no_reply', 'all' and 'all_conditional' take one",
-                    field="timer",
-                )
-            if self.number is None:
-                raise ValidationError(
-                    "a no-reply timer is registered together with the forwarded-to number",
-                    field="timer",
-                )
+        if check_timer_applies(self.condition, self.timer) is not None and self.number is None:
+            raise ValidationError(
+                "a no-reply timer is registered together with the forwarded-to number",
+                field="timer",
+            )
 
     def render(self) -> str:
         """The MMI string: ``**61*+79161234567**20#``, ``#21#``, ``*#002**11#``."""

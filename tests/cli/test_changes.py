@@ -17,16 +17,19 @@ def test_forwarding_set_voicemail_disable(run: Run) -> None:
     (state,) = lines(run("forwarding", "set", "busy", "8 916 123-45-67", "--json"))
     busy = next(r for r in state["rules"] if r["condition"] == "busy")
     assert busy["number"] == "+79161234567" and busy["effective"]
-    result = run("forwarding", "voicemail", "no_reply", "--timeout", "15")
+    result = run("forwarding", "voicemail", "no_reply", "--timer", "15")
     assert "15 s" in ok(result) and "voicemail" in result.stderr
     (state,) = lines(run("forwarding", "disable", "all", "--json"))
     assert not any(r["effective"] for r in state["rules"])
 
 
 def test_forwarding_bad_timer_names_the_value(run: Run) -> None:
-    result = run("forwarding", "set", "no_reply", "+79161234567", "--timeout", "7")
+    result = run("forwarding", "set", "no_reply", "+79161234567", "--timer", "7")
     assert result.exit_code == 2
-    assert "timeout=7" in result.stderr and "Traceback" not in result.output
+    assert "timer=7" in result.stderr and "Traceback" not in result.output
+    # the old spelling still works, with click's deprecation notice
+    result = run("forwarding", "set", "no_reply", "+79161234567", "--timeout", "25")
+    assert result.exit_code == 0 and "deprecated" in result.stderr and "--timer" in result.stderr
     result = run("forwarding", "set", "sometimes", "+79161234567")
     assert result.exit_code == 2 and "'sometimes'" in result.output
 

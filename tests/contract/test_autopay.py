@@ -27,7 +27,7 @@ def _rub(amount: object) -> Money:
 
 
 def _autopay_payments(sc):  # type: ignore[no-untyped-def]
-    return [p for p in sc.payments.history(since=NOW) if p.at > NOW]
+    return [p for p in sc.payments.list(since=NOW) if p.at > NOW]
 
 
 @pytest.mark.requires(Capability.AUTOPAY)

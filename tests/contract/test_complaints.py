@@ -34,6 +34,7 @@ def test_file_a_complaint_about_an_expense(sc) -> None:
     assert complaint.resolved_at is None
     assert [h.status for h in complaint.history] == [ComplaintStatus.ACKNOWLEDGED]
     assert sc.complaints.get(complaint.id) == complaint
+    assert sc.complaints.get(complaint) == complaint  # the record itself, as other areas take
     assert sc.complaints.list().first(1) == [complaint]
 
 
@@ -110,7 +111,7 @@ def test_the_category_decides_the_answer(sc, clock, category, outcome) -> None:
 def test_notes_are_added_while_open_and_refused_once_closed(sc, clock) -> None:
     filed = sc.complaints.file("Subject", "Text", category="other")
     clock.advance(timedelta(hours=3))
-    noted = sc.complaints.add_note(filed.id, "It happened again today.")
+    noted = sc.complaints.add_note(filed, "It happened again today.")
     (note,) = noted.notes
     assert (note.author, note.text, note.at) == (
         "subscriber",

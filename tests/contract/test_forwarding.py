@@ -64,31 +64,31 @@ def test_no_reply_timer_defaults_to_20_and_takes_5_to_30_in_steps_of_5(sc) -> No
     sc.forwarding.disable_all()
     assert sc.forwarding.set("no_reply", FRIEND).rule("no_reply").timer == 20
     for seconds in (5, 10, 15, 20, 25, 30):
-        assert sc.forwarding.set("no_reply", FRIEND, timeout=seconds).rule("no_reply").timer == (
+        assert sc.forwarding.set("no_reply", FRIEND, timer=seconds).rule("no_reply").timer == (
             seconds
         )
-    state = sc.forwarding.set("no_reply", FRIEND, timeout=timedelta(seconds=25))
+    state = sc.forwarding.set("no_reply", FRIEND, timer=timedelta(seconds=25))
     assert state.rule("no_reply").timer == 25
 
 
 @pytest.mark.parametrize("bad", [0, 4, 7, 35, -5, 20.0, "20", timedelta(seconds=12.5)])
 def test_bad_timers_are_refused_naming_the_value_and_nothing_changes(sc, bad) -> None:
     before = sc.forwarding.get()
-    with pytest.raises(ValidationError, match="timeout") as info:
-        sc.forwarding.set("no_reply", FRIEND, timeout=bad)
-    assert info.value.field == "timeout"
+    with pytest.raises(ValidationError, match="timer") as info:
+        sc.forwarding.set("no_reply", FRIEND, timer=bad)
+    assert info.value.field == "timer"
     assert sc.forwarding.get() == before
 
 
 @pytest.mark.parametrize("condition", ["unconditional", "busy", "not_reachable"])
 def test_a_timer_only_applies_to_no_reply_and_its_groups(sc, condition) -> None:
     with pytest.raises(ValidationError, match=f"does not apply to '{condition}'"):
-        sc.forwarding.set(condition, FRIEND, timeout=20)
+        sc.forwarding.set(condition, FRIEND, timer=20)
 
 
 def test_groups_set_each_member_with_the_timer_on_no_reply(sc) -> None:
     sc.forwarding.disable_all()
-    state = sc.forwarding.set("all_conditional", FRIEND, timeout=10)
+    state = sc.forwarding.set("all_conditional", FRIEND, timer=10)
     assert _active(state) == {"busy": FRIEND, "no_reply": FRIEND, "not_reachable": FRIEND}
     assert state.rule("no_reply").timer == 10 and state.rule("busy").timer is None
     state = sc.forwarding.to_voicemail(ForwardingCondition.ALL)
@@ -113,7 +113,7 @@ def test_disable_a_group_and_disable_all(sc) -> None:
 
 
 def test_each_rule_renders_the_mmi_code_a_subscriber_would_dial(sc) -> None:
-    sc.forwarding.set("no_reply", FRIEND, timeout=15)
+    sc.forwarding.set("no_reply", FRIEND, timer=15)
     state = sc.forwarding.set("unconditional", FRIEND)
     assert str(state.rule("no_reply").mmi) == "**61*+79161234567**15#"
     assert str(state.rule("unconditional").mmi) == "**21*+79161234567#"
@@ -161,3 +161,11 @@ def test_changes_are_idempotent_and_logged(sc, operator) -> None:
     assert ("number", FRIEND.e164) in newest[0].parameters
     assert [r.status.value for r in newest] == ["done", "done", "failed"]
     assert "itself" in (newest[-1].reason or "")
+
+
+def test_timeout_is_the_deprecated_name_of_timer(sc) -> None:
+    with pytest.warns(DeprecationWarning, match="timeout= is deprecated; call it timer="):
+        state = sc.forwarding.set("no_reply", FRIEND, timeout=25)
+    assert state.rule("no_reply").timer == 25
+    with pytest.raises(TypeError, match="give timer= only"):
+        sc.forwarding.set("no_reply", FRIEND, timer=25, timeout=25)

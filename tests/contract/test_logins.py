@@ -21,7 +21,7 @@ pytestmark = pytest.mark.requires(Capability.LOGINS)
 
 
 def test_login_history_is_a_year_of_realistic_sign_ins_newest_first(sc, operator) -> None:
-    logins = list(sc.logins.history(page_size=50))
+    logins = list(sc.logins.list(page_size=50))
     assert len(logins) == len(operator.subscriber().logins)
     assert 100 < len(logins) < 300  # a few a week over the year
     keys = [(r.at, r.id) for r in logins]
@@ -37,31 +37,31 @@ def test_login_history_is_a_year_of_realistic_sign_ins_newest_first(sc, operator
 
 
 def test_login_filters(sc) -> None:
-    failed = list(sc.logins.history(status="failed"))
+    failed = list(sc.logins.list(status="failed"))
     assert failed and all(r.status is LoginStatus.FAILED for r in failed)
-    otp = list(sc.logins.history(method=LoginMethod.OTP, since=date(2026, 6, 1)))
+    otp = list(sc.logins.list(method=LoginMethod.OTP, since=date(2026, 6, 1)))
     june = datetime(2026, 6, 1, tzinfo=MOSCOW)
     assert otp and all(r.method is LoginMethod.OTP and r.at >= june for r in otp)
     with pytest.raises(ValidationError, match="method='fingerprint'.*'password'"):
-        sc.logins.history(method="fingerprint")
+        sc.logins.list(method="fingerprint")
     with pytest.raises(ValidationError, match="status='ok'"):
-        sc.logins.history(status="ok")
+        sc.logins.list(status="ok")
     with pytest.raises(NaiveDatetime, match="since"):
-        sc.logins.history(since=NOW.replace(tzinfo=None))
-    passwords = list(sc.logins.history(kind="password", until=date(2026, 6, 1)))
+        sc.logins.list(since=NOW.replace(tzinfo=None))
+    passwords = list(sc.logins.list(kind="password", until=date(2026, 6, 1)))
     assert passwords and all(r.method is LoginMethod.PASSWORD for r in passwords)
-    assert passwords == list(sc.logins.history(method="password", until=date(2026, 6, 1)))
+    assert passwords == list(sc.logins.list(method="password", until=date(2026, 6, 1)))
     with pytest.raises(ValidationError, match="kind='otp' and method='password'"):
-        sc.logins.history(kind="otp", method="password")
+        sc.logins.list(kind="otp", method="password")
     with pytest.raises(ValidationError, match="kind='face'"):
-        sc.logins.history(kind="face")
+        sc.logins.list(kind="face")
 
 
 def test_record_login_appends_to_the_history(sc, operator) -> None:
     operator.subscriber().record_login(
         NOW, "sdk", LoginMethod.TOKEN, LoginStatus.SUCCESS, client="tests"
     )
-    newest = sc.logins.history().first(1)[0]
+    newest = sc.logins.list().first(1)[0]
     assert (newest.at, newest.channel, newest.client) == (NOW, "sdk", "tests")
     with pytest.raises(ValidationError, match="reason"):
         operator.subscriber().record_login(NOW, "web", LoginMethod.PASSWORD, LoginStatus.FAILED)

@@ -33,7 +33,7 @@ def _rub(amount: str) -> Money:
 
 
 def test_debts_are_the_accounts_debts_and_next_due_is_the_soonest(sc) -> None:
-    debts = sc.payments.debts()
+    debts = sc.account.debts()
     assert debts == sc.account.debts()
     assert len(debts) == 2
     assert sc.payments.next_due() == min(debts, key=lambda bill: bill.due_date)
@@ -41,9 +41,9 @@ def test_debts_are_the_accounts_debts_and_next_due_is_the_soonest(sc) -> None:
 
 
 def test_next_due_is_none_when_nothing_is_owed(sc) -> None:
-    owed = Money.sum((bill.remaining for bill in sc.payments.debts()), "RUB")
+    owed = Money.sum((bill.remaining for bill in sc.account.debts()), "RUB")
     sc.payments.pay(owed, method=CARD)
-    assert sc.payments.debts() == []
+    assert sc.account.debts() == []
     assert sc.payments.next_due() is None
 
 
@@ -66,7 +66,7 @@ def test_bill_expenses_of_an_unknown_bill_fail_at_the_call(sc) -> None:
 
 
 def test_a_partial_payment_goes_to_the_oldest_open_bill(sc) -> None:
-    overdue, current = sc.payments.debts()
+    overdue, current = sc.account.debts()
     before = sc.account.balance().amount
     payment = sc.payments.pay("100", method=CARD)
     assert isinstance(payment, Payment)
@@ -74,32 +74,32 @@ def test_a_partial_payment_goes_to_the_oldest_open_bill(sc) -> None:
     assert payment.bills == (overdue.id,)
     assert payment.method == "card:***4242"
     assert sc.account.balance().amount == before + _rub("100")
-    after_overdue, after_current = sc.payments.debts()
+    after_overdue, after_current = sc.account.debts()
     assert after_overdue.remaining == overdue.remaining - _rub("100")
     assert after_overdue.state is BillState.OVERDUE  # still something left after its due date
     assert after_current == current
 
 
 def test_a_payment_spills_over_to_the_next_bill(sc) -> None:
-    overdue, current = sc.payments.debts()
+    overdue, current = sc.account.debts()
     extra = _rub("50")
     payment = sc.payments.pay(overdue.remaining + extra, method="wallet:ym-100500")
     assert payment.bills == (overdue.id, current.id)
     assert payment.method == "wallet:ym-100500"
-    (left,) = sc.payments.debts()
+    (left,) = sc.account.debts()
     assert left.id == current.id and left.remaining == current.remaining - extra
     assert left.state is BillState.PARTIALLY_PAID
 
 
 def test_overdue_follows_the_clock_after_a_partial_payment(sc, clock) -> None:
-    overdue = sc.payments.debts()[0]
+    overdue = sc.account.debts()[0]
     sc.payments.pay(overdue.remaining + _rub("10"), method=CARD)
-    (bill,) = sc.payments.debts()
+    (bill,) = sc.account.debts()
     assert bill.state is BillState.PARTIALLY_PAID
     clock.advance(timedelta(days=(bill.due_date - NOW.date()).days))  # the due date itself
     assert sc.payments.next_due().state is BillState.PARTIALLY_PAID
     clock.advance(timedelta(days=1))
-    late = next(b for b in sc.payments.debts() if b.id == bill.id)
+    late = next(b for b in sc.account.debts() if b.id == bill.id)
     assert late.state is BillState.OVERDUE and late.is_overdue
     sc.payments.pay(late.remaining, method=CARD)
     paid = next(b for b in sc.account.bills() if b.id == bill.id)
@@ -156,12 +156,12 @@ def test_bad_methods_are_refused(sc, method) -> None:
 
 def test_a_declined_payment_changes_nothing_but_is_in_the_history(sc, operator) -> None:
     before = sc.account.balance().amount
-    debts = sc.payments.debts()
+    debts = sc.account.debts()
     with pytest.raises(PaymentDeclined, match=r"card:\*\*\*0002"):
         sc.payments.pay(300, method=PaymentMethod.card("tok_declined_0002"))
     assert sc.account.balance().amount == before
-    assert sc.payments.debts() == debts
-    declined = sc.payments.history().first(1)[0]
+    assert sc.account.debts() == debts
+    declined = sc.payments.list().first(1)[0]
     assert declined.status is PaymentStatus.DECLINED and not declined.succeeded
     assert declined.expense_id is None and declined.bills == ()
     log = list(operator.subscriber().operations)[-1]
@@ -179,20 +179,20 @@ def test_the_same_idempotency_key_pays_once(sc) -> None:
 
 
 def test_history_lists_payments_newest_first_and_filters_by_time(sc) -> None:
-    seeded = list(sc.payments.history())
+    seeded = list(sc.payments.list())
     assert len(seeded) >= 10  # a year of monthly bank-card top-ups
     keys = [(p.at, p.id) for p in seeded]
     assert keys == sorted(keys, reverse=True)
     assert all(p.status is PaymentStatus.SUCCEEDED for p in seeded)
     made = sc.payments.pay(10, method=CARD)
-    assert sc.payments.history(since=NOW).to_list() == [made]
-    october = list(sc.payments.history(since=date(2026, 10, 1), until=date(2026, 10, 31)))
+    assert sc.payments.list(since=NOW).to_list() == [made]
+    october = list(sc.payments.list(since=date(2026, 10, 1), until=date(2026, 10, 31)))
     assert october and all(p.at.month == 10 for p in october)
-    assert list(sc.payments.history(page_size=2)) == [made, *seeded]
+    assert list(sc.payments.list(page_size=2)) == [made, *seeded]
 
 
 def test_history_matches_the_top_ups_of_the_detailed_bill(sc) -> None:
-    payments = {p.expense_id: p for p in sc.payments.history()}
+    payments = {p.expense_id: p for p in sc.payments.list()}
     top_ups = list(sc.expenses.list(kinds="top_up"))
     assert set(payments) == {e.id for e in top_ups}
     for expense in top_ups:
@@ -231,4 +231,13 @@ def test_a_long_jump_issues_every_missed_bill(sc, clock) -> None:
     assert [b.id for b in bills[count:]] == ["b-2026-11", "b-2026-12", "b-2027-01"]
     for earlier, later in itertools.pairwise(bills):
         assert later.period_start == earlier.period_end + timedelta(days=1)
-    assert all(b.is_overdue for b in sc.payments.debts()[:-1])
+    assert all(b.is_overdue for b in sc.account.debts()[:-1])
+
+
+def test_old_names_still_work_and_say_what_to_call_instead(sc) -> None:
+    with pytest.warns(DeprecationWarning, match=r"use sc\.account\.debts\(\)"):
+        assert sc.payments.debts() == sc.account.debts()
+    with pytest.warns(DeprecationWarning, match=r"use sc\.payments\.list\(\)"):
+        assert sc.payments.history().first(3) == sc.payments.list().first(3)
+    with pytest.warns(DeprecationWarning, match=r"use sc\.logins\.list\(\)"):
+        assert sc.logins.history().first(3) == sc.logins.list().first(3)

@@ -109,7 +109,7 @@ def test_password_sign_in_opens_a_session(door: Door) -> None:
         door.channel,
     )
     assert record.at == NOW
-    newest = sc.logins.history(method="password").first(1)[0]
+    newest = sc.logins.list(method="password").first(1)[0]
     assert newest.id == record.id
 
 

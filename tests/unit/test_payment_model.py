@@ -30,9 +30,9 @@ from selfcare.backends.fake._cards import (
     CardStore,
 )
 from selfcare.model.payment import (
+    check_autopay_schedule,
     check_card_pin,
     check_payment_amount,
-    check_schedule,
     max_payment,
 )
 from selfcare.operations import ActivateCard, Pay
@@ -194,7 +194,7 @@ def test_old_failures_fall_out_of_the_window() -> None:
     ],
 )
 def test_schedules_autopay_can_check_on(given: str, kept: str) -> None:
-    assert check_schedule(given) == kept
+    assert check_autopay_schedule(given) == kept
 
 
 @pytest.mark.parametrize(
@@ -215,7 +215,7 @@ def test_schedules_autopay_can_check_on(given: str, kept: str) -> None:
 def test_schedules_refused_name_the_value_and_why(given: str, why: str) -> None:
     started = time.monotonic()
     with pytest.raises(ValidationError, match=why) as caught:
-        check_schedule(given)
+        check_autopay_schedule(given)
     assert caught.value.field == "schedule" and repr(given) in str(caught.value)
     assert time.monotonic() - started < 1  # a rule that never occurs is not searched for ages
 

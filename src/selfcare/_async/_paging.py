@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import attrs
 
 from selfcare._context import Context
-from selfcare._paging import MAX_PAGE_SIZE, Page
-from selfcare.operations import PagedOperation
+from selfcare._errors import ValidationError
+from selfcare._paging import MAX_PAGE_SIZE, Page, check_count
+from selfcare.operations import Operation, PagedOperation
 
 if TYPE_CHECKING:
     from selfcare._async._client import AsyncSelfcare
@@ -26,13 +27,14 @@ class AsyncPager(Generic[T]):
     Nothing is requested until you iterate. Memory holds one page however long the
     history is. ``pages()`` walks page by page; ``first(n)``, ``to_list()``,
     ``to_pandas()`` and ``to_arrow()`` collect; ``to_parquet(path)`` streams to a file.
+    A listing the operator returns whole (the phonebook, mailing lists) is one page.
     """
 
     def __init__(
         self,
         client: AsyncSelfcare,
         item_type: type[T],
-        build: Callable[[Context], PagedOperation[T]],
+        build: Callable[[Context], PagedOperation[T] | Operation[tuple[T, ...]]],
     ) -> None:
         self._client = client
         self._item_type = item_type
@@ -44,6 +46,15 @@ class AsyncPager(Generic[T]):
         """Each page in turn; ``limit`` overrides the page size, and ``cursor`` (a page's
         ``next_cursor``) resumes after that page, as a web page's "next" link does."""
         op = self._build(await self._client._context())
+        if not isinstance(op, PagedOperation):
+            if cursor is not None:
+                raise ValidationError(
+                    f"cursor {cursor!r} was not issued by this listing (it is a single page)",
+                    field="cursor",
+                )
+            whole: tuple[T, ...] = await self._client._execute(op)
+            yield Page(tuple(whole))
+            return
         if limit is not None:
             op = attrs.evolve(op, limit=limit)
         if cursor is not None:
@@ -63,7 +74,7 @@ class AsyncPager(Generic[T]):
     async def first(self, n: int) -> list[T]:
         """The first ``n`` records (newest first), fetching no more pages than needed."""
         items: list[T] = []
-        if n <= 0:
+        if check_count(n) == 0:
             return items
         async for page in self.pages(limit=min(n, MAX_PAGE_SIZE)):
             items.extend(page.items[: n - len(items)])

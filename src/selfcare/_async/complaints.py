@@ -8,7 +8,6 @@ from selfcare._async._area import AsyncArea
 from selfcare._async._paging import AsyncPager
 from selfcare._context import Context
 from selfcare._errors import ValidationError
-from selfcare._keys import key_or_new
 from selfcare._paging import DEFAULT_PAGE_SIZE, check_page_size
 from selfcare.model import (
     Bill,
@@ -21,9 +20,8 @@ from selfcare.model import (
     RelatedEntity,
     RelatedKind,
 )
-from selfcare.model.usage import coerce_enum
+from selfcare.model._enums import coerce_enum
 from selfcare.operations import AddComplaintNote, FileComplaint, GetComplaint, ListComplaints
-from selfcare.operations.complaints import MAX_SUBJECT, MAX_TEXT, check_complaint_id, check_text
 
 __all__ = ["AsyncComplaints"]
 
@@ -50,16 +48,13 @@ class AsyncComplaints(AsyncArea):
     ) -> Complaint:
         """File a complaint; ``related`` attaches the expenses, calls, bills or sent
         messages it is about (the records themselves, or ``RelatedEntity(kind, id)``)."""
-        check_text(subject, "subject", MAX_SUBJECT)
-        check_text(text, "text", MAX_TEXT)
-        kind = coerce_enum(ComplaintCategory, category, "category")
         return await self._client._execute(
             FileComplaint(
                 subject,
                 text,
-                kind,
+                coerce_enum(ComplaintCategory, category, "category"),
                 _related(related),
-                idempotency_key=key_or_new(idempotency_key),
+                idempotency_key=idempotency_key,
             )
         )
 
@@ -71,27 +66,29 @@ class AsyncComplaints(AsyncArea):
     ) -> AsyncPager[Complaint]:
         """Complaints newest first; ``status`` keeps those in one status."""
         wanted = None if status is None else coerce_enum(ComplaintStatus, status, "status")
-        check_page_size(page_size)
+        check_page_size(page_size, "page_size")
 
         def build(ctx: Context) -> ListComplaints:
             return ListComplaints(status=wanted, limit=page_size)
 
         return AsyncPager(self._client, Complaint, build)
 
-    async def get(self, complaint_id: str) -> Complaint:
-        """One complaint with its status history and notes."""
-        check_complaint_id(complaint_id)
-        return await self._client._execute(GetComplaint(complaint_id))
+    async def get(self, complaint: str | Complaint) -> Complaint:
+        """One complaint (by id, or the record itself, freshly read) with its history and notes."""
+        return await self._client._execute(GetComplaint(_complaint_id(complaint)))
 
     async def add_note(
-        self, complaint_id: str, text: str, *, idempotency_key: str | None = None
+        self, complaint: str | Complaint, text: str, *, idempotency_key: str | None = None
     ) -> Complaint:
         """Add a note to an open complaint (a resolved or rejected one refuses it)."""
-        check_complaint_id(complaint_id)
-        check_text(text, "text", MAX_TEXT)
         return await self._client._execute(
-            AddComplaintNote(complaint_id, text, idempotency_key=key_or_new(idempotency_key))
+            AddComplaintNote(_complaint_id(complaint), text, idempotency_key=idempotency_key)
         )
+
+
+def _complaint_id(complaint: str | Complaint) -> str:
+    """The id of a complaint given as its id or as the record (the operation checks the id)."""
+    return complaint.id if isinstance(complaint, Complaint) else complaint
 
 
 def _related(value: Related | Iterable[Related] | None) -> tuple[RelatedEntity, ...]:

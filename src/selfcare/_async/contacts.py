@@ -9,9 +9,9 @@ from functools import cached_property
 from pathlib import Path
 
 from selfcare._async._area import AsyncArea
+from selfcare._async._paging import AsyncPager
 from selfcare._contacts import check_email, check_list_name, check_name, check_note, check_phones
 from selfcare._errors import InvalidPhoneNumber, ValidationError
-from selfcare._idempotency import keyed
 from selfcare._phonebook_io import read_csv, read_vcard, write_csv, write_vcard
 from selfcare.model import PhoneNumber
 from selfcare.model.contacts import Contact, ContactDraft, ListMember, MailingList, MemberRef
@@ -46,15 +46,15 @@ class AsyncContacts(AsyncArea):
         """Mailing lists built from contacts and numbers."""
         return AsyncMailingLists(self._client)
 
-    async def list(self, *, search: str | None = None) -> builtins.list[Contact]:
-        """Every contact by name; ``search`` matches part of a name, an e-mail or 3+ digits of a
-        number."""
+    def list(self, *, search: str | None = None) -> AsyncPager[Contact]:
+        """Every contact by name, lazily like every listing; ``search`` matches part of a name,
+        an e-mail or 3+ digits of a number."""
         if search is not None and not isinstance(search, str):
             raise ValidationError(
                 f"search must be a str, not {type(search).__name__}", field="search"
             )
-        found = await self._client._execute(ListContacts(search=search or None))
-        return builtins.list(found)
+        op = ListContacts(search=search or None)
+        return AsyncPager(self._client, Contact, lambda ctx: op)
 
     async def get(self, contact: str | Contact) -> Contact:
         """One contact by id."""
@@ -77,8 +77,9 @@ class AsyncContacts(AsyncArea):
             phones=check_phones(phones, ctx.region),
             email=check_email(email),
             note=check_note(note),
+            idempotency_key=idempotency_key,
         )
-        return await self._client._execute(keyed(op, idempotency_key))
+        return await self._client._execute(op)
 
     async def update(
         self,
@@ -102,13 +103,14 @@ class AsyncContacts(AsyncArea):
             phones=None if phones is None else check_phones(phones, ctx.region),
             email=email,
             note=note,
+            idempotency_key=idempotency_key,
         )
-        return await self._client._execute(keyed(op, idempotency_key))
+        return await self._client._execute(op)
 
     async def delete(self, contact: str | Contact, *, idempotency_key: str | None = None) -> None:
         """Remove a contact; it also leaves every mailing list it was on."""
-        op = DeleteContact(_id(contact, "contact"))
-        await self._client._execute(keyed(op, idempotency_key))
+        op = DeleteContact(_id(contact, "contact"), idempotency_key=idempotency_key)
+        await self._client._execute(op)
 
     async def import_vcard(
         self, source: Source, *, idempotency_key: str | None = None
@@ -132,17 +134,17 @@ class AsyncContacts(AsyncArea):
     ) -> builtins.list[Contact]:
         if not drafts:
             return []
-        op = ImportContacts(tuple(drafts))
-        added: tuple[Contact, ...] = await self._client._execute(keyed(op, idempotency_key))
+        op = ImportContacts(tuple(drafts), idempotency_key=idempotency_key)
+        added: tuple[Contact, ...] = await self._client._execute(op)
         return builtins.list(added)
 
     async def export_vcard(self) -> str:
         """Every contact as vCard 3.0 text."""
-        return write_vcard(await self.list())
+        return write_vcard(await self.list().to_list())
 
     async def export_csv(self) -> str:
         """Every contact as CSV text (``name,phones,email,note``)."""
-        return write_csv(await self.list())
+        return write_csv(await self.list().to_list())
 
 
 class AsyncMailingLists(AsyncArea):
@@ -157,17 +159,18 @@ class AsyncMailingLists(AsyncArea):
     ) -> MailingList:
         """A new list; members are contacts (they follow the contact's main number) or numbers."""
         refs = await self._refs(members)
-        op = CreateMailingList(name=check_list_name(name), members=refs)
-        return await self._client._execute(keyed(op, idempotency_key))
+        op = CreateMailingList(
+            name=check_list_name(name), members=refs, idempotency_key=idempotency_key
+        )
+        return await self._client._execute(op)
 
     async def get(self, mailing_list: str | MailingList) -> MailingList:
         """One list with its members."""
         return await self._client._execute(GetMailingList(_id(mailing_list, "mailing_list")))
 
-    async def list(self) -> builtins.list[MailingList]:
-        """Every list, by name."""
-        found: tuple[MailingList, ...] = await self._client._execute(ListMailingLists())
-        return builtins.list(found)
+    def list(self) -> AsyncPager[MailingList]:
+        """Every list, by name (lazily, like every listing)."""
+        return AsyncPager(self._client, MailingList, lambda ctx: ListMailingLists())
 
     async def add_members(
         self,
@@ -177,8 +180,12 @@ class AsyncMailingLists(AsyncArea):
         idempotency_key: str | None = None,
     ) -> MailingList:
         """Put contacts or numbers on a list (those already there stay once)."""
-        op = AddListMembers(_id(mailing_list, "mailing_list"), await self._refs(members))
-        return await self._client._execute(keyed(op, idempotency_key))
+        op = AddListMembers(
+            _id(mailing_list, "mailing_list"),
+            await self._refs(members),
+            idempotency_key=idempotency_key,
+        )
+        return await self._client._execute(op)
 
     async def remove_members(
         self,
@@ -188,15 +195,19 @@ class AsyncMailingLists(AsyncArea):
         idempotency_key: str | None = None,
     ) -> MailingList:
         """Take contacts or numbers off a list; one that is not on it raises NotFound."""
-        op = RemoveListMembers(_id(mailing_list, "mailing_list"), await self._refs(members))
-        return await self._client._execute(keyed(op, idempotency_key))
+        op = RemoveListMembers(
+            _id(mailing_list, "mailing_list"),
+            await self._refs(members),
+            idempotency_key=idempotency_key,
+        )
+        return await self._client._execute(op)
 
     async def delete(
         self, mailing_list: str | MailingList, *, idempotency_key: str | None = None
     ) -> None:
         """Remove a list; its contacts stay in the phonebook."""
-        op = DeleteMailingList(_id(mailing_list, "mailing_list"))
-        await self._client._execute(keyed(op, idempotency_key))
+        op = DeleteMailingList(_id(mailing_list, "mailing_list"), idempotency_key=idempotency_key)
+        await self._client._execute(op)
 
     async def _refs(self, members: Iterable[Member]) -> tuple[MemberRef, ...]:
         if isinstance(members, str | PhoneNumber | Contact | ListMember):

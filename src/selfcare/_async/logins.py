@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import warnings
+from typing import Any
+
 from selfcare._async._area import AsyncArea
 from selfcare._async._paging import AsyncPager
 from selfcare._context import Context
@@ -9,7 +12,7 @@ from selfcare._errors import ValidationError
 from selfcare._paging import DEFAULT_PAGE_SIZE, check_page_size
 from selfcare._time import When, check_when
 from selfcare.model import LoginMethod, LoginRecord, LoginStatus, OperationRecord, OperationStatus
-from selfcare.model.usage import coerce_enum
+from selfcare.model._enums import coerce_enum
 from selfcare.operations import ListLogins, ListOperations
 from selfcare.operations.history import logged_operation_names
 
@@ -19,7 +22,16 @@ __all__ = ["AsyncLogins"]
 class AsyncLogins(AsyncArea):
     """``sc.logins``: the login history and the operation log."""
 
-    def history(
+    def history(self, **filters: Any) -> AsyncPager[LoginRecord]:
+        """Deprecated old name of :meth:`list`."""
+        warnings.warn(
+            "sc.logins.history() is deprecated; use sc.logins.list()",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.list(**filters)
+
+    def list(
         self,
         *,
         since: When | None = None,
@@ -43,7 +55,7 @@ class AsyncLogins(AsyncArea):
                 )
             how = also
         outcome = None if status is None else coerce_enum(LoginStatus, status, "status")
-        check_page_size(page_size)
+        check_page_size(page_size, "page_size")
 
         def build(ctx: Context) -> ListLogins:
             return ListLogins(
@@ -73,7 +85,7 @@ class AsyncLogins(AsyncArea):
         start, end = check_when(since, "since"), check_when(until, "until")
         name = None if operation is None else _operation_name(operation)
         outcome = None if status is None else coerce_enum(OperationStatus, status, "status")
-        check_page_size(page_size)
+        check_page_size(page_size, "page_size")
 
         def build(ctx: Context) -> ListOperations:
             return ListOperations(

@@ -24,7 +24,6 @@ from selfcare._errors import (
     ValidationError,
     WaitTimeout,
 )
-from selfcare._idempotency import keyed
 from selfcare._messaging import (
     MAX_SMS_PARTS,
     MMS_MAX_SIZE,
@@ -42,6 +41,7 @@ from selfcare._messaging import (
 from selfcare._paging import DEFAULT_PAGE_SIZE, check_page_size
 from selfcare._time import When, check_when
 from selfcare.model import Money, PhoneNumber
+from selfcare.model._enums import coerce_enum
 from selfcare.model.contacts import Contact, ListMember, MailingList
 from selfcare.model.messaging import (
     Attachment,
@@ -53,7 +53,6 @@ from selfcare.model.messaging import (
     RecipientStatus,
 )
 from selfcare.model.services import ServiceKind
-from selfcare.model.usage import coerce_enum
 from selfcare.operations import (
     CancelMessage,
     GetMessage,
@@ -62,7 +61,6 @@ from selfcare.operations import (
     ListMessages,
     SendMms,
     SendSms,
-    new_idempotency_key,
 )
 from selfcare.sms import SmsPlan, plan
 
@@ -98,11 +96,11 @@ class AsyncMessages(AsyncArea):
         number), and the text (not empty, at most 10 parts; see :func:`selfcare.sms.plan`).
         """
         template = await self._sms_template(
-            text, sender, deliver_at, validity, delivery_report, flash, priority
+            text, sender, deliver_at, validity, delivery_report, flash, priority, idempotency_key
         )
         ctx = await self._client._context()
         op = attrs.evolve(template, to=check_recipients(to, ctx.region))
-        return await self._client._execute(keyed(op, idempotency_key))
+        return await self._client._execute(op)
 
     async def preview(self, text: str) -> SmsPlan:
         """How ``text`` will be cut into SMS parts, priced at the tariff plan's SMS price.
@@ -135,6 +133,7 @@ class AsyncMessages(AsyncArea):
         delivery_report: Any,
         flash: Any,
         priority: Any,
+        idempotency_key: str | None,
     ) -> SendSms:
         """A checked SendSms for no recipient yet (the callers fill ``to`` in)."""
         check_sms_text(text)
@@ -155,6 +154,7 @@ class AsyncMessages(AsyncArea):
             delivery_report=report,
             flash=flashing,
             priority=urgency,
+            idempotency_key=idempotency_key,
         )
 
     async def send_mms(
@@ -199,8 +199,9 @@ class AsyncMessages(AsyncArea):
             validity=valid,
             delivery_report=report,
             priority=urgency,
+            idempotency_key=idempotency_key,
         )
-        return await self._client._execute(keyed(op, idempotency_key))
+        return await self._client._execute(op)
 
     async def get(self, message: str | Message) -> Message:
         """A message as it stands now, with a delivery report per recipient."""
@@ -217,7 +218,7 @@ class AsyncMessages(AsyncArea):
         """Messages sent, newest first, fetched lazily; ``status`` keeps only those in it."""
         start, end = check_when(since, "since"), check_when(until, "until")
         wanted = None if status is None else coerce_enum(MessageStatus, status, "status")
-        check_page_size(page_size)
+        check_page_size(page_size, "page_size")
 
         def build(ctx: Context) -> ListMessages:
             return ListMessages(
@@ -234,8 +235,8 @@ class AsyncMessages(AsyncArea):
         A message that is no longer scheduled raises :class:`~selfcare.Conflict` naming its
         state.
         """
-        op = CancelMessage(_message_id(message))
-        return await self._client._execute(keyed(op, idempotency_key))
+        op = CancelMessage(_message_id(message), idempotency_key=idempotency_key)
+        return await self._client._execute(op)
 
     async def wait(
         self,
@@ -297,10 +298,9 @@ class AsyncMessages(AsyncArea):
                 f"concurrency={concurrency!r} must be a positive int", field="concurrency"
             )
         template = await self._sms_template(
-            text, sender, deliver_at, validity, delivery_report, flash, priority
+            text, sender, deliver_at, validity, delivery_report, flash, priority, idempotency_key
         )
-        key = new_idempotency_key() if idempotency_key is None else idempotency_key
-        attrs.evolve(template, idempotency_key=key)  # refuses a malformed key before sending
+        key = template.idempotency_key
         ctx = await self._client._context()
 
         async def send_one(entry: _Entry) -> RecipientResult:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from selfcare._async._area import AsyncArea
-from selfcare._keys import key_or_new
 from selfcare.model import Account, ConnectedService, Service, ServiceKind
-from selfcare.model.usage import coerce_enum
+from selfcare.model._enums import coerce_enum
 from selfcare.operations import (
     ChangeTariff,
     ConnectService,
@@ -13,7 +12,6 @@ from selfcare.operations import (
     GetServiceCatalog,
     ListConnectedServices,
 )
-from selfcare.operations.services import check_service_code
 
 __all__ = ["AsyncServices"]
 
@@ -38,10 +36,7 @@ class AsyncServices(AsyncArea):
         Raises :class:`~selfcare.Conflict` naming both services when it clashes with one
         already connected (or with the tariff plan), and when the fees cannot be paid.
         """
-        check_service_code(code)
-        return await self._client._execute(
-            ConnectService(code, idempotency_key=key_or_new(idempotency_key))
-        )
+        return await self._client._execute(ConnectService(code, idempotency_key=idempotency_key))
 
     async def disconnect(
         self, code: str, *, idempotency_key: str | None = None
@@ -50,15 +45,11 @@ class AsyncServices(AsyncArea):
 
         Basic services (voicemail, caller ID) cannot be switched off: :class:`~selfcare.Conflict`.
         """
-        check_service_code(code)
         remaining = await self._client._execute(
-            DisconnectService(code, idempotency_key=key_or_new(idempotency_key))
+            DisconnectService(code, idempotency_key=idempotency_key)
         )
         return list(remaining)
 
     async def change_tariff(self, code: str, *, idempotency_key: str | None = None) -> Account:
         """Move the line to the tariff plan ``code``; returns the account with its new tariff."""
-        check_service_code(code)
-        return await self._client._execute(
-            ChangeTariff(code, idempotency_key=key_or_new(idempotency_key))
-        )
+        return await self._client._execute(ChangeTariff(code, idempotency_key=idempotency_key))

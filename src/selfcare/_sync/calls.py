@@ -9,7 +9,7 @@ from selfcare._context import Context
 from selfcare._paging import DEFAULT_PAGE_SIZE, check_page_size
 from selfcare._time import When, check_when
 from selfcare.model import Call, CallDirection, PhoneNumber
-from selfcare.model.usage import coerce_enum
+from selfcare.model._enums import coerce_enum
 from selfcare.operations import ListCalls
 
 __all__ = ["Calls"]
@@ -31,7 +31,7 @@ class Calls(Area):
         """Calls newest first, fetched lazily; ``missed=True`` keeps only missed calls."""
         start, end = check_when(since, "since"), check_when(until, "until")
         way = None if direction is None else coerce_enum(CallDirection, direction, "direction")
-        check_page_size(page_size)
+        check_page_size(page_size, "page_size")
 
         def build(ctx: Context) -> ListCalls:
             return ListCalls(

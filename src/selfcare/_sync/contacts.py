@@ -10,9 +10,9 @@ from functools import cached_property
 from pathlib import Path
 
 from selfcare._sync._area import Area
+from selfcare._sync._paging import Pager
 from selfcare._contacts import check_email, check_list_name, check_name, check_note, check_phones
 from selfcare._errors import InvalidPhoneNumber, ValidationError
-from selfcare._idempotency import keyed
 from selfcare._phonebook_io import read_csv, read_vcard, write_csv, write_vcard
 from selfcare.model import PhoneNumber
 from selfcare.model.contacts import Contact, ContactDraft, ListMember, MailingList, MemberRef
@@ -47,15 +47,15 @@ class Contacts(Area):
         """Mailing lists built from contacts and numbers."""
         return MailingLists(self._client)
 
-    def list(self, *, search: str | None = None) -> builtins.list[Contact]:
-        """Every contact by name; ``search`` matches part of a name, an e-mail or 3+ digits of a
-        number."""
+    def list(self, *, search: str | None = None) -> Pager[Contact]:
+        """Every contact by name, lazily like every listing; ``search`` matches part of a name,
+        an e-mail or 3+ digits of a number."""
         if search is not None and not isinstance(search, str):
             raise ValidationError(
                 f"search must be a str, not {type(search).__name__}", field="search"
             )
-        found = self._client._execute(ListContacts(search=search or None))
-        return builtins.list(found)
+        op = ListContacts(search=search or None)
+        return Pager(self._client, Contact, lambda ctx: op)
 
     def get(self, contact: str | Contact) -> Contact:
         """One contact by id."""
@@ -78,8 +78,9 @@ class Contacts(Area):
             phones=check_phones(phones, ctx.region),
             email=check_email(email),
             note=check_note(note),
+            idempotency_key=idempotency_key,
         )
-        return self._client._execute(keyed(op, idempotency_key))
+        return self._client._execute(op)
 
     def update(
         self,
@@ -103,13 +104,14 @@ class Contacts(Area):
             phones=None if phones is None else check_phones(phones, ctx.region),
             email=email,
             note=note,
+            idempotency_key=idempotency_key,
         )
-        return self._client._execute(keyed(op, idempotency_key))
+        return self._client._execute(op)
 
     def delete(self, contact: str | Contact, *, idempotency_key: str | None = None) -> None:
         """Remove a contact; it also leaves every mailing list it was on."""
-        op = DeleteContact(_id(contact, "contact"))
-        self._client._execute(keyed(op, idempotency_key))
+        op = DeleteContact(_id(contact, "contact"), idempotency_key=idempotency_key)
+        self._client._execute(op)
 
     def import_vcard(
         self, source: Source, *, idempotency_key: str | None = None
@@ -133,17 +135,17 @@ class Contacts(Area):
     ) -> builtins.list[Contact]:
         if not drafts:
             return []
-        op = ImportContacts(tuple(drafts))
-        added: tuple[Contact, ...] = self._client._execute(keyed(op, idempotency_key))
+        op = ImportContacts(tuple(drafts), idempotency_key=idempotency_key)
+        added: tuple[Contact, ...] = self._client._execute(op)
         return builtins.list(added)
 
     def export_vcard(self) -> str:
         """Every contact as vCard 3.0 text."""
-        return write_vcard(self.list())
+        return write_vcard(self.list().to_list())
 
     def export_csv(self) -> str:
         """Every contact as CSV text (``name,phones,email,note``)."""
-        return write_csv(self.list())
+        return write_csv(self.list().to_list())
 
 
 class MailingLists(Area):
@@ -158,17 +160,18 @@ class MailingLists(Area):
     ) -> MailingList:
         """A new list; members are contacts (they follow the contact's main number) or numbers."""
         refs = self._refs(members)
-        op = CreateMailingList(name=check_list_name(name), members=refs)
-        return self._client._execute(keyed(op, idempotency_key))
+        op = CreateMailingList(
+            name=check_list_name(name), members=refs, idempotency_key=idempotency_key
+        )
+        return self._client._execute(op)
 
     def get(self, mailing_list: str | MailingList) -> MailingList:
         """One list with its members."""
         return self._client._execute(GetMailingList(_id(mailing_list, "mailing_list")))
 
-    def list(self) -> builtins.list[MailingList]:
-        """Every list, by name."""
-        found: tuple[MailingList, ...] = self._client._execute(ListMailingLists())
-        return builtins.list(found)
+    def list(self) -> Pager[MailingList]:
+        """Every list, by name (lazily, like every listing)."""
+        return Pager(self._client, MailingList, lambda ctx: ListMailingLists())
 
     def add_members(
         self,
@@ -178,8 +181,12 @@ class MailingLists(Area):
         idempotency_key: str | None = None,
     ) -> MailingList:
         """Put contacts or numbers on a list (those already there stay once)."""
-        op = AddListMembers(_id(mailing_list, "mailing_list"), self._refs(members))
-        return self._client._execute(keyed(op, idempotency_key))
+        op = AddListMembers(
+            _id(mailing_list, "mailing_list"),
+            self._refs(members),
+            idempotency_key=idempotency_key,
+        )
+        return self._client._execute(op)
 
     def remove_members(
         self,
@@ -189,15 +196,19 @@ class MailingLists(Area):
         idempotency_key: str | None = None,
     ) -> MailingList:
         """Take contacts or numbers off a list; one that is not on it raises NotFound."""
-        op = RemoveListMembers(_id(mailing_list, "mailing_list"), self._refs(members))
-        return self._client._execute(keyed(op, idempotency_key))
+        op = RemoveListMembers(
+            _id(mailing_list, "mailing_list"),
+            self._refs(members),
+            idempotency_key=idempotency_key,
+        )
+        return self._client._execute(op)
 
     def delete(
         self, mailing_list: str | MailingList, *, idempotency_key: str | None = None
     ) -> None:
         """Remove a list; its contacts stay in the phonebook."""
-        op = DeleteMailingList(_id(mailing_list, "mailing_list"))
-        self._client._execute(keyed(op, idempotency_key))
+        op = DeleteMailingList(_id(mailing_list, "mailing_list"), idempotency_key=idempotency_key)
+        self._client._execute(op)
 
     def _refs(self, members: Iterable[Member]) -> tuple[MemberRef, ...]:
         if isinstance(members, str | PhoneNumber | Contact | ListMember):

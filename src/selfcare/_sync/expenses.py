@@ -9,10 +9,10 @@ from selfcare._sync._area import Area
 from selfcare._sync._paging import Pager
 from selfcare._context import Context
 from selfcare._paging import DEFAULT_PAGE_SIZE, check_page_size
-from selfcare._summary import SpendingSummary, Summarizer
+from selfcare._summary import SpendingSummary, Summarizer, SummaryBy
 from selfcare._time import When, check_when
 from selfcare.model import Expense, ExpenseKind, PhoneNumber
-from selfcare.model.usage import coerce_enum
+from selfcare.model._enums import coerce_enum
 from selfcare.operations import ListExpenses
 
 __all__ = ["Expenses"]
@@ -38,7 +38,7 @@ class Expenses(Area):
         """
         start, end = check_when(since, "since"), check_when(until, "until")
         wanted = _kinds(kinds)
-        check_page_size(page_size)
+        check_page_size(page_size, "page_size")
 
         def build(ctx: Context) -> ListExpenses:
             return ListExpenses(
@@ -53,7 +53,7 @@ class Expenses(Area):
 
     def summary(
         self,
-        by: str = "kind",
+        by: SummaryBy = "kind",
         *,
         since: When | None = None,
         until: When | None = None,

@@ -6,15 +6,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 from selfcare._sync._area import Area
+from selfcare._deprecation import renamed_argument
 from selfcare._errors import ValidationError
-from selfcare._keys import key_or_new
-from selfcare.forwarding_codes import ForwardingCondition, check_no_reply_timer, coerce_condition
+from selfcare.forwarding_codes import ForwardingCondition, coerce_condition
 from selfcare.model import ForwardingState, PhoneNumber
 from selfcare.operations import DisableForwarding, GetForwarding, SetForwarding
 
 __all__ = ["Forwarding"]
 
-Timeout = int | timedelta
+Timer = int | timedelta
 
 
 class Forwarding(Area):
@@ -33,20 +33,23 @@ class Forwarding(Area):
         condition: ForwardingCondition | str,
         to: str | PhoneNumber,
         *,
-        timeout: Timeout | None = None,
+        timer: Timer | None = None,
         idempotency_key: str | None = None,
+        timeout: Timer | None = None,
     ) -> ForwardingState:
         """Forward calls under ``condition`` to the number ``to`` (typed as people do).
 
-        ``timeout`` is the no-reply timer, 5 to 30 seconds in steps of 5 (default 20); it
-        applies to ``no_reply`` and the groups containing it.
+        ``timer`` is the no-reply timer (how long the phone rings first), 5 to 30 seconds in
+        steps of 5 (default 20); it applies to ``no_reply`` and the groups containing it.
+        ``timeout`` is its deprecated old name.
         """
-        wanted, timer = _check(condition, timeout)
         ctx = self._client._context()
-        number = ctx.phone(to)
         return self._client._execute(
             SetForwarding(
-                wanted, number=number, timer=timer, idempotency_key=key_or_new(idempotency_key)
+                coerce_condition(condition),
+                number=ctx.phone(to),
+                timer=_seconds(renamed_argument("timeout", "timer", timeout, timer)),
+                idempotency_key=idempotency_key,
             )
         )
 
@@ -54,14 +57,18 @@ class Forwarding(Area):
         self,
         condition: ForwardingCondition | str,
         *,
-        timeout: Timeout | None = None,
+        timer: Timer | None = None,
         idempotency_key: str | None = None,
+        timeout: Timer | None = None,
     ) -> ForwardingState:
-        """Forward calls under ``condition`` to the subscriber's voicemail."""
-        wanted, timer = _check(condition, timeout)
+        """Forward calls under ``condition`` to the subscriber's voicemail (``timer`` as for
+        :meth:`set`)."""
         return self._client._execute(
             SetForwarding(
-                wanted, voicemail=True, timer=timer, idempotency_key=key_or_new(idempotency_key)
+                coerce_condition(condition),
+                voicemail=True,
+                timer=_seconds(renamed_argument("timeout", "timer", timeout, timer)),
+                idempotency_key=idempotency_key,
             )
         )
 
@@ -69,9 +76,8 @@ class Forwarding(Area):
         self, condition: ForwardingCondition | str, *, idempotency_key: str | None = None
     ) -> ForwardingState:
         """Erase forwarding under ``condition`` (a group erases each of its rules)."""
-        wanted = coerce_condition(condition)
         return self._client._execute(
-            DisableForwarding(wanted, idempotency_key=key_or_new(idempotency_key))
+            DisableForwarding(coerce_condition(condition), idempotency_key=idempotency_key)
         )
 
     def disable_all(self, *, idempotency_key: str | None = None) -> ForwardingState:
@@ -79,28 +85,11 @@ class Forwarding(Area):
         return self.disable(ForwardingCondition.ALL, idempotency_key=idempotency_key)
 
 
-def _check(
-    condition: ForwardingCondition | str, timeout: Timeout | None
-) -> tuple[ForwardingCondition, int | None]:
-    wanted = coerce_condition(condition)
-    if timeout is None:
-        return wanted, None
-    seconds: object = timeout
-    if isinstance(timeout, timedelta):
-        whole = timeout.total_seconds()
-        if whole != int(whole):
-            raise ValidationError(
-                f"timeout={timeout} is not a whole number of seconds", field="timeout"
-            )
-        seconds = int(whole)
-    try:
-        timer = check_no_reply_timer(seconds)  # type: ignore[arg-type]  # checked at run time
-    except ValidationError as exc:
-        raise ValidationError(f"timeout={timeout!r}: {exc.message}", field="timeout") from None
-    if not wanted.takes_timer:
-        raise ValidationError(
-            f"timeout={timeout!r}: a no-reply timer does not apply to {wanted.value!r} "
-            "forwarding; only 'no_reply', 'all' and 'all_conditional' take one",
-            field="timeout",
-        )
-    return wanted, timer
+def _seconds(timer: Timer | None) -> int | None:
+    """A timer as whole seconds (the operation checks the value and the condition)."""
+    if not isinstance(timer, timedelta):
+        return timer
+    seconds = timer.total_seconds()
+    if seconds != int(seconds):
+        raise ValidationError(f"timer={timer} is not a whole number of seconds", field="timer")
+    return int(seconds)

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import warnings
+from typing import Any
+
 from selfcare._sync._area import Area
 from selfcare._sync._paging import Pager
 from selfcare._context import Context
@@ -10,7 +13,7 @@ from selfcare._errors import ValidationError
 from selfcare._paging import DEFAULT_PAGE_SIZE, check_page_size
 from selfcare._time import When, check_when
 from selfcare.model import LoginMethod, LoginRecord, LoginStatus, OperationRecord, OperationStatus
-from selfcare.model.usage import coerce_enum
+from selfcare.model._enums import coerce_enum
 from selfcare.operations import ListLogins, ListOperations
 from selfcare.operations.history import logged_operation_names
 
@@ -20,7 +23,16 @@ __all__ = ["Logins"]
 class Logins(Area):
     """``sc.logins``: the login history and the operation log."""
 
-    def history(
+    def history(self, **filters: Any) -> Pager[LoginRecord]:
+        """Deprecated old name of :meth:`list`."""
+        warnings.warn(
+            "sc.logins.history() is deprecated; use sc.logins.list()",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.list(**filters)
+
+    def list(
         self,
         *,
         since: When | None = None,
@@ -44,7 +56,7 @@ class Logins(Area):
                 )
             how = also
         outcome = None if status is None else coerce_enum(LoginStatus, status, "status")
-        check_page_size(page_size)
+        check_page_size(page_size, "page_size")
 
         def build(ctx: Context) -> ListLogins:
             return ListLogins(
@@ -74,7 +86,7 @@ class Logins(Area):
         start, end = check_when(since, "since"), check_when(until, "until")
         name = None if operation is None else _operation_name(operation)
         outcome = None if status is None else coerce_enum(OperationStatus, status, "status")
-        check_page_size(page_size)
+        check_page_size(page_size, "page_size")
 
         def build(ctx: Context) -> ListOperations:
             return ListOperations(

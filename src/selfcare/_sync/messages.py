@@ -25,7 +25,6 @@ from selfcare._errors import (
     ValidationError,
     WaitTimeout,
 )
-from selfcare._idempotency import keyed
 from selfcare._messaging import (
     MAX_SMS_PARTS,
     MMS_MAX_SIZE,
@@ -43,6 +42,7 @@ from selfcare._messaging import (
 from selfcare._paging import DEFAULT_PAGE_SIZE, check_page_size
 from selfcare._time import When, check_when
 from selfcare.model import Money, PhoneNumber
+from selfcare.model._enums import coerce_enum
 from selfcare.model.contacts import Contact, ListMember, MailingList
 from selfcare.model.messaging import (
     Attachment,
@@ -54,7 +54,6 @@ from selfcare.model.messaging import (
     RecipientStatus,
 )
 from selfcare.model.services import ServiceKind
-from selfcare.model.usage import coerce_enum
 from selfcare.operations import (
     CancelMessage,
     GetMessage,
@@ -63,7 +62,6 @@ from selfcare.operations import (
     ListMessages,
     SendMms,
     SendSms,
-    new_idempotency_key,
 )
 from selfcare.sms import SmsPlan, plan
 
@@ -99,11 +97,11 @@ class Messages(Area):
         number), and the text (not empty, at most 10 parts; see :func:`selfcare.sms.plan`).
         """
         template = self._sms_template(
-            text, sender, deliver_at, validity, delivery_report, flash, priority
+            text, sender, deliver_at, validity, delivery_report, flash, priority, idempotency_key
         )
         ctx = self._client._context()
         op = attrs.evolve(template, to=check_recipients(to, ctx.region))
-        return self._client._execute(keyed(op, idempotency_key))
+        return self._client._execute(op)
 
     def preview(self, text: str) -> SmsPlan:
         """How ``text`` will be cut into SMS parts, priced at the tariff plan's SMS price.
@@ -136,6 +134,7 @@ class Messages(Area):
         delivery_report: Any,
         flash: Any,
         priority: Any,
+        idempotency_key: str | None,
     ) -> SendSms:
         """A checked SendSms for no recipient yet (the callers fill ``to`` in)."""
         check_sms_text(text)
@@ -156,6 +155,7 @@ class Messages(Area):
             delivery_report=report,
             flash=flashing,
             priority=urgency,
+            idempotency_key=idempotency_key,
         )
 
     def send_mms(
@@ -200,8 +200,9 @@ class Messages(Area):
             validity=valid,
             delivery_report=report,
             priority=urgency,
+            idempotency_key=idempotency_key,
         )
-        return self._client._execute(keyed(op, idempotency_key))
+        return self._client._execute(op)
 
     def get(self, message: str | Message) -> Message:
         """A message as it stands now, with a delivery report per recipient."""
@@ -218,7 +219,7 @@ class Messages(Area):
         """Messages sent, newest first, fetched lazily; ``status`` keeps only those in it."""
         start, end = check_when(since, "since"), check_when(until, "until")
         wanted = None if status is None else coerce_enum(MessageStatus, status, "status")
-        check_page_size(page_size)
+        check_page_size(page_size, "page_size")
 
         def build(ctx: Context) -> ListMessages:
             return ListMessages(
@@ -235,8 +236,8 @@ class Messages(Area):
         A message that is no longer scheduled raises :class:`~selfcare.Conflict` naming its
         state.
         """
-        op = CancelMessage(_message_id(message))
-        return self._client._execute(keyed(op, idempotency_key))
+        op = CancelMessage(_message_id(message), idempotency_key=idempotency_key)
+        return self._client._execute(op)
 
     def wait(
         self,
@@ -298,10 +299,9 @@ class Messages(Area):
                 f"concurrency={concurrency!r} must be a positive int", field="concurrency"
             )
         template = self._sms_template(
-            text, sender, deliver_at, validity, delivery_report, flash, priority
+            text, sender, deliver_at, validity, delivery_report, flash, priority, idempotency_key
         )
-        key = new_idempotency_key() if idempotency_key is None else idempotency_key
-        attrs.evolve(template, idempotency_key=key)  # refuses a malformed key before sending
+        key = template.idempotency_key
         ctx = self._client._context()
 
         def send_one(entry: _Entry) -> RecipientResult:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from datetime import timedelta
 from decimal import Decimal
@@ -19,9 +20,9 @@ from selfcare.keypad import VirtualKeypad
 from selfcare.model import AutopayRule, Bill, Expense, ExpenseKind, Money, Payment, PaymentMethod
 from selfcare.model.payment import (
     AUTOPAY_SCHEDULE,
+    check_autopay_schedule,
     check_card_pin,
     check_payment_amount,
-    check_schedule,
 )
 from selfcare.operations import (
     ActivateCard,
@@ -45,12 +46,18 @@ class Payments(Area):
     """``sc.payments``: debts and due dates, paying, payment cards and the payment history."""
 
     def debts(self) -> list[Bill]:
-        """Bills with something left to pay, soonest due first (same as ``sc.account.debts()``)."""
+        """Deprecated: debts are read in one place, :meth:`sc.account.debts()
+        <selfcare.areas.AccountArea.debts>`."""
+        warnings.warn(
+            "sc.payments.debts() is deprecated; use sc.account.debts()",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return self._client.account.debts()
 
     def next_due(self) -> Bill | None:
         """The open bill due soonest (an overdue one first), or ``None`` when nothing is owed."""
-        debts = self.debts()
+        debts = self._client.account.debts()
         return debts[0] if debts else None
 
     def bill_expenses(
@@ -63,7 +70,7 @@ class Payments(Area):
         ``period_start`` to midnight after ``period_end`` in the account's zone, and credits
         are left out, so the costs add up to the bill's ``amount_due``.
         """
-        check_page_size(page_size)
+        check_page_size(page_size, "page_size")
         found = bill if isinstance(bill, Bill) else self._bill(bill)
 
         def build(ctx: Context) -> ListExpenses:
@@ -105,10 +112,19 @@ class Payments(Area):
         ctx = self._client._context()
         money = _money(amount, ctx.currency)
         return self._client._execute(
-            Pay(amount=money, method=chosen, **_key(idempotency_key))
+            Pay(amount=money, method=chosen, idempotency_key=idempotency_key)
         )
 
-    def history(
+    def history(self, **filters: Any) -> Pager[Payment]:
+        """Deprecated old name of :meth:`list`."""
+        warnings.warn(
+            "sc.payments.history() is deprecated; use sc.payments.list()",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.list(**filters)
+
+    def list(
         self,
         *,
         since: When | None = None,
@@ -120,7 +136,7 @@ class Payments(Area):
         ``since``/``until`` take aware datetimes or dates (a whole day in the account's zone).
         """
         start, end = check_when(since, "since"), check_when(until, "until")
-        check_page_size(page_size)
+        check_page_size(page_size, "page_size")
 
         def build(ctx: Context) -> ListPayments:
             return ListPayments(since=ctx.since(start), until=ctx.until(end), limit=page_size)
@@ -145,7 +161,9 @@ class Payments(Area):
         is sent and never appears in reprs, errors or the operation log.
         """
         secret = _pin(pin, keypad, positions)
-        return self._client._execute(ActivateCard(pin=secret, **_key(idempotency_key)))
+        return self._client._execute(
+            ActivateCard(pin=secret, idempotency_key=idempotency_key)
+        )
 
     def autopay(self) -> AutopayRule | None:
         """The autopay rule, or ``None`` when autopay is off."""
@@ -167,11 +185,11 @@ class Payments(Area):
         (floats refused); ``amount`` is within :meth:`pay`'s limits, ``threshold`` may be zero
         or negative on an account with a credit limit. ``schedule`` is an RFC 5545 RRULE
         value read in the account's zone, at most hourly (default every day at 09:00; see
-        :func:`~selfcare.model.payment.check_schedule`). Everything is checked before
+        :func:`~selfcare.model.payment.check_autopay_schedule`). Everything is checked before
         anything is sent. Each top-up is an ordinary payment in :meth:`history`.
         """
         chosen = PaymentMethod.parse(method)
-        checked = check_schedule(schedule)
+        checked = check_autopay_schedule(schedule)
         ctx = self._client._context()
         limit = check_threshold(_as_money(threshold, ctx.currency, "threshold"))
         money = _money(amount, ctx.currency)
@@ -181,17 +199,13 @@ class Payments(Area):
                 amount=money,
                 method=chosen,
                 schedule=checked,
-                **_key(idempotency_key),
+                idempotency_key=idempotency_key,
             )
         )
 
     def disable_autopay(self, *, idempotency_key: str | None = None) -> AutopayRule | None:
         """Turn autopay off; returns the rule that was removed (``None`` if it was off)."""
-        return self._client._execute(DisableAutopay(**_key(idempotency_key)))
-
-
-def _key(idempotency_key: str | None) -> dict[str, Any]:
-    return {} if idempotency_key is None else {"idempotency_key": idempotency_key}
+        return self._client._execute(DisableAutopay(idempotency_key=idempotency_key))
 
 
 def _money(amount: object, currency: str) -> Money:

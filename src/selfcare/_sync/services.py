@@ -4,9 +4,8 @@
 from __future__ import annotations
 
 from selfcare._sync._area import Area
-from selfcare._keys import key_or_new
 from selfcare.model import Account, ConnectedService, Service, ServiceKind
-from selfcare.model.usage import coerce_enum
+from selfcare.model._enums import coerce_enum
 from selfcare.operations import (
     ChangeTariff,
     ConnectService,
@@ -14,7 +13,6 @@ from selfcare.operations import (
     GetServiceCatalog,
     ListConnectedServices,
 )
-from selfcare.operations.services import check_service_code
 
 __all__ = ["Services"]
 
@@ -39,10 +37,7 @@ class Services(Area):
         Raises :class:`~selfcare.Conflict` naming both services when it clashes with one
         already connected (or with the tariff plan), and when the fees cannot be paid.
         """
-        check_service_code(code)
-        return self._client._execute(
-            ConnectService(code, idempotency_key=key_or_new(idempotency_key))
-        )
+        return self._client._execute(ConnectService(code, idempotency_key=idempotency_key))
 
     def disconnect(
         self, code: str, *, idempotency_key: str | None = None
@@ -51,15 +46,11 @@ class Services(Area):
 
         Basic services (voicemail, caller ID) cannot be switched off: :class:`~selfcare.Conflict`.
         """
-        check_service_code(code)
         remaining = self._client._execute(
-            DisconnectService(code, idempotency_key=key_or_new(idempotency_key))
+            DisconnectService(code, idempotency_key=idempotency_key)
         )
         return list(remaining)
 
     def change_tariff(self, code: str, *, idempotency_key: str | None = None) -> Account:
         """Move the line to the tariff plan ``code``; returns the account with its new tariff."""
-        check_service_code(code)
-        return self._client._execute(
-            ChangeTariff(code, idempotency_key=key_or_new(idempotency_key))
-        )
+        return self._client._execute(ChangeTariff(code, idempotency_key=idempotency_key))

@@ -4,7 +4,7 @@ A :class:`PaymentMethod` names where a payment comes from (a bank-card token or 
 Its reference is a :class:`~selfcare.Secret`, so a card token never shows in full: ``str()``
 gives ``card:***4242``. A :class:`Payment` is one top-up as the payment history lists it.
 An :class:`AutopayRule` tops the account up by itself when its balance runs low, checked on
-an RFC 5545 recurrence (:func:`check_schedule`).
+an RFC 5545 recurrence (:func:`check_autopay_schedule`).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any, Final
 import attrs
 from dateutil import rrule
 
+from selfcare._deprecation import renamed_attributes
 from selfcare._errors import InvalidMoney, ValidationError
 from selfcare._secret import Secret
 from selfcare._time import aware_validator, optional_aware_validator
@@ -33,9 +34,9 @@ __all__ = [
     "PaymentMethod",
     "PaymentMethodKind",
     "PaymentStatus",
+    "check_autopay_schedule",
     "check_card_pin",
     "check_payment_amount",
-    "check_schedule",
     "max_payment",
 ]
 
@@ -227,7 +228,7 @@ _SAMPLE_START: Final = datetime(2026, 1, 1)
 _LAST_YEARS: Final = datetime(9996, 1, 1)
 
 
-def check_schedule(schedule: str) -> str:
+def check_autopay_schedule(schedule: str) -> str:
     """``schedule`` if it is an RFC 5545 recurrence rule autopay can check on.
 
     It is the rule's value, such as ``"FREQ=DAILY;BYHOUR=9"`` or
@@ -291,7 +292,7 @@ class AutopayRule:
     """Top the account up by ``amount`` from ``method`` whenever, at one of the ``schedule``'s
     occurrences, the balance is below ``threshold``.
 
-    ``schedule`` is an RFC 5545 recurrence rule (see :func:`check_schedule`) read in the
+    ``schedule`` is an RFC 5545 recurrence rule (see :func:`check_autopay_schedule`) read in the
     account's time zone. ``method`` is already masked, as in :class:`Payment`
     (``card:***4242``, ``wallet:ym-1``). ``last_topup_at`` is when the rule last put money on
     the account (``None`` until it has); each top-up it makes is an ordinary
@@ -307,3 +308,6 @@ class AutopayRule:
     schedule: str
     created_at: datetime = attrs.field(validator=aware_validator)
     last_topup_at: datetime | None = attrs.field(default=None, validator=optional_aware_validator)
+
+
+__getattr__ = renamed_attributes(globals(), {"check_schedule": "check_autopay_schedule"})

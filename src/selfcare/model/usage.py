@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import enum
 from datetime import timedelta
-from typing import TypeVar
 
 import attrs
 
-from selfcare._errors import ValidationError
 from selfcare._time import Instant
 from selfcare.model._repr import compact_repr
 from selfcare.model.money import Money, Quantity
 from selfcare.model.phone import PhoneNumber
 
-__all__ = ["Call", "CallDirection", "Expense", "ExpenseKind", "coerce_enum"]
-
-E = TypeVar("E", bound=enum.Enum)
+__all__ = ["Call", "CallDirection", "Expense", "ExpenseKind"]
 
 
 class ExpenseKind(enum.StrEnum):
@@ -45,18 +41,6 @@ class CallDirection(enum.StrEnum):
 
     INCOMING = "incoming"
     OUTGOING = "outgoing"
-
-
-def coerce_enum(kind: type[E], value: object, field: str) -> E:
-    """Accept an enum member or its value; raise a ValidationError listing the choices."""
-    try:
-        return kind(value)
-    except ValueError:
-        choices = ", ".join(repr(m.value) for m in kind)
-        raise ValidationError(
-            f"{field}={value!r} is not a known {kind.__name__}; choose from {choices}",
-            field=field,
-        ) from None
 
 
 @attrs.frozen(repr=False)

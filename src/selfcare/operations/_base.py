@@ -82,6 +82,11 @@ def new_idempotency_key() -> str:
     return str(uuid.uuid4())
 
 
+def _key_or_new(value: str | None) -> str:
+    """The caller's key, or a fresh one for ``None`` (so areas pass theirs straight through)."""
+    return new_idempotency_key() if value is None else value
+
+
 def _key_validator(instance: Any, attribute: Any, value: Any) -> None:
     if type(value) is not str or not _KEY.fullmatch(value):
         raise ValidationError(
@@ -94,11 +99,11 @@ def _key_validator(instance: Any, attribute: Any, value: Any) -> None:
 class MutatingOperation(Operation[R]):
     """An operation that changes something (sends, pays, switches).
 
-    It carries an ``idempotency_key``, generated when not given, so a retried request is
-    performed once: backends remember each key's result for 24 hours.
+    It carries an ``idempotency_key``, generated when not given (or given as ``None``), so a
+    retried request is performed once: backends remember each key's result for 24 hours.
     """
 
     idempotent = False
     idempotency_key: str = attrs.field(
-        factory=new_idempotency_key, validator=_key_validator, kw_only=True
+        factory=new_idempotency_key, converter=_key_or_new, validator=_key_validator, kw_only=True
     )

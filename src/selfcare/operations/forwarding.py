@@ -7,7 +7,7 @@ from typing import Any
 import attrs
 
 from selfcare._errors import ValidationError
-from selfcare.forwarding_codes import ForwardingCondition, check_no_reply_timer, coerce_condition
+from selfcare.forwarding_codes import ForwardingCondition, check_timer_applies, coerce_condition
 from selfcare.model import ForwardingState, PhoneNumber
 from selfcare.operations._base import Capability, MutatingOperation, Operation
 
@@ -22,16 +22,7 @@ def _condition(instance: Any, attribute: Any, value: Any) -> None:
 
 
 def _timer(instance: Any, attribute: Any, value: int | None) -> None:
-    if value is None:
-        return
-    check_no_reply_timer(value)
-    if not instance.condition.takes_timer:
-        raise ValidationError(
-            f"timeout={value!r}: a no-reply timer does not apply to "
-            f"{instance.condition.value!r} forwarding; only 'no_reply', 'all' and "
-            "'all_conditional' take one",
-            field="timeout",
-        )
+    check_timer_applies(instance.condition, value)
 
 
 def _target(instance: Any, attribute: Any, value: bool) -> None:

@@ -15,9 +15,9 @@ from selfcare.model import AutopayRule, Money, Payment, PaymentMethod
 from selfcare.model.payment import (
     AUTOPAY_SCHEDULE,
     PaymentMethodKind,
+    check_autopay_schedule,
     check_card_pin,
     check_payment_amount,
-    check_schedule,
 )
 from selfcare.operations._base import Capability, MutatingOperation, Operation, PagedOperation
 
@@ -72,7 +72,7 @@ def _same_currency(instance: Any, attribute: Any, value: Any) -> None:
 
 
 def _schedule_validator(instance: Any, attribute: Any, value: Any) -> None:
-    check_schedule(value)
+    check_autopay_schedule(value)
 
 
 def _pin_validator(instance: Any, attribute: Any, value: Any) -> None:

@@ -23,7 +23,6 @@ from selfcare.model import (
     Bill,
     BillState,
     Call,
-    CallDirection,
     Complaint,
     ComplaintCategory,
     ComplaintNote,
@@ -680,8 +679,3 @@ def complaint_from_tmf(doc: Mapping[str, Any]) -> Complaint:
             for n in doc.get("note") or []
         ),
     )
-
-
-def call_direction_value(profile: TmfProfile, direction: CallDirection) -> str:
-    """The profile's value of the direction characteristic for ``direction``."""
-    return profile.directions[direction]

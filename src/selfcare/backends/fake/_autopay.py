@@ -27,7 +27,7 @@ from selfcare.backends.fake._handlers import Session, handles
 from selfcare.backends.fake._payments import charge, check_currency
 from selfcare.backends.fake._state import Subscriber
 from selfcare.model import AutopayRule, OperationStatus, PaymentMethod
-from selfcare.model.payment import check_schedule
+from selfcare.model.payment import check_autopay_schedule
 from selfcare.operations import DisableAutopay, GetAutopay, Pay, SetAutopay
 
 __all__ = ["AUTOPAY_CHANNEL", "AutopaySetting", "run_autopay"]
@@ -55,7 +55,7 @@ class AutopaySetting:
     @classmethod
     def start(cls, sub: Subscriber, now: datetime, op: SetAutopay) -> AutopaySetting:
         """A rule set at ``now``: its parts left out of the RRULE are midnight of today."""
-        schedule = check_schedule(op.schedule)
+        schedule = check_autopay_schedule(op.schedule)
         dtstart = day_start(sub.today(now), sub.account.zone)
         recurrence = rrule.rrulestr(schedule, dtstart=dtstart)
         assert isinstance(recurrence, rrule.rrule)  # one RRULE value, never a set

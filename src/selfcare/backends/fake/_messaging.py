@@ -11,8 +11,8 @@ from selfcare._errors import Conflict, NotFound, ValidationError
 from selfcare._messaging import (
     MMS_MAX_SIZE,
     check_attachments,
+    check_delivery_time,
     check_recipients,
-    check_schedule,
     check_sender,
     check_sms_text,
     check_subject,
@@ -87,7 +87,7 @@ def _common(s: Session, op: SendSms | SendMms) -> None:
     check_recipients(op.to, region)
     check_sender(op.sender, region)
     check_validity(op.validity)
-    check_schedule(op.deliver_at, s.now)
+    check_delivery_time(op.deliver_at, s.now)
 
 
 @handles(SendSms)

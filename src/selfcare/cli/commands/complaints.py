@@ -11,7 +11,7 @@ from selfcare.cli._options import choice, limit_option, output_options
 from selfcare.cli._output import Column, emit, emit_one
 from selfcare.cli.commands.usage import limited, page_size
 from selfcare.model import Complaint, ComplaintCategory, ComplaintStatus, RelatedEntity, RelatedKind
-from selfcare.model.usage import coerce_enum
+from selfcare.model._enums import coerce_enum
 
 __all__ = ["COMMANDS"]
 

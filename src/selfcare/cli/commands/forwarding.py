@@ -54,7 +54,7 @@ def forwarding() -> None:
     Conditions: unconditional, busy, no_reply, not_reachable, and the groups all_conditional
     and all. Example:
 
-        selfcare --fake forwarding set no_reply 8 916 123-45-67 --timeout 15
+        selfcare --fake forwarding set no_reply 8 916 123-45-67 --timer 15
     """
 
 
@@ -72,30 +72,40 @@ def show(state: State) -> None:
 @forwarding.command("set")
 @click.argument("condition", type=CONDITION)
 @click.argument("number", nargs=-1, required=True)
-@click.option("--timeout", type=int, help="No-reply timer: 5 to 30 seconds in steps of 5.")
+@click.option("--timer", type=int, help="No-reply timer: 5 to 30 seconds in steps of 5.")
+@click.option("--timeout", "old_timer", type=int, hidden=True, deprecated="use --timer")
 @output_options
 @pass_state
-def set_(state: State, condition: str, number: tuple[str, ...], timeout: int | None) -> None:
+def set_(
+    state: State,
+    condition: str,
+    number: tuple[str, ...],
+    timer: int | None,
+    old_timer: int | None,
+) -> None:
     """Forward calls under CONDITION to NUMBER (typed as you would dial it).
 
     Example: selfcare --fake forwarding set busy +7 916 123-45-67
     """
-    result = state.client().forwarding.set(condition, " ".join(number), timeout=timeout)
+    result = state.client().forwarding.set(
+        condition, " ".join(number), timer=_timer(timer, old_timer)
+    )
     note(f"Forwarding {condition.replace('_', ' ')} calls to {' '.join(number)}.")
     _show(state, result)
 
 
 @forwarding.command("voicemail")
 @click.argument("condition", type=CONDITION)
-@click.option("--timeout", type=int, help="No-reply timer: 5 to 30 seconds in steps of 5.")
+@click.option("--timer", type=int, help="No-reply timer: 5 to 30 seconds in steps of 5.")
+@click.option("--timeout", "old_timer", type=int, hidden=True, deprecated="use --timer")
 @output_options
 @pass_state
-def voicemail(state: State, condition: str, timeout: int | None) -> None:
+def voicemail(state: State, condition: str, timer: int | None, old_timer: int | None) -> None:
     """Forward calls under CONDITION to your voicemail.
 
-    Example: selfcare --fake forwarding voicemail all_conditional --timeout 20
+    Example: selfcare --fake forwarding voicemail all_conditional --timer 20
     """
-    result = state.client().forwarding.to_voicemail(condition, timeout=timeout)
+    result = state.client().forwarding.to_voicemail(condition, timer=_timer(timer, old_timer))
     note(f"Forwarding {condition.replace('_', ' ')} calls to voicemail.")
     _show(state, result)
 
@@ -115,3 +125,10 @@ def disable(state: State, condition: str) -> None:
 
 
 COMMANDS = [forwarding]
+
+
+def _timer(timer: int | None, old_timer: int | None) -> int | None:
+    """``--timer``, or its deprecated old spelling ``--timeout`` (click warned about it)."""
+    if timer is not None and old_timer is not None:
+        raise click.UsageError("give --timer only (--timeout is its deprecated old name)")
+    return old_timer if timer is None else timer

@@ -79,7 +79,7 @@ def logins(
 
     Example: selfcare --fake history logins --status failed --since 30d
     """
-    pager = state.client().logins.history(
+    pager = state.client().logins.list(
         since=state.when(since),
         until=state.when(until),
         method=method,

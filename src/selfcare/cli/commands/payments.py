@@ -77,7 +77,7 @@ def payments(
 
     Example: selfcare --fake payments --since 90d
     """
-    pager = state.client().payments.history(
+    pager = state.client().payments.list(
         since=state.when(since), until=state.when(until), page_size=page_size(limit)
     )
     emit(state, limited(pager, limit), PAYMENT_COLUMNS, title="Payments", empty="No payments.")

@@ -1,0 +1,53 @@
+"""The area clients, public so code can annotate with them (``def report(x: Expenses)``).
+
+You get them from a client (``sc.expenses``), never by constructing them; each sync class has
+an async twin with the same methods.
+"""
+
+from __future__ import annotations
+
+from selfcare._async.account import AsyncAccountArea
+from selfcare._async.calls import AsyncCalls
+from selfcare._async.complaints import AsyncComplaints
+from selfcare._async.contacts import AsyncContacts, AsyncMailingLists
+from selfcare._async.expenses import AsyncExpenses
+from selfcare._async.forwarding import AsyncForwarding
+from selfcare._async.logins import AsyncLogins
+from selfcare._async.messages import AsyncMessages
+from selfcare._async.payments import AsyncPayments
+from selfcare._async.services import AsyncServices
+from selfcare._sync.account import AccountArea
+from selfcare._sync.calls import Calls
+from selfcare._sync.complaints import Complaints
+from selfcare._sync.contacts import Contacts, MailingLists
+from selfcare._sync.expenses import Expenses
+from selfcare._sync.forwarding import Forwarding
+from selfcare._sync.logins import Logins
+from selfcare._sync.messages import Messages
+from selfcare._sync.payments import Payments
+from selfcare._sync.services import Services
+
+__all__ = [
+    "AccountArea",
+    "AsyncAccountArea",
+    "AsyncCalls",
+    "AsyncComplaints",
+    "AsyncContacts",
+    "AsyncExpenses",
+    "AsyncForwarding",
+    "AsyncLogins",
+    "AsyncMailingLists",
+    "AsyncMessages",
+    "AsyncPayments",
+    "AsyncServices",
+    "Calls",
+    "Complaints",
+    "Contacts",
+    "Expenses",
+    "Forwarding",
+    "Logins",
+    "MailingLists",
+    "Messages",
+    "Payments",
+    "Services",
+]
