@@ -37,6 +37,7 @@ from selfcare._errors import (
 from selfcare._messaging import DEFAULT_VALIDITY
 from selfcare._paging import MAX_PAGE_SIZE, Page
 from selfcare._secret import Secret
+from selfcare._time import day_start
 from selfcare.backends import AsyncBackend, Backend
 from selfcare.model import (
     Account,
@@ -53,6 +54,8 @@ from selfcare.model import (
     RelatedKind,
     ServiceKind,
 )
+from selfcare.server import _tmf_balance as tbal
+from selfcare.server import _tmf_billing as tb
 from selfcare.server._app import Resolver, _execute, _read_body, _token
 from selfcare.tmf import _mapping as m
 from selfcare.tmf import _message_mapping as mm
@@ -83,6 +86,11 @@ class Served:
     done: bool = False
     deleted: str | None = None
     """The id of an operator's record this request deleted from the TMF view (``DELETE``)."""
+    overlay: Json | None = None
+    """Attributes a ``PATCH`` set on an operator's record (``body``), which the face shows on
+    it from now on, as long as the operator's own values of them stay as they were."""
+    basis: Json | None = None
+    """The operator's own values of the ``overlay``'s attributes when it was patched."""
 
 
 @attrs.define
@@ -100,6 +108,8 @@ class Held:
 
     kept: dict[str, Kept] = attrs.field(factory=dict)
     deleted: set[str] = attrs.field(factory=set)
+    overlays: dict[str, tuple[Json, Json]] = attrs.field(factory=dict)
+    """By record id: (the operator's values when patched, the patched values)."""
 
 
 Store = dict[tuple[str, str], Held]
@@ -118,7 +128,21 @@ class TmfCall:
     """The decoded JSON body; for ``POST`` and ``PATCH`` an object (:func:`_checked_body` has
     refused anything else before the translation runs)."""
     idempotency_key: str | None
+    base: str = ""
+    """The API's root as the caller reached it (``http://host/tmf-api/…/v4``), for ``href``."""
+    store: Store = attrs.field(factory=dict, repr=False)
+    api: str = ""
     _account: Account | None = attrs.field(default=None, init=False)
+
+    def href(self, path: str) -> str:
+        """The absolute URL of ``path`` under this API's root."""
+        return self.base + path
+
+    async def held(self, collection: str) -> list[Json]:
+        """What the face holds for the token's account in ``collection`` of this API."""
+        account = (await self.account()).personal_account
+        held = self.store.get((account, self.api + collection))
+        return [] if held is None else [kept.doc for kept in held.kept.values()]
 
     async def run(self, op: ops.Operation[Any]) -> Any:
         return await _execute(self.backend, op)
@@ -192,6 +216,11 @@ class TmfRoute:
     """The body attributes the spec marks mandatory for this operation (400 when missing)."""
     choices: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
     """Body attributes the spec restricts to an enumeration (400 for any other value)."""
+    transitions: Mapping[str, tuple[str, ...]] | None = None
+    """The state model of the resources the face holds here: from each ``status``, the ones
+    a ``PATCH`` may move it to (409 naming ``status`` otherwise)."""
+    fixed: tuple[str, ...] = ()
+    """Attributes of a held resource a ``PATCH`` may not change (409 naming one)."""
 
     @property
     def collection(self) -> str:
@@ -207,15 +236,48 @@ async def _usage(call: TmfCall) -> Served:
     wanted = set(filter(None, call.query.get("usageType", "").split(",")))
     kinds = tuple(k for k, name in profile.usage_types.items() if not wanted or name in wanted)
     since, until = call.instant("usageDate.gte"), call.instant("usageDate.lt")
+    refs = _spec_refs(call)  # one reference per type, shared by its records
     records: list[tuple[datetime, str, Json]] = []
     if kinds:
         for e in await call.every(ops.ListExpenses(since=since, until=until, kinds=kinds)):
-            records.append((e.at, e.id, m.expense_to_tmf(e, profile)))
+            doc = m.expense_to_tmf(e, profile)
+            doc["usageSpecification"] = refs[doc["usageType"]]
+            records.append((e.at, e.id, doc))
     if not wanted or profile.call_usage_type in wanted:
+        call_ref = refs[profile.call_usage_type]
         for c in await call.every(ops.ListCalls(since=since, until=until)):
-            records.append((c.at, c.id, m.call_to_tmf(c, profile)))
+            doc = m.call_to_tmf(c, profile)
+            doc["usageSpecification"] = call_ref
+            records.append((c.at, c.id, doc))
     records.sort(key=lambda r: (r[0], r[1]), reverse=True)
     return Served([doc for _, _, doc in records])
+
+
+def _spec_refs(call: TmfCall) -> dict[str, Json]:
+    """The reference to each of the operator's usage specifications, by its id."""
+    return {
+        spec["id"]: tb.spec_ref(
+            spec["id"], spec["name"], call.href(f"/usageSpecification/{spec['id']}")
+        )
+        for spec in tb.usage_specifications(call.profile)
+    }
+
+
+async def _specifications(call: TmfCall) -> Served:
+    return Served(tb.usage_specifications(call.profile))
+
+
+async def _post_specification(call: TmfCall) -> Served:
+    """A usage specification a catalogue system adds: kept ``active`` unless it says."""
+    item = f"us-{uuid.uuid4().hex[:16]}"
+    doc: Json = {
+        **call.body,
+        "id": item,
+        "lifecycleStatus": call.body.get("lifecycleStatus") or "active",
+        "lastUpdate": m.instant_to_tmf(await call.now()),
+        "@type": call.body.get("@type") or "UsageSpecification",
+    }
+    return Served(doc, 201, keep=True)
 
 
 _USAGE_STATES = ("received", "rejected", "recycled", "guided", "rated", "rerated", "billed")
@@ -231,6 +293,9 @@ async def _post_usage(call: TmfCall) -> Served:
         "status": body.get("status") or "received",
         "@type": body.get("@type") or "Usage",
     }
+    if not isinstance(body.get("usageSpecification"), Mapping):
+        refs = _spec_refs(call)
+        doc["usageSpecification"] = refs.get(str(body.get("usageType")), refs[tb.SUBMITTED_SPEC])
     return Served(doc, 201, keep=True)
 
 
@@ -324,7 +389,58 @@ async def _products(call: TmfCall) -> Served:
 async def _bill_docs(call: TmfCall) -> list[Json]:
     account = await call.account()
     bills = await call.run(ops.ListBills())
-    return [m.bill_to_tmf(b, account.zone, account.personal_account) for b in bills]
+    return [
+        {
+            **m.bill_to_tmf(b, account.zone, account.personal_account),
+            "billDocument": tb.bill_document(b.id),
+            "@type": "CustomerBill",
+        }
+        for b in bills
+    ]
+
+
+_BILL_PATCHABLE = frozenset({"state", "@type", "@baseType", "@schemaLocation"})
+
+
+async def _patch_bill(call: TmfCall) -> Served:
+    """``state`` is what a bill's ``PATCH`` may change (``CustomerBill_Update``): the face
+    shows the patched state until the operator's own state of the bill moves on (a payment
+    settles it, say)."""
+    served = await _bill(call)  # 404 before 400
+    unknown = sorted(set(call.body) - _BILL_PATCHABLE)
+    if unknown:
+        raise ValidationError(
+            f"{unknown[0]} cannot be patched: a customer bill's PATCH changes its state",
+            field=unknown[0],
+        )
+    patch = {"state": call.body["state"]} if "state" in call.body else {}
+    assert isinstance(served.body, dict)
+    basis = {name: served.body.get(name) for name in patch}
+    return Served({**served.body, **patch}, overlay=patch, basis=basis)
+
+
+async def _rates(call: TmfCall) -> Served:
+    """The applied customer billing rates: each bill's charges (only the bills of a
+    ``bill.id`` filter, or of the id asked for, are read)."""
+    account = await call.account()
+    wanted = set(filter(None, call.query.get("bill.id", "").split(",")))
+    if "id" in call.path:
+        wanted = {call.path["id"].partition(".")[0]}
+    docs: list[Json] = []
+    for bill in await call.run(ops.ListBills()):
+        if wanted and bill.id not in wanted:
+            continue
+        href = call.href(f"/customerBill/{bill.id}")
+        op = ops.ListExpenses(
+            since=day_start(bill.period_start, account.zone),
+            until=day_start(bill.period_end + timedelta(days=1), account.zone),
+        )
+        docs.extend(
+            tb.rate_to_tmf(e, bill, href, account.personal_account, call.profile)
+            for e in await call.every(op)
+            if e.cost.amount > 0
+        )
+    return Served(docs)
 
 
 async def _bill_list(call: TmfCall) -> Served:
@@ -428,6 +544,50 @@ async def _topup(call: TmfCall) -> Served:
         )
     op = ops.ActivateCard(pin=Secret(str(voucher)), **call.key())
     return Served(m.topup_to_tmf(await call.run(op), account), 201, keep=True, done=True)
+
+
+async def _buckets(call: TmfCall) -> Served:
+    account = (await call.account()).personal_account
+    held = tbal.reserved(await call.held("/reserveBalance"))
+    return Served([tbal.bucket_to_tmf(account, await call.run(ops.GetBalance()), held)])
+
+
+async def _adjust(call: TmfCall) -> Served:
+    """A subscriber cannot adjust their own balance: the adjustment is kept ``failed``,
+    saying so (one of another line's buckets is a 400)."""
+    account = (await call.account()).personal_account
+    tbal.own_bucket(call.body, account)
+    return await _rejected(
+        call,
+        "AdjustBalance",
+        ("requestedDate",),
+        status="failed",
+        partyAccount={"id": account, "@referredType": "BillingAccount"},
+        reason="balance adjustments are made by the operator's billing, not through self-care",
+    )
+
+
+async def _reserve(call: TmfCall) -> Served:
+    """A reservation of part of the balance, which the face holds (``created``) until it is
+    cancelled; the bucket's ``reservedValue`` counts it. One the available balance does not
+    cover, or not monetary, is kept ``failed`` with the reason."""
+    account = await call.own_account("partyAccount")
+    tbal.own_bucket(call.body, account)
+    balance = await call.run(ops.GetBalance())
+    held = tbal.reserved(await call.held("/reserveBalance"))
+    why = tbal.reservation_problem(call.body, balance, held)
+    if why is not None:
+        return await _rejected(
+            call, "ReserveBalance", ("requestedDate",), status="failed", reason=why
+        )
+    return await _rejected(
+        call,
+        "ReserveBalance",
+        ("requestedDate", "confirmationDate"),
+        status="created",
+        reason=call.body.get("reason") or "reserved on the line's balance",
+        amount={"amount": call.body["amount"]["amount"], "units": balance.amount.currency},
+    )
 
 
 async def _held_only(call: TmfCall) -> Served:
@@ -660,10 +820,8 @@ async def _place_order(call: TmfCall) -> Served:
     else:
         raise NotSupported(f"the TMF face does not take order items with action {action!r}")
     await call.run(op)
-    order_id = f"po-{uuid.uuid4().hex[:16]}"
     doc: Json = {
-        "id": order_id,
-        "href": f"/productOrder/{order_id}",
+        "id": f"po-{uuid.uuid4().hex[:16]}",
         "state": "completed",
         "productOrderItem": [{**item, "state": "completed"}],
         "@type": "ProductOrder",
@@ -677,6 +835,8 @@ _MESSAGE_STATES = ("initial", "inProgress", "completed", "cancelled", "failed")
 _ACTION_STATES = ("created", "failed", "cancelled", "completed")
 _BILL_STATES = ("new", "onHold", "validated", "sent", "partiallyPaid", "settled")
 _RATED = "is the operator's rating of a call or charge and cannot be changed"
+_RATING = "is one of the kinds of usage the operator rates and cannot be changed"
+_USAGE_KINDS = ("monetary", "voice", "data", "sms", "other")
 
 TMF_ROUTES: tuple[TmfRoute, ...] = (
     TmfRoute("usage", "GET", "/usage", _usage),
@@ -690,17 +850,35 @@ TMF_ROUTES: tuple[TmfRoute, ...] = (
         choices={"status": _USAGE_STATES},
     ),
     TmfRoute("usage", "DELETE", "/usage/{id}", _unchangeable(_usage, "usage record", _RATED)),
+    TmfRoute("usage", "GET", "/usageSpecification", _specifications),
+    TmfRoute("usage", "POST", "/usageSpecification", _post_specification),
+    TmfRoute(
+        "usage", "GET", "/usageSpecification/{id}", _by_id(_specifications, "usage specification")
+    ),
+    TmfRoute(
+        "usage",
+        "PATCH",
+        "/usageSpecification/{id}",
+        _unchangeable(_specifications, "usage specification", _RATING),
+    ),
+    TmfRoute(
+        "usage",
+        "DELETE",
+        "/usageSpecification/{id}",
+        _unchangeable(_specifications, "usage specification", _RATING),
+    ),
     TmfRoute("account", "GET", "/billingAccount", _billing_account_list),
     TmfRoute("account", "GET", "/billingAccount/{id}", _billing_account),
     TmfRoute("inventory", "GET", "/product", _products),
     TmfRoute("bill", "GET", "/customerBill", _bill_list),
     TmfRoute("bill", "GET", "/customerBill/{id}", _bill),
+    TmfRoute("bill", "PATCH", "/customerBill/{id}", _patch_bill, choices={"state": _BILL_STATES}),
+    TmfRoute("bill", "GET", "/appliedCustomerBillingRate", _rates),
     TmfRoute(
         "bill",
-        "PATCH",
-        "/customerBill/{id}",
-        _unchangeable(_bill_list, "customer bill", "is issued by the operator's billing"),
-        choices={"state": _BILL_STATES},
+        "GET",
+        "/appliedCustomerBillingRate/{id}",
+        _by_id(_rates, "applied customer billing rate"),
     ),
     TmfRoute("bill", "POST", "/customerBillOnDemand", _bill_on_demand),
     TmfRoute("bill", "GET", "/customerBillOnDemand", _held_only),
@@ -726,8 +904,52 @@ TMF_ROUTES: tuple[TmfRoute, ...] = (
         _missing("top-up"),
         required=("status",),
         choices={"status": _ACTION_STATES},
+        transitions=tbal.ACTION_TRANSITIONS,
     ),
     TmfRoute("prepay", "DELETE", "/topupBalance/{id}", _missing("top-up")),
+    TmfRoute("prepay", "GET", "/bucket", _buckets),
+    TmfRoute("prepay", "GET", "/bucket/{id}", _by_id(_buckets, "bucket")),
+    TmfRoute(
+        "prepay",
+        "POST",
+        "/adjustBalance",
+        _adjust,
+        required=("amount", "usageType", "bucket"),
+        choices={"usageType": _USAGE_KINDS, "adjustType": ("recurring", "oneTime")},
+    ),
+    TmfRoute("prepay", "GET", "/adjustBalance", _held_only),
+    TmfRoute("prepay", "GET", "/adjustBalance/{id}", _missing("balance adjustment")),
+    TmfRoute(
+        "prepay",
+        "PATCH",
+        "/adjustBalance/{id}",
+        _missing("balance adjustment"),
+        required=("status",),
+        choices={"status": _ACTION_STATES},
+        transitions=tbal.ACTION_TRANSITIONS,
+    ),
+    TmfRoute("prepay", "DELETE", "/adjustBalance/{id}", _missing("balance adjustment")),
+    TmfRoute(
+        "prepay",
+        "POST",
+        "/reserveBalance",
+        _reserve,
+        required=("usageType", "bucket", "partyAccount"),
+        choices={"usageType": _USAGE_KINDS},
+    ),
+    TmfRoute("prepay", "GET", "/reserveBalance", _held_only),
+    TmfRoute("prepay", "GET", "/reserveBalance/{id}", _missing("balance reservation")),
+    TmfRoute(
+        "prepay",
+        "PATCH",
+        "/reserveBalance/{id}",
+        _missing("balance reservation"),
+        required=("status", "reason"),
+        choices={"status": _ACTION_STATES},
+        transitions=tbal.RESERVATION_TRANSITIONS,
+        fixed=("amount", "bucket", "partyAccount", "usageType"),
+    ),
+    TmfRoute("prepay", "DELETE", "/reserveBalance/{id}", _missing("balance reservation")),
     TmfRoute(
         "troubleTicket",
         "POST",
@@ -772,6 +994,8 @@ def _json(document: Any, status: int = 200, headers: dict[str, str] | None = Non
 
 
 _NOT_FILTERS = frozenset({"offset", "limit", "fields", "sort"})
+MAX_DOCUMENT_BYTES = 64 * 1024
+"""The largest document the face keeps (after a PATCH), and the largest PATCH body."""
 _HELD_PER_COLLECTION = 1000
 """How many resources the face holds per account and collection (the oldest are forgotten)."""
 
@@ -854,19 +1078,35 @@ def _selected(call: TmfCall, doc: Json) -> Json:
     return {name: value for name, value in doc.items() if name in keep}
 
 
-def _page(call: TmfCall, items: list[Json]) -> Response:
-    def number(name: str, default: int) -> int:
-        text = call.query.get(name)
-        if text is None:
-            return default
-        if not text.isdigit():
-            raise ValidationError(f"{name}={text!r} must be a non-negative integer", field=name)
-        return int(text)
+_PAGING_DIGITS = 9
+"""``offset`` and ``limit`` take at most this many digits (a 5,000-digit one is a 400)."""
 
+
+def _paging(call: TmfCall, name: str, default: int) -> int:
+    """A paging query value: a non-negative decimal integer of at most nine digits."""
+    text = call.query.get(name)
+    if text is None:
+        return default
+    if not (0 < len(text) <= _PAGING_DIGITS and text.isascii() and text.isdigit()):
+        shown = text if len(text) <= 20 else text[:20] + "…"
+        raise ValidationError(
+            f"{name}={shown!r} must be a non-negative integer of at most {_PAGING_DIGITS} digits",
+            field=name,
+        )
+    return int(text)
+
+
+def _linked(doc: Json, prefix: str) -> Json:
+    """``doc`` with its ``href``: ``prefix`` (the collection's URL and a slash) and its id."""
+    return {**doc, "href": prefix + str(doc["id"])} if "id" in doc else doc
+
+
+def _page(call: TmfCall, items: list[Json], prefix: str) -> Response:
+    offset = _paging(call, "offset", 0)  # checked before any filtering work
+    limit = _paging(call, "limit", -1)
     items = _filtered(call, items)
-    offset = number("offset", 0)
-    limit = number("limit", len(items))
-    chosen = [_selected(call, doc) for doc in items[offset : offset + limit]]
+    end = len(items) if limit < 0 else offset + limit
+    chosen = [_selected(call, _linked(doc, prefix)) for doc in items[offset:end]]
     headers = {"X-Total-Count": str(len(items)), "X-Result-Count": str(len(chosen))}
     return _json(chosen, 200, headers)
 
@@ -896,7 +1136,16 @@ _DESCRIPTIVE = frozenset({"description", "name"})
 """What a PATCH may change of a resource selfcare acted on (the rest records what it did)."""
 
 
-def _held(route: TmfRoute, call: TmfCall, held: dict[str, Kept], item: str) -> Served:
+def _kept_size(doc: Json, limit: int) -> None:
+    """A document the face keeps may be at most ``limit`` bytes of JSON (400 otherwise)."""
+    if len(encode_json(doc)) > limit:
+        raise ValidationError(
+            f"the resource would be over {limit} bytes, the most this server keeps of one",
+            field="body",
+        )
+
+
+def _held(route: TmfRoute, call: TmfCall, held: dict[str, Kept], item: str, limit: int) -> Served:
     """``GET``, ``PATCH`` (a JSON merge patch) or ``DELETE`` of a resource the face holds."""
     kept = held[item]
     what = f"{route.collection.strip('/')} {item!r}"
@@ -914,12 +1163,43 @@ def _held(route: TmfRoute, call: TmfCall, held: dict[str, Kept], item: str) -> S
                 doc.pop(name, None)
             else:
                 doc[name] = value
+        _moved(route, kept.doc, doc, what)
+        _kept_size(doc, limit)
         kept.doc = doc
     return Served(kept.doc)
 
 
+def _moved(route: TmfRoute, before: Json, after: Json, what: str) -> None:
+    """A ``PATCH`` must leave the route's fixed attributes alone and move ``status`` only as
+    the route's state model allows (409 naming the attribute otherwise)."""
+    for name in route.fixed:
+        if after.get(name) != before.get(name):
+            raise Conflict(f"the {what}'s {name} cannot change", field=name)
+    if route.transitions is None:
+        return
+    old, new = before.get("status"), after.get("status")
+    if new != old and new not in route.transitions.get(str(old), ()):
+        raise Conflict(f"the {what} is {old}: it cannot become {new}", field="status")
+
+
+def _overlaid(docs: list[Json], overlays: dict[str, tuple[Json, Json]]) -> list[Json]:
+    """Operator's records with what ``PATCH`` set on them, while the operator's own values of
+    those attributes are still the ones they had then (else the patch is dropped)."""
+    shown = []
+    for doc in docs:
+        entry = overlays.get(doc.get("id", ""))
+        if entry is not None:
+            basis, patch = entry
+            if all(doc.get(k) == v for k, v in basis.items()):
+                doc = {**doc, **patch}
+            else:
+                del overlays[doc["id"]]
+        shown.append(doc)
+    return shown
+
+
 def _endpoint(
-    route: TmfRoute, resolve: Resolver, profile: TmfProfile, store: Store
+    route: TmfRoute, resolve: Resolver, profile: TmfProfile, store: Store, limit: int
 ) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         try:
@@ -932,6 +1212,10 @@ def _endpoint(
         if inspect.isawaitable(backend):
             backend = await backend
         raw = await _read_body(request) if route.method in ("POST", "PATCH") else b""
+        if route.method == "PATCH" and len(raw) > limit:
+            raise ValidationError(
+                f"the PATCH body is over {limit} bytes, the most a resource may be", field="body"
+            )
         try:
             body = decode_json(raw, "the request") if raw else None
         except SelfcareError:
@@ -943,9 +1227,15 @@ def _endpoint(
             dict(request.query_params),
             body,
             request.headers.get("idempotency-key"),
+            str(request.base_url).rstrip("/") + STANDARD_ROOTS[route.api],
+            store,
+            route.api,
         )
         if route.method in ("POST", "PATCH"):
             _checked_body(route, body)
+        elif route.method == "GET" and "{" not in route.path:
+            _paging(call, "offset", 0)  # before the listing is read
+            _paging(call, "limit", 0)
         account = (await call.account()).personal_account
         collection = store.setdefault((account, route.api + route.collection), Held())
         held = collection.kept
@@ -953,23 +1243,31 @@ def _endpoint(
         if item in collection.deleted:
             raise NotFound(f"no {route.collection.strip('/')} {item!r}: it was deleted")
         if item is not None and item in held:
-            served = _held(route, call, held, item)
+            served = _held(route, call, held, item, limit)
         else:
             served = await route.translate(call)
         if served.deleted is not None:
             collection.deleted.add(served.deleted)
         if served.body is None:
             return Response(status_code=served.status)
+        prefix = call.href(route.collection + "/")
         if isinstance(served.body, list):
             shown = [d for d in served.body if d.get("id") not in collection.deleted]
-            return _page(call, [*shown, *(kept.doc for kept in held.values())])
+            if collection.overlays:
+                shown = _overlaid(shown, collection.overlays)
+            return _page(call, [*shown, *(kept.doc for kept in held.values())], prefix)
+        doc = served.body
+        if served.overlay and served.basis is not None:
+            collection.overlays[str(doc["id"])] = (served.basis, served.overlay)
+        elif collection.overlays:
+            doc = _overlaid([doc], collection.overlays)[0]
         if served.keep:
-            doc = served.body
-            doc.setdefault("href", f"{route.collection}/{doc['id']}")
+            doc.pop("href", None)
+            _kept_size(doc, limit)
             held[str(doc["id"])] = Kept(doc, served.done)
             while len(held) > _HELD_PER_COLLECTION:
                 del held[next(iter(held))]
-        return _json(_selected(call, served.body), served.status)
+        return _json(_selected(call, _linked(doc, prefix)), served.status)
 
     endpoint.__name__ = (
         f"{route.api}_{route.method.lower()}_{route.path.strip('/').replace('/', '_')}"
@@ -998,7 +1296,7 @@ def _error(exc: SelfcareError, method: str = "GET") -> Response:
     retry = getattr(exc, "retry_after", None) if isinstance(exc, RateLimited) else None
     if retry is not None:
         headers["Retry-After"] = str(max(0, round(retry.total_seconds())))
-    return _json(tmf_error_body(exc), status, headers)
+    return _json({**tmf_error_body(exc), "status": str(status)}, status, headers)
 
 
 async def _selfcare_error(request: Request, exc: Exception) -> Response:
@@ -1020,14 +1318,21 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
     return _error(SelfcareError("the server failed unexpectedly"))
 
 
-def create_tmf_app(resolve: Resolver, profile: TmfProfile = DEFAULT_PROFILE) -> Starlette:
+def create_tmf_app(
+    resolve: Resolver,
+    profile: TmfProfile = DEFAULT_PROFILE,
+    *,
+    max_document_bytes: int = MAX_DOCUMENT_BYTES,
+) -> Starlette:
     """A Starlette app serving :data:`TMF_ROUTES` for the backends ``resolve`` gives, each API
-    under its official ``basePath`` and named as ``profile`` says."""
+    under its official ``basePath`` and named as ``profile`` says. A resource the face keeps
+    may be at most ``max_document_bytes`` of JSON, after any ``PATCH`` (a larger one, or a
+    larger ``PATCH`` body, is a 400 naming the limit)."""
     store: Store = {}
     routes = [
         StarletteRoute(
             STANDARD_ROOTS[route.api] + route.path,
-            _endpoint(route, resolve, profile, store),
+            _endpoint(route, resolve, profile, store, max_document_bytes),
             methods=[route.method],
         )
         for route in TMF_ROUTES
