@@ -183,13 +183,10 @@ class TmfCall:
         balance: Balance = await self.run(ops.GetBalance())
         return balance.as_of.astimezone((await self.account()).zone)
 
-    def key(self, suffix: str = "") -> dict[str, str]:
-        """The idempotency key to pass on (``{}`` lets the operation make its own)."""
-        return (
-            {}
-            if self.idempotency_key is None
-            else {"idempotency_key": self.idempotency_key + suffix}
-        )
+    def key(self, suffix: str = "") -> str | None:
+        """The caller's idempotency key to pass on (``None`` lets the operation make one);
+        ``suffix`` tells apart the operations one request performs."""
+        return None if self.idempotency_key is None else self.idempotency_key + suffix
 
     def instant(self, name: str) -> datetime | None:
         text = self.query.get(name)
@@ -542,7 +539,7 @@ async def _topup(call: TmfCall) -> Served:
             status="failed",
             reason="no voucher: this operator tops up only by a payment card's PIN",
         )
-    op = ops.ActivateCard(pin=Secret(str(voucher)), **call.key())
+    op = ops.ActivateCard(pin=Secret(str(voucher)), idempotency_key=call.key())
     return Served(m.topup_to_tmf(await call.run(op), account), 201, keep=True, done=True)
 
 
@@ -620,7 +617,7 @@ async def _file(call: TmfCall) -> Served:
         text=str(call.field("description")),
         category=category,
         related=tuple(_related(r) for r in call.body.get("relatedEntity") or []),
-        **call.key(),
+        idempotency_key=call.key(),
     )
     return Served(m.complaint_to_tmf(await call.run(op)), 201)
 
@@ -653,7 +650,9 @@ async def _patch_ticket(call: TmfCall) -> Served:
         raise NotSupported("the TMF face only patches a trouble ticket's 'note' list")
     for index, note in enumerate(n for n in call.field("note") if not n.get("id")):
         op = ops.AddComplaintNote(
-            complaint_id=call.path["id"], text=str(note.get("text") or ""), **call.key(f".{index}")
+            complaint_id=call.path["id"],
+            text=str(note.get("text") or ""),
+            idempotency_key=call.key(f".{index}"),
         )
         complaint = await call.run(op)
     return Served(m.complaint_to_tmf(complaint))
@@ -707,7 +706,7 @@ def _send_options(call: TmfCall) -> dict[str, Any]:
         "validity": DEFAULT_VALIDITY if seconds is None else timedelta(seconds=seconds),
         "delivery_report": report is not False,
         "priority": urgency,
-        **call.key(),
+        "idempotency_key": call.key(),
     }
 
 
@@ -770,7 +769,7 @@ async def _patch_message(call: TmfCall) -> Served:
     await call.run(ops.GetMessage(id=call.path["id"]))  # 404 before 405
     if not isinstance(call.body, Mapping) or dict(call.body) != {"state": "cancelled"}:
         raise NotSupported("the TMF face only patches a communication message to cancel it")
-    message = await call.run(ops.CancelMessage(id=call.path["id"], **call.key()))
+    message = await call.run(ops.CancelMessage(id=call.path["id"], idempotency_key=call.key()))
     return Served(mm.message_to_tmf(message, call.profile))
 
 
@@ -780,7 +779,7 @@ async def _delete_message(call: TmfCall) -> Served:
     selfcare's own protocol) keeps the record, as an operator's would."""
     message = await call.run(ops.GetMessage(id=call.path["id"]))
     if message.status is MessageStatus.SCHEDULED:
-        await call.run(ops.CancelMessage(id=message.id, **call.key()))
+        await call.run(ops.CancelMessage(id=message.id, idempotency_key=call.key()))
     return Served(None, 204, deleted=message.id)
 
 
@@ -812,11 +811,11 @@ async def _place_order(call: TmfCall) -> Served:
     action = item.get("action")
     op: ops.Operation[Any]
     if action == "add":
-        op = ops.ConnectService(code=code, **call.key())
+        op = ops.ConnectService(code=code, idempotency_key=call.key())
     elif action == "delete":
-        op = ops.DisconnectService(code=code, **call.key())
+        op = ops.DisconnectService(code=code, idempotency_key=call.key())
     elif action == "modify":
-        op = ops.ChangeTariff(code=code, **call.key())
+        op = ops.ChangeTariff(code=code, idempotency_key=call.key())
     else:
         raise NotSupported(f"the TMF face does not take order items with action {action!r}")
     await call.run(op)
