@@ -19,6 +19,7 @@ from rich.console import Console
 
 from selfcare import Selfcare
 from selfcare.backends.fake import FakeOperator
+from selfcare.cli import _output
 from selfcare.cli._demo import print_demo
 from selfcare.model import PhoneNumber
 from selfcare.model.contacts import Contact
@@ -128,3 +129,18 @@ def test_message_texts_keep_their_words_not_their_escapes(
     result = run("messages", *([] if fmt == "table" else ["--csv"]))
     _no_escapes(ok(result))
     assert "see [b]you[/b]" in result.stdout
+
+
+def test_progress_labels_are_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A progress label names a file: its markup and escapes stay data on the terminal too."""
+    screen = io.StringIO()
+    monkeypatch.setattr(
+        _output,
+        "Console",
+        lambda **kwargs: Console(file=screen, force_terminal=True, width=120),
+    )
+    with _output.progress("Importing [link=http://evil.example]x[/link]\x1b]0;t\x07.vcf"):
+        pass
+    out = screen.getvalue()
+    assert "[link=http://evil.example]x[/link]]0;t.vcf" in out
+    assert "\x1b]8;" not in out and "\x07" not in out

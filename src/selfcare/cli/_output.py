@@ -167,7 +167,7 @@ def plain(value: object, zone: Zone) -> str:
 def progress(label: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
     """A progress bar on standard error (only when it is a terminal); yields ``advance(n)``."""
     console = Console(file=sys.stderr)
-    columns = [SpinnerColumn(), TextColumn("{task.description}")]
+    columns = [SpinnerColumn(), TextColumn("{task.description}", markup=False)]
     if total is not None:
         columns += [BarColumn(), MofNCompleteColumn()]
     else:
@@ -175,7 +175,7 @@ def progress(label: str, total: int | None = None) -> Iterator[Callable[[int], N
     with Progress(
         *columns, console=console, transient=True, disable=not console.is_terminal
     ) as bar:
-        task = bar.add_task(label, total=total)
+        task = bar.add_task(terminal(label), total=total)  # labels name files: data
 
         def advance(n: int = 1) -> None:
             bar.advance(task, n)
