@@ -6,6 +6,7 @@ import re
 from typing import Final
 
 from selfcare._errors import ValidationError
+from selfcare._text import LAYOUT, check_plain
 from selfcare.model import PhoneNumber
 
 __all__ = [
@@ -39,7 +40,9 @@ _EMAIL: Final = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def check_name(name: object, field: str = "name", limit: int = MAX_NAME) -> str:
-    """A display name: not blank, at most ``limit`` characters, no line breaks; trimmed."""
+    """A display name: not blank, at most ``limit`` characters, one line of printable text
+    (no control characters: they could only be a mistake or an attack on a terminal); trimmed.
+    """
     if not isinstance(name, str):
         raise ValidationError(f"{field} must be a str, not {type(name).__name__}", field=field)
     trimmed = name.strip()
@@ -49,7 +52,7 @@ def check_name(name: object, field: str = "name", limit: int = MAX_NAME) -> str:
         raise ValidationError(
             f"{field}={name!r} must be one line of at most {limit} characters", field=field
         )
-    return trimmed
+    return check_plain(trimmed, field)
 
 
 def check_list_name(name: object) -> str:
@@ -58,16 +61,19 @@ def check_list_name(name: object) -> str:
 
 
 def check_email(email: object) -> str | None:
-    """An address like ``name@example.org``; ``None`` or ``""`` mean none."""
+    """An address like ``name@example.org`` (printable text); ``None`` or ``""`` mean none."""
     if email is None or email == "":
         return None
+    if isinstance(email, str) and len(email) <= 254:
+        check_plain(email, "email")
     if not isinstance(email, str) or len(email) > 254 or not _EMAIL.fullmatch(email.strip()):
         raise ValidationError(f"email={email!r} is not an e-mail address", field="email")
     return email.strip()
 
 
 def check_note(note: object) -> str | None:
-    """Free text of at most 500 characters; ``None`` or ``""`` mean none."""
+    """Free text of at most 500 characters (tabs and line breaks, but no other control
+    characters); ``None`` or ``""`` mean none."""
     if note is None or note == "":
         return None
     if not isinstance(note, str):
@@ -76,7 +82,7 @@ def check_note(note: object) -> str | None:
         raise ValidationError(
             f"note has {len(note)} characters; at most {MAX_NOTE} are allowed", field="note"
         )
-    return note
+    return check_plain(note, "note", LAYOUT)
 
 
 def check_phones(phones: object, region: str, field: str = "phones") -> tuple[PhoneNumber, ...]:

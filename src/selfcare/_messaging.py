@@ -15,6 +15,7 @@ from pathlib import PurePath
 from typing import Final
 
 from selfcare._errors import InvalidPhoneNumber, ValidationError
+from selfcare._text import check_plain
 from selfcare._time import require_aware
 from selfcare.model import PhoneNumber
 from selfcare.model._enums import coerce_enum
@@ -199,7 +200,8 @@ def check_flag(value: object, field: str) -> bool:
 
 
 def check_subject(subject: object) -> str | None:
-    """An MMS subject of at most :data:`MAX_SUBJECT_LENGTH` characters, or ``None``."""
+    """An MMS subject of at most :data:`MAX_SUBJECT_LENGTH` characters of printable text (no
+    control characters, no line breaks), or ``None``."""
     if subject is None:
         return None
     if not isinstance(subject, str):
@@ -212,7 +214,7 @@ def check_subject(subject: object) -> str | None:
             f"{MAX_SUBJECT_LENGTH} are allowed",
             field="subject",
         )
-    return subject
+    return check_plain(subject, "subject")
 
 
 def content_type_of(data: bytes, name: str | None = None) -> str | None:
@@ -266,6 +268,8 @@ def check_attachments(
                 + ", ".join(sorted(MMS_CONTENT_TYPES)),
                 field=f"attachments[{index}]",
             )
+        if isinstance(attachment.name, str):
+            check_plain(attachment.name, f"attachments[{index}]")
         if not attachment.data:
             raise ValidationError(
                 f"attachments[{index}] ({attachment!r}) is empty", field=f"attachments[{index}]"

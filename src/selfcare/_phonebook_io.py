@@ -11,15 +11,19 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Final
 
 import vobject
 
 from selfcare._contacts import check_email, check_name, check_note, check_phones
 from selfcare._errors import ValidationError
+from selfcare._text import csv_row, csv_uncell
 from selfcare.model.contacts import Contact, ContactDraft
 
 __all__ = ["CSV_COLUMNS", "read_csv", "read_vcard", "write_csv", "write_vcard"]
+
+MAX_IMPORT_SIZE: Final = 5 * 1024 * 1024
+"""Largest vCard or CSV file (or text) an import reads: 1000 full contacts fit easily."""
 
 CSV_COLUMNS = ("name", "phones", "email", "note")
 """The columns :func:`write_csv` writes; several phones share a cell, separated by ``;``."""
@@ -128,7 +132,8 @@ def read_csv(data: str | bytes, region: str) -> list[ContactDraft]:
     """Rows of a CSV file with a header naming at least ``name`` and ``phones`` (or ``phone``).
 
     Column names are matched case aside; ``email`` and ``note`` are optional; several numbers in
-    one cell are separated by ``;`` or ``,``.
+    one cell are separated by ``;`` or ``,``. The ``'`` :func:`write_csv` puts before a cell that
+    looks like a formula is taken off (``'=1`` reads as ``=1``; ``'Tis`` stays as it is).
     """
     text = _text(data, "CSV data")
     reader = csv.DictReader(io.StringIO(text))
@@ -143,7 +148,7 @@ def read_csv(data: str | bytes, region: str) -> list[ContactDraft]:
     try:
         for row in reader:
             where = f"row {reader.line_num}"
-            cells = {key: (row.get(column) or "") for key, column in columns.items()}
+            cells = {key: csv_uncell(row.get(column) or "") for key, column in columns.items()}
             phones = [
                 p
                 for p in cells[phone_column.strip().casefold()].replace(",", ";").split(";")
@@ -165,17 +170,22 @@ def read_csv(data: str | bytes, region: str) -> list[ContactDraft]:
 
 
 def write_csv(contacts: Iterable[Contact | ContactDraft]) -> str:
-    """CSV text with a header of :data:`CSV_COLUMNS`; numbers in E.164, joined by ``;``."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    """CSV text with a header of :data:`CSV_COLUMNS`; numbers in E.164, joined by ``;``.
+
+    A cell a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab or carriage
+    return first) gets a ``'`` in front and is quoted (see :func:`selfcare._text.csv_cell`);
+    the numbers are left as they are. :func:`read_csv` takes that quote off again.
+    """
+    out = [csv_row(list(CSV_COLUMNS))]
     for contact in contacts:
-        writer.writerow(
-            [
-                contact.name,
-                ";".join(p.e164 for p in contact.phones),
-                contact.email or "",
-                contact.note or "",
-            ]
+        out.append(
+            csv_row(
+                [
+                    contact.name,
+                    ";".join(p.e164 for p in contact.phones),
+                    contact.email or "",
+                    contact.note or "",
+                ]
+            )
         )
-    return buffer.getvalue()
+    return "".join(out)

@@ -1,5 +1,6 @@
 """sc.contacts, sc.contacts.lists and sc.messages.broadcast, on every configuration."""
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,7 +18,15 @@ from selfcare import (
     RecipientStatus,
     ValidationError,
 )
-from selfcare.operations import Capability
+from selfcare._phonebook_io import MAX_IMPORT_SIZE
+from selfcare.model.contacts import ContactDraft
+from selfcare.operations import (
+    AddContact,
+    Capability,
+    CreateMailingList,
+    ImportContacts,
+    UpdateContact,
+)
 from tests.conftest import NOW
 
 pytestmark = pytest.mark.requires(Capability.CONTACTS, Capability.MESSAGES)
@@ -110,6 +119,107 @@ def test_csv_import_export_round_trip(sc, tmp_path: Path) -> None:
     sc.contacts.delete(ivan)
     (again,) = sc.contacts.import_csv(text)
     assert again.draft() == ivan.draft()
+
+
+FORMULAS = [
+    '=HYPERLINK("http://evil.example","Mom")',
+    "+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(A1:A2)",
+    "'=already quoted",
+    "'Tis Mom",
+]
+
+
+def test_csv_export_neutralises_formulas_and_imports_back_unchanged(sc) -> None:
+    """OWASP's CSV Injection advice: a cell a spreadsheet would run gets a quote in front
+    (and is quoted); the importer takes exactly that quote off again."""
+    added = [
+        sc.contacts.add(
+            name,
+            f"+7916111223{i}",
+            email=f"mom{i}@example.org",
+            note="=1+1" if i == 0 else "\tindented\nsecond line",
+        )
+        for i, name in enumerate(FORMULAS)
+    ]
+    text = sc.contacts.export_csv()
+    assert '"\'=HYPERLINK(""http://evil.example"",""Mom"")"' in text
+    assert '"\'@SUM(A1:A2)"' in text and "\"''=already quoted\"" in text
+    assert '"\'=1+1"' in text
+    assert "\n'Tis Mom," in text.replace("\r\n", "\n")  # not a formula: left alone
+    assert ",+79161112230," in text  # a valid number is a number, not a formula
+    for contact in added:
+        sc.contacts.delete(contact)
+    again = sc.contacts.import_csv(text)
+    assert sorted((c.draft() for c in again), key=repr) == sorted(
+        (c.draft() for c in added), key=repr
+    )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"name": "Mom\x1b]0;pwned\x07"}, "name"),
+        ({"name": "Mom\u009b31m"}, "name"),
+        ({"email": "mom\x1b@example.org"}, "email"),
+        ({"note": "ring twice\x07"}, "note"),
+    ],
+)
+def test_control_characters_are_refused_by_every_backend(sc, kwargs, field) -> None:
+    """Names and e-mails are printable text; a note may have line breaks, not ESC or BEL.
+    The client refuses them, and so does the backend when a request skips the client."""
+    fields = {"name": "Mom", "phones": (PhoneNumber("+79161112233"),), **kwargs}
+    with pytest.raises(ValidationError, match="control character") as caught:
+        sc.contacts.add(**fields)
+    assert caught.value.field == field
+    with pytest.raises(ValidationError, match="control character") as caught:
+        sc._execute(AddContact(**fields))
+    assert caught.value.field == field
+    assert "\x1b" not in str(caught.value) and "\x07" not in str(caught.value)
+    assert sc.contacts.list() == []
+
+
+def test_control_characters_in_lists_and_imports_are_refused(sc) -> None:
+    mom = sc.contacts.add("Mom", "+79161112233", note="line one\nline two\tend")
+    assert mom.note == "line one\nline two\tend"
+    with pytest.raises(ValidationError, match="control character") as caught:
+        sc.contacts.update(mom, name="Mom\x1b[2J")
+    assert caught.value.field == "name"
+    with pytest.raises(ValidationError, match="control character") as caught:
+        sc._execute(UpdateContact(id=mom.id, name="Mom\x1b[2J"))
+    assert caught.value.field == "name"
+    with pytest.raises(ValidationError, match="control character") as caught:
+        sc.contacts.lists.create("Family\x07", [mom])
+    assert caught.value.field == "name"
+    with pytest.raises(ValidationError, match="control character") as caught:
+        sc._execute(CreateMailingList(name="Family\x07"))
+    assert caught.value.field == "name"
+    with pytest.raises(ValidationError, match="row 2") as caught:
+        sc.contacts.import_csv("name,phones\nEvil\x1b]0;x\x07,+79031112233\n")
+    draft = ContactDraft("Evil\x1b]0;x\x07", (PhoneNumber("+79031112233"),))
+    with pytest.raises(ValidationError, match="control character") as caught:
+        sc._execute(ImportContacts((draft,)))
+    assert caught.value.field == "contacts[0].name"
+    assert [c.id for c in sc.contacts.list()] == [mom.id]
+    assert sc.contacts.lists.list() == []
+
+
+def test_imports_read_only_regular_files_of_a_bounded_size(sc, tmp_path: Path) -> None:
+    with pytest.raises(ValidationError, match="not a regular file") as caught:
+        sc.contacts.import_csv(Path(os.devnull))
+    assert caught.value.field == "source"
+    with pytest.raises(ValidationError, match="not a regular file"):
+        sc.contacts.import_vcard(tmp_path)
+    huge = tmp_path / "huge.vcf"
+    with huge.open("wb") as sparse:
+        sparse.truncate(MAX_IMPORT_SIZE + 1)
+    with pytest.raises(ValidationError, match="at most") as caught:
+        sc.contacts.import_vcard(huge)
+    assert caught.value.field == "source"
+    with pytest.raises(ValidationError, match="at most") as caught:
+        sc.contacts.import_csv(b"name,phones\n" + b" " * MAX_IMPORT_SIZE)
+    assert caught.value.field == "source"
 
 
 def test_a_bad_card_imports_nothing(sc) -> None:

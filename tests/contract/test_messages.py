@@ -2,6 +2,7 @@
 
 from datetime import datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -22,7 +23,7 @@ from selfcare import (
     ValidationError,
     WaitTimeout,
 )
-from selfcare.operations import Capability
+from selfcare.operations import Capability, SendMms
 from tests.conftest import NOW
 
 pytestmark = pytest.mark.requires(Capability.MESSAGES)
@@ -282,7 +283,14 @@ def test_send_mms_with_attachments_from_bytes_and_paths(sc, tmp_path) -> None:
         ({"attachments": [PNG + b"\0" * 300 * 1024]}, "attachments", "307200 bytes"),
         ({"attachments": [PNG * 3], "max_size": 300}, "attachments", "at most 300 bytes"),
         ({}, "attachments", "needs text or at least one attachment"),
-        ({"attachments": ["/no/such/file.jpg"]}, "attachments[0]", "/no/such/file.jpg"),
+        ({"attachments": ["/etc/hostname"]}, "attachments[0]", r"pathlib\.Path\('photo\.jpg'\)"),
+        ({"attachments": [Path("/no/such/file.jpg")]}, "attachments[0]", "/no/such/file.jpg"),
+        ({"subject": "Hi\x1b]0;pwned\x07"}, "subject", "control character U\\+001B"),
+        (
+            {"attachments": [Attachment(PNG, "image/png", name="a\x1b[2J.png")]},
+            "attachments[0]",
+            "control character",
+        ),
     ],
 )
 def test_mms_limits(sc, operator, kwargs, field, shown) -> None:
@@ -290,6 +298,18 @@ def test_mms_limits(sc, operator, kwargs, field, shown) -> None:
         sc.messages.send_mms(FRIEND, **kwargs)
     assert caught.value.field == field
     assert not operator.subscriber().mailbox.by_id
+
+
+def test_the_backend_refuses_control_characters_in_a_subject(sc, operator) -> None:
+    with pytest.raises(ValidationError, match="control character") as caught:
+        sc._execute(SendMms(to=(PhoneNumber("+79161234567"),), subject="Hi\x07", text="x"))
+    assert caught.value.field == "subject"
+    assert not operator.subscriber().mailbox.by_id
+
+
+def test_sms_text_keeps_its_line_breaks(sc) -> None:
+    message = sc.messages.send_sms(FRIEND, "line one\nline two")
+    assert message.text == "line one\nline two"
 
 
 def test_sending_more_than_the_balance_allows_is_refused(sc, operator) -> None:

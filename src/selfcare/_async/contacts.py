@@ -6,13 +6,19 @@ import builtins
 import os
 from collections.abc import Iterable
 from functools import cached_property
-from pathlib import Path
 
 from selfcare._async._area import AsyncArea
 from selfcare._async._paging import AsyncPager
 from selfcare._contacts import check_email, check_list_name, check_name, check_note, check_phones
 from selfcare._errors import InvalidPhoneNumber, ValidationError
-from selfcare._phonebook_io import read_csv, read_vcard, write_csv, write_vcard
+from selfcare._files import read_file
+from selfcare._phonebook_io import (
+    MAX_IMPORT_SIZE,
+    read_csv,
+    read_vcard,
+    write_csv,
+    write_vcard,
+)
 from selfcare.model import PhoneNumber
 from selfcare.model.contacts import Contact, ContactDraft, ListMember, MailingList, MemberRef
 from selfcare.operations import (
@@ -241,17 +247,18 @@ def _id(value: object, what: str) -> str:
 
 
 def _read(source: Source) -> str | bytes:
-    """Text or bytes as given; a path (``pathlib.Path``) is read."""
+    """Text or bytes as given; a path (``pathlib.Path``) is read: a regular file of at most
+    :data:`~selfcare._phonebook_io.MAX_IMPORT_SIZE` bytes."""
     if isinstance(source, str | bytes):
+        if len(source) > MAX_IMPORT_SIZE:
+            unit = "bytes" if isinstance(source, bytes) else "characters"
+            raise ValidationError(
+                f"source has {len(source)} {unit}; an import reads at most {MAX_IMPORT_SIZE} bytes",
+                field="source",
+            )
         return source
     if isinstance(source, os.PathLike):
-        path = Path(source)
-        try:
-            return path.read_bytes()
-        except OSError as exc:
-            raise ValidationError(
-                f"cannot read {str(path)!r}: {exc.strerror}", field="source"
-            ) from None
+        return read_file(source, limit=MAX_IMPORT_SIZE, field="source")
     raise ValidationError(
         f"source must be text, bytes or a path, not {type(source).__name__}", field="source"
     )

@@ -24,6 +24,7 @@ from selfcare._errors import (
     ValidationError,
     WaitTimeout,
 )
+from selfcare._files import read_file
 from selfcare._messaging import (
     MAX_SMS_PARTS,
     MMS_MAX_SIZE,
@@ -67,7 +68,8 @@ from selfcare.sms import SmsPlan, plan
 __all__ = ["AsyncMessages"]
 
 Recipients = str | PhoneNumber | Iterable[str | PhoneNumber]
-AttachmentLike = Attachment | bytes | str | os.PathLike[str]
+AttachmentLike = Attachment | bytes | os.PathLike[str]
+"""What ``send_mms`` attaches; a ``str`` is refused (a file name or content? say which)."""
 DEFAULT_CONCURRENCY = 8
 
 
@@ -175,14 +177,17 @@ class AsyncMessages(AsyncArea):
         """Send an MMS: a subject (≤ 40 characters), text and attachments.
 
         Attachments are :class:`~selfcare.model.messaging.Attachment` objects, bytes (the type
-        is recognised from their first bytes) or paths (read here, typed by content or file
-        name). Only OMA MMS types are accepted (JPEG, GIF, PNG, AMR, 3GPP video, text, SMIL…)
-        and the whole message must fit ``max_size`` bytes (300 KB, the operator's limit).
+        is recognised from their first bytes) or ``pathlib.Path`` objects (read here, typed by
+        content or file name). A ``str`` is refused: say whether it is a file
+        (``Path(name)``) or content (``text.encode()``). Only regular files are read, and one
+        larger than ``max_size`` is refused before it is read. Only OMA MMS types are accepted
+        (JPEG, GIF, PNG, AMR, 3GPP video, text, SMIL…) and the whole message must fit
+        ``max_size`` bytes (300 KB, the operator's limit).
         """
         if isinstance(max_size, bool) or not isinstance(max_size, int) or max_size <= 0:
             raise ValidationError(f"max_size={max_size!r} must be a positive int", field="max_size")
         title = check_subject(subject)
-        parts = _attachments(attachments)
+        parts = _attachments(attachments, max_size)
         check_attachments(title, text, parts, max_size)
         when = check_deliver_at(deliver_at)
         valid = check_validity(validity)
@@ -389,7 +394,8 @@ def _message_id(message: object) -> str:
     return message
 
 
-def _attachments(items: Iterable[AttachmentLike]) -> tuple[Attachment, ...]:
+def _attachments(items: Iterable[AttachmentLike], max_size: int) -> tuple[Attachment, ...]:
+    """Attachments as given: bytes, or a file read from a path object (``str`` is refused)."""
     if isinstance(items, str | bytes | Attachment | os.PathLike):
         items = [items]
     found: list[Attachment] = []
@@ -401,18 +407,20 @@ def _attachments(items: Iterable[AttachmentLike]) -> tuple[Attachment, ...]:
         name: str | None = None
         if isinstance(item, bytes):
             data = item
-        elif isinstance(item, str | os.PathLike):
-            path = Path(item)
-            try:
-                data = path.read_bytes()
-            except OSError as exc:
-                raise ValidationError(
-                    f"{field}: cannot read {str(path)!r}: {exc.strerror}", field=field
-                ) from None
-            name = path.name
+        elif isinstance(item, os.PathLike):
+            data = read_file(item, limit=max_size, field=field)
+            name = Path(item).name
+        elif isinstance(item, str):
+            raise ValidationError(
+                f"{field} is a str, which is neither a file nor content here: pass "
+                "pathlib.Path('photo.jpg') to attach a file, or bytes (such as "
+                "text.encode()) to attach content",
+                field=field,
+            )
         else:
             raise ValidationError(
-                f"{field} must be an Attachment, bytes or a path, not {type(item).__name__}",
+                f"{field} must be an Attachment, bytes or a pathlib.Path, not "
+                f"{type(item).__name__}",
                 field=field,
             )
         content_type = content_type_of(data, name)

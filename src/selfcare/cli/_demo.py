@@ -1,4 +1,8 @@
-"""``selfcare demo``: one screen that shows what the SDK knows about a subscriber."""
+"""``selfcare demo``: one screen that shows what the SDK knows about a subscriber.
+
+Names, descriptions and reasons come from the operator: every cell goes through
+:func:`~selfcare.cli._output.safe`, so they print as text, never as markup or escapes.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from rich.text import Text
 
 from selfcare import OperationStatus, Selfcare
 from selfcare.cli import _format as fmt
+from selfcare.cli._output import safe, text
 
 __all__ = ["render_demo"]
 
@@ -24,9 +29,10 @@ def render_demo(sc: Selfcare) -> list[RenderableType]:
     today = balance.as_of.astimezone(zone).date()
 
     header = Table.grid(padding=(0, 2))
-    header.add_row("Number", account.number.international, "Holder", account.holder)
-    header.add_row("Tariff", account.tariff.name, "Status", account.status.value)
-    header.add_row(
+    _row(header, "Number", account.number.international, "Holder", account.holder)
+    _row(header, "Tariff", account.tariff.name, "Status", account.status.value)
+    _row(
+        header,
         "Balance",
         Text(str(balance.amount), style=fmt.amount_style(balance.amount)),
         "Available",
@@ -43,7 +49,8 @@ def render_demo(sc: Selfcare) -> list[RenderableType]:
     debts.add_column("State")
     for bill in sc.account.debts():
         style = "bold red" if bill.is_overdue else ""
-        debts.add_row(
+        _row(
+            debts,
             bill.id,
             fmt.period(bill.period_start, bill.period_end),
             str(bill.amount_due),
@@ -52,7 +59,7 @@ def render_demo(sc: Selfcare) -> list[RenderableType]:
             Text(bill.state.value.replace("_", " "), style=style),
         )
     if not debts.row_count:
-        debts.add_row("Nothing owed", "", "", "", "", "")
+        _row(debts, "Nothing owed", "", "", "", "", "")
     panels.append(debts)
 
     # The description says what the entry is in words ("Outgoing call"), so the kind's
@@ -64,7 +71,8 @@ def render_demo(sc: Selfcare) -> list[RenderableType]:
     recent.add_column("Usage", justify="right", no_wrap=True)
     recent.add_column("Cost", justify="right", no_wrap=True)
     for expense in sc.expenses.list().first(10):
-        recent.add_row(
+        _row(
+            recent,
             fmt.when(expense.at, zone, today),
             expense.description,
             fmt.number(expense.counterpart),
@@ -80,8 +88,8 @@ def render_demo(sc: Selfcare) -> list[RenderableType]:
     spending.add_column("Charges", justify="right")
     spending.add_column("Total", justify="right", no_wrap=True)
     for row in summary:
-        spending.add_row(row.key.replace("_", " "), str(row.count), str(row.total))
-    spending.add_row(Text("Total", style="bold"), "", Text(str(summary.total), style="bold"))
+        _row(spending, row.key.replace("_", " "), str(row.count), str(row.total))
+    _row(spending, Text("Total", style="bold"), "", Text(str(summary.total), style="bold"))
     panels.append(spending)
 
     week_ago = today - timedelta(days=6)
@@ -90,9 +98,9 @@ def render_demo(sc: Selfcare) -> list[RenderableType]:
     missed.add_column("When", no_wrap=True)
     missed.add_column("From", no_wrap=True)
     for call in calls:
-        missed.add_row(fmt.when(call.at, zone, today), call.counterpart.international)
+        _row(missed, fmt.when(call.at, zone, today), call.counterpart.international)
     if not calls:
-        missed.add_row("No missed calls", "")
+        _row(missed, "No missed calls", "")
     panels.append(missed)
 
     state = sc.forwarding.get()
@@ -108,8 +116,8 @@ def render_demo(sc: Selfcare) -> list[RenderableType]:
         else:
             status = Text("off", style="dim")
         timer = "" if rule.timer is None else f"{rule.timer} s"
-        forwarding.add_row(
-            rule.condition.value.replace("_", " "), target, timer, status, str(rule.mmi)
+        _row(
+            forwarding, rule.condition.value.replace("_", " "), target, timer, status, str(rule.mmi)
         )
     panels.append(forwarding)
 
@@ -120,22 +128,32 @@ def render_demo(sc: Selfcare) -> list[RenderableType]:
     for record in sc.logins.operations().first(5):
         style = "red" if record.status is OperationStatus.FAILED else ""
         outcome = record.status.value + (f": {record.reason}" if record.reason else "")
-        operations.add_row(
+        _row(
+            operations,
             fmt.when(record.at, zone, today),
             record.channel,
             record.operation.replace("_", " "),
             Text(outcome, style=style),
         )
     if not operations.row_count:
-        operations.add_row("No operations yet", "", "", "")
+        _row(operations, "No operations yet", "", "", "")
     panels.append(operations)
     return panels
 
 
 def _table(title: str) -> Table:
     return Table(
-        title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD, expand=True
+        title=text(title),
+        title_justify="left",
+        title_style="bold",
+        box=box.SIMPLE_HEAD,
+        expand=True,
     )
+
+
+def _row(table: Table, *cells: RenderableType) -> None:
+    """A row of data: every ``str`` is plain text (not markup), control characters out."""
+    table.add_row(*(safe(cell) for cell in cells))
 
 
 def print_demo(sc: Selfcare, console: Console) -> None:

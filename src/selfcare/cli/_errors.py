@@ -14,6 +14,7 @@ from typing import IO, Any, NoReturn
 import click
 
 from selfcare._errors import SelfcareError, ValidationError
+from selfcare._text import strip_controls
 
 __all__ = [
     "EXIT_FAILED",
@@ -36,7 +37,9 @@ class CliError(click.ClickException):
     exit_code = EXIT_FAILED
 
     def show(self, file: IO[Any] | None = None) -> None:
-        click.echo(f"Error: {self.format_message()}", file=file, err=True)
+        # Messages quote values (a name, a path): their control characters stay out.
+        message = strip_controls(self.format_message(), "\t\n")
+        click.echo(f"Error: {message}", file=file, err=True)
 
 
 class BadInput(CliError):

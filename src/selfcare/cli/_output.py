@@ -1,5 +1,13 @@
 """Rendering records: rich tables for people, JSON Lines or CSV for scripts.
 
+Every value is data, never markup or terminal control: table cells, titles and notes are
+:class:`rich.text.Text` (``[link=…]`` in a name prints as those characters) with control
+characters taken out (:func:`terminal`), so ``ESC ]0;…BEL`` in a stored name cannot retitle
+or clear the terminal. JSON keeps the data whole with every control character escaped
+(``\\u001b``); CSV cells lose their control characters (tabs and line breaks stay) and a cell
+a spreadsheet would run as a formula gets a ``'`` in front (numbers such as ``-12.50`` and
+``+79161234567`` stay numbers: see :mod:`selfcare._text`).
+
 JSON and CSV are written record by record as the listing is iterated (a page is fetched only
 when the previous one is written), so a year of history never sits in memory. JSON is the
 wire codec's (times in UTC); CSV and tables show times in the account's zone.
@@ -7,9 +15,8 @@ wire codec's (times in UTC); CSV and tables show times in the account's zone.
 
 from __future__ import annotations
 
-import csv
 import enum
-import io
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -25,6 +32,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 from rich.text import Text
 
+from selfcare._text import csv_row, strip_controls
 from selfcare.cli import _format as fmt
 from selfcare.cli._context import State
 from selfcare.cli._errors import stdout_closed
@@ -41,6 +49,8 @@ __all__ = [
     "plain",
     "progress",
     "stdout",
+    "terminal",
+    "text",
 ]
 
 T = TypeVar("T")
@@ -71,6 +81,36 @@ class StdoutConsole(Console):
 def stdout() -> Console:
     """A console on standard output (tables never wrap mid-word at pipe widths)."""
     return StdoutConsole(file=sys.stdout, highlight=False)
+
+
+def terminal(value: str) -> str:
+    """``value`` without control characters other than tab and line feed: safe to print."""
+    return strip_controls(value, "\t\n")
+
+
+def text(value: str, style: str = "") -> Text:
+    """Data for a rich console: never markup, never a terminal escape."""
+    return Text(terminal(value), style=style)
+
+
+def safe(value: RenderableType) -> RenderableType:
+    """A cell's rendering as plain text: a ``str`` becomes :func:`text` (not markup), a
+    ``Text`` loses any control characters; other renderables are the caller's own."""
+    if isinstance(value, str):
+        return text(value)
+    if isinstance(value, Text) and terminal(value.plain) != value.plain:
+        return text(value.plain, style=str(value.style))
+    return value
+
+
+_C1 = re.compile("[\x7f-\x9f]")
+
+
+def _json_line(record: object) -> str:
+    """A record as one JSON line; msgspec escapes C0 controls, this escapes DEL and C1 too
+    (they can only be inside strings, so ``\\u009b`` is the same JSON value)."""
+    line = encode_result(record).decode()
+    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", line)
 
 
 Zone = Callable[[], tzinfo]
@@ -127,7 +167,7 @@ def plain(value: object, zone: Zone) -> str:
 def progress(label: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
     """A progress bar on standard error (only when it is a terminal); yields ``advance(n)``."""
     console = Console(file=sys.stderr)
-    columns = [SpinnerColumn(), TextColumn("{task.description}")]
+    columns = [SpinnerColumn(), TextColumn("{task.description}", markup=False)]
     if total is not None:
         columns += [BarColumn(), MofNCompleteColumn()]
     else:
@@ -135,7 +175,7 @@ def progress(label: str, total: int | None = None) -> Iterator[Callable[[int], N
     with Progress(
         *columns, console=console, transient=True, disable=not console.is_terminal
     ) as bar:
-        task = bar.add_task(label, total=total)
+        task = bar.add_task(terminal(label), total=total)  # labels name files: data
 
         def advance(n: int = 1) -> None:
             bar.advance(task, n)
@@ -159,7 +199,7 @@ def emit(
         if state.format == "json":
             out = sys.stdout
             for record in records:
-                out.write(encode_result(record).decode() + "\n")
+                out.write(_json_line(record) + "\n")
                 out.flush()
                 count += 1
                 advance(1)
@@ -173,7 +213,12 @@ def emit(
                 count += 1
                 advance(1)
             return count
-        table = Table(title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD)
+        table = Table(
+            title=None if title is None else text(title),
+            title_justify="left",
+            title_style="bold",
+            box=box.SIMPLE_HEAD,
+        )
         for column in columns:
             table.add_column(column.header, justify="right" if column.right else "left")
         for record in records:
@@ -187,7 +232,7 @@ def emit(
     if count:
         console.print(table)
     else:
-        console.print(Text(empty, style="dim"))
+        console.print(text(empty, style="dim"))
     return count
 
 
@@ -206,32 +251,29 @@ def emit_one(
         table.add_row(field.header, _cell(field, record, zone))
     console = stdout()
     if title:
-        console.print(Text(title, style="bold"))
+        console.print(text(title, style="bold"))
     console.print(table)
 
 
 def _cell(column: Column[Any], record: Any, zone: Zone) -> RenderableType:
     if column.show is not None:
-        return column.show(record)
-    return human(column.get(record), zone)
+        return safe(column.show(record))
+    return text(human(column.get(record), zone))
 
 
 class _CsvWriter:
-    """CSV rows straight to standard output, flushed one by one."""
+    """CSV rows straight to standard output, flushed one by one: control characters out
+    (tabs and line breaks stay), formulas neutralised by :func:`selfcare._text.csv_row`."""
 
     def __init__(self) -> None:
-        self._buffer = io.StringIO()
-        self._writer = csv.writer(self._buffer, lineterminator="\n")
         self._out = sys.stdout
 
     def row(self, values: Sequence[str]) -> None:
-        self._writer.writerow(values)
-        self._out.write(self._buffer.getvalue())
+        self._out.write(csv_row([terminal(v) for v in values], line_end="\n"))
         self._out.flush()
-        self._buffer.seek(0)
-        self._buffer.truncate()
 
 
 def note(message: str) -> None:
-    """A line on standard error: notes that must not get into JSON or CSV on stdout."""
-    click.echo(message, err=True)
+    """A line on standard error: notes that must not get into JSON or CSV on stdout (data in
+    them loses its control characters)."""
+    click.echo(terminal(message), err=True)

@@ -9,6 +9,7 @@ import attrs
 
 from selfcare._errors import ValidationError
 from selfcare._paging import Page
+from selfcare._text import LAYOUT, check_plain
 from selfcare.model import Complaint, ComplaintCategory, ComplaintStatus, RelatedEntity
 from selfcare.operations._base import Capability, MutatingOperation, Operation, PagedOperation
 
@@ -31,7 +32,8 @@ _ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def check_text(value: object, field: str, limit: int) -> str:
-    """Text that is not blank and at most ``limit`` characters long."""
+    """Text that is not blank and at most ``limit`` characters long, without control
+    characters (the ``text`` may have tabs and line breaks; the ``subject`` is one line)."""
     if not isinstance(value, str) or not value.strip():
         raise ValidationError(f"{field}={value!r} must be some text", field=field)
     if len(value) > limit:
@@ -40,7 +42,7 @@ def check_text(value: object, field: str, limit: int) -> str:
             f"({value[:30]!r}…)",
             field=field,
         )
-    return value
+    return check_plain(value, field, "" if field == "subject" else LAYOUT)
 
 
 def check_complaint_id(value: object) -> str:

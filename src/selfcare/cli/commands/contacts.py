@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
 from selfcare._errors import ValidationError
+from selfcare._text import strip_controls
 from selfcare.cli._context import State, pass_state
 from selfcare.cli._options import output_options
 from selfcare.cli._output import Column, emit, emit_one, note, progress
@@ -162,6 +164,8 @@ def export(state: State, format_: str, output: Path | None) -> None:
     with progress("Exporting contacts"):
         text = area.export_vcard() if format_ == "vcard" else area.export_csv()
     if output is None:
+        if sys.stdout.isatty():  # people read it: no escapes from the data reach the terminal
+            text = strip_controls(text, "\t\n\r")
         click.echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8")

@@ -92,9 +92,21 @@ RESULT_COLUMNS: list[Column[RecipientResult]] = [
 ]
 
 
+MAX_STDIN_TEXT = 20_000
+"""The most characters ``--text -`` reads: more than any SMS or MMS text can be."""
+
+
 def _text(value: str) -> str:
-    """``-`` reads the text from standard input."""
-    return sys.stdin.read().rstrip("\n") if value == "-" else value
+    """``-`` reads the text from standard input (at most :data:`MAX_STDIN_TEXT` characters)."""
+    if value != "-":
+        return value
+    read = sys.stdin.read(MAX_STDIN_TEXT + 1)
+    if len(read) > MAX_STDIN_TEXT:
+        raise ValidationError(
+            f"the text on standard input is too long: more than {MAX_STDIN_TEXT} characters",
+            field="text",
+        )
+    return read.rstrip("\n")
 
 
 def _deliver_at(state: State, value: datetime | timedelta | None) -> datetime | None:
