@@ -205,11 +205,13 @@ async def test_an_idle_session_expires_and_its_client_is_closed(
 ) -> None:
     idle = portal.state.portal.settings.session_idle
     async with browser(portal) as http:
-        await sign_in(http, token)
+        csrf = await sign_in(http, token)
         for _ in range(5):  # in use: each visit restarts the idle time
             ticks.advance(idle - 1)
             assert await signed_in(http)
         ticks.advance(idle + 1)
+        late = await http.post("/forwarding/disable", data={"condition": "all", "csrf_token": csrf})
+        assert late.status_code == 303 and late.headers["location"] == "/signin"
         assert not await signed_in(http)
     assert connect.is_closed(0) and not portal.state.portal.sessions
 
@@ -474,6 +476,8 @@ async def test_every_response_carries_the_security_headers(portal: Any, token: s
         assert "access-control-allow-origin" not in headers
         assert "strict-transport-security" not in headers  # plain HTTP
         assert "charset=utf-8" in headers.get("content-type", "charset=utf-8")
+    for page in answers[-2:]:  # a subscriber's data is never kept in a cache
+        assert page.headers["cache-control"] == "no-store"
 
 
 def test_templates_need_no_inline_script_or_style() -> None:
@@ -675,6 +679,25 @@ async def test_a_huge_token_is_refused_without_asking_the_operator(
         )
         assert answer.status_code == 400 and "token" in answer.text
         assert "x" * 200 not in answer.text and not connect.made
+
+
+async def test_an_unexpected_error_is_a_generic_message_with_a_reference(
+    portal: Any, token: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from selfcare._async.forwarding import AsyncForwarding
+
+    async def broken(self: Any) -> Any:
+        raise RuntimeError("internal detail: /srv/secret/path")
+
+    async with browser(portal) as http:
+        await sign_in(http, token)
+        monkeypatch.setattr(AsyncForwarding, "get", broken)
+        answer = await http.get("/forwarding")
+    assert answer.status_code == 500
+    found = re.search(r"Something went wrong \(reference ([0-9a-f]{8})\)", answer.text)
+    assert found, answer.text
+    assert "internal detail" not in answer.text and "Traceback" not in answer.text
+    assert any(found.group(1) in r.getMessage() and r.exc_info for r in caplog.records)
 
 
 async def test_names_are_escaped_on_every_page(portal: Any, token: str) -> None:
