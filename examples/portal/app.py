@@ -6,32 +6,40 @@ Run it on the fake operator (served over HTTP by selfcare's reference server, in
 
 or point it at any selfcare server with ``--base-url``/``--token`` (or ``SELFCARE_BASE_URL``
 and ``SELFCARE_TOKEN``). The portal only uses ``AsyncSelfcare``; each sign-in makes a client
-with the token typed on the sign-in page, kept on the server.
+with the token typed on the sign-in page, kept on the server; all the clients share one
+connection pool.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import os
 import secrets
 import sys
-from collections.abc import AsyncIterator, Iterator
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import httpx
 import views
+from security import BodyLimit, SchemeSessions, SecurityHeaders
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.sessions import SessionMiddleware
-from starlette.routing import Mount, Route
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
-from web import HERE, Connect, Portal
+from starlette.types import Scope
+from web import HERE, Connect, Portal, Settings, protected
 
 from selfcare import AsyncSelfcare
 
-__all__ = ["create_portal", "fake_operator_server", "main"]
+__all__ = ["SharedPool", "create_portal", "fake_operator_server", "http_connect", "main"]
 
 
 def create_portal(
@@ -40,14 +48,21 @@ def create_portal(
     demo_token: str | None = None,
     preset_token: str | None = None,
     secret_key: str | None = None,
+    settings: Settings | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    **limits: Any,
 ) -> Starlette:
     """The portal as an ASGI app. ``connect(token)`` makes the client of a signed-in user.
 
     ``demo_token`` (the fake operator's, harmless) is shown on the sign-in page to copy;
-    ``preset_token`` (a real subscriber's, from ``--token``) is offered as a "sign in with the
-    portal's token" button and never leaves the server.
+    ``preset_token`` (a real subscriber's, from ``--token``) is offered, to visitors on this
+    machine only, as a "sign in with the portal's token" button and never leaves the server.
+    ``settings`` (or any of its fields as keywords: ``session_idle=600``,
+    ``max_upload_bytes=...``, ``trusted_origins=(...)``) sets the limits; ``clock`` gives
+    seconds for session expiry.
     """
-    portal = Portal(connect, demo_token, preset_token)
+    settings = dataclasses.replace(settings or Settings(), **limits)
+    portal = Portal(connect, demo_token, preset_token, settings=settings, clock=clock)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -87,23 +102,83 @@ def create_portal(
         Route("/complaints/{complaint_id}/note", views.complaint_note, methods=["POST"]),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
-    middleware = [
-        Middleware(
-            SessionMiddleware,
-            secret_key=secret_key or secrets.token_urlsafe(32),
-            session_cookie="portal_session",
-            same_site="strict",
-            max_age=8 * 3600,
+
+    def body_limit(path: str) -> int:
+        if path == "/contacts/import":
+            return settings.max_upload_bytes
+        return settings.max_form_bytes
+
+    def too_large(scope: Scope, limit: int) -> Response:
+        if scope["path"] == "/contacts/import":
+            back = "/contacts"
+            message = (
+                f"That file is too large: the portal imports vCard files of up to "
+                f"{limit // 1024} KiB. Split it into smaller files and import them one by one."
+            )
+        else:
+            back = "/"
+            message = f"That form is too large: the portal takes at most {limit // 1024} KiB."
+        return portal.render(
+            Request(scope), "error.html", {"error": message, "back": back}, status_code=413
         )
+
+    middleware = [
+        Middleware(SecurityHeaders),
+        Middleware(BodyLimit, limit_for=body_limit, refuse=too_large),
+        Middleware(
+            SchemeSessions,
+            secret_key=secret_key or secrets.token_urlsafe(32),
+            max_age=settings.session_max_age,
+        ),
     ]
-    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app = Starlette(routes=_guarded(routes), middleware=middleware, lifespan=lifespan)
     app.state.portal = portal
     return app
 
 
-def http_connect(base_url: str | None) -> Connect:
-    """Clients over HTTP to ``base_url`` (else ``SELFCARE_BASE_URL``)."""
-    return lambda token: AsyncSelfcare(base_url=base_url, token=token)
+def _guarded(routes: list[BaseRoute]) -> list[BaseRoute]:
+    """Every POST route behind the Origin and CSRF-token check: none can be forgotten."""
+    guarded: list[BaseRoute] = []
+    for route in routes:
+        if isinstance(route, Route) and route.methods and "POST" in route.methods:
+            route = Route(route.path, protected(route.endpoint), methods=["POST"])
+        guarded.append(route)
+    return guarded
+
+
+class SharedPool:
+    """Makes the clients of signed-in users, over HTTP to ``base_url`` (else
+    ``SELFCARE_BASE_URL``), all sending through one connection pool (``http_client=``).
+
+    One client per user keeps each user's token apart; one pool keeps the portal at a bounded
+    number of connections (``limits``) however many people are signed in. ``transport`` is
+    for tests (``httpx.ASGITransport``)."""
+
+    def __init__(
+        self,
+        base_url: str | None,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        limits: httpx.Limits | None = None,
+    ) -> None:
+        self.base_url = base_url
+        self.http = httpx.AsyncClient(
+            transport=transport,
+            limits=limits or httpx.Limits(max_connections=50, max_keepalive_connections=10),
+        )
+
+    def __call__(self, token: str) -> AsyncSelfcare:
+        return AsyncSelfcare(base_url=self.base_url, token=token, http_client=self.http)
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+
+def http_connect(
+    base_url: str | None, *, transport: httpx.AsyncBaseTransport | None = None
+) -> SharedPool:
+    """Clients over HTTP to ``base_url`` (else ``SELFCARE_BASE_URL``), sharing one pool."""
+    return SharedPool(base_url, transport=transport)
 
 
 @contextlib.contextmanager
@@ -131,7 +206,35 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base-url", default=os.environ.get("SELFCARE_BASE_URL"))
     parser.add_argument("--token", default=os.environ.get("SELFCARE_TOKEN"))
     parser.add_argument("--seed", type=int, default=42, help="the fake operator's seed")
+    defaults = Settings()
+    parser.add_argument(
+        "--idle-minutes",
+        type=int,
+        default=defaults.session_idle // 60,
+        help="end a session after this many minutes without a request (default %(default)s)",
+    )
+    parser.add_argument(
+        "--max-upload-kib",
+        type=int,
+        default=defaults.max_upload_bytes // 1024,
+        help="the largest vCard import, in KiB (default %(default)s)",
+    )
+    parser.add_argument(
+        "--origin",
+        action="append",
+        default=[],
+        help="an origin forms may be posted from, e.g. https://portal.example when behind a "
+        "reverse proxy (repeatable; default: the portal's own)",
+    )
     args = parser.parse_args(argv)
+    try:
+        settings = Settings(
+            session_idle=args.idle_minutes * 60,
+            max_upload_bytes=args.max_upload_kib * 1024,
+            trusted_origins=tuple(args.origin),
+        )
+    except ValueError as exc:
+        parser.error(str(exc))
 
     with contextlib.ExitStack() as stack:
         if args.base_url:
@@ -140,16 +243,19 @@ def main(argv: list[str] | None = None) -> int:
             server_url, token = stack.enter_context(fake_operator_server(args.seed))
             print(f"Fake operator: {server_url}", flush=True)
         if args.base_url:
-            app = create_portal(http_connect(server_url), preset_token=token)
+            app = create_portal(http_connect(server_url), preset_token=token, settings=settings)
         else:
-            app = create_portal(http_connect(server_url), demo_token=token)
+            app = create_portal(http_connect(server_url), demo_token=token, settings=settings)
         try:
             sock = bind(args.host, args.port)
+            # Listening before the address is printed: whoever reads it (a person, a script,
+            # a test) can connect at once; connections wait in the backlog until uvicorn runs.
+            sock.listen(2048)
         except OSError as exc:
             print(f"cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
             return 2
         print(f"Portal: {base_url(sock)}", flush=True)
-        config = uvicorn.Config(app, log_level="warning")
+        config = uvicorn.Config(app, log_level="warning", server_header=False)
         uvicorn.Server(config).run(sockets=[sock])
     return 0
 

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from security import is_loopback
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
@@ -13,6 +14,7 @@ from web import (
     Portal,
     UserSession,
     action,
+    clip,
     day,
     local_datetime,
     page,
@@ -37,6 +39,8 @@ from selfcare import (
     SelfcareError,
     ValidationError,
 )
+from selfcare import _phonebook_io as phonebook_io
+from selfcare.operations import ImportContacts
 
 PAGE_SIZE = 25
 TIMERS = (5, 10, 15, 20, 25, 30)
@@ -76,20 +80,39 @@ def _query_without(request: Request, *names: str) -> str:
 
 async def signin_form(request: Request) -> Response:
     portal = _portal(request)
-    if portal.user(request) is not None:
+    if await portal.user(request) is not None:
         return redirect("/dashboard")
-    return portal.render(request, "signin.html", _signin_offers(portal))
+    return portal.render(request, "signin.html", _signin_offers(request))
 
 
-def _signin_offers(portal: Portal) -> dict[str, Any]:
-    return {"demo_token": portal.demo_token, "preset": portal.preset_token is not None}
+def _preset_allowed(request: Request) -> bool:
+    """The portal's own token (``--token``) is a convenience for whoever runs the portal: it
+    is offered to, and accepted from, this machine only (and, like every POST, only from the
+    portal's own sign-in page, with its CSRF token)."""
+    return _portal(request).preset_token is not None and is_loopback(request)
+
+
+def _signin_offers(request: Request) -> dict[str, Any]:
+    return {"demo_token": _portal(request).demo_token, "preset": _preset_allowed(request)}
 
 
 async def signin(request: Request) -> Response:
     portal = _portal(request)
     form = await request.form()
     token = str(form.get("token", ""))
-    if form.get("preset") and portal.preset_token is not None:
+    if form.get("preset"):
+        if not _preset_allowed(request):
+            return portal.render(
+                request,
+                "signin.html",
+                {
+                    **_signin_offers(request),
+                    "error": "The portal's own token can only be used on the machine it runs "
+                    "on. Sign in with your access token.",
+                },
+                status_code=403,
+            )
+        assert portal.preset_token is not None
         token = portal.preset_token.reveal()
     try:
         await portal.sign_in(request, token)
@@ -97,8 +120,8 @@ async def signin(request: Request) -> Response:
         return portal.render(
             request,
             "signin.html",
-            {**_signin_offers(portal), "error": readable(exc)},
-            status_code=401 if isinstance(exc, SelfcareError) else 400,
+            {**_signin_offers(request), "error": readable(exc)},
+            status_code=400 if isinstance(exc, ValueError) else 401,
         )
     return redirect("/dashboard")
 
@@ -109,7 +132,7 @@ async def signout(request: Request) -> Response:
 
 
 async def home(request: Request) -> Response:
-    return redirect("/dashboard" if _portal(request).user(request) else "/signin")
+    return redirect("/dashboard" if await _portal(request).user(request) else "/signin")
 
 
 # --- dashboard ----------------------------------------------------------------------------
@@ -368,8 +391,15 @@ async def contacts_import(request: Request, user: UserSession) -> Response:
     if not isinstance(upload, UploadFile) or not upload.filename:
         raise ValidationError("choose a .vcf file to import", field="vcard")
     data = await upload.read()
-    imported = await user.client.contacts.import_vcard(data)
-    user.flash(f"Imported {len(imported)} contacts from {upload.filename}.", "ok")
+    # vCard parsing (vobject, then every number) is CPU work: in a worker thread, not on the
+    # event loop serving everyone. The request's size is capped before it is read (app.py).
+    # ``sc.contacts.import_vcard(data)`` would do the same on the loop; selfcare has no public
+    # parser yet, hence its private one here.
+    drafts = await _portal(request).parse_off_loop(
+        phonebook_io.read_vcard, data, user.account.region
+    )
+    imported = await user.client.execute(ImportContacts(tuple(drafts))) if drafts else ()
+    user.flash(f"Imported {len(imported)} contacts from {clip(upload.filename, 80)}.", "ok")
     return redirect("/contacts")
 
 

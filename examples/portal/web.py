@@ -1,20 +1,26 @@
 """The portal's plumbing: server-side sessions, templates, and SDK errors as readable pages.
 
-The browser holds a signed cookie with a random session id and nothing else; the subscriber's
-token and the ``AsyncSelfcare`` client made from it stay in :class:`Portal` on the server.
+The browser holds a signed cookie with a random session id (and its CSRF token) and nothing
+else; the subscriber's token and the ``AsyncSelfcare`` client made from it stay in
+:class:`Portal` on the server, until the session expires, is signed out, or is pushed out by
+newer ones.
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
+import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import anyio
+from markupsafe import Markup
+from security import CSRF_FIELD, csrf_token, origin_allowed, token_matches
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
@@ -26,7 +32,40 @@ HERE = Path(__file__).resolve().parent
 log = logging.getLogger("selfcare.portal")
 
 Connect = Callable[[str], AsyncSelfcare]
-"""Makes a client for a subscriber's token (over HTTP, or on a fake in tests)."""
+"""Makes a client for a subscriber's token (over HTTP, or on a fake in tests). It may also
+have an ``aclose()`` (a shared connection pool), which the portal calls when it stops."""
+
+MAX_TOKEN = 4096
+"""Longer "tokens" are refused before the operator is asked (no real one comes close)."""
+ECHO = 300
+"""At most this many characters of a message go on a page: input is never echoed in full."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The portal's limits (all configurable, see ``create_portal`` and ``--help``)."""
+
+    session_max_age: int = 8 * 3600
+    """Seconds a session lives however busy (the cookie's max-age too)."""
+    session_idle: int = 30 * 60
+    """Seconds without a request after which a session ends."""
+    sessions_per_subscriber: int = 5
+    """Sessions one subscriber may have at once; a new sign-in ends the oldest."""
+    max_sessions: int = 1000
+    """Sessions of everyone together; a new sign-in ends the oldest."""
+    max_upload_bytes: int = 1024 * 1024
+    """The largest vCard import request (the file and its form)."""
+    max_form_bytes: int = 64 * 1024
+    """The largest body of any other form."""
+    trusted_origins: tuple[str, ...] = ()
+    """Origins (``https://portal.example``) forms may be posted from; empty means the
+    portal's own, from the request's scheme and Host (set it behind a reverse proxy)."""
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, int) and value <= 0:
+                raise ValueError(f"{f.name}={value!r} must be a positive number")
 
 
 @dataclass
@@ -35,6 +74,8 @@ class UserSession:
 
     client: AsyncSelfcare
     account: Account
+    created: float = 0.0
+    seen: float = 0.0
     flashes: list[tuple[str, str]] = field(default_factory=list)
     sms_price: Money | None = None
     sms_price_known: bool = False
@@ -43,8 +84,12 @@ class UserSession:
     def zone(self) -> ZoneInfo:
         return self.account.zone
 
+    @property
+    def subscriber(self) -> str:
+        return self.account.number.e164
+
     def flash(self, text: str, kind: str = "info") -> None:
-        self.flashes.append((kind, text))
+        self.flashes.append((kind, clip(text)))
 
     def take_flashes(self) -> list[tuple[str, str]]:
         taken, self.flashes = self.flashes, []
@@ -52,16 +97,32 @@ class UserSession:
 
 
 class Portal:
-    """The portal's server-side state: sessions by id, keypads, templates."""
+    """The portal's server-side state: sessions by id, keypads, templates.
+
+    Sessions end ``session_idle`` seconds after their last request and ``session_max_age``
+    after signing in, whichever comes first; a subscriber has at most
+    ``sessions_per_subscriber`` and everyone together ``max_sessions`` (the oldest go first).
+    Ending a session closes its client. Expired sessions are swept on every request, so they
+    go even if their browser never comes back. ``clock`` gives seconds (tests move it).
+    """
 
     def __init__(
-        self, connect: Connect, demo_token: str | None = None, preset_token: str | None = None
+        self,
+        connect: Connect,
+        demo_token: str | None = None,
+        preset_token: str | None = None,
+        *,
+        settings: Settings | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.connect = connect
         self.demo_token = demo_token
         # A real subscriber's token given with --token: offered as a button, never shown.
         self.preset_token = Secret(preset_token) if preset_token else None
-        self.sessions: dict[str, UserSession] = {}
+        self.settings = settings or Settings()
+        self.clock = clock
+        self.sessions: dict[str, UserSession] = {}  # in sign-in order, oldest first
+        self._parsers: anyio.CapacityLimiter | None = None
         self.keypads = KeypadRegistry()
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
         env = self.templates.env
@@ -70,33 +131,79 @@ class Portal:
         env.filters["duration"] = duration
 
     async def sign_in(self, request: Request, token: str) -> UserSession:
-        """Check ``token`` by reading the account; keep the client under a fresh session id."""
-        if not token.strip():
+        """Check ``token`` by reading the account; keep the client under a fresh session id
+        (and a fresh CSRF token: nothing from before signing in counts after it)."""
+        token = token.strip()
+        if not token:
             raise ValidationError("enter your access token", field="token")
-        client = self.connect(token.strip())
+        if len(token) > MAX_TOKEN:
+            raise ValidationError(
+                f"that is not an access token (over {MAX_TOKEN} characters)", field="token"
+            )
+        client = self.connect(token)
         try:
             account = await client.account.get()
         except BaseException:
             await client.aclose()
             raise
+        await self.sweep()
+        now = self.clock()
+        user = UserSession(client, account, created=now, seen=now)
+        await self._make_room(user.subscriber)
         sid = secrets.token_urlsafe(32)
-        self.sessions[sid] = user = UserSession(client, account)
+        self.sessions[sid] = user
         request.session.clear()
         request.session["sid"] = sid
+        csrf_token(request)
         return user
 
     async def sign_out(self, request: Request) -> None:
-        user = self.sessions.pop(request.session.pop("sid", ""), None)
+        user = self.sessions.pop(request.session.get("sid", ""), None)
+        request.session.clear()
         if user is not None:
-            await user.client.aclose()
+            await _close(user)
 
-    def user(self, request: Request) -> UserSession | None:
-        return self.sessions.get(request.session.get("sid", ""))
+    async def user(self, request: Request) -> UserSession | None:
+        """The signed-in user of this request (None if none, or if the session ended)."""
+        await self.sweep()
+        user = self.sessions.get(request.session.get("sid", ""))
+        if user is not None:
+            user.seen = self.clock()
+        return user
+
+    def expired(self, user: UserSession, now: float) -> bool:
+        limits = self.settings
+        return now - user.seen > limits.session_idle or now - user.created >= limits.session_max_age
+
+    async def sweep(self) -> None:
+        """End every expired session, closing its client."""
+        now = self.clock()
+        for sid in [sid for sid, user in self.sessions.items() if self.expired(user, now)]:
+            await _close(self.sessions.pop(sid))
+
+    async def _make_room(self, subscriber: str) -> None:
+        """End the oldest sessions until one more fits under both caps."""
+        limits = self.settings
+        mine = [sid for sid, user in self.sessions.items() if user.subscriber == subscriber]
+        while len(mine) >= limits.sessions_per_subscriber:
+            await _close(self.sessions.pop(mine.pop(0)))
+        while len(self.sessions) >= limits.max_sessions:
+            await _close(self.sessions.pop(next(iter(self.sessions))))
+
+    async def parse_off_loop(self, func: Callable[..., Any], *args: Any) -> Any:
+        """``func(*args)`` in a worker thread, two at a time: a big upload being parsed never
+        holds up other users' pages."""
+        if self._parsers is None:
+            self._parsers = anyio.CapacityLimiter(2)
+        return await anyio.to_thread.run_sync(func, *args, limiter=self._parsers)
 
     async def close(self) -> None:
-        for user in self.sessions.values():
-            await user.client.aclose()
-        self.sessions.clear()
+        sessions, self.sessions = list(self.sessions.values()), {}
+        for user in sessions:
+            await _close(user)
+        close_pool = getattr(self.connect, "aclose", None)
+        if close_pool is not None:
+            await close_pool()
 
     def render(
         self,
@@ -108,6 +215,12 @@ class Portal:
         status_code: int = 200,
     ) -> HTMLResponse:
         values: dict[str, Any] = {"user": user, "path": request.url.path}
+        if "session" in request.scope:
+            token = csrf_token(request)
+            values["csrf_token"] = token
+            values["csrf_field"] = Markup('<input type="hidden" name="{}" value="{}">').format(
+                CSRF_FIELD, token
+            )
         if user is not None:
             values["zone"] = user.zone
             values["account"] = user.account
@@ -120,29 +233,70 @@ class Portal:
         return response
 
 
+async def _close(user: UserSession) -> None:
+    try:
+        await user.client.aclose()
+    except Exception:  # a client that fails to close must not fail the request that ended it
+        log.exception("closing a session's client failed")
+
+
+def clip(text: str, limit: int = ECHO) -> str:
+    """``text`` cut to ``limit`` characters (with "…"): what goes back on a page."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def readable(exc: BaseException) -> str:
-    """What an SDK error says, for a person: its message, never a traceback."""
+    """What an SDK error says, for a person: its message (clipped), never a traceback.
+
+    Anything else is logged with a reference shown on the page, to find it in the log."""
     if isinstance(exc, SelfcareError | ValueError):
-        return str(exc).strip() or type(exc).__name__
-    return f"Something went wrong ({type(exc).__name__}); please try again."
+        return clip(str(exc).strip() or type(exc).__name__)
+    ref = secrets.token_hex(4)
+    log.error("unexpected error, ref %s", ref, exc_info=exc)
+    return f"Something went wrong (reference {ref}); please try again."
 
 
 Handler = Callable[[Request, UserSession], Awaitable[Response]]
+Endpoint = Callable[[Request], Awaitable[Response]]
 
 
-def page(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
-    """A signed-in GET page; an SDK error replaces the page with a readable message."""
+def protected(endpoint: Endpoint) -> Endpoint:
+    """A POST that came from one of the portal's own forms, or 403: the ``Origin`` (or
+    ``Referer``) is the portal's, and the form's CSRF token is the session's. ``create_portal``
+    wraps every POST route in it, sign-in and sign-out included."""
+
+    async def checked(request: Request) -> Response:
+        portal: Portal = request.app.state.portal
+        if origin_allowed(request, portal.settings.trusted_origins):
+            form = await request.form()
+            if token_matches(request, form.get(CSRF_FIELD)):
+                return await endpoint(request)
+        log.warning("refused a cross-site or stale form post to %s", request.url.path)
+        return portal.render(
+            request,
+            "error.html",
+            {
+                "error": "This form came from another site, or the page it was on is out of "
+                "date. Go back, reload the page, and try again.",
+                "back": "/",
+            },
+            status_code=403,
+        )
+
+    return checked
+
+
+def page(handler: Handler) -> Endpoint:
+    """A signed-in page; an SDK error replaces the page with a readable message."""
 
     async def endpoint(request: Request) -> Response:
         portal: Portal = request.app.state.portal
-        user = portal.user(request)
+        user = await portal.user(request)
         if user is None:
             return RedirectResponse("/signin", status_code=303)
         try:
             return await handler(request, user)
         except Exception as exc:
-            if not isinstance(exc, SelfcareError | ValueError):
-                log.exception("page %s failed", request.url.path)
             return portal.render(
                 request,
                 "error.html",
@@ -154,20 +308,18 @@ def page(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
     return endpoint
 
 
-def action(back: str) -> Callable[[Handler], Callable[[Request], Awaitable[Response]]]:
+def action(back: str) -> Callable[[Handler], Endpoint]:
     """A signed-in POST; on an SDK error, show it on the ``back`` page (post/redirect/get)."""
 
-    def wrap(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+    def wrap(handler: Handler) -> Endpoint:
         async def endpoint(request: Request) -> Response:
             portal: Portal = request.app.state.portal
-            user = portal.user(request)
+            user = await portal.user(request)
             if user is None:
                 return RedirectResponse("/signin", status_code=303)
             try:
                 return await handler(request, user)
             except Exception as exc:
-                if not isinstance(exc, SelfcareError | ValueError):
-                    log.exception("action %s failed", request.url.path)
                 user.flash(readable(exc), "error")
                 target = back.format(**request.path_params)
                 return RedirectResponse(target, status_code=303)

@@ -421,3 +421,33 @@ def test_bad_input_is_a_message_not_a_traceback(page: Page) -> None:
     page.open("/complaints/cmp-nope")
     assert "cmp-nope" in page.text("#error")
     assert "Traceback" not in page.driver.page_source
+
+
+def test_no_page_breaks_the_content_security_policy(page: Page) -> None:
+    """The portal forbids inline script and style (see test_security.py); every page, its
+    script included, must work within that: Chromium reports each thing it blocked on the
+    console. The other tests show the script still runs (keypad, SMS counter, demo token)."""
+    page.driver.get_log("browser")  # forget what came before
+    for path in (
+        "/dashboard",
+        "/expenses",
+        "/calls",
+        "/forwarding",
+        "/messages",
+        "/contacts",
+        "/payments",
+        "/history",
+        "/complaints",
+        "/signin",
+    ):
+        page.open(path)
+    blocked = [
+        entry["message"]
+        for entry in page.driver.get_log("browser")
+        if "Content Security Policy" in entry["message"]
+    ]
+    assert blocked == []
+    page.open("/dashboard")
+    bars = page.all("#months progress")
+    assert bars and max(int(b.get_attribute("value")) for b in bars) == 100
+    assert page.css("#months progress").size["width"] > 100  # styled by style.css

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -13,9 +14,26 @@ import pytest
 from selfcare.backends.fake import FakeOperator
 
 
+class FormPoster(httpx.Client):
+    """Posts the portal's forms as its own pages do: from its origin, with the CSRF token of
+    the session (which the portal refuses any post without)."""
+
+    csrf = ""
+
+    def post(self, url: Any, *, data: Any = None, **options: Any) -> httpx.Response:  # type: ignore[override]
+        answer = super().post(url, data={"csrf_token": self.csrf, **(data or {})}, **options)
+        found = re.search(r'name="csrf_token" value="([^"]+)"', answer.text)
+        self.csrf = found.group(1) if found else self.csrf
+        return answer
+
+
 @pytest.fixture
 def client(portal_url: str, portal_operator: FakeOperator) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=portal_url, follow_redirects=True, timeout=30) as http:
+    with FormPoster(
+        base_url=portal_url, follow_redirects=True, timeout=30, headers={"Origin": portal_url}
+    ) as http:
+        form = http.get("/signin")
+        http.csrf = re.findall(r'name="csrf_token" value="([^"]+)"', form.text)[0]
         signed_in = http.post("/signin", data={"token": portal_operator.token().reveal()})
         assert signed_in.url.path == "/dashboard"
         yield http
@@ -60,7 +78,7 @@ def test_keypad_form_carries_positions_only(client: httpx.Client) -> None:
     form = re.search(r'<form[^>]*id="card-form".*?</form>', page, re.S)
     assert form is not None
     names = set(re.findall(r'name="([^"]+)"', form.group(0)))
-    assert names == {"keypad_id", "positions"}
+    assert names == {"keypad_id", "positions", "csrf_token"}
     keys = re.findall(r'class="key" data-position="(\d)">(\d)</button>', form.group(0))
     assert sorted(int(p) for p, _ in keys) == list(range(10))
     position = {digit: p for p, digit in keys}

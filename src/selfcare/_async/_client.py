@@ -6,6 +6,8 @@ from functools import cached_property
 from types import TracebackType
 from typing import TypeVar
 
+import httpx
+
 from selfcare._async._signin import AsyncPendingLogin, door, execute_or_close, phone_number, secret
 from selfcare._async.account import AsyncAccountArea
 from selfcare._async.calls import AsyncCalls
@@ -43,7 +45,8 @@ class AsyncSelfcare:
     ``sc.expenses``, ``sc.calls``,
     ``sc.account``, ``sc.payments``, ``sc.messages``, ``sc.contacts``, ``sc.forwarding``,
     ``sc.services``, ``sc.logins``, ``sc.complaints``. Use it as a context manager to release
-    connections.
+    connections. ``http_client=`` (an ``httpx.AsyncClient`` you own and close) lets many
+    clients, say one per signed-in user of a web app, share one connection pool.
     """
 
     def __init__(
@@ -55,6 +58,7 @@ class AsyncSelfcare:
         max_retries: int | None = None,
         timeout: float | None = None,
         deadline: float | None = None,
+        http_client: httpx.AsyncClient | None = None,
     ) -> None:
         self._backend = backend or AsyncHttpBackend(
             base_url,
@@ -62,6 +66,7 @@ class AsyncSelfcare:
             max_retries=max_retries,
             timeout=timeout or DEFAULT_TIMEOUT,
             deadline=deadline,
+            http_client=http_client,
         )
         self._ctx: Context | None = None
 

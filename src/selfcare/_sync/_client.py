@@ -7,6 +7,8 @@ from functools import cached_property
 from types import TracebackType
 from typing import TypeVar
 
+import httpx
+
 from selfcare._sync._signin import PendingLogin, door, execute_or_close, phone_number, secret
 from selfcare._sync.account import AccountArea
 from selfcare._sync.calls import Calls
@@ -44,7 +46,8 @@ class Selfcare:
     ``sc.expenses``, ``sc.calls``,
     ``sc.account``, ``sc.payments``, ``sc.messages``, ``sc.contacts``, ``sc.forwarding``,
     ``sc.services``, ``sc.logins``, ``sc.complaints``. Use it as a context manager to release
-    connections.
+    connections. ``http_client=`` (an ``httpx.Client`` you own and close) lets many
+    clients, say one per signed-in user of a web app, share one connection pool.
     """
 
     def __init__(
@@ -56,6 +59,7 @@ class Selfcare:
         max_retries: int | None = None,
         timeout: float | None = None,
         deadline: float | None = None,
+        http_client: httpx.Client | None = None,
     ) -> None:
         self._backend = backend or HttpBackend(
             base_url,
@@ -63,6 +67,7 @@ class Selfcare:
             max_retries=max_retries,
             timeout=timeout or DEFAULT_TIMEOUT,
             deadline=deadline,
+            http_client=http_client,
         )
         self._ctx: Context | None = None
 

@@ -42,6 +42,10 @@ class HttpBackend:
     are verified unless ``verify=False`` is passed explicitly. Failed attempts are retried as
     :class:`~selfcare.protocol.RetryPolicy` says (``max_retries`` of them by default 2), always
     with the same idempotency key, so nothing is done twice.
+
+    ``http_client=`` sends through a connection pool you own and share (many clients, one
+    pool); only its connections are used (requests carry this backend's URL, headers, token
+    and timeout, never its cookies), and closing the backend leaves it open.
     """
 
     def __init__(
@@ -57,6 +61,7 @@ class HttpBackend:
         transport: httpx.BaseTransport | None = None,
         verify: bool = True,
         anonymous: bool = False,
+        http_client: httpx.Client | None = None,
     ) -> None:
         self.settings = HttpSettings.resolve(base_url, token, env_token=not anonymous)
         self.protocol: WireProtocol = protocol or SelfcareProtocol()
@@ -65,8 +70,13 @@ class HttpBackend:
         options = self.settings.client_options()
         self.auth: httpx.Auth | None = options.pop("auth")
         """Sent with every request: the bearer token, a session's, or none (signing in)."""
-        self._http = httpx.Client(
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.Client(
             **options, timeout=self.timeout, transport=transport, verify=verify
+        )
+        # Requests are built here and sent by ``_http``: a shared client lends its pool only.
+        self._build = (
+            self._http if self._owns_http else httpx.Client(**options, transport=_UNSENT)
         )
 
     @property
@@ -102,7 +112,7 @@ class HttpBackend:
     def execute(self, op: Operation[R]) -> R:
         """Run ``op``'s flow: send each request (retrying as the policy allows), wait when asked,
         and return the result or raise the error the server reported."""
-        flow = self.protocol.flow(self._http, op)
+        flow = self.protocol.flow(self._build, op)
         step = next(flow)
         while True:
             if isinstance(step, Wait):
@@ -146,11 +156,16 @@ class HttpBackend:
             sleep(delay)
 
     def close(self) -> None:
-        """Close the connection pool."""
-        self._http.close()
+        """Close the connection pool (unless it was given as ``http_client=``)."""
+        if self._owns_http:
+            self._http.close()
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.settings.base_url!r})"
+
+
+_UNSENT = httpx.MockTransport(lambda request: httpx.Response(500))
+"""The transport of a client that only builds requests (``http_client=`` sends them)."""
 
 
 def _policy(base: RetryPolicy, max_retries: int | None, deadline: float | None) -> RetryPolicy:
