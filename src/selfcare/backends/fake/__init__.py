@@ -1,5 +1,6 @@
 """The fake operator: an in-memory simulator with seeded, realistic data and real rules."""
 
+from selfcare._idempotency import IdempotencyLimits
 from selfcare.backends.fake._clock import Clock, ManualClock, SystemClock
 from selfcare.backends.fake._limits import Bucket, RateLimits
 from selfcare.backends.fake._operator import AsyncFakeBackend, FakeBackend, FakeOperator
@@ -13,6 +14,7 @@ __all__ = [
     "Clock",
     "FakeBackend",
     "FakeOperator",
+    "IdempotencyLimits",
     "ManualClock",
     "Profile",
     "RateLimits",
