@@ -127,6 +127,7 @@ def end_to_end() -> tuple[int, float]:
     from selfcare.server import FakeResolver, LiveServer, create_app
 
     operator = FakeOperator(seed=42)
+    operator.issue_random_tokens()  # as selfcare serve does: a listening fake never has the seed's
     with (
         LiveServer(create_app(FakeResolver(operator))) as server,
         Selfcare(base_url=server.url, token=operator.token()) as sc,

@@ -185,12 +185,14 @@ def http_connect(
 def fake_operator_server(seed: int = 42) -> Iterator[tuple[str, str]]:
     """The fake operator behind selfcare's reference server, on a free local port.
 
-    Yields its base URL and the demo subscriber's token.
+    Yields its base URL and the demo subscriber's token (a random one, as ``selfcare serve``
+    gives: the seed's tokens are computable by anyone on the machine).
     """
     from selfcare.backends.fake import FakeOperator
     from selfcare.server import FakeResolver, LiveServer, create_app
 
     operator = FakeOperator(seed=seed)
+    operator.issue_random_tokens()
     with LiveServer(create_app(FakeResolver(operator))) as server:
         yield server.url, operator.token().reveal()
 

@@ -27,6 +27,7 @@ turns it back into exactly the class that raised it.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any, ClassVar
 
@@ -57,6 +58,30 @@ __all__ = [
 ]
 
 PROBLEM_PREFIX = "urn:selfcare:problem:"
+_QUOTED = re.compile(r"'[^'\\\n]*(?:\\.[^'\\\n]*)*'|\"[^\"\\\n]*(?:\\.[^\"\\\n]*)*\"")
+_SHORT = 400
+"""Messages up to this long are kept as they are."""
+_QUOTE_KEPT = 60
+_LONGEST = 1000
+_LONGEST_FIELD = 100
+
+
+def bounded(message: str) -> str:
+    """``message`` with oversized quoted input cut (``'xxxx…' (1000000 characters)``) and
+    at most 1,000 characters in all: an error never echoes oversized input in full."""
+    if len(message) <= _SHORT:
+        return message
+
+    def cut(quoted: re.Match[str]) -> str:
+        text = quoted.group()
+        if len(text) <= _QUOTE_KEPT + 2:
+            return text
+        return f"{text[:_QUOTE_KEPT]}…{text[-1]} ({len(text) - 2} characters)"
+
+    message = _QUOTED.sub(cut, message)
+    return message if len(message) <= _LONGEST else message[: _LONGEST - 1] + "…"
+
+
 _BY_SLUG: dict[str, type[SelfcareError]] = {}
 
 
@@ -67,8 +92,11 @@ class SelfcareError(Exception):
     status: ClassVar[int] = 500
 
     def __init__(self, message: str, *, field: str | None = None, **details: Any) -> None:
+        message = bounded(message)
         super().__init__(message)
         self.message = message
+        if field is not None and len(field) > _LONGEST_FIELD:
+            field = field[: _LONGEST_FIELD - 1] + "…"
         self.field = field
         self.details = details
 

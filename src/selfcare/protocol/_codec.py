@@ -228,14 +228,25 @@ def decode_operation(
     if route.body_fields:
         try:
             document = msgspec.json.decode(body) if body else {}
+        except msgspec.ValidationError:  # a JSON number no 64-bit integer or double can hold
+            raise ValidationError(
+                "the request body has a number out of range (amounts travel as decimal "
+                'strings, e.g. "12.50")',
+                field="body",
+            ) from None
         except msgspec.DecodeError:
             raise ValidationError("the request body is not valid JSON", field="body") from None
+        except RecursionError:  # the server refuses deep bodies before; this is a backstop
+            raise ValidationError("the request body nests too deeply", field="body") from None
         if not isinstance(document, dict):
             raise ValidationError("the request body must be a JSON object", field="body")
         extra = sorted(set(document) - set(route.body_fields))
         if extra:
             raise ValidationError(f"unknown field {extra[0]!r}", field=extra[0])
-        _refuse_floats(document)
+        try:
+            _refuse_floats(document)
+        except RecursionError:
+            raise ValidationError("the request body nests too deeply", field="body") from None
         data.update(document)
     elif body.strip():
         _refuse_body(route, body)
@@ -248,7 +259,33 @@ def decode_operation(
         # the query and path values may be quoted back; body fields (where secrets travel) not
         shown = {name: data[name] for name in route.query_fields if name in data} | dict(path)
         raise _validation_error(exc, shown) from None
+    except ArithmeticError:  # a model's check met a decimal string no amount can be
+        field = next((name for name, value in data.items() if _absurd_number(value)), None)
+        raise ValidationError(
+            f"{field or 'a number'}: the number is out of range for an amount (below 10^15, "
+            "at most 8 decimals)",
+            field=field,
+        ) from None
+    except RecursionError:
+        raise ValidationError("the request nests too deeply", field="body") from None
     return op
+
+
+def _absurd_number(value: Any) -> bool:
+    """Whether ``value`` holds a decimal string beyond what any amount can be."""
+    if isinstance(value, dict):
+        return any(_absurd_number(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_absurd_number(item) for item in value)
+    if not isinstance(value, str):
+        return False
+    try:
+        number = Decimal(value)
+    except ArithmeticError:
+        return False
+    return (
+        not number.is_finite() or abs(number.adjusted()) > 15 or len(number.as_tuple().digits) > 28
+    )
 
 
 @functools.cache

@@ -1,21 +1,25 @@
 """The reference server (the ``server`` extra): any backend over the selfcare protocol.
 
-``create_app(FakeResolver(FakeOperator()), test_hooks=True)`` is what ``selfcare serve`` runs
-under uvicorn; ``create_tmf_app(...)`` serves the same backends over TM Forum v4 paths and shapes.
+``create_app(FakeResolver(FakeOperator()))`` is what ``selfcare serve`` runs under uvicorn
+(``test_hooks=True`` with ``--test-hooks``); ``create_tmf_app(...)`` serves the same backends
+over TM Forum v4 paths and shapes. Both take ``limits=RequestLimits(...)``.
 """
 
-from selfcare.server._app import MAX_BODY_BYTES, TEST_OTP_PATH, BodyTooLarge, Resolver, create_app
+from selfcare.server._app import TEST_OTP_PATH, Resolver, create_app
 from selfcare.server._fake import FakeResolver
+from selfcare.server._limits import MAX_BODY_BYTES, MAX_DEPTH, BodyTooLarge, RequestLimits
 from selfcare.server._live import LiveServer, base_url, bind
 from selfcare.server._tmf import TMF_ROUTES, TmfRoute, create_tmf_app
 
 __all__ = [
     "MAX_BODY_BYTES",
+    "MAX_DEPTH",
     "TEST_OTP_PATH",
     "TMF_ROUTES",
     "BodyTooLarge",
     "FakeResolver",
     "LiveServer",
+    "RequestLimits",
     "Resolver",
     "TmfRoute",
     "base_url",

@@ -28,13 +28,24 @@ from selfcare.protocol._codec import decode_operation, encode_result
 from selfcare.protocol._problem import PROBLEM_JSON, problem_body
 from selfcare.protocol._routes import ROUTES, Route
 from selfcare.protocol.openapi import openapi_document
+from selfcare.server._limits import (
+    MAX_BODY_BYTES,
+    BodyTooLarge,
+    RequestLimits,
+    contained,
+    read_body,
+)
 
-__all__ = ["MAX_BODY_BYTES", "TEST_OTP_PATH", "BodyTooLarge", "Resolver", "create_app"]
+__all__ = [
+    "MAX_BODY_BYTES",
+    "TEST_OTP_PATH",
+    "BodyTooLarge",
+    "RequestLimits",
+    "Resolver",
+    "create_app",
+]
 
 log = logging.getLogger("selfcare.server")
-
-MAX_BODY_BYTES = 1_048_576
-"""Requests with a larger body are refused with 413 (an MMS of 300 KB fits in base64)."""
 
 Resolver = Callable[[Secret], Backend | AsyncBackend | Awaitable[Backend | AsyncBackend]]
 """Maps a bearer token to the backend of its subscriber; raises AuthenticationError if none.
@@ -47,13 +58,6 @@ TEST_OTP_PATH = "/v1/_test/otp"
 """The fake-only control plane: the last sign-in code texted to ``?number=`` (test hooks)."""
 
 
-class BodyTooLarge(SelfcareError):
-    """The request body is over the server's limit."""
-
-    problem = "body-too-large"
-    status = 413
-
-
 def problem_response(exc: SelfcareError, headers: dict[str, str] | None = None) -> Response:
     """``exc`` as an RFC 9457 problem response."""
     return JSONResponse(
@@ -61,17 +65,8 @@ def problem_response(exc: SelfcareError, headers: dict[str, str] | None = None) 
     )
 
 
-async def _read_body(request: Request) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise BodyTooLarge(f"the request body is over {MAX_BODY_BYTES} bytes", field="body")
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise BodyTooLarge(f"the request body is over {MAX_BODY_BYTES} bytes", field="body")
-        chunks.append(chunk)
-    return b"".join(chunks)
+_read_body = read_body
+"""The body, within the app's size and depth limits (both faces read bodies with it)."""
 
 
 def _token(request: Request) -> Secret:
@@ -145,9 +140,14 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     )
 
 
-async def _unexpected(request: Request, exc: Exception) -> Response:
-    log.exception("unexpected error in %s %s", request.method, request.url.path)
+def _failed() -> Response:
     return problem_response(SelfcareError("the server failed unexpectedly"))
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    # Contained (the app's middleware) takes unexpected errors first; this is its backstop.
+    log.error("unexpected error in %s %s: %s", request.method, request.url.path, type(exc))
+    return _failed()
 
 
 def _test_otp(resolve: Resolver) -> Callable[[Request], Awaitable[Response]]:
@@ -166,12 +166,16 @@ def _test_otp(resolve: Resolver) -> Callable[[Request], Awaitable[Response]]:
     return test_otp
 
 
-def create_app(resolve: Resolver, *, test_hooks: bool = False) -> Starlette:
+def create_app(
+    resolve: Resolver, *, test_hooks: bool = False, limits: RequestLimits | None = None
+) -> Starlette:
     """A Starlette app serving every route of the protocol for the backends ``resolve`` gives.
 
     ``test_hooks=True`` adds the fake's control plane (like moto's ``/moto-api``), which is
     not part of the protocol and must never face real users: ``GET /v1/_test/otp?number=…``
-    reads the last sign-in code the fake texted to a number, as a phone would.
+    reads the last sign-in code the fake texted to a number, as a phone would (anyone who
+    can reach it can sign in as anyone). ``limits`` bound each request's body size and JSON
+    nesting (``RequestLimits()``, 1 MiB and 32 levels, by default).
     """
     document = openapi_document()
 
@@ -187,6 +191,7 @@ def create_app(resolve: Resolver, *, test_hooks: bool = False) -> Starlette:
     ]
     app = Starlette(
         routes=routes,
+        middleware=[contained(_failed)],
         exception_handlers={
             SelfcareError: _selfcare_error,
             HTTPException: _http_error,
@@ -194,4 +199,5 @@ def create_app(resolve: Resolver, *, test_hooks: bool = False) -> Starlette:
         },
     )
     app.router.redirect_slashes = False  # a stray slash is a 404 problem, not a 307
+    app.state.limits = limits or RequestLimits()
     return app

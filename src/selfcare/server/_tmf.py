@@ -57,6 +57,7 @@ from selfcare.model import (
 from selfcare.server import _tmf_balance as tbal
 from selfcare.server import _tmf_billing as tb
 from selfcare.server._app import Resolver, _execute, _read_body, _token
+from selfcare.server._limits import RequestLimits, contained
 from selfcare.tmf import _mapping as m
 from selfcare.tmf import _message_mapping as mm
 from selfcare.tmf import _service_mapping as sm
@@ -1275,14 +1276,14 @@ def _endpoint(
 
 
 _DECLARED = frozenset({400, 401, 403, 404, 405, 409, 500})
-"""The error statuses every TMF v4 operation declares (POST lacks 404); 429 and 503 are kept
+"""The error statuses every TMF v4 operation declares (POST lacks 404); 413, 429 and 503 are kept
 as HTTP says, so clients back off and retry."""
 
 
 def _status(exc: SelfcareError, method: str) -> int:
     """The declared status closest to ``exc``'s; ``referenceError`` still names it exactly."""
     declared = _DECLARED - {404} if method == "POST" else _DECLARED
-    if exc.status in declared or exc.status in (429, 503):
+    if exc.status in declared or exc.status in (413, 429, 503):
         return exc.status
     if isinstance(exc, NotSupported):
         return 405
@@ -1320,13 +1321,14 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
 def create_tmf_app(
     resolve: Resolver,
     profile: TmfProfile = DEFAULT_PROFILE,
+    limits: RequestLimits | None = None,
     *,
     max_document_bytes: int = MAX_DOCUMENT_BYTES,
 ) -> Starlette:
     """A Starlette app serving :data:`TMF_ROUTES` for the backends ``resolve`` gives, each API
-    under its official ``basePath`` and named as ``profile`` says. A resource the face keeps
-    may be at most ``max_document_bytes`` of JSON, after any ``PATCH`` (a larger one, or a
-    larger ``PATCH`` body, is a 400 naming the limit)."""
+    under its official ``basePath`` and named as ``profile`` says (``limits``: as
+    ``create_app``'s). A resource the face keeps may be at most ``max_document_bytes`` of JSON,
+    after any ``PATCH`` (a larger one, or a larger ``PATCH`` body, is a 400 naming the limit)."""
     store: Store = {}
     routes = [
         StarletteRoute(
@@ -1338,12 +1340,14 @@ def create_tmf_app(
     ]
     app = Starlette(
         routes=routes,
+        middleware=[contained(lambda: _error(SelfcareError("the server failed unexpectedly")))],
         exception_handlers={
             SelfcareError: _selfcare_error,
             HTTPException: _http_error,
             Exception: _unexpected,
         },
     )
+    app.state.limits = limits or RequestLimits()
     app.state.tmf_store = store  # what the face keeps (a test switching operators clears it)
     app.router.redirect_slashes = False  # a stray slash is a 404 error, not a 307
     return app

@@ -1,6 +1,7 @@
 """The fake operator: an in-memory simulator with seeded, realistic data and real rules."""
 
 from selfcare.backends.fake._clock import Clock, ManualClock, SystemClock
+from selfcare.backends.fake._idempotency import IdempotencyLimits
 from selfcare.backends.fake._limits import Bucket, Lockout, RateLimits
 from selfcare.backends.fake._operator import AsyncFakeBackend, FakeBackend, FakeOperator
 from selfcare.backends.fake._seed import DEFAULT_PROFILES, Profile
@@ -13,6 +14,7 @@ __all__ = [
     "Clock",
     "FakeBackend",
     "FakeOperator",
+    "IdempotencyLimits",
     "Lockout",
     "ManualClock",
     "Profile",

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
 import threading
 from collections.abc import Iterable
-from datetime import timedelta
 from typing import Any, TypeVar
-
-import attrs
 
 from selfcare._errors import (
     AuthenticationError,
@@ -36,10 +34,16 @@ from selfcare.backends.fake._billing import close_periods
 from selfcare.backends.fake._cards import CardStore
 from selfcare.backends.fake._clock import Clock, SystemClock
 from selfcare.backends.fake._handlers import HANDLERS, PUBLIC_HANDLERS, Front, Session
+from selfcare.backends.fake._idempotency import (
+    IdempotencyLimits,
+    Remembered,
+    detached,
+    request_digest,
+)
 from selfcare.backends.fake._limits import RateLimits, rate_cost
 from selfcare.backends.fake._seed import DEFAULT_PROFILES, Profile, generate
 from selfcare.backends.fake._signin import SignInDesk
-from selfcare.backends.fake._state import Remembered, Subscriber
+from selfcare.backends.fake._state import Subscriber
 from selfcare.model import OperationStatus, SignedIn
 from selfcare.operations import MutatingOperation, Operation
 
@@ -47,9 +51,6 @@ __all__ = ["AsyncFakeBackend", "FakeBackend", "FakeOperator"]
 
 R = TypeVar("R")
 DEMO = "demo"
-IDEMPOTENCY_WINDOW = timedelta(hours=24)
-"""How long the fake remembers an idempotency key and what it led to."""
-_KEYLESS = "-" * 8
 
 
 class FakeOperator:
@@ -67,11 +68,14 @@ class FakeOperator:
         clock: Clock | None = None,
         profiles: Iterable[Profile] = DEFAULT_PROFILES,
         limits: RateLimits | None = None,
+        idempotency: IdempotencyLimits | None = None,
     ) -> None:
         self.seed = seed
         self.limits = limits or RateLimits()
         """Rate limits (sends, card attempts, refreshes, sign-in requests) and the sign-in
         lockout (see ``RateLimits``)."""
+        self.idempotency = idempotency or IdempotencyLimits()
+        """How long and how many idempotency keys each subscriber's cache holds."""
         self.clock: Clock = clock or SystemClock()
         now = self.clock.now()
         self.subscribers: dict[str, Subscriber] = {
@@ -86,6 +90,14 @@ class FakeOperator:
     def token(self, key: str = DEMO) -> Secret:
         """The bearer token of subscriber ``key`` (the demo subscriber by default)."""
         return self.subscriber(key).token
+
+    def issue_random_tokens(self) -> None:
+        """Give every subscriber a new API token from :mod:`secrets`, so that nobody can
+        compute it from the seed (``selfcare serve`` does this unless told
+        ``--deterministic-tokens``). The old tokens stop working."""
+        with self.lock:
+            for key, sub in self.subscribers.items():
+                sub.token = Secret(f"sc_{key}_{secrets.token_hex(16)}")
 
     def subscriber(self, key: str = DEMO) -> Subscriber:
         """The subscriber called ``key``."""
@@ -210,18 +222,19 @@ class FakeBackend:
     def _perform_once(self, s: Session, handler: Any, op: MutatingOperation[Any]) -> Any:
         """Run a mutating operation once per idempotency key, and log it either way."""
         sub = s.subscriber
-        request = attrs.evolve(op, idempotency_key=_KEYLESS)
-        remembered = sub.idempotency.get(op.idempotency_key)
-        if remembered is not None and s.now - remembered.at < IDEMPOTENCY_WINDOW:
-            if remembered.request != request:
+        limits = self.operator.idempotency
+        remembered = sub.idempotency.get(op.idempotency_key, s.now, limits)
+        if remembered is not None:
+            if not remembered.matches(op):
                 raise IdempotencyKeyReused(
                     f"idempotency key {op.idempotency_key!r} was already used for a different "
-                    f"{remembered.request.operation_name()} request",
+                    f"{remembered.operation} request",
                     field="idempotency_key",
                 )
             if remembered.error is not None:
-                raise remembered.error
+                raise detached(remembered.error)
             return remembered.result
+        digest, name = request_digest(op), op.operation_name()
         try:
             cost = rate_cost(op)
             if cost is not None:
@@ -231,13 +244,18 @@ class FakeBackend:
             raise  # not performed: a later retry with the same key may succeed
         except SelfcareError as exc:
             sub.log_operation(s.now, self.channel, op, OperationStatus.FAILED, str(exc))
-            sub.idempotency[op.idempotency_key] = Remembered(s.now, request, error=exc)
+            error = detached(exc)
+            sub.idempotency.remember(
+                op.idempotency_key, Remembered(s.now, digest, name, error=error), limits
+            )
             raise
         status = getattr(result, "operation_status", OperationStatus.DONE)
         record = sub.log_operation(s.now, self.channel, op, status)
         if status is OperationStatus.PENDING:
             sub.pending[record.id] = (record, result.id)
-        sub.idempotency[op.idempotency_key] = Remembered(s.now, request, result=result)
+        sub.idempotency.remember(
+            op.idempotency_key, Remembered(s.now, digest, name, result=result), limits
+        )
         return result
 
     def close(self) -> None:

@@ -16,6 +16,7 @@ import attrs
 
 from selfcare._secret import Secret
 from selfcare.backends.fake._cards import CardAttempts
+from selfcare.backends.fake._idempotency import IdempotencyCache
 from selfcare.backends.fake._ledger import Ledger
 from selfcare.backends.fake._limits import Limiter, RateLimits
 from selfcare.backends.fake._mailbox import Mailbox
@@ -47,7 +48,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BillRecord",
-    "Remembered",
     "Subscriber",
     "TariffPlan",
     "log_parameters",
@@ -79,16 +79,6 @@ def log_parameters(op: MutatingOperation[Any]) -> tuple[tuple[str, str], ...]:
         for field in attrs.fields(type(op))
         if field.name != "idempotency_key" and getattr(op, field.name) is not None
     )
-
-
-@attrs.frozen
-class Remembered:
-    """What an idempotency key led to: the request (without the key) and its outcome."""
-
-    at: datetime
-    request: MutatingOperation[Any]
-    result: Any = None
-    error: BaseException | None = None
 
 
 @attrs.frozen
@@ -169,7 +159,8 @@ class Subscriber:
     operations: Ledger[OperationRecord] = attrs.field(factory=Ledger, repr=False)
     payments: Ledger[Payment] = attrs.field(factory=Ledger, repr=False)
     card_attempts: CardAttempts = attrs.field(factory=CardAttempts, repr=False)
-    idempotency: dict[str, Remembered] = attrs.field(factory=dict, repr=False)
+    idempotency: IdempotencyCache = attrs.field(factory=IdempotencyCache, repr=False)
+    """What each idempotency key led to (digests and outcomes, bounded)."""
     pending: dict[str, tuple[OperationRecord, str]] = attrs.field(factory=dict, repr=False)
     """Pending log entries (a scheduled send) by record id, with the message they wait on."""
     _limiter: Limiter | None = attrs.field(default=None, repr=False)

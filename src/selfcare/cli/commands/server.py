@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
+import socket
+from datetime import timedelta
+
 import click
 
 from selfcare import Selfcare, SelfcareError
@@ -26,8 +30,28 @@ def demo(seed: int) -> None:
         raise click.ClickException(str(exc)) from exc
 
 
+def _loopback(host: str, port: int) -> bool:
+    """Whether every address ``host`` names is a loopback one (``127.0.0.1``, ``::1``)."""
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        return False  # bind() will say what is wrong with it
+    return bool(found) and all(
+        ipaddress.ip_address(str(address[4][0]).partition("%")[0]).is_loopback for address in found
+    )
+
+
+def _warn(text: str) -> None:
+    click.secho(f"WARNING: {text}", fg="red", bold=True, err=True)
+
+
 @click.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; outside loopback only with --public.",
+)
 @click.option("--port", default=8080, show_default=True, help="Port (0 picks a free one).")
 @click.option("--seed", default=42, show_default=True, help="Seed of the fake operator's data.")
 @click.option(
@@ -36,6 +60,24 @@ def demo(seed: int) -> None:
     default="selfcare",
     show_default=True,
     help="selfcare's /v1 protocol, or the TM Forum Open APIs under their official base paths.",
+)
+@click.option(
+    "--public",
+    is_flag=True,
+    help="Allow a --host outside loopback, reachable by others. The fake is a sandbox: never "
+    "put real subscribers' data in it or expose it to the internet.",
+)
+@click.option(
+    "--test-hooks",
+    is_flag=True,
+    help="Add the fake's control plane (GET /v1/_test/otp reads any number's sign-in code, "
+    "so whoever reaches the server can sign in as anyone). For tests only.",
+)
+@click.option(
+    "--deterministic-tokens",
+    is_flag=True,
+    help="Keep the API tokens the seed gives (the same every run, computable by anyone who "
+    "knows the seed) instead of random ones.",
 )
 @click.option(
     "--send-rate",
@@ -61,21 +103,54 @@ def demo(seed: int) -> None:
     show_default=True,
     help="Payment-card attempts each subscriber may make at once before the rate applies.",
 )
+@click.option(
+    "--max-body-bytes",
+    default=1_048_576,
+    show_default=True,
+    help="Request bodies over this many bytes are refused with 413.",
+)
+@click.option(
+    "--max-json-depth",
+    default=32,
+    show_default=True,
+    help="Request JSON nested deeper (arrays and objects) is refused with a 4xx problem.",
+)
+@click.option(
+    "--idempotency-entries",
+    default=1000,
+    show_default=True,
+    help="Idempotency keys remembered per subscriber (the least recently used go first).",
+)
+@click.option(
+    "--idempotency-hours",
+    default=24.0,
+    show_default=True,
+    help="Hours an idempotency key is remembered.",
+)
 def serve(
     host: str,
     port: int,
     seed: int,
     protocol: str,
+    public: bool,
+    test_hooks: bool,
+    deterministic_tokens: bool,
     send_rate: float,
     send_burst: float,
     card_rate: float,
     card_burst: float,
+    max_body_bytes: int,
+    max_json_depth: int,
+    idempotency_entries: int,
+    idempotency_hours: float,
 ) -> None:
-    """Serve the fake operator over HTTP (needs the 'server' extra).
+    """Serve the fake operator over HTTP (needs the 'server' extra): a sandbox for trying
+    clients, never for real subscribers' data and never facing the internet.
 
-    Prints the base URL and the demo subscriber's bearer token. State lives as long as the
-    server, so commands run with --base-url and --token see each other's changes. With
-    --protocol tmf the same operator answers on TM Forum paths (Selfcare.tmf(...)). Example:
+    Prints the base URL and the subscribers' bearer tokens (random each run unless
+    --deterministic-tokens). State lives as long as the server, so commands run with
+    --base-url and --token see each other's changes. With --protocol tmf the same operator
+    answers on TM Forum paths (Selfcare.tmf(...)). Example:
 
         selfcare serve --port 8080
 
@@ -85,9 +160,11 @@ def serve(
         import uvicorn
 
         from selfcare.backends.fake import Bucket, FakeOperator, RateLimits
+        from selfcare.backends.fake._idempotency import IdempotencyLimits
         from selfcare.server import (
             TEST_OTP_PATH,
             FakeResolver,
+            RequestLimits,
             base_url,
             bind,
             create_app,
@@ -97,37 +174,68 @@ def serve(
         raise click.ClickException(
             f"selfcare serve needs the 'server' extra: pip install 'selfcare[server]' ({exc})"
         ) from exc
+    if test_hooks and protocol != "selfcare":
+        raise click.UsageError("--test-hooks needs --protocol selfcare (the hooks are /v1 routes)")
     try:
         limits = RateLimits(
             sends=Bucket(per_minute=send_rate, burst=send_burst),
             card_attempts=Bucket(per_minute=card_rate, burst=card_burst),
         )
+        request_limits = RequestLimits(max_body_bytes=max_body_bytes, max_depth=max_json_depth)
+        if not 0 < idempotency_hours <= 24 * 366:
+            raise click.BadParameter(
+                f"{idempotency_hours} is not between 0 and a year of hours",
+                param_hint="--idempotency-hours",
+            )
+        idempotency = IdempotencyLimits(
+            max_age=timedelta(hours=idempotency_hours), max_entries=idempotency_entries
+        )
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
-    operator = FakeOperator(seed=seed, limits=limits)
+    if not public and not _loopback(host, port):
+        raise click.UsageError(
+            f"--host {host} is reachable from other machines; this sandbox listens on "
+            "loopback only unless you add --public (never for real data or the internet)"
+        )
+    operator = FakeOperator(seed=seed, limits=limits, idempotency=idempotency)
+    if not deterministic_tokens:
+        operator.issue_random_tokens()
     try:
         sock = bind(host, port)
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from exc
+    if public:
+        _warn(
+            f"--public: listening on {host}, reachable by anyone who can reach this machine. "
+            "selfcare serve is a sandbox: fake data, no TLS; never real subscribers' data, "
+            "never the internet."
+        )
+    if deterministic_tokens:
+        _warn(f"--deterministic-tokens: anyone who knows seed {seed} can compute the tokens.")
     click.echo(f"Base URL: {base_url(sock)}")
     click.echo(f"Token: {operator.token().reveal()}")
     for key in operator.subscribers:
         if key != "demo":
             click.echo(f"  other subscriber {key}: {operator.token(key).reveal()}")
+    resolver = FakeResolver(operator)
     if protocol == "tmf":
-        app = create_tmf_app(FakeResolver(operator))
+        app = create_tmf_app(resolver, limits=request_limits)
         click.echo(
             "TM Forum APIs under their spec basePaths, e.g. /tmf-api/usageManagement/v4", err=True
         )
     else:
-        app = create_app(FakeResolver(operator), test_hooks=True)
+        app = create_app(resolver, test_hooks=test_hooks, limits=request_limits)
         click.echo(f"OpenAPI: {base_url(sock)}/v1/openapi.json", err=True)
         click.echo(
             "Sign in: POST /v1/auth/password with a subscriber's number and "
-            f"'<key>-password-1'; one-time codes: GET {TEST_OTP_PATH}?number=... "
-            "(fake-only test hook)",
+            "'<key>-password-1', or POST /v1/auth/otp",
             err=True,
         )
+        if test_hooks:
+            _warn(
+                f"--test-hooks: GET {TEST_OTP_PATH}?number=... (the fake's test hook) reads "
+                "any number's sign-in code: whoever reaches this server can sign in as anyone."
+            )
     uvicorn.Server(uvicorn.Config(app, log_level="info")).run(sockets=[sock])
 
 
