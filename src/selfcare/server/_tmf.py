@@ -21,6 +21,7 @@ from typing import Any
 import attrs
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route as StarletteRoute
@@ -53,7 +54,7 @@ from selfcare.model import (
     RelatedKind,
     ServiceKind,
 )
-from selfcare.server._app import Resolver, _execute, _read_body, _token
+from selfcare.server._app import RequestIds, Resolver, _execute, _read_body, _token
 from selfcare.tmf import _mapping as m
 from selfcare.tmf import _message_mapping as mm
 from selfcare.tmf import _service_mapping as sm
@@ -1034,6 +1035,7 @@ def create_tmf_app(resolve: Resolver, profile: TmfProfile = DEFAULT_PROFILE) -> 
     ]
     app = Starlette(
         routes=routes,
+        middleware=[Middleware(RequestIds, render=_error)],
         exception_handlers={
             SelfcareError: _selfcare_error,
             HTTPException: _http_error,
