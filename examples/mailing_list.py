@@ -30,10 +30,11 @@ def main() -> None:
     club = sc.contacts.lists.create("Chess club", [*contacts, "+7 916 999-00-00"])
     print(f"list {club.name!r}: {', '.join(m.name or m.number.e164 for m in club.members)}")
 
+    locale = sc.account.get().locale  # money as the account's region writes it: 2,00 ₽
     preview = sc.messages.preview(TEXT)  # parts × the tariff plan's SMS price
     print(
         f"preview: {preview.encoding}, {len(preview)} part(s) per recipient, "
-        f"at most {preview.cost} each beyond the allowance"
+        f"at most {preview.cost.format(default=locale)} each beyond the allowance"
     )
 
     # a list, plus a number typed wrong: it is rejected, the others still go
@@ -41,7 +42,7 @@ def main() -> None:
     for row in result.results:
         why = "" if row.sent else f": {row.reason}"
         print(f"  {row.recipient:<32} {row.status.value}{why}")
-    print(f"charged: {result.cost('RUB')}")
+    print(f"charged: {result.cost('RUB').format(default=locale)}")
 
     clock.advance(timedelta(minutes=1))
     for message in result.messages:

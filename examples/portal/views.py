@@ -494,7 +494,8 @@ async def card_activate(request: Request, user: UserSession) -> Response:
         raise ValidationError("the keypad sent something other than positions") from None
     secret = _portal(request).keypads.decode(str(form.get("keypad_id", "")), positions)
     payment = await user.client.payments.activate_card(secret)
-    user.flash(f"Card activated: {payment.amount} credited.", "ok")
+    credited = payment.amount.format(default=user.account.locale)
+    user.flash(f"Card activated: {credited} credited.", "ok")
     return redirect("/payments")
 
 

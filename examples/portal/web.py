@@ -19,6 +19,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import anyio
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 from security import CSRF_FIELD, csrf_token, origin_allowed, token_matches
 from starlette.requests import Request
@@ -96,6 +98,16 @@ class UserSession:
         return taken
 
 
+@pass_context
+def _people_money(context: Context, value: Any) -> Any:
+    """Every ``{{ money }}`` in a page, written as the signed-in account's region writes it
+    (``1 234,50 ₽``; ``SELFCARE_LOCALE`` overrides), through :meth:`Money.format`."""
+    if isinstance(value, Money):
+        account = context.get("account")
+        return value.format(default=None if account is None else account.locale)
+    return value
+
+
 class Portal:
     """The portal's server-side state: sessions by id, keypads, templates.
 
@@ -129,6 +141,7 @@ class Portal:
         env.filters["local"] = local_time
         env.filters["day"] = lambda value: "" if value is None else value.isoformat()
         env.filters["duration"] = duration
+        env.finalize = _people_money
 
     async def sign_in(self, request: Request, token: str) -> UserSession:
         """Check ``token`` by reading the account; keep the client under a fresh session id

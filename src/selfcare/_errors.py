@@ -23,13 +23,23 @@
 Every class carries a ``problem`` slug.  On the wire an error travels as an RFC 9457
 problem document whose ``type`` is ``urn:selfcare:problem:<slug>``; :func:`error_for_problem`
 turns it back into exactly the class that raised it.
+
+An error read from a server's answer also says which answer, for whoever looks into it on
+the operator's side: ``status_code`` (the HTTP status), ``request_id`` (the server's
+``x-request-id``), ``correlator`` (CAMARA's ``x-correlator``, when the caller sent one) and
+``type`` (the problem type the server named). Errors of the fake, and errors raised before
+anything was sent, have ``None`` for the first three; the class, ``field`` and the message
+are the same whichever backend raised the error.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import timedelta
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = [
     "APIError",
@@ -90,6 +100,20 @@ class SelfcareError(Exception):
 
     problem: ClassVar[str] = "error"
     status: ClassVar[int] = 500
+    """The HTTP status a server answers this error with (see ``status_code`` for the one an
+    answer actually had)."""
+
+    status_code: int | None = None
+    """The HTTP status of the answer this error was read from; ``None`` when there was none
+    (the fake, input refused before sending, no answer at all)."""
+    request_id: str | None = None
+    """The server's ``x-request-id`` for the answer this error was read from: quote it to the
+    operator. ``None`` when there was no answer or the server sent none."""
+    correlator: str | None = None
+    """The ``x-correlator`` of the request (CAMARA's end-to-end correlator, echoed by the
+    server), when the caller sent one."""
+    response: httpx.Response | None = None
+    """The answer itself (headers, body), when the error was read from one."""
 
     def __init__(self, message: str, *, field: str | None = None, **details: Any) -> None:
         message = bounded(message)
@@ -99,6 +123,9 @@ class SelfcareError(Exception):
             field = field[: _LONGEST_FIELD - 1] + "…"
         self.field = field
         self.details = details
+        self.type: str = self.problem_type
+        """The RFC 9457 problem type: the one the server named (which may be one this version
+        does not know, raised as :class:`APIError`), else this class's own."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -116,6 +143,32 @@ class SelfcareError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+    def __repr__(self) -> str:
+        shown = [repr(self.message)]
+        for name in ("field", "status_code", "request_id", "correlator"):
+            value = getattr(self, name)
+            if value is not None:
+                shown.append(f"{name}={value!r}")
+        shown.append(f"type={self.type!r}")
+        return f"{type(self).__name__}({', '.join(shown)})"
+
+    def answered_by(self, response: httpx.Response) -> SelfcareError:
+        """Record the answer this error was read from: its status, request id and correlator
+        (the first answer recorded stays). Returns the error, to ``raise`` in one line."""
+        if self.response is not None:
+            return self
+        self.response = response
+        self.status_code = response.status_code
+        self.request_id = clipped(response.headers.get("x-request-id"))
+        sent = response.headers.get("x-correlator")
+        if sent is None:
+            try:
+                sent = response.request.headers.get("x-correlator")
+            except RuntimeError:  # a response built by hand, without its request
+                sent = None
+        self.correlator = clipped(sent)
+        return self
 
 
 _BY_SLUG[SelfcareError.problem] = SelfcareError
@@ -271,6 +324,16 @@ class TransportError(APIError):
 
     problem = "transport"
     status = 503
+
+
+_MAX_HEADER = 256
+
+
+def clipped(value: str | None) -> str | None:
+    """A header's value from an answer, cut to a size fit for a repr or a log line."""
+    if value is None:
+        return None
+    return value if len(value) <= _MAX_HEADER else value[:_MAX_HEADER] + "…"
 
 
 def error_class_for_problem(problem_type: str) -> type[SelfcareError]:

@@ -80,7 +80,7 @@ def test_rows_are_whole_and_dated_unambiguously(width: int) -> None:
         assert expense.description in row
         if expense.counterpart is not None:
             assert expense.counterpart.international in row
-        assert str(expense.cost) in row
+        assert expense.cost.format("ru_RU") in row  # the account (RU) writes money so
 
     missed = list(sc.calls.missed(since=NOW.date() - timedelta(days=6)))
     assert f"Missed calls since {NOW.date() - timedelta(days=6):%d.%m.%Y}: {len(missed)}" in screen
@@ -90,7 +90,7 @@ def test_rows_are_whole_and_dated_unambiguously(width: int) -> None:
 
     for row, bill in zip(_section(screen, "Open debts"), sc.account.debts(), strict=True):
         assert row.startswith(bill.id)
-        assert f"{bill.due_date:%d.%m.%Y}" in row and str(bill.remaining) in row
+        assert f"{bill.due_date:%d.%m.%Y}" in row and bill.remaining.format("ru_RU") in row
         assert ("overdue" in row) is bill.is_overdue
 
     # An operation from last year says so: "11.12" alone would read as this December.

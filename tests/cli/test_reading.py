@@ -53,7 +53,7 @@ def test_json_and_csv_together_is_a_usage_error(run: Run) -> None:
 
 def test_balance_in_every_format(run: Run) -> None:
     table = ok(run("balance"))
-    assert "Anna Smirnova" in table and "-1 389,00 ₽" in table and "Available" in table
+    assert "Anna Smirnova" in table and "-1\u00a0389,00\u00a0₽" in table and "Available" in table
     (record,) = lines(run("balance", "--json"))
     assert record["amount"] == {"amount": "-1389.00", "currency": "RUB"}
     assert record["as_of"].endswith("Z")

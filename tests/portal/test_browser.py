@@ -46,7 +46,7 @@ def _set_value(page: Page, selector: str, value: str) -> None:
 def test_sign_in_shows_balance_and_debts(page: Page, portal_operator: FakeOperator) -> None:
     sc = _sdk(portal_operator)
     page.open("/dashboard")
-    assert _norm(page.text("#balance")) == _norm(str(sc.account.balance().amount))
+    assert _norm(page.text("#balance")) == _norm(sc.account.balance().amount.format("ru_RU"))
     debts = sc.account.debts()
     rows = page.all("#debts tr")[1:]
     assert len(rows) == len(debts)

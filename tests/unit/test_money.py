@@ -1,8 +1,19 @@
+import subprocess
+import sys
 from decimal import Decimal
 
+import attrs
 import pytest
 
-from selfcare import CurrencyMismatch, InvalidMoney, Money, Quantity, Unit
+from selfcare import (
+    CurrencyMismatch,
+    InvalidMoney,
+    Money,
+    Quantity,
+    Selfcare,
+    Unit,
+    ValidationError,
+)
 
 
 def test_money_accepts_exact_inputs() -> None:
@@ -60,17 +71,81 @@ def test_arithmetic_and_ordering() -> None:
 @pytest.mark.parametrize(
     ("money", "text"),
     [
-        (Money("1234.5", "RUB"), "1 234,50 ₽"),
-        (Money("1234567.891", "RUB"), "1 234 567,89 ₽"),
-        (Money("-12", "USD"), "-12,00 $"),
-        (Money("0.004", "RUB"), "0,00 ₽"),
+        (Money("1234.5", "USD"), "1234.50 USD"),
+        (Money("1234567.891", "RUB"), "1234567.891 RUB"),  # exact: str never rounds
+        (Money("-12", "USD"), "-12.00 USD"),
+        (Money("-0.00", "RUB"), "0.00 RUB"),
         (Money("500", "JPY"), "500 JPY"),
-        (Money("1.2345", "KWD"), "1,235 KWD"),
-        (Money("999", "XYZ"), "999,00 XYZ"),
+        (Money("1.2", "KWD"), "1.200 KWD"),
+        (Money("999", "XYZ"), "999.00 XYZ"),
     ],
 )
-def test_str_uses_the_documented_style(money: Money, text: str) -> None:
+def test_str_is_neutral_and_exact(money: Money, text: str) -> None:
     assert str(money) == text
+
+
+@pytest.mark.parametrize(
+    ("money", "locale", "text"),
+    [
+        (Money("1234.5", "USD"), "en_US", "$1,234.50"),
+        (Money("1234.5", "RUB"), "ru_RU", "1\u00a0234,50\u00a0₽"),  # Babel's no-break spaces
+        (Money("1234.5", "RUB"), "ru-RU", "1\u00a0234,50\u00a0₽"),
+        (Money("-1389", "RUB"), "ru_RU.UTF-8", "-1\u00a0389,00\u00a0₽"),
+        (Money("1234567.891", "EUR"), "de_DE", "1.234.567,89\u00a0€"),
+        (Money("0.004", "RUB"), "ru_RU", "0,00\u00a0₽"),  # rounded, and never "-0,00"
+        (Money("-0.004", "RUB"), "ru_RU", "0,00\u00a0₽"),
+        (Money("500", "JPY"), "ja_JP", "￥500"),
+        (Money("1.2345", "KWD"), "en_US", "KWD1.235"),  # three minor units, half up
+    ],
+)
+def test_format_writes_money_as_the_locale_does(money: Money, locale: str, text: str) -> None:
+    assert money.format(locale=locale) == text
+
+
+def test_format_locale_comes_from_argument_then_environment_then_default(monkeypatch) -> None:
+    money = Money("1234.5", "RUB")
+    monkeypatch.delenv("SELFCARE_LOCALE", raising=False)
+    assert money.format() == "RUB1,234.50"  # en_US when nothing names a locale
+    assert money.format(default="ru_RU") == "1\u00a0234,50\u00a0₽"  # e.g. the account's
+    monkeypatch.setenv("SELFCARE_LOCALE", "de_DE")
+    assert money.format(default="ru_RU") == "1.234,50\u00a0RUB"  # a person's choice wins
+    assert money.format("en_US", default="ru_RU") == "RUB1,234.50"  # an argument wins over all
+
+
+@pytest.mark.parametrize(
+    ("locale", "named"), [("xx_YY", "'xx_YY'"), ("", "''"), ("r" * 500, "500 characters")]
+)
+def test_format_refuses_unknown_locales_naming_them(locale: str, named: str) -> None:
+    with pytest.raises(ValidationError, match="locale") as caught:
+        Money(1, "RUB").format(locale=locale)
+    assert caught.value.field == "locale" and named in str(caught.value)
+    assert "r" * 100 not in str(caught.value)
+
+
+def test_a_bad_selfcare_locale_is_named(monkeypatch) -> None:
+    monkeypatch.setenv("SELFCARE_LOCALE", "klingon_XX")
+    with pytest.raises(ValidationError, match="SELFCARE_LOCALE='klingon_XX'") as caught:
+        Money(1, "RUB").format()
+    assert caught.value.field == "SELFCARE_LOCALE"
+
+
+@pytest.mark.parametrize(
+    ("currency", "places"), [("RUB", 2), ("USD", 2), ("JPY", 0), ("KWD", 3), ("XYZ", 2)]
+)
+def test_minor_units_come_from_iso_4217_data(currency: str, places: int) -> None:
+    assert Money(1, currency).minor_units == places
+
+
+def test_importing_selfcare_does_not_load_babel() -> None:
+    code = "import sys, selfcare; sys.exit('babel' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], check=False)
+    assert done.returncode == 0
+
+
+@pytest.mark.parametrize(("region", "locale"), [("RU", "ru_RU"), ("US", "en_US"), ("KZ", "ru_KZ")])
+def test_the_account_locale_follows_its_region(region: str, locale: str) -> None:
+    account = Selfcare.fake().account.get()
+    assert attrs.evolve(account, region=region).locale == locale
 
 
 def test_repr_round_trips() -> None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 import attrs
 import httpx
 
 from selfcare._async._io import sleep
+from selfcare._errors import SelfcareError
 from selfcare._secret import Secret
 from selfcare.model import SignedIn
 from selfcare.operations import Operation
@@ -19,6 +21,7 @@ from selfcare.protocol._http import (
     SelfcareProtocol,
     Wait,
     WireProtocol,
+    checked_headers,
     transport_error,
 )
 from selfcare.protocol._retry import RetryPolicy
@@ -45,6 +48,10 @@ class AsyncHttpBackend:
     ``http_client=`` sends through a connection pool you own and share (many clients, one
     pool); only its connections are used (requests carry this backend's URL, headers, token
     and timeout, never its cookies), and closing the backend leaves it open.
+    ``headers`` are sent with every request: ``{"x-correlator": "order-4711"}`` ties the
+    requests to the caller's own trace (CAMARA's convention; the server echoes it, and errors
+    carry it as ``correlator``). Without one, an error's ``request_id`` (the server's
+    ``x-request-id``) names the request.
     """
 
     def __init__(
@@ -61,12 +68,14 @@ class AsyncHttpBackend:
         verify: bool = True,
         anonymous: bool = False,
         http_client: httpx.AsyncClient | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         self.settings = HttpSettings.resolve(base_url, token, env_token=not anonymous)
         self.protocol: WireProtocol = protocol or SelfcareProtocol()
         self.retry = _policy(retry or RetryPolicy(), max_retries, deadline)
         self.timeout = _timeout(timeout)
         options = self.settings.client_options()
+        options["headers"].update(checked_headers(headers or {}))
         self.auth: httpx.Auth | None = options.pop("auth")
         """Sent with every request: the bearer token, a session's, or none (signing in)."""
         self._owns_http = http_client is None
@@ -124,6 +133,10 @@ class AsyncHttpBackend:
             except StopIteration as done:
                 result: R = done.value
                 return result
+            except SelfcareError as exc:
+                if answer is not None:  # read from this answer: say which, for the operator
+                    exc.answered_by(answer)
+                raise
 
     async def _send(self, request: httpx.Request, op: Operation[Any]) -> httpx.Response:
         started = time.monotonic()

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 import attrs
 import httpx
 
 from selfcare._sync._io import sleep
+from selfcare._errors import SelfcareError
 from selfcare._secret import Secret
 from selfcare.model import SignedIn
 from selfcare.operations import Operation
@@ -20,6 +22,7 @@ from selfcare.protocol._http import (
     SelfcareProtocol,
     Wait,
     WireProtocol,
+    checked_headers,
     transport_error,
 )
 from selfcare.protocol._retry import RetryPolicy
@@ -46,6 +49,10 @@ class HttpBackend:
     ``http_client=`` sends through a connection pool you own and share (many clients, one
     pool); only its connections are used (requests carry this backend's URL, headers, token
     and timeout, never its cookies), and closing the backend leaves it open.
+    ``headers`` are sent with every request: ``{"x-correlator": "order-4711"}`` ties the
+    requests to the caller's own trace (CAMARA's convention; the server echoes it, and errors
+    carry it as ``correlator``). Without one, an error's ``request_id`` (the server's
+    ``x-request-id``) names the request.
     """
 
     def __init__(
@@ -62,12 +69,14 @@ class HttpBackend:
         verify: bool = True,
         anonymous: bool = False,
         http_client: httpx.Client | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         self.settings = HttpSettings.resolve(base_url, token, env_token=not anonymous)
         self.protocol: WireProtocol = protocol or SelfcareProtocol()
         self.retry = _policy(retry or RetryPolicy(), max_retries, deadline)
         self.timeout = _timeout(timeout)
         options = self.settings.client_options()
+        options["headers"].update(checked_headers(headers or {}))
         self.auth: httpx.Auth | None = options.pop("auth")
         """Sent with every request: the bearer token, a session's, or none (signing in)."""
         self._owns_http = http_client is None
@@ -125,6 +134,10 @@ class HttpBackend:
             except StopIteration as done:
                 result: R = done.value
                 return result
+            except SelfcareError as exc:
+                if answer is not None:  # read from this answer: say which, for the operator
+                    exc.answered_by(answer)
+                raise
 
     def _send(self, request: httpx.Request, op: Operation[Any]) -> httpx.Response:
         started = time.monotonic()

@@ -98,6 +98,12 @@ class State:
         return self._account
 
     @property
+    def locale(self) -> str | None:
+        """The account's locale once a client is in use (money is shown as the account's
+        region writes it); ``None`` for a command working offline."""
+        return None if self._client is None else self.account().locale
+
+    @property
     def zone(self) -> tzinfo:
         """The account's time zone: every time shown to people is in it."""
         return self.account().zone

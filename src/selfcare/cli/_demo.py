@@ -14,7 +14,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from selfcare import OperationStatus, Selfcare
+from selfcare import Money, OperationStatus, Selfcare
 from selfcare.cli import _format as fmt
 from selfcare.cli._output import safe, text
 
@@ -25,6 +25,10 @@ def render_demo(sc: Selfcare) -> list[RenderableType]:
     """The demo screen's panels, read through the public API only."""
     account = sc.account.get()
     zone = account.zone
+
+    def money(value: Money) -> str:  # as the account's region writes it (or SELFCARE_LOCALE)
+        return value.format(default=account.locale)
+
     balance = sc.account.balance()
     today = balance.as_of.astimezone(zone).date()
 
@@ -34,9 +38,9 @@ def render_demo(sc: Selfcare) -> list[RenderableType]:
     _row(
         header,
         "Balance",
-        Text(str(balance.amount), style=fmt.amount_style(balance.amount)),
+        Text(money(balance.amount), style=fmt.amount_style(balance.amount)),
         "Available",
-        f"{balance.available} (credit limit {balance.credit_limit})",
+        f"{money(balance.available)} (credit limit {money(balance.credit_limit)})",
     )
     panels: list[RenderableType] = [Panel(header, title="Account", title_align="left")]
 
@@ -53,8 +57,8 @@ def render_demo(sc: Selfcare) -> list[RenderableType]:
             debts,
             bill.id,
             fmt.period(bill.period_start, bill.period_end),
-            str(bill.amount_due),
-            str(bill.remaining),
+            money(bill.amount_due),
+            money(bill.remaining),
             fmt.day(bill.due_date),
             Text(bill.state.value.replace("_", " "), style=style),
         )
@@ -77,7 +81,7 @@ def render_demo(sc: Selfcare) -> list[RenderableType]:
             expense.description,
             fmt.number(expense.counterpart),
             fmt.usage(expense.duration, expense.volume),
-            Text(str(expense.cost), style="green" if expense.is_credit else ""),
+            Text(money(expense.cost), style="green" if expense.is_credit else ""),
         )
     panels.append(recent)
 
@@ -88,8 +92,8 @@ def render_demo(sc: Selfcare) -> list[RenderableType]:
     spending.add_column("Charges", justify="right")
     spending.add_column("Total", justify="right", no_wrap=True)
     for row in summary:
-        _row(spending, row.key.replace("_", " "), str(row.count), str(row.total))
-    _row(spending, Text("Total", style="bold"), "", Text(str(summary.total), style="bold"))
+        _row(spending, row.key.replace("_", " "), str(row.count), money(row.total))
+    _row(spending, Text("Total", style="bold"), "", Text(money(summary.total), style="bold"))
     panels.append(spending)
 
     week_ago = today - timedelta(days=6)

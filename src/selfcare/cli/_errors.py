@@ -52,9 +52,10 @@ def translate(exc: SelfcareError, debug: bool) -> CliError:
     """The CLI error for an SDK error (the traceback goes to stderr first under --debug)."""
     if debug:
         click.echo("".join(traceback.format_exception(exc)).rstrip(), err=True)
+    text = str(exc) if exc.request_id is None else f"{exc} (request {exc.request_id})"
     if isinstance(exc, ValidationError):
-        return BadInput(str(exc))
-    return CliError(str(exc))
+        return BadInput(text)
+    return CliError(text)
 
 
 def stdout_closed() -> NoReturn:

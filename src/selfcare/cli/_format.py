@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, tzinfo
 
+import click
+
+from selfcare.cli._context import State
 from selfcare.model import Money, PhoneNumber, Quantity
 
 __all__ = ["amount_style", "day", "duration", "money", "number", "period", "when"]
 
 
 def money(value: Money | None) -> str:
-    return "" if value is None else str(value)
+    """``value`` as its reader writes money (:meth:`Money.format`): ``SELFCARE_LOCALE``, else
+    the account's locale when this command talks to a backend, else ``en_US``."""
+    if value is None:
+        return ""
+    context = click.get_current_context(silent=True)
+    state = None if context is None else context.find_object(State)
+    return value.format(default=None if state is None else state.locale)
 
 
 def amount_style(value: Money) -> str:

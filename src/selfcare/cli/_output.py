@@ -131,6 +131,8 @@ def human(value: object, zone: Zone) -> str:
         return fmt.duration(value)
     if isinstance(value, PhoneNumber):
         return value.international
+    if isinstance(value, Money):
+        return fmt.money(value)
     if isinstance(value, enum.Enum):
         return str(value.value).replace("_", " ")
     if isinstance(value, tuple | list):

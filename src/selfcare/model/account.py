@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from selfcare._time import Instant
+from selfcare.model._locale import region_locale
 from selfcare.model._repr import compact_repr
 from selfcare.model.money import Money
 from selfcare.model.phone import PhoneNumber
@@ -55,6 +56,14 @@ class Account:
     def zone(self) -> ZoneInfo:
         """The account's time zone as a ``tzinfo``."""
         return ZoneInfo(self.time_zone)
+
+    @property
+    def locale(self) -> str:
+        """The locale people of the account's region most likely read (``ru_RU`` for ``RU``,
+        by CLDR's likely subtags through Babel): what the CLI, the demo and the portal format
+        money in unless ``SELFCARE_LOCALE`` says otherwise. Derived from ``region``, so it is
+        not on the wire."""
+        return region_locale(self.region)
 
 
 @attrs.frozen(repr=False)

@@ -12,31 +12,13 @@ import attrs
 import msgspec
 
 from selfcare._errors import CurrencyMismatch, InvalidMoney
+from selfcare.model import _locale
 
 __all__ = ["Money", "Quantity", "Unit"]
 
 _CURRENCY_RE: Final = re.compile(r"[A-Z]{3}")
-# Symbols and minor units of the currencies selfcare prints specially; any other well-formed
-# ISO 4217 code is accepted, printed with its code and two decimals.
-_SYMBOLS: Final = {
-    "RUB": "₽",
-    "USD": "$",
-    "EUR": "€",
-    "GBP": "£",
-    "KZT": "₸",
-    "BYN": "Br",
-    "UAH": "₴",
-    "TRY": "₺",
-    "AMD": "֏",
-    "GEL": "₾",
-    "UZS": "сўм",
-    "KGS": "сом",
-    "CNY": "¥",
-    "INR": "₹",
-}
 _LIMIT: Final = Decimal("1e15")
 _MAX_PLACES: Final = 8
-_MINOR_UNITS: Final = {"JPY": 0, "KRW": 0, "CLP": 0, "BHD": 3, "KWD": 3, "OMR": 3, "TND": 3}
 
 
 def _to_decimal(value: object, what: str) -> Decimal:
@@ -77,13 +59,6 @@ def _check_currency(code: object) -> str:
     return code
 
 
-def _group(digits: str) -> str:
-    """Thousands grouped with spaces: '1234567' -> '1 234 567'."""
-    head = len(digits) % 3 or 3
-    parts = [digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)]
-    return " ".join(parts)
-
-
 CurrencyCode = Annotated[str, msgspec.Meta(min_length=3, max_length=3)]
 """An ISO 4217 code. The constructor checks it fully; the wire decoder checks its length in C
 (a regular expression there cost more than decoding the rest of an expense)."""
@@ -98,9 +73,9 @@ class Money:
 
     ``Money("1234.50", "RUB")``, ``Money(100, "RUB")`` and ``Money(Decimal("9.99"), "USD")``
     all work; a float is refused. Arithmetic and comparison between different currencies raise
-    :class:`~selfcare.CurrencyMismatch`. ``str()`` prints the style used across selfcare:
-    digits grouped by spaces, a decimal comma, the currency's minor units and its symbol after
-    the amount (``1 234,50 ₽``, ``-12,00 $``).
+    :class:`~selfcare.CurrencyMismatch`. ``str()`` is neutral and exact, for logs and error
+    messages (``1234.50 USD``: a decimal point, at least the currency's minor units, the code);
+    :meth:`format` writes it for people in their locale (``$1,234.50``, ``1 234,50 ₽``).
     """
 
     amount: Decimal
@@ -182,20 +157,37 @@ class Money:
 
     @property
     def minor_units(self) -> int:
-        """Digits after the decimal point for this currency (2 for most)."""
-        return _MINOR_UNITS.get(self.currency, 2)
+        """Digits after the decimal point for this currency (2 for most; ISO 4217 as CLDR
+        records it, through Babel: 0 for JPY, 3 for KWD; 2 for a code it does not know)."""
+        return _locale.minor_units(self.currency)
 
     def rounded(self) -> Money:
         """This amount rounded half-up to the currency's minor units."""
         quantum = Decimal(1).scaleb(-self.minor_units)
         return Money(self.amount.quantize(quantum, rounding="ROUND_HALF_UP"), self.currency)
 
+    def format(self, locale: str | None = None, *, default: str | None = None) -> str:
+        """This amount as people in ``locale`` write it, rounded to the currency's minor units,
+        through Babel: ``Money("1234.5", "USD").format("en_US") == "$1,234.50"``, RUB in
+        ``ru_RU`` is ``1 234,50 ₽`` (with Babel's no-break spaces).
+
+        The locale is ``locale`` if given (``ru_RU``, ``ru-RU`` and ``ru_RU.UTF-8`` all work),
+        else the ``SELFCARE_LOCALE`` environment variable, else ``default`` (the CLI, the demo
+        and the portal pass the account's :attr:`~selfcare.Account.locale`), else ``en_US``.
+        An unknown locale raises :class:`~selfcare.ValidationError` naming where it came from.
+        """
+        chosen = _locale.resolve_locale(locale, default)
+        amount = self.rounded().amount
+        return _locale.format_money(abs(amount) if amount == 0 else amount, self.currency, chosen)
+
     def __str__(self) -> str:
-        text = f"{abs(self.rounded().amount):.{self.minor_units}f}"
-        whole, _, frac = text.partition(".")
-        sign = "-" if self.amount < 0 and self.rounded().amount != 0 else ""
-        number = sign + _group(whole) + ("," + frac if frac else "")
-        return f"{number} {_SYMBOLS.get(self.currency, self.currency)}"
+        places = self.minor_units
+        amount = self.amount
+        if amount.as_tuple().exponent > -places:  # type: ignore[operator]
+            amount = amount.quantize(Decimal(1).scaleb(-places))  # pads, never rounds
+        if amount == 0:
+            amount = abs(amount)
+        return f"{amount:f} {self.currency}"
 
     def __repr__(self) -> str:
         return f"Money('{self.amount}', '{self.currency}')"

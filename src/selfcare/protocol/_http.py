@@ -9,7 +9,8 @@ The selfcare protocol's flow is one request; a TM Forum flow may poll an order t
 from __future__ import annotations
 
 import os
-from collections.abc import Generator
+import re
+from collections.abc import Generator, Mapping
 from typing import Any, Protocol
 
 import attrs
@@ -27,15 +28,26 @@ from selfcare.protocol._routes import ROUTES, route_for
 from selfcare.protocol._session import SessionAuth, bearer
 
 __all__ = [
+    "CORRELATOR",
     "DEFAULT_TIMEOUT",
+    "REQUEST_ID",
     "BearerAuth",
     "Flow",
     "HttpSettings",
     "SelfcareProtocol",
     "Wait",
     "WireProtocol",
+    "checked_headers",
+    "correlator_problem",
     "transport_error",
 ]
+
+CORRELATOR = "x-correlator"
+"""CAMARA's end-to-end correlator header: a caller may send one, the server echoes it."""
+CORRELATOR_RE = re.compile(r"[a-zA-Z0-9\-_:;./<>{}]{0,256}")
+"""What an ``x-correlator`` may be (the CAMARA API design guide's pattern)."""
+REQUEST_ID = "x-request-id"
+"""The header the server names each answer with."""
 
 DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 """10 s to read an answer, 5 s to connect."""
@@ -153,6 +165,28 @@ class SelfcareProtocol:
             raise APIError(
                 f"the server's answer to {type(op).__name__} does not match the protocol: {exc}"
             ) from None
+
+
+def correlator_problem(value: str) -> str | None:
+    """What is wrong with an ``x-correlator`` value (never repeating it), or ``None``."""
+    if CORRELATOR_RE.fullmatch(value):
+        return None
+    return (
+        f"the {CORRELATOR} header must be at most 256 letters, digits and - _ : ; . / < > {{ }}"
+        f" (it is {len(value)} characters long)"
+    )
+
+
+def checked_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """Extra headers a caller wants on every request, with the ``x-correlator`` checked."""
+    checked = {}
+    for name, value in headers.items():
+        if not isinstance(name, str) or not isinstance(value, str):
+            raise ValidationError("headers must map names to strings", field="headers")
+        if name.lower() == CORRELATOR and (problem := correlator_problem(value)):
+            raise ValidationError(problem, field="headers")
+        checked[name] = value
+    return checked
 
 
 def transport_error(op: Operation[Any], exc: httpx.HTTPError) -> SelfcareError:

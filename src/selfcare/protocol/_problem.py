@@ -12,6 +12,7 @@ from selfcare._errors import (
     APIError,
     RateLimited,
     SelfcareError,
+    clipped,
     error_class_for_problem,
 )
 
@@ -50,5 +51,8 @@ def error_from_problem(status: int, content: bytes) -> SelfcareError:
     if issubclass(cls, RateLimited):
         seconds = doc.get("retry_after")
         retry = timedelta(seconds=seconds) if isinstance(seconds, int | float) else None
-        return cls(detail, retry_after=retry, field=field)
-    return cls(detail, field=field)
+        error: SelfcareError = cls(detail, retry_after=retry, field=field)
+    else:
+        error = cls(detail, field=field)
+    error.type = clipped(doc["type"]) or error.type
+    return error

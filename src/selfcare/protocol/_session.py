@@ -69,7 +69,7 @@ class SessionAuth(httpx.Auth):
         if self._session is used:  # nobody refreshed it meanwhile
             answer = yield self._refresh_request(used)
             if not answer.is_success:
-                raise error_from_problem(answer.status_code, answer.content)
+                raise error_from_problem(answer.status_code, answer.content).answered_by(answer)
             fresh: SignedIn = decode_result(route_for(RefreshSession), answer.content)
             with self._lock:
                 self._session = fresh

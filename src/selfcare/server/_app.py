@@ -10,21 +10,32 @@ from __future__ import annotations
 
 import inspect
 import logging
+import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route as StarletteRoute
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from selfcare._errors import AuthenticationError, NotFound, NotSupported, SelfcareError
+from selfcare._errors import (
+    AuthenticationError,
+    NotFound,
+    NotSupported,
+    SelfcareError,
+    ValidationError,
+)
 from selfcare._secret import Secret
 from selfcare.backends import AsyncBackend, Backend
 from selfcare.model import PhoneNumber
 from selfcare.protocol._codec import decode_operation, encode_result
+from selfcare.protocol._http import CORRELATOR, correlator_problem
 from selfcare.protocol._problem import PROBLEM_JSON, problem_body
 from selfcare.protocol._routes import ROUTES, Route
 from selfcare.protocol.openapi import openapi_document
@@ -40,9 +51,11 @@ __all__ = [
     "MAX_BODY_BYTES",
     "TEST_OTP_PATH",
     "BodyTooLarge",
+    "RequestIds",
     "RequestLimits",
     "Resolver",
     "create_app",
+    "new_request_id",
 ]
 
 log = logging.getLogger("selfcare.server")
@@ -67,6 +80,61 @@ def problem_response(exc: SelfcareError, headers: dict[str, str] | None = None) 
 
 _read_body = read_body
 """The body, within the app's size and depth limits (both faces read bodies with it)."""
+
+
+def new_request_id() -> str:
+    """A fresh name for one answer: ``req_`` and 16 random hex digits."""
+    return "req_" + secrets.token_hex(8)
+
+
+class RequestIds:
+    """ASGI middleware naming every answer of a face: ``x-request-id`` on each response, the
+    caller's ``x-correlator`` echoed (CAMARA's convention), for errors and successes alike.
+
+    ``render`` is the face's error document (a problem+json or a TMF error): an
+    ``x-correlator`` that breaks CAMARA's pattern is refused with it (422, naming the header),
+    and so is any unexpected failure (500, logged with the request id), so that even those
+    answers carry their id. Plain ASGI rather than ``BaseHTTPMiddleware``: a header per answer
+    must not cost a task per request.
+    """
+
+    def __init__(self, app: ASGIApp, render: Callable[[SelfcareError], Response]) -> None:
+        self.app = app
+        self.render = render
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = new_request_id()
+        scope.setdefault("state", {})["request_id"] = request_id
+        names = [(b"x-request-id", request_id.encode())]
+        correlator = Headers(scope=scope).get(CORRELATOR)
+        refused = None if correlator is None else correlator_problem(correlator)
+        if correlator and refused is None:
+            names.append((CORRELATOR.encode(), correlator.encode()))
+        started = False
+
+        async def named(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                message = {**message, "headers": [*message.get("headers", ()), *names]}
+            await send(message)
+
+        if refused is not None:
+            await self.render(ValidationError(refused, field=CORRELATOR))(scope, receive, named)
+            return
+        try:
+            await self.app(scope, receive, named)
+        except Exception:
+            log.exception(
+                "unexpected error in %s %s (%s)", scope["method"], scope["path"], request_id
+            )
+            if started:
+                raise
+            failed = SelfcareError("the server failed unexpectedly")
+            await self.render(failed)(scope, receive, named)
 
 
 def _token(request: Request) -> Secret:
@@ -191,7 +259,7 @@ def create_app(
     ]
     app = Starlette(
         routes=routes,
-        middleware=[contained(_failed)],
+        middleware=[Middleware(RequestIds, render=problem_response), contained(_failed)],
         exception_handlers={
             SelfcareError: _selfcare_error,
             HTTPException: _http_error,

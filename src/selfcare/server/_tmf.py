@@ -21,6 +21,7 @@ from typing import Any
 import attrs
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route as StarletteRoute
@@ -56,7 +57,7 @@ from selfcare.model import (
 )
 from selfcare.server import _tmf_balance as tbal
 from selfcare.server import _tmf_billing as tb
-from selfcare.server._app import Resolver, _execute, _read_body, _token
+from selfcare.server._app import RequestIds, Resolver, _execute, _read_body, _token
 from selfcare.server._limits import RequestLimits, contained
 from selfcare.tmf import _mapping as m
 from selfcare.tmf import _message_mapping as mm
@@ -1340,7 +1341,10 @@ def create_tmf_app(
     ]
     app = Starlette(
         routes=routes,
-        middleware=[contained(lambda: _error(SelfcareError("the server failed unexpectedly")))],
+        middleware=[
+            Middleware(RequestIds, render=_error),
+            contained(lambda: _error(SelfcareError("the server failed unexpectedly"))),
+        ],
         exception_handlers={
             SelfcareError: _selfcare_error,
             HTTPException: _http_error,

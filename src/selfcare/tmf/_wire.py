@@ -19,6 +19,7 @@ from selfcare._errors import (
     RateLimited,
     SelfcareError,
     ValidationError,
+    clipped,
     error_class_for_problem,
 )
 from selfcare.protocol._retry import parse_retry_after
@@ -113,8 +114,13 @@ def error_from_tmf(status: int, content: bytes, headers: Any) -> SelfcareError:
         if isinstance(reference, str) and reference.startswith("urn:selfcare:")
         else _BY_STATUS.get(status, APIError)
     )
+    error: SelfcareError
     if issubclass(cls, RateLimited):
         seconds = parse_retry_after(headers.get("retry-after"))
-        return cls(message, retry_after=None if seconds is None else timedelta(seconds=seconds))
-    field = doc.get("field") if isinstance(doc.get("field"), str) else None
-    return cls(message, field=field)
+        error = cls(message, retry_after=None if seconds is None else timedelta(seconds=seconds))
+    else:
+        field = doc.get("field") if isinstance(doc.get("field"), str) else None
+        error = cls(message, field=field)
+    if isinstance(reference, str) and reference:
+        error.type = clipped(reference) or error.type  # the selfcare URN, or the operator's
+    return error

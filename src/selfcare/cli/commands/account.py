@@ -49,7 +49,7 @@ def balance(state: State) -> None:
         Column(
             "Balance",
             lambda b: b.amount,
-            show=lambda b: Text(str(b.amount), style=fmt.amount_style(b.amount)),
+            show=lambda b: Text(fmt.money(b.amount), style=fmt.amount_style(b.amount)),
         ),
         Column("Credit limit", lambda b: b.credit_limit),
         Column("Available", lambda b: b.available),

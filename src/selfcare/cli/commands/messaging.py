@@ -14,6 +14,7 @@ import click
 from rich.text import Text
 
 from selfcare._errors import NotFound, ValidationError
+from selfcare.cli import _format as fmt
 from selfcare.cli._context import State, pass_state
 from selfcare.cli._errors import EXIT_FAILED
 from selfcare.cli._options import choice, limit_option, output_options, since_until
@@ -237,7 +238,9 @@ def sms_plan(state: State, text: str, encoding: str | None, price: str | None) -
         Column("Per part", lambda p: p.per_part),
         Column("Left in last part", lambda p: p.remaining),
         Column(
-            "Cost", lambda p: p.cost, show=lambda p: "unknown" if p.cost is None else str(p.cost)
+            "Cost",
+            lambda p: p.cost,
+            show=lambda p: "unknown" if p.cost is None else fmt.money(p.cost),
         ),
     ]
     emit_one(state, found, fields, title="SMS plan")

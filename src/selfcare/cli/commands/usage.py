@@ -28,7 +28,7 @@ EXPENSE_COLUMNS: list[Column[Expense]] = [
     Column(
         "Cost",
         lambda e: e.cost,
-        show=lambda e: Text(str(e.cost), style="green" if e.is_credit else ""),
+        show=lambda e: Text(fmt.money(e.cost), style="green" if e.is_credit else ""),
         right=True,
     ),
     Column("Balance after", lambda e: e.balance_after, right=True),
