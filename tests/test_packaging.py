@@ -24,6 +24,8 @@ HEAVY = (
     "click",
     "rich",
     "vobject",
+    "phonenumbers",
+    "dateutil.rrule",
     "pandas",
     "pyarrow",
     "babel",
@@ -74,6 +76,9 @@ def test_import_selfcare_leaves_the_heavy_parts_unloaded() -> None:
         ("selfcare.Selfcare.tmf(base_url='http://127.0.0.1:9')", {"selfcare.tmf", "httpx"}, set()),
         ("from selfcare.backends import FakeBackend", {"selfcare.backends.fake"}, {"httpx"}),
         ("selfcare.Selfcare.fake().contacts.export_vcard()", {"vobject"}, {"httpx"}),
+        ("selfcare.PhoneNumber('+79161234567')", set(), {"phonenumbers"}),
+        ("selfcare.PhoneNumber.parse('8 916 123-45-67')", {"phonenumbers"}, set()),
+        ("selfcare.model.payment.check_schedule('FREQ=DAILY')", {"dateutil.rrule"}, set()),
     ],
 )
 def test_each_part_loads_when_first_used(code: str, loads: set[str], not_yet: set[str]) -> None:
