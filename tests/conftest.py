@@ -14,6 +14,8 @@ from selfcare import AsyncSelfcare, Selfcare
 from selfcare.backends.fake import FakeOperator, ManualClock
 from selfcare.backends.fake._cards import SEEDED_CARDS
 from selfcare.backends.fake._signin import demo_password
+from selfcare.protocol._http import SelfcareProtocol
+from selfcare.tmf import TmfProtocol
 from tests._bridge import Bridge, EventLoopThread
 from tests._server import LiveServer, SwitchableResolver, fake_server, tmf_server
 from tests.tmf._check import SpecCheck
@@ -134,16 +136,33 @@ def tmf_live_server() -> Iterator[tuple[LiveServer, SwitchableResolver, SpecChec
         yield server, resolver, checks[0]
 
 
+def capabilities_of(configuration: str) -> frozenset[str]:
+    """What a configuration's backend can do, known without building its client (the sign-in
+    tests use no ``sc``): TMF's mapping, or the selfcare protocol, which carries everything
+    the fake does (``tests/contract/test_signin.py`` checks the two agree)."""
+    if configuration.startswith("tmf"):
+        return TmfProtocol().capabilities
+    return SelfcareProtocol().capabilities
+
+
 @pytest.fixture(autouse=True)
 def _requires_capability(request: pytest.FixtureRequest) -> None:
-    """``@pytest.mark.requires(Capability.X, ...)``: skip where ``sc`` lacks a capability."""
+    """``@pytest.mark.requires(Capability.X, ...)``: skip where the backend lacks one of them;
+    ``@pytest.mark.lacks(Capability.X, ...)``: skip where it has them all (a test of what a
+    backend without them does). The backend is ``sc``'s, or the configuration's."""
     needed = {cap for marker in request.node.iter_markers("requires") for cap in marker.args}
-    if not needed or "sc" not in request.fixturenames:
+    absent = {cap for marker in request.node.iter_markers("lacks") for cap in marker.args}
+    if not (needed or absent) or "configuration" not in request.fixturenames:
         return
-    missing = needed - request.getfixturevalue("sc").capabilities
-    if missing:
-        configuration = request.getfixturevalue("configuration")
-        pytest.skip(f"{configuration} does not support {sorted(missing)}")
+    configuration = request.getfixturevalue("configuration")
+    if "sc" in request.fixturenames:
+        have = request.getfixturevalue("sc").capabilities
+    else:
+        have = capabilities_of(configuration)
+    if needed - have:
+        pytest.skip(f"{configuration} does not support {sorted(needed - have)}")
+    if absent and absent <= have:
+        pytest.skip(f"{configuration} supports {sorted(absent)}: nothing to refuse")
 
 
 @pytest.fixture(params=CONFIGURATIONS)

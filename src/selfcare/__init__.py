@@ -3,11 +3,17 @@
 >>> import selfcare
 >>> sc = selfcare.Selfcare.fake(seed=42)
 >>> sc.account.balance()          # doctest: +SKIP
+
+``import selfcare`` loads the sync client, the model and the errors; the rest loads when first
+used: the async twin (``selfcare.AsyncSelfcare``, PEP 562 below), the fake operator
+(``Selfcare.fake()``), TM Forum (``Selfcare.tmf()``), httpx (a client on a server), vobject
+(vCard files), pandas and pyarrow (``to_pandas()``), the server and the CLI.
+``tests/test_packaging.py`` keeps it so.
 """
 
-from selfcare._async._client import AsyncSelfcare
-from selfcare._async._paging import AsyncPager
-from selfcare._async._signin import AsyncPendingLogin
+import typing as _typing
+
+from selfcare import _lazy
 from selfcare._errors import (
     APIError,
     AuthenticationError,
@@ -96,6 +102,27 @@ from selfcare.model import (
     TariffRef,
     Unit,
 )
+
+if _typing.TYPE_CHECKING:  # what mypy and IDEs see; at run time, __getattr__ below
+    from selfcare._async._client import AsyncSelfcare
+    from selfcare._async._paging import AsyncPager
+    from selfcare._async._signin import AsyncPendingLogin
+
+_LAZY = {
+    "AsyncPager": "selfcare._async._paging",
+    "AsyncPendingLogin": "selfcare._async._signin",
+    "AsyncSelfcare": "selfcare._async._client",
+}
+"""Public names loaded on first use: the async client and asyncio with it."""
+
+
+def __getattr__(name: str) -> object:
+    return _lazy.attribute(globals(), _LAZY, name)
+
+
+def __dir__() -> list[str]:
+    return _lazy.names(globals(), _LAZY)
+
 
 __all__ = [
     "APIError",

@@ -13,8 +13,6 @@ import io
 from collections.abc import Iterable
 from typing import Any, Final
 
-import vobject
-
 from selfcare._contacts import check_email, check_name, check_note, check_phones
 from selfcare._errors import ValidationError
 from selfcare._text import csv_row, csv_uncell
@@ -56,6 +54,8 @@ def _draft(where: str, name: Any, phones: Any, email: Any, note: Any, region: st
 
 def read_vcard(data: str | bytes, region: str) -> list[ContactDraft]:
     """Every card of a vCard file (2.1, 3.0 or 4.0 are read; FN, TEL, EMAIL and NOTE kept)."""
+    import vobject  # only vCard import and export need it: it is not loaded with selfcare
+
     text = _text(data, "vCard data")
     drafts: list[ContactDraft] = []
     try:
@@ -91,6 +91,8 @@ def _value(card: Any, key: str) -> str | None:
 
 def write_vcard(contacts: Iterable[Contact | ContactDraft]) -> str:
     """vCard 3.0 text, one card per contact (CRLF line ends, long lines folded)."""
+    import vobject
+
     out: list[str] = []
     for contact in contacts:
         card = vobject.vCard()

@@ -22,7 +22,10 @@ SERVER = "--base-url http://127.0.0.1:8080"
 
 
 def _commands(group: click.Group, path: tuple[str, ...] = ()) -> Iterator[click.Command]:
-    for name, command in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):  # the root loads its commands lazily
+        command = group.get_command(ctx, name)
+        assert command is not None, (*path, name)
         yield command
         if isinstance(command, click.Group):
             yield from _commands(command, (*path, name))

@@ -183,11 +183,9 @@ def test_the_same_idempotency_key_sets_once(sc, clock, operator) -> None:
         )
 
 
+@pytest.mark.lacks(Capability.AUTOPAY)
 def test_tmf_has_no_threshold_top_up(sc, configuration) -> None:
-    if Capability.AUTOPAY in sc.capabilities:
-        assert not configuration.startswith("tmf")
-        return
-    assert configuration.startswith("tmf")
+    assert configuration.startswith("tmf")  # the only backend without autopay
     with pytest.raises(NotSupported, match="threshold"):
         sc.payments.set_autopay(threshold=100, amount=500, method=CARD)
     with pytest.raises(NotSupported):

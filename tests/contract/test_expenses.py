@@ -1,5 +1,6 @@
 """sc.expenses, on every configuration of the contract suite."""
 
+import inspect
 import itertools
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -8,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from selfcare import Expense, ExpenseKind, Money, NaiveDatetime, PhoneNumber, ValidationError
-from selfcare.operations import Capability
+from selfcare.operations import Capability, ListExpenses
 from tests.conftest import MOSCOW, NOW
 
 pytestmark = pytest.mark.requires(Capability.EXPENSES)
@@ -23,10 +24,44 @@ def test_lists_every_expense_newest_first_without_repeats(sc, operator) -> None:
     assert all(isinstance(e, Expense) for e in expenses[:5])
 
 
-def test_pages_are_lazy_and_bounded(sc) -> None:
-    pages = sc.expenses.list(page_size=50).pages()
-    first = next(iter(pages))
+def test_pages_are_lazy_and_bounded(sc, monkeypatch) -> None:
+    # Count the pages the client asks its backend for, and how big they are.
+    asked: list[int] = []
+    backend = getattr(sc, "unwrapped", sc).backend
+    real = backend.execute
+
+    def record(op: object) -> None:
+        if isinstance(op, ListExpenses):
+            asked.append(op.limit)
+
+    async def counting_async(op):  # type: ignore[no-untyped-def]
+        record(op)
+        return await real(op)
+
+    def counting(op):  # type: ignore[no-untyped-def]
+        record(op)
+        return real(op)
+
+    monkeypatch.setattr(
+        backend, "execute", counting_async if inspect.iscoroutinefunction(real) else counting
+    )
+    expenses = sc.expenses.list(page_size=50)
+    assert asked == []  # listing asks for nothing yet
+    first = next(iter(expenses.pages()))
     assert len(first.items) == 50 and first.next_cursor
+    assert asked == [50]  # one page, nothing beyond it
+
+    records = iter(sc.expenses.list(page_size=50))
+    newest = list(itertools.islice(records, 50))
+    assert asked == [50, 50]  # fifty records: still one page
+    newest.append(next(records))
+    assert asked == [50, 50, 50]  # the 51st: the second page, only now
+    assert newest == list(itertools.islice(sc.expenses.list(page_size=500), 51))
+    # However long the history, each request is one page: memory is bounded by it.
+    del asked[:]
+    everything = sum(1 for _ in sc.expenses.list(page_size=50))
+    assert everything > 150 and -(-everything // 50) <= len(asked) <= everything // 50 + 1
+    assert set(asked) == {50}
 
 
 def test_first_n(sc) -> None:

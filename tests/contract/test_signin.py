@@ -1,4 +1,8 @@
-"""Signing in as a subscriber does, on the fake in process and over HTTP, sync and async."""
+"""Signing in as a subscriber does, on the fake in process and over HTTP, sync and async.
+
+TM Forum has no sign-in API (``Capability.SIGN_IN`` is not TMF's), so the TMF configurations
+are skipped rather than signing in to the fake a second and third time.
+"""
 
 from __future__ import annotations
 
@@ -22,8 +26,11 @@ from selfcare import (
 )
 from selfcare.backends.fake import FakeOperator, ManualClock
 from selfcare.model import PhoneNumber
+from selfcare.operations import Capability
 from tests._bridge import Bridge, EventLoopThread
 from tests.conftest import NOW
+
+pytestmark = pytest.mark.requires(Capability.SIGN_IN)
 
 NUMBER = "8 916 555-01-23"
 E164 = "+79165550123"
@@ -85,6 +92,7 @@ def door(
     loop_thread: EventLoopThread,
     request: pytest.FixtureRequest,
 ) -> Iterator[Door]:
+    assert configuration.startswith(("fake", "http")), configuration
     url = None
     if configuration.startswith("http"):
         server, resolver = request.getfixturevalue("live_server")

@@ -2,7 +2,7 @@
 
 500 SMS sends, 200 card activations and 200 payments go through a server that, for a seeded
 30 % of requests, drops the connection after doing the work, answers 503 with Retry-After 0,
-or answers after the client's timeout. The client retries with the same idempotency key.
+or never answers, so the client times out. The client retries with the same idempotency key.
 Before anything is repeated, every successful call has exactly one effect and every call
 that raised at most one (a dropped answer can hide work that was done; never twice). A call
 that raised is, as the SDK documents, safe to repeat with its key: the test repeats those
@@ -71,7 +71,7 @@ def effects(operator: FakeOperator, calls: list[tuple[str, str, object]]) -> Cou
 
 def test_exactly_once_through_faults(world: tuple[FakeOperator, list[Secret]], report) -> None:
     operator, pins = world
-    faults = FaultInjector(create_app(FakeResolver(operator)), rate=0.3, seed=7, slow_seconds=0.4)
+    faults = FaultInjector(create_app(FakeResolver(operator)), rate=0.3, seed=7)
     retries = Retries()
     logging.getLogger("selfcare.http").addHandler(retries)
     logging.getLogger("selfcare.http").setLevel(logging.INFO)
@@ -82,11 +82,15 @@ def test_exactly_once_through_faults(world: tuple[FakeOperator, list[Secret]], r
             backend = HttpBackend(
                 server.url,
                 operator.token(),
+                # Ends the 'slow' faults. Under load a normal answer may come late too: one
+                # fault more, which changes no assertion (each holds whatever the faults).
                 timeout=0.25,
                 retry=RetryPolicy(max_retries=3, backoff=0.01, max_backoff=0.05),
             )
             with Selfcare(backend) as sc:
-                sc.account.get()
+                faults.enabled = False  # the client learns the account without faults
+                sc.with_options(timeout=60).account.get()
+                faults.enabled = True
                 for n in range(SENDS):
                     calls.append(("sms", f"fault-sms-{n:04d}", f"+7916{n:07d}"))
                 for n, pin in enumerate(pins):
@@ -94,7 +98,7 @@ def test_exactly_once_through_faults(world: tuple[FakeOperator, list[Secret]], r
                 for n in range(PAYMENTS):
                     calls.append(("pay", f"fault-pay-{n:04d}", Decimal(100 + n)))
 
-                def run(kind: str, key: str, argument: object) -> object:
+                def run(kind: str, key: str, argument: object, sc: Selfcare = sc) -> object:
                     if kind == "sms":
                         return sc.messages.send_sms(argument, f"hello {key}", idempotency_key=key)  # type: ignore[arg-type]
                     if kind == "card":
@@ -118,8 +122,12 @@ def test_exactly_once_through_faults(world: tuple[FakeOperator, list[Secret]], r
                 assert all(first[key] <= 1 for _, key, _, _ in failed)
                 lost_answers = sum(first[key] for _, key, _, _ in failed)
                 faults.enabled = False
-                for kind, key, argument, _ in failed:  # the documented remedy: same key again
-                    outcomes[key] = run(kind, key, argument)
+                # The documented remedy: the same key again. Nothing is injected any more, so
+                # the short timeout that ends 'slow' faults has no part left to play: a busy
+                # machine must not make the remedy fail.
+                patient = sc.with_options(timeout=60)
+                for kind, key, argument, _ in failed:
+                    outcomes[key] = run(kind, key, argument, patient)
     finally:
         logging.getLogger("selfcare.http").removeHandler(retries)
 

@@ -269,7 +269,7 @@ def test_keypad_expired_is_a_registered_validation_error() -> None:
 
 
 def test_concurrent_decodes_succeed_once() -> None:
-    keypad = VirtualKeypad.new()
+    keypad = VirtualKeypad.new(clock=FakeClock())  # however slow the threads, nothing expires
     positions = positions_for(keypad, PIN)
     results: list[str] = []
     barrier = threading.Barrier(8)
@@ -419,7 +419,7 @@ def test_registry_caps_active_keypads() -> None:
 
 
 def test_registry_is_thread_safe() -> None:
-    registry = KeypadRegistry()
+    registry = KeypadRegistry(clock=FakeClock())  # however slow the threads, nothing expires
     keypads = [registry.issue() for _ in range(50)]
     successes: list[str] = []
     failures: list[str] = []

@@ -119,7 +119,8 @@ def test_async_map_bounded_limits_concurrency_and_keeps_order() -> None:
         nonlocal running, peak
         running += 1
         peak = max(peak, running)
-        await asyncio.sleep(0.001 * (n % 3))
+        for _ in range(n % 3 + 1):  # yields, not a clock: the interleaving is fixed
+            await asyncio.sleep(0)
         running -= 1
         return n * n
 
@@ -134,7 +135,7 @@ def test_async_map_bounded_cancels_the_rest_on_error() -> None:
         started.append(n)
         if n == 0:
             raise RuntimeError("boom")
-        await asyncio.sleep(1)
+        await asyncio.Event().wait()  # never set: only the cancellation ends it
         return n
 
     with pytest.raises(RuntimeError, match="boom"):
@@ -148,12 +149,19 @@ def test_sync_map_bounded_is_sequential() -> None:
 
 class _SlowSends:
     """An async backend around the fake that counts SendSms in flight and can fail one number
-    with an error that is not about the recipient (``APIError``)."""
+    with an error that is not about the recipient (``APIError``).
 
-    def __init__(self, fail: str | None = None) -> None:
+    The first sends wait until ``in_flight`` of them run at once (an event, not a sleep, so
+    the machine's speed changes nothing); from then on none waits. A client that never
+    allowed that many at once would hang: the 60 s timeout is only a guard against that.
+    """
+
+    def __init__(self, fail: str | None = None, *, in_flight: int) -> None:
         self.inner = AsyncFakeBackend(FakeOperator(seed=42, clock=ManualClock(NOW)))
         self.fail = fail
+        self.in_flight = in_flight
         self.running = self.peak = self.sent = 0
+        self.full = asyncio.Event()
 
     @property
     def capabilities(self) -> frozenset[str]:
@@ -165,7 +173,9 @@ class _SlowSends:
         self.running += 1
         self.peak = max(self.peak, self.running)
         try:
-            await asyncio.sleep(0.002)
+            if self.running >= self.in_flight:
+                self.full.set()
+            await asyncio.wait_for(self.full.wait(), timeout=60)
             if op.to[0].e164 == self.fail:
                 raise APIError(f"the message centre failed on {self.fail}")
             self.sent += 1
@@ -181,7 +191,7 @@ NUMBERS = [f"+7916000{i:04d}" for i in range(12)]
 
 
 def test_async_broadcast_keeps_at_most_concurrency_sends_in_flight() -> None:
-    backend = _SlowSends()
+    backend = _SlowSends(in_flight=3)
 
     async def run() -> Broadcast:
         return await AsyncSelfcare(backend).messages.broadcast(NUMBERS, "hi", concurrency=3)
@@ -194,7 +204,7 @@ def test_async_broadcast_keeps_at_most_concurrency_sends_in_flight() -> None:
 def test_async_broadcast_raises_a_backend_failure_as_itself_not_a_group() -> None:
     """Like the sync client, a failure that is not about one recipient propagates as the
     SelfcareError it is (repeat the broadcast with the same key), not an ExceptionGroup."""
-    backend = _SlowSends(fail=NUMBERS[4])
+    backend = _SlowSends(fail=NUMBERS[4], in_flight=2)
 
     async def run() -> Broadcast:
         client = AsyncSelfcare(backend)

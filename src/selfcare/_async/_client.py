@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from functools import cached_property
 from types import TracebackType
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-import httpx
-
-from selfcare._async._signin import AsyncPendingLogin, door, execute_or_close, phone_number, secret
+from selfcare._async._signin import (
+    AsyncPendingLogin,
+    door,
+    execute_or_close,
+    http_backend,
+    phone_number,
+    secret,
+)
 from selfcare._async.account import AsyncAccountArea
 from selfcare._async.calls import AsyncCalls
 from selfcare._async.complaints import AsyncComplaints
 from selfcare._async.contacts import AsyncContacts
 from selfcare._async.expenses import AsyncExpenses
 from selfcare._async.forwarding import AsyncForwarding
-from selfcare._async.http_backend import AsyncHttpBackend
 from selfcare._async.logins import AsyncLogins
 from selfcare._async.messages import AsyncMessages
 from selfcare._async.payments import AsyncPayments
@@ -23,11 +27,14 @@ from selfcare._async.services import AsyncServices
 from selfcare._context import Context
 from selfcare._secret import Secret
 from selfcare.backends import AsyncBackend
-from selfcare.backends.fake import AsyncFakeBackend, Clock, FakeOperator
 from selfcare.model import PhoneNumber
 from selfcare.operations import GetAccount, Operation, RequestCode, SignInWithPassword, SignOut
-from selfcare.protocol._http import DEFAULT_TIMEOUT
-from selfcare.tmf import DEFAULT_PROFILE, TmfProfile, TmfProtocol
+
+if TYPE_CHECKING:  # imported where used: the fake, TMF and httpx load only when needed
+    import httpx
+
+    from selfcare.backends.fake import Clock, FakeOperator
+    from selfcare.tmf import TmfProfile
 
 __all__ = ["AsyncSelfcare"]
 
@@ -60,11 +67,11 @@ class AsyncSelfcare:
         deadline: float | None = None,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
-        self._backend = backend or AsyncHttpBackend(
+        self._backend = backend or http_backend(
             base_url,
             token,
             max_retries=max_retries,
-            timeout=timeout or DEFAULT_TIMEOUT,
+            timeout=timeout,
             deadline=deadline,
             http_client=http_client,
         )
@@ -80,6 +87,8 @@ class AsyncSelfcare:
         subscriber: str = "demo",
     ) -> AsyncSelfcare:
         """A client on the fake operator (seeded, deterministic, in memory)."""
+        from selfcare.backends.fake import AsyncFakeBackend
+
         return cls(AsyncFakeBackend(operator, subscriber=subscriber, seed=seed, clock=clock))
 
     @classmethod
@@ -96,16 +105,19 @@ class AsyncSelfcare:
         """A client on an operator's TM Forum Open APIs (v4), named as ``profile`` says
         (:data:`~selfcare.tmf.DEFAULT_PROFILE` if not given). Same timeouts, retries and
         idempotency keys as the selfcare protocol; see ``sc.capabilities`` for what it maps."""
+        from selfcare.tmf import DEFAULT_PROFILE, TmfProtocol
+
         protocol = TmfProtocol(profile or DEFAULT_PROFILE)
-        backend = AsyncHttpBackend(
-            base_url,
-            token,
-            protocol=protocol,
-            max_retries=max_retries,
-            timeout=timeout or DEFAULT_TIMEOUT,
-            deadline=deadline,
+        return cls(
+            http_backend(
+                base_url,
+                token,
+                protocol=protocol,
+                max_retries=max_retries,
+                timeout=timeout,
+                deadline=deadline,
+            )
         )
-        return cls(backend)
 
     @classmethod
     async def login(
@@ -270,4 +282,4 @@ class AsyncSelfcare:
 def _http_options(
     max_retries: int | None, timeout: float | None, deadline: float | None
 ) -> dict[str, object]:
-    return {"max_retries": max_retries, "timeout": timeout or DEFAULT_TIMEOUT, "deadline": deadline}
+    return {"max_retries": max_retries, "timeout": timeout, "deadline": deadline}

@@ -10,19 +10,32 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from selfcare._async.http_backend import AsyncHttpBackend
 from selfcare._errors import ValidationError
 from selfcare._secret import Secret
-from selfcare.backends.fake import AsyncFakeBackend, FakeOperator
 from selfcare.model import PhoneNumber
 from selfcare.operations import Operation, SignInWithCode
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported where used: httpx and the fake load only when needed
+    from typing import TypeAlias
+
+    import httpx
+
     from selfcare._async._client import AsyncSelfcare
+    from selfcare._async.http_backend import AsyncHttpBackend
+    from selfcare.backends.fake import AsyncFakeBackend, FakeOperator
+    from selfcare.protocol._http import WireProtocol
 
-__all__ = ["AsyncPendingLogin", "door", "execute_or_close", "phone_number", "secret"]
+    Door: TypeAlias = AsyncHttpBackend | AsyncFakeBackend
 
-Door = AsyncHttpBackend | AsyncFakeBackend
+__all__ = [
+    "AsyncPendingLogin",
+    "door",
+    "execute_or_close",
+    "http_backend",
+    "phone_number",
+    "secret",
+]
+
 R = TypeVar("R")
 
 
@@ -42,6 +55,33 @@ def secret(value: object, name: str) -> Secret:
     raise ValidationError(f"{name} must be non-empty text, not {kind}", field=name)
 
 
+def http_backend(
+    base_url: str | None,
+    token: str | Secret | None = None,
+    *,
+    protocol: WireProtocol | None = None,
+    max_retries: int | None = None,
+    timeout: float | None = None,
+    deadline: float | None = None,
+    anonymous: bool = False,
+    http_client: httpx.AsyncClient | None = None,
+) -> AsyncHttpBackend:
+    """An HTTP backend; httpx is imported here, on first use, not with ``selfcare``."""
+    from selfcare._async.http_backend import AsyncHttpBackend
+    from selfcare.protocol._http import DEFAULT_TIMEOUT
+
+    return AsyncHttpBackend(
+        base_url,
+        token,
+        protocol=protocol,
+        max_retries=max_retries,
+        timeout=timeout or DEFAULT_TIMEOUT,
+        deadline=deadline,
+        anonymous=anonymous,
+        http_client=http_client,
+    )
+
+
 def door(
     base_url: str | None,
     operator: FakeOperator | None,
@@ -53,8 +93,10 @@ def door(
             raise ValidationError(
                 "give base_url (a server) or operator (the fake), not both", field="operator"
             )
+        from selfcare.backends.fake import AsyncFakeBackend
+
         return AsyncFakeBackend(operator, subscriber=None)
-    return AsyncHttpBackend(base_url, anonymous=True, **options)
+    return http_backend(base_url, anonymous=True, **options)
 
 
 async def execute_or_close(backend: Door, op: Operation[R]) -> R:

@@ -5,18 +5,22 @@ from __future__ import annotations
 
 from functools import cached_property
 from types import TracebackType
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-import httpx
-
-from selfcare._sync._signin import PendingLogin, door, execute_or_close, phone_number, secret
+from selfcare._sync._signin import (
+    PendingLogin,
+    door,
+    execute_or_close,
+    http_backend,
+    phone_number,
+    secret,
+)
 from selfcare._sync.account import AccountArea
 from selfcare._sync.calls import Calls
 from selfcare._sync.complaints import Complaints
 from selfcare._sync.contacts import Contacts
 from selfcare._sync.expenses import Expenses
 from selfcare._sync.forwarding import Forwarding
-from selfcare._sync.http_backend import HttpBackend
 from selfcare._sync.logins import Logins
 from selfcare._sync.messages import Messages
 from selfcare._sync.payments import Payments
@@ -24,11 +28,14 @@ from selfcare._sync.services import Services
 from selfcare._context import Context
 from selfcare._secret import Secret
 from selfcare.backends import Backend
-from selfcare.backends.fake import FakeBackend, Clock, FakeOperator
 from selfcare.model import PhoneNumber
 from selfcare.operations import GetAccount, Operation, RequestCode, SignInWithPassword, SignOut
-from selfcare.protocol._http import DEFAULT_TIMEOUT
-from selfcare.tmf import DEFAULT_PROFILE, TmfProfile, TmfProtocol
+
+if TYPE_CHECKING:  # imported where used: the fake, TMF and httpx load only when needed
+    import httpx
+
+    from selfcare.backends.fake import Clock, FakeOperator
+    from selfcare.tmf import TmfProfile
 
 __all__ = ["Selfcare"]
 
@@ -61,11 +68,11 @@ class Selfcare:
         deadline: float | None = None,
         http_client: httpx.Client | None = None,
     ) -> None:
-        self._backend = backend or HttpBackend(
+        self._backend = backend or http_backend(
             base_url,
             token,
             max_retries=max_retries,
-            timeout=timeout or DEFAULT_TIMEOUT,
+            timeout=timeout,
             deadline=deadline,
             http_client=http_client,
         )
@@ -81,6 +88,8 @@ class Selfcare:
         subscriber: str = "demo",
     ) -> Selfcare:
         """A client on the fake operator (seeded, deterministic, in memory)."""
+        from selfcare.backends.fake import FakeBackend
+
         return cls(FakeBackend(operator, subscriber=subscriber, seed=seed, clock=clock))
 
     @classmethod
@@ -97,16 +106,19 @@ class Selfcare:
         """A client on an operator's TM Forum Open APIs (v4), named as ``profile`` says
         (:data:`~selfcare.tmf.DEFAULT_PROFILE` if not given). Same timeouts, retries and
         idempotency keys as the selfcare protocol; see ``sc.capabilities`` for what it maps."""
+        from selfcare.tmf import DEFAULT_PROFILE, TmfProtocol
+
         protocol = TmfProtocol(profile or DEFAULT_PROFILE)
-        backend = HttpBackend(
-            base_url,
-            token,
-            protocol=protocol,
-            max_retries=max_retries,
-            timeout=timeout or DEFAULT_TIMEOUT,
-            deadline=deadline,
+        return cls(
+            http_backend(
+                base_url,
+                token,
+                protocol=protocol,
+                max_retries=max_retries,
+                timeout=timeout,
+                deadline=deadline,
+            )
         )
-        return cls(backend)
 
     @classmethod
     def login(
@@ -271,4 +283,4 @@ class Selfcare:
 def _http_options(
     max_retries: int | None, timeout: float | None, deadline: float | None
 ) -> dict[str, object]:
-    return {"max_retries": max_retries, "timeout": timeout or DEFAULT_TIMEOUT, "deadline": deadline}
+    return {"max_retries": max_retries, "timeout": timeout, "deadline": deadline}

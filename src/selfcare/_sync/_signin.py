@@ -11,19 +11,32 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from selfcare._sync.http_backend import HttpBackend
 from selfcare._errors import ValidationError
 from selfcare._secret import Secret
-from selfcare.backends.fake import FakeBackend, FakeOperator
 from selfcare.model import PhoneNumber
 from selfcare.operations import Operation, SignInWithCode
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported where used: httpx and the fake load only when needed
+    from typing import TypeAlias
+
+    import httpx
+
     from selfcare._sync._client import Selfcare
+    from selfcare._sync.http_backend import HttpBackend
+    from selfcare.backends.fake import FakeBackend, FakeOperator
+    from selfcare.protocol._http import WireProtocol
 
-__all__ = ["PendingLogin", "door", "execute_or_close", "phone_number", "secret"]
+    Door: TypeAlias = HttpBackend | FakeBackend
 
-Door = HttpBackend | FakeBackend
+__all__ = [
+    "PendingLogin",
+    "door",
+    "execute_or_close",
+    "http_backend",
+    "phone_number",
+    "secret",
+]
+
 R = TypeVar("R")
 
 
@@ -43,6 +56,33 @@ def secret(value: object, name: str) -> Secret:
     raise ValidationError(f"{name} must be non-empty text, not {kind}", field=name)
 
 
+def http_backend(
+    base_url: str | None,
+    token: str | Secret | None = None,
+    *,
+    protocol: WireProtocol | None = None,
+    max_retries: int | None = None,
+    timeout: float | None = None,
+    deadline: float | None = None,
+    anonymous: bool = False,
+    http_client: httpx.Client | None = None,
+) -> HttpBackend:
+    """An HTTP backend; httpx is imported here, on first use, not with ``selfcare``."""
+    from selfcare._sync.http_backend import HttpBackend
+    from selfcare.protocol._http import DEFAULT_TIMEOUT
+
+    return HttpBackend(
+        base_url,
+        token,
+        protocol=protocol,
+        max_retries=max_retries,
+        timeout=timeout or DEFAULT_TIMEOUT,
+        deadline=deadline,
+        anonymous=anonymous,
+        http_client=http_client,
+    )
+
+
 def door(
     base_url: str | None,
     operator: FakeOperator | None,
@@ -54,8 +94,10 @@ def door(
             raise ValidationError(
                 "give base_url (a server) or operator (the fake), not both", field="operator"
             )
+        from selfcare.backends.fake import FakeBackend
+
         return FakeBackend(operator, subscriber=None)
-    return HttpBackend(base_url, anonymous=True, **options)
+    return http_backend(base_url, anonymous=True, **options)
 
 
 def execute_or_close(backend: Door, op: Operation[R]) -> R:

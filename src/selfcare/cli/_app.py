@@ -1,7 +1,14 @@
-"""The ``selfcare`` command group: global options, error handling, and every command."""
+"""The ``selfcare`` command group: global options, error handling, and every command.
+
+Commands load on first use (click's "lazy loading subcommands"): ``selfcare balance`` imports
+``selfcare.cli.commands.account`` and no other command module, and ``selfcare --help`` none
+at all, since its list of commands comes from :data:`COMMANDS` (``tests/cli/test_app.py``
+checks that the table says what the commands themselves say).
+"""
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import click
@@ -10,31 +17,103 @@ from selfcare import SelfcareError, __version__
 from selfcare.cli._context import State
 from selfcare.cli._errors import stdout_closed, translate
 from selfcare.cli._options import output_options
-from selfcare.cli.commands import (
-    account,
-    auth,
-    complaints,
-    contacts,
-    forwarding,
-    history,
-    messaging,
-    payments,
-    server,
-    services,
-    usage,
-)
 
-__all__ = ["cli"]
+__all__ = ["COMMANDS", "cli"]
 
 HELP = ["-h", "--help"]
 
+COMMANDS: dict[str, tuple[str, str]] = {
+    "autopay": (
+        "payments",
+        "Top up automatically when the balance runs low: show the rule, set it, turn it off.",
+    ),
+    "balance": ("account", "The balance now, the credit limit and what is available."),
+    "bills": ("account", "Bills, oldest first; overdue ones are shown in red."),
+    "broadcast": (
+        "messaging",
+        "Send the text to each member of the mailing list LIST (its id or name) separately.",
+    ),
+    "calls": ("usage", "The call log, newest first; --missed for the calls to return."),
+    "card": ("payments", "Prepaid payment cards (scratch cards)."),
+    "complaints": ("complaints", "Complaints to the operator: file, list, show, add a note."),
+    "contacts": (
+        "contacts",
+        "The phonebook kept on the server: list, add, edit, remove, import, export.",
+    ),
+    "demo": (
+        "server",
+        "Show the fake operator's demo subscriber: balance, debts, expenses, missed calls.",
+    ),
+    "expenses": ("usage", "Every charge and credit, newest first (credits in green)."),
+    "forwarding": (
+        "forwarding",
+        "Call forwarding: show it, forward to a number or to voicemail, switch it off.",
+    ),
+    "history": ("history", "Your own history: sign-ins and the operation log."),
+    "lists": ("contacts", "Mailing lists of contacts and numbers, for 'selfcare broadcast'."),
+    "login": ("auth", "Sign in to a server and save it as a profile."),
+    "logout": ("auth", "Forget the profile (--profile, default 'default') and its stored token."),
+    "messages": ("messaging", "Messages sent, newest first."),
+    "mms": ("messaging", "MMS: a subject, text and pictures, sounds or video."),
+    "pay": (
+        "payments",
+        "Pay AMOUNT (in the account's currency) from a card or wallet; oldest bills first.",
+    ),
+    "payments": ("payments", "Payments newest first, declined ones too."),
+    "serve": (
+        "server",
+        "Serve the fake operator over HTTP (needs the 'server' extra): a sandbox for trying "
+        "clients, never for real subscribers' data and never facing the internet.",
+    ),
+    "services": (
+        "services",
+        "Tariff plan and options: what is on offer, what is connected, changing both.",
+    ),
+    "sms": (
+        "messaging",
+        "SMS: plan a text (parts and cost), send it, look at it, cancel a scheduled one.",
+    ),
+}
+"""Each command: the module of ``selfcare.cli.commands`` that defines it (in its
+``COMMANDS``) and the first paragraph of its help, which ``selfcare --help`` lists."""
+
 
 class SelfcareGroup(click.Group):
-    """A group that turns SDK errors into one line and a stable exit code.
+    """A group that turns SDK errors into one line and a stable exit code, and loads the
+    commands of :data:`COMMANDS` when first asked for one.
 
     A reader that closes standard output early (``| head -1``) ends the command quietly with
     exit code 0, where click would exit 1: see :func:`stdout_closed`.
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._loaded: dict[str, click.Command] = {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands or cmd_name not in COMMANDS:
+            return super().get_command(ctx, cmd_name)
+        if cmd_name not in self._loaded:
+            module = importlib.import_module(f"selfcare.cli.commands.{COMMANDS[cmd_name][0]}")
+            for command in module.COMMANDS:
+                _explicit_defaults(command)
+                self._loaded[command.name or ""] = command
+        return self._loaded.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # The list needs each command's summary, not the command: listed from the table, it
+        # imports no command module. click formats it, as it would the commands themselves.
+        listing = click.Group(
+            commands=[
+                self._loaded.get(name) or click.Command(name, help=COMMANDS[name][1])
+                for name in COMMANDS
+            ]
+            + list(self.commands.values())
+        )
+        listing.format_commands(ctx, formatter)
 
     def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
         try:  # --help and --version write while the arguments are parsed
@@ -136,21 +215,5 @@ def _explicit_defaults(command: click.Command) -> None:
         for sub in command.commands.values():
             _explicit_defaults(sub)
 
-
-for module in (
-    account,
-    usage,
-    forwarding,
-    messaging,
-    contacts,
-    payments,
-    services,
-    history,
-    complaints,
-    auth,
-    server,
-):
-    for command in module.COMMANDS:
-        cli.add_command(command)
 
 _explicit_defaults(cli)

@@ -9,7 +9,7 @@ command ends. Where the server is, in order: ``--fake``; ``--base-url`` or
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, tzinfo
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import attrs
 import click
@@ -17,9 +17,11 @@ import click
 from selfcare import Selfcare
 from selfcare._errors import ValidationError
 from selfcare._secret import Secret
-from selfcare.backends.fake import FakeOperator
 from selfcare.cli._config import DEFAULT_PROFILE, load_profile, read_token
 from selfcare.model import Account
+
+if TYPE_CHECKING:  # the fake loads with Selfcare.fake(), not for 'selfcare --help'
+    from selfcare.backends.fake import FakeOperator
 
 __all__ = ["Format", "State", "pass_state"]
 

@@ -16,7 +16,6 @@ from decimal import Decimal
 from typing import Any, Final
 
 import attrs
-from dateutil import rrule
 
 from selfcare._deprecation import renamed_attributes
 from selfcare._errors import InvalidMoney, ValidationError
@@ -261,6 +260,8 @@ def check_autopay_schedule(schedule: str) -> str:
                 "is turned off",
                 field="schedule",
             )
+    from dateutil import rrule  # loaded by the first schedule checked, not with selfcare
+
     try:
         rrule.rrulestr(text, dtstart=_SAMPLE_START)
     except (ValueError, TypeError) as exc:

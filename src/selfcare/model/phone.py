@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Final
-
-import phonenumbers
+from typing import TYPE_CHECKING, Final
 
 from selfcare._errors import InvalidPhoneNumber, ValidationError
+
+if TYPE_CHECKING:  # imported where used: checking an E.164 string needs no metadata
+    import phonenumbers
 
 __all__ = ["PhoneNumber"]
 
@@ -55,6 +56,8 @@ class PhoneNumber(str):
             raise InvalidPhoneNumber(
                 f"a phone number must be text, not {type(text).__name__} {text!r}"
             )
+        import phonenumbers
+
         try:
             parsed = phonenumbers.parse(text, region)
         except phonenumbers.NumberParseException:
@@ -90,11 +93,15 @@ class PhoneNumber(str):
         return tuple(numbers.values())
 
     def _parsed(self) -> phonenumbers.PhoneNumber:
+        import phonenumbers
+
         return phonenumbers.parse(str.__str__(self), None)
 
     @property
     def international(self) -> str:
         """``+7 916 123-45-67``."""
+        import phonenumbers
+
         return str(
             phonenumbers.format_number(self._parsed(), phonenumbers.PhoneNumberFormat.INTERNATIONAL)
         )
@@ -102,6 +109,8 @@ class PhoneNumber(str):
     @property
     def national(self) -> str:
         """``8 (916) 123-45-67``: the way it is dialled inside its own country."""
+        import phonenumbers
+
         return str(
             phonenumbers.format_number(self._parsed(), phonenumbers.PhoneNumberFormat.NATIONAL)
         )
@@ -109,6 +118,8 @@ class PhoneNumber(str):
     @property
     def region(self) -> str | None:
         """The ISO 3166 country the number belongs to (``RU``), if known."""
+        import phonenumbers
+
         code = phonenumbers.region_code_for_number(self._parsed())
         return str(code) if code and code != "ZZ" else None
 
