@@ -194,3 +194,43 @@ def test_a_missing_required_option_is_named_not_passed_on_as_none(run: Run) -> N
         if isinstance(param, click.Option) and param.required and param.default is None
     ]
     assert defaulted == []  # click would pass None on instead of naming the missing option
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["balance", "--fake", "--seed", "7"],
+        ["balance", "--seed=7", "--fake"],
+        ["--fake", "balance", "--seed", "7"],
+        ["--seed", "7", "--fake", "balance"],
+    ],
+)
+def test_global_options_work_after_the_command_too(args: list[str]) -> None:
+    # people type `selfcare expenses --fake`; click alone said "No such option '--fake'"
+    result = CliRunner().invoke(cli, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    seeded = CliRunner().invoke(cli, ["--fake", "--seed", "7", "balance", "--json"])
+    default = CliRunner().invoke(cli, ["--fake", "balance", "--json"])
+    amount = [json.loads(r.stdout)["amount"] for r in (result, seeded, default)]
+    assert amount[0] == amount[1] != amount[2]  # the seed was honoured wherever it was typed
+
+
+def test_an_option_the_command_declares_itself_stays_with_the_command() -> None:
+    from selfcare.cli._app import SelfcareGroup
+
+    group = cli
+    assert isinstance(group, SelfcareGroup)
+    with click.Context(group) as ctx:
+        moved = group._hoist_global_options(ctx, ["serve", "--seed", "7", "--fake"])
+        assert moved == ["--fake", "serve", "--seed", "7"]
+        assert group._hoist_global_options(ctx, ["sms", "send", "--", "--fake"]) == [
+            "sms",
+            "send",
+            "--",
+            "--fake",
+        ]
+        assert group._hoist_global_options(ctx, ["contacts", "list", "--debug"]) == [
+            "--debug",
+            "contacts",
+            "list",
+        ]

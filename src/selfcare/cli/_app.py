@@ -103,6 +103,50 @@ class SelfcareGroup(click.Group):
                 self._loaded[command.name or ""] = command
         return self._loaded.get(cmd_name)
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, self._hoist_global_options(ctx, args))
+
+    def _hoist_global_options(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """``args`` with the group's options typed after the command moved before it, so
+        ``selfcare expenses --fake --seed 7`` means ``selfcare --fake --seed 7 expenses``.
+
+        An option the command (or one of its subcommands) declares itself stays where it is
+        (``serve --seed``), and so does everything after ``--``.
+        """
+        takes_value = {
+            opt: not (param.is_flag or param.count)
+            for param in self.params
+            if isinstance(param, click.Option)
+            for opt in param.opts
+        }
+        at = 0
+        while at < len(args) and args[at].startswith("-") and args[at] != "--":
+            name, _, inline = args[at].partition("=")
+            at += 2 if takes_value.get(name) and not inline else 1
+        if at >= len(args) or args[at] == "--":
+            return args
+        command = self.get_command(ctx, args[at])
+        if command is None:
+            return args
+        own = _declared_options(command)
+        front, rest = list(args[: at + 1]), list(args[at + 1 :])
+        kept: list[str] = []
+        while rest:
+            arg = rest.pop(0)
+            if arg == "--":
+                kept += [arg, *rest]
+                break
+            name, _, inline = arg.partition("=")
+            if name not in takes_value or name in own:
+                kept.append(arg)
+                continue
+            hoisted = [arg]
+            if takes_value[name] and not inline and rest:
+                hoisted.append(rest.pop(0))
+            front[at:at] = hoisted
+            at += len(hoisted)
+        return front + kept
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         # The list needs each command's summary, not the command: listed from the table, it
         # imports no command module. click formats it, as it would the commands themselves.
@@ -189,6 +233,15 @@ def cli(
     state = ctx.ensure_object(State)
     state.fake, state.seed, state.debug = fake, seed, debug
     state.base_url, state.token, state.profile = base_url, token, profile
+
+
+def _declared_options(command: click.Command) -> set[str]:
+    """Every option name ``command`` and its subcommands declare."""
+    names = {opt for param in command.params for opt in getattr(param, "opts", ())}
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            names |= _declared_options(sub)
+    return names
 
 
 def _explicit_defaults(command: click.Command) -> None:
