@@ -162,9 +162,14 @@ def test_summary_by_counterpart_and_bad_grouping(sc) -> None:
         sc.expenses.summary(by="week")
 
 
-def test_page_size_is_validated(sc) -> None:
-    with pytest.raises(ValidationError, match="limit=0"):
+def test_page_size_is_validated_and_named_as_the_caller_spelt_it(sc) -> None:
+    with pytest.raises(ValidationError, match="page_size=0") as info:
         sc.expenses.list(page_size=0)
+    assert info.value.field == "page_size"
+    for bad in (None, -1, 1.5):
+        with pytest.raises(ValidationError, match=r"n=.* must be an integer of 0 or more") as info:
+            sc.expenses.list().first(bad)
+        assert info.value.field == "n"
 
 
 def test_to_pandas_has_proper_dtypes(sc) -> None:

@@ -77,7 +77,7 @@ def test_arithmetic_and_ordering() -> None:
         (Money("-0.00", "RUB"), "0.00 RUB"),
         (Money("500", "JPY"), "500 JPY"),
         (Money("1.2", "KWD"), "1.200 KWD"),
-        (Money("999", "XYZ"), "999.00 XYZ"),
+        (Money("999", "CHF"), "999.00 CHF"),
     ],
 )
 def test_str_is_neutral_and_exact(money: Money, text: str) -> None:
@@ -130,7 +130,7 @@ def test_a_bad_selfcare_locale_is_named(monkeypatch) -> None:
 
 
 @pytest.mark.parametrize(
-    ("currency", "places"), [("RUB", 2), ("USD", 2), ("JPY", 0), ("KWD", 3), ("XYZ", 2)]
+    ("currency", "places"), [("RUB", 2), ("USD", 2), ("JPY", 0), ("KWD", 3), ("CHF", 2)]
 )
 def test_minor_units_come_from_iso_4217_data(currency: str, places: int) -> None:
     assert Money(1, currency).minor_units == places
@@ -176,3 +176,32 @@ def test_parse_names_the_argument_it_was_given_for() -> None:
     with pytest.raises(InvalidMoney, match=r"^threshold 1\.5 is a float") as caught:
         Money.parse(1.5, "RUB", field="threshold")
     assert caught.value.field == "threshold"
+
+
+def test_builtin_sum_of_amounts_works_and_only_zero_starts_it() -> None:
+    amounts = [Money("1.50", "RUB"), Money("2", "RUB")]
+    assert sum(amounts) == Money("3.50", "RUB")
+    assert sum([], Money.zero("RUB")) == Money.zero("RUB")
+    with pytest.raises(TypeError):
+        _ = 1 + Money("1.50", "RUB")  # a number without a currency is not money
+
+
+@pytest.mark.parametrize("code", ["XYZ", "ABC", "QQQ"])
+def test_unknown_currency_codes_are_refused(code: str) -> None:
+    with pytest.raises(InvalidMoney, match=f"currency '{code}' is not a known ISO 4217 code"):
+        Money("1.00", code)
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "places"), [("1.005", "RUB", 2), ("1.5", "JPY", 0), ("0.001", "USD", 2)]
+)
+def test_an_amount_given_with_more_decimals_than_its_currency_is_refused(
+    amount: str, currency: str, places: int
+) -> None:
+    with pytest.raises(
+        InvalidMoney, match=f"more decimals than {currency} has \\({places}\\)"
+    ) as info:
+        Money.parse(amount, currency, field="threshold")
+    assert info.value.field == "threshold"
+    assert Money.parse("1.500", "RUB") == Money("1.50", "RUB")  # trailing zeros are fine
+    assert Money("1.005", "RUB").rounded() == Money("1.01", "RUB")  # finer amounts inside the SDK

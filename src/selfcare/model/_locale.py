@@ -18,7 +18,14 @@ from selfcare._errors import ValidationError
 if TYPE_CHECKING:
     from babel import Locale
 
-__all__ = ["DEFAULT_LOCALE", "LOCALE_ENV", "format_money", "minor_units", "region_locale"]
+__all__ = [
+    "DEFAULT_LOCALE",
+    "LOCALE_ENV",
+    "format_money",
+    "is_currency",
+    "minor_units",
+    "region_locale",
+]
 
 DEFAULT_LOCALE: Final = "en_US"
 """The locale money is shown in when neither the caller, ``SELFCARE_LOCALE`` nor an account
@@ -33,6 +40,14 @@ def minor_units(currency: str) -> int:
     from babel.numbers import get_currency_precision
 
     return int(get_currency_precision(currency))
+
+
+@functools.lru_cache(maxsize=1024)
+def is_currency(code: str) -> bool:
+    """Whether ``code`` is an ISO 4217 currency (CLDR's list, which Babel carries)."""
+    from babel.numbers import list_currencies
+
+    return code in list_currencies()
 
 
 @functools.lru_cache(maxsize=64)

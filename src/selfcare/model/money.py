@@ -56,6 +56,8 @@ def _check_currency(code: object) -> str:
             f"currency {code!r} is not an ISO 4217 code (three capital letters such as 'RUB')",
             field="currency",
         )
+    if not _locale.is_currency(code):
+        raise InvalidMoney(f"currency {code!r} is not a known ISO 4217 code", field="currency")
     return code
 
 
@@ -87,8 +89,16 @@ class Money:
     @classmethod
     def parse(cls, amount: object, currency: str, *, field: str = "amount") -> Money:
         """Money from what a caller gave for the argument ``field`` (Decimal, int or a numeric
-        string; floats refused), with errors that name ``field``."""
-        return cls(_to_decimal(amount, field), currency)
+        string; floats refused, and more decimals than the currency has), with errors that name
+        ``field``. The constructor keeps finer amounts (prices per second, before rounding)."""
+        value = _to_decimal(amount, field)
+        money = cls(value, currency)
+        if value != value.quantize(Decimal(1).scaleb(-money.minor_units)):
+            raise InvalidMoney(
+                f"{field} {amount!r} has more decimals than {currency} has ({money.minor_units})",
+                field=field,
+            )
+        return money
 
     @classmethod
     def zero(cls, currency: str) -> Money:
@@ -114,6 +124,13 @@ class Money:
             return NotImplemented
         self._same(other, "add")
         return Money(self.amount + other.amount, self.currency)
+
+    def __radd__(self, other: object) -> Money:
+        """``0 + money``, so the built-in ``sum()`` of amounts works (any other number is an
+        error: it has no currency)."""
+        if isinstance(other, int) and not isinstance(other, bool) and other == 0:
+            return self
+        return NotImplemented
 
     def __sub__(self, other: Money) -> Money:
         if not isinstance(other, Money):
