@@ -72,12 +72,23 @@ def open_client(request: pytest.FixtureRequest, loop_thread: Any) -> Open:
 
 
 @pytest.fixture(scope="session")
-def recorded(open_client: Open) -> Callable[[str], Recorded]:
+def recorded(operated: Callable[[str], Any]) -> Callable[[str], Recorded]:
     """``recorded(configuration)``: every scenario's steps as that configuration answered
     them, run once per session (reads, then writes in order) on a fresh operator."""
-    cache: dict[str, Recorded] = {}
 
     def run(configuration: str) -> Recorded:
+        return operated(configuration)[0]
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def operated(open_client: Open) -> Callable[[str], tuple[Recorded, FakeOperator, ManualClock]]:
+    """``operated(configuration)``: what ``recorded`` gives, and the operator and clock the
+    scenarios left behind (the same state for every configuration that does everything)."""
+    cache: dict[str, tuple[Recorded, FakeOperator, ManualClock]] = {}
+
+    def run(configuration: str) -> tuple[Recorded, FakeOperator, ManualClock]:
         if configuration not in cache:
             clock = ManualClock(NOW)
             operator = FakeOperator(seed=42, clock=clock)
@@ -87,7 +98,7 @@ def recorded(open_client: Open) -> Callable[[str], Recorded]:
                     steps.scenario(f"read {name}", scenario)
                 for name, scenario in WRITES.items():
                     steps.scenario(f"write {name}", scenario)
-            cache[configuration] = steps.recorded
+            cache[configuration] = (steps.recorded, operator, clock)
         return cache[configuration]
 
     return run
