@@ -90,8 +90,21 @@ def _optional(inner: Localize) -> Localize:
 
 
 def _sequence(inner: Localize) -> Localize:
+    flat = getattr(inner, "times_only", None)
+
     def localize(values: Any, zone: tzinfo, in_place: bool) -> Any:
-        changed = [inner(value, zone, in_place) for value in values]
+        if in_place:
+            if flat is not None:  # the paging hot path: one loop, no call per record
+                for name in flat:
+                    for value in values:
+                        at = getattr(value, name)
+                        if at is not None and at.tzinfo is not zone:
+                            _set(value, name, at.astimezone(zone))
+                return values
+            for value in values:
+                inner(value, zone, True)
+            return values
+        changed = [inner(value, zone, False) for value in values]
         if all(new is old for new, old in zip(changed, values, strict=True)):
             return values
         return type(values)(changed)
@@ -149,4 +162,6 @@ def _record(kind: type, seen: frozenset[Any]) -> Localize | None:
                 changes[name] = new
         return attrs.evolve(record, **changes) if changes else record
 
+    if not inner:
+        localize.times_only = names  # type: ignore[attr-defined]
     return localize
