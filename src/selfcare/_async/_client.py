@@ -25,6 +25,7 @@ from selfcare._async.messages import AsyncMessages
 from selfcare._async.payments import AsyncPayments
 from selfcare._async.services import AsyncServices
 from selfcare._context import Context
+from selfcare._localize import localizer
 from selfcare._secret import Secret
 from selfcare.backends import AsyncBackend
 from selfcare.model import PhoneNumber
@@ -253,7 +254,13 @@ class AsyncSelfcare:
         return await self._execute(op)
 
     async def _execute(self, op: Operation[R]) -> R:
-        return await self._backend.execute(op)
+        result = await self._backend.execute(op)
+        localize = localizer(op.result)
+        if localize is None or result is None:
+            return result
+        zone = (await self._context()).zone
+        localized: R = localize(result, zone, getattr(self._backend, "fresh_results", False))
+        return localized
 
     async def _context(self) -> Context:
         if self._ctx is None:

@@ -54,6 +54,10 @@ class AsyncHttpBackend:
     ``x-request-id``) names the request.
     """
 
+    fresh_results = True
+    """Each result is decoded anew for its call, so the client may put its times into the
+    account's zone in place (see ``selfcare._localize``)."""
+
     def __init__(
         self,
         base_url: str | None = None,

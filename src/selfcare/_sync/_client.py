@@ -26,6 +26,7 @@ from selfcare._sync.messages import Messages
 from selfcare._sync.payments import Payments
 from selfcare._sync.services import Services
 from selfcare._context import Context
+from selfcare._localize import localizer
 from selfcare._secret import Secret
 from selfcare.backends import Backend
 from selfcare.model import PhoneNumber
@@ -254,7 +255,13 @@ class Selfcare:
         return self._execute(op)
 
     def _execute(self, op: Operation[R]) -> R:
-        return self._backend.execute(op)
+        result = self._backend.execute(op)
+        localize = localizer(op.result)
+        if localize is None or result is None:
+            return result
+        zone = (self._context()).zone
+        localized: R = localize(result, zone, getattr(self._backend, "fresh_results", False))
+        return localized
 
     def _context(self) -> Context:
         if self._ctx is None:
