@@ -23,7 +23,7 @@ from selfcare import Selfcare
 from selfcare.backends.fake import FakeOperator, ManualClock
 from selfcare.model import MessageStatus
 from selfcare.server import TMF_ROUTES, LiveServer
-from selfcare.server._tmf import MAX_DOCUMENT_BYTES
+from selfcare.server.tmf import MAX_DOCUMENT_BYTES
 from selfcare.tmf import STANDARD_ROOTS
 from tests._server import SwitchableResolver
 from tests.tmf._check import SpecCheck

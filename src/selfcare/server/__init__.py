@@ -7,7 +7,7 @@ under uvicorn; ``create_tmf_app(...)`` serves the same backends over TM Forum v4
 from selfcare.server._app import MAX_BODY_BYTES, TEST_OTP_PATH, BodyTooLarge, Resolver, create_app
 from selfcare.server._fake import FakeResolver
 from selfcare.server._live import LiveServer, base_url, bind
-from selfcare.server._tmf import TMF_ROUTES, TmfRoute, create_tmf_app
+from selfcare.server.tmf import TMF_ROUTES, TmfRoute, create_tmf_app
 
 __all__ = [
     "MAX_BODY_BYTES",

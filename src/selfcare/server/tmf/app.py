@@ -1,0 +1,150 @@
+"""The TMF face's app: one generic endpoint per row of :data:`TMF_ROUTES`.
+
+Authenticate the bearer token to a backend, translate the TMF request into selfcare
+operations (the API's module), run them, and render the results with the same pure mapping
+functions :class:`~selfcare.tmf.TmfProtocol` reads them with. Collections are paged by the
+query engine; errors leave as TMF ``Error`` documents. Each API is mounted under its
+official ``basePath`` (``/tmf-api/usageManagement/v4``…).
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route as StarletteRoute
+
+from selfcare._errors import NotFound, SelfcareError, ValidationError
+from selfcare.server._app import Resolver, _read_body, _token
+from selfcare.server.tmf.call import Held, Kept, Store, TmfCall, TmfRoute
+from selfcare.server.tmf.documents import (
+    HELD_PER_COLLECTION,
+    MAX_DOCUMENT_BYTES,
+    checked_body,
+    held,
+    kept_size,
+    overlaid,
+)
+from selfcare.server.tmf.errors import error_response
+from selfcare.server.tmf.errors import http_error as _http_error
+from selfcare.server.tmf.errors import selfcare_error as _selfcare_error
+from selfcare.server.tmf.errors import unexpected as _unexpected
+from selfcare.server.tmf.query import json_response, linked, page, paging, selected
+from selfcare.server.tmf.routes import TMF_ROUTES
+from selfcare.tmf._profile import DEFAULT_PROFILE, STANDARD_ROOTS, TmfProfile
+from selfcare.tmf._wire import decode_json
+
+__all__ = ["create_tmf_app"]
+
+
+def _endpoint(
+    route: TmfRoute, resolve: Resolver, profile: TmfProfile, store: Store, limit: int
+) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        try:
+            return await serve(request)
+        except SelfcareError as exc:
+            return error_response(exc, route.method)
+
+    async def serve(request: Request) -> Response:
+        backend = resolve(_token(request))
+        if inspect.isawaitable(backend):
+            backend = await backend
+        raw = await _read_body(request) if route.method in ("POST", "PATCH") else b""
+        if route.method == "PATCH" and len(raw) > limit:
+            raise ValidationError(
+                f"the PATCH body is over {limit} bytes, the most a resource may be", field="body"
+            )
+        try:
+            body = decode_json(raw, "the request") if raw else None
+        except SelfcareError:
+            raise ValidationError("the request body is not valid JSON", field="body") from None
+        call = TmfCall(
+            profile,
+            backend,
+            dict(request.path_params),
+            dict(request.query_params),
+            body,
+            request.headers.get("idempotency-key"),
+            str(request.base_url).rstrip("/") + STANDARD_ROOTS[route.api],
+            store,
+            route.api,
+        )
+        if route.method in ("POST", "PATCH"):
+            checked_body(route, body)
+        elif route.method == "GET" and "{" not in route.path:
+            paging(call.query, "offset", 0)  # before the listing is read
+            paging(call.query, "limit", 0)
+        account = (await call.account()).personal_account
+        collection = store.setdefault((account, route.api + route.collection), Held())
+        kept_docs = collection.kept
+        item = call.path.get("id")
+        if item in collection.deleted:
+            raise NotFound(f"no {route.collection.strip('/')} {item!r}: it was deleted")
+        if item is not None and item in kept_docs:
+            served = held(route, call, kept_docs, item, limit)
+        else:
+            served = await route.translate(call)
+        if served.deleted is not None:
+            collection.deleted.add(served.deleted)
+        if served.body is None:
+            return Response(status_code=served.status)
+        prefix = call.href(route.collection + "/")
+        if isinstance(served.body, list):
+            shown = [d for d in served.body if d.get("id") not in collection.deleted]
+            if collection.overlays:
+                shown = overlaid(shown, collection.overlays)
+            return page(call.query, [*shown, *(kept.doc for kept in kept_docs.values())], prefix)
+        doc = served.body
+        if served.overlay and served.basis is not None:
+            collection.overlays[str(doc["id"])] = (served.basis, served.overlay)
+        elif collection.overlays:
+            doc = overlaid([doc], collection.overlays)[0]
+        if served.keep:
+            doc.pop("href", None)
+            kept_size(doc, limit)
+            kept_docs[str(doc["id"])] = Kept(doc, served.done)
+            while len(kept_docs) > HELD_PER_COLLECTION:
+                del kept_docs[next(iter(kept_docs))]
+        return json_response(selected(call.query, linked(doc, prefix)), served.status)
+
+    endpoint.__name__ = (
+        f"{route.api}_{route.method.lower()}_{route.path.strip('/').replace('/', '_')}"
+    )
+    return endpoint
+
+
+def create_tmf_app(
+    resolve: Resolver,
+    profile: TmfProfile = DEFAULT_PROFILE,
+    *,
+    max_document_bytes: int = MAX_DOCUMENT_BYTES,
+) -> Starlette:
+    """A Starlette app serving :data:`TMF_ROUTES` for the backends ``resolve`` gives, each API
+    under its official ``basePath`` and named as ``profile`` says. A resource the face keeps
+    may be at most ``max_document_bytes`` of JSON, after any ``PATCH`` (a larger one, or a
+    larger ``PATCH`` body, is a 400 naming the limit)."""
+    store: Store = {}
+    routes = [
+        StarletteRoute(
+            STANDARD_ROOTS[route.api] + route.path,
+            _endpoint(route, resolve, profile, store, max_document_bytes),
+            methods=[route.method],
+        )
+        for route in TMF_ROUTES
+    ]
+    app = Starlette(
+        routes=routes,
+        exception_handlers={
+            SelfcareError: _selfcare_error,
+            HTTPException: _http_error,
+            Exception: _unexpected,
+        },
+    )
+    app.state.tmf_store = store  # what the face keeps (a test switching operators clears it)
+    app.router.redirect_slashes = False  # a stray slash is a 404 error, not a 307
+    return app
