@@ -1,6 +1,7 @@
 """The fake operator: an in-memory simulator with seeded, realistic data and real rules."""
 
 from selfcare.backends.fake._clock import Clock, ManualClock, SystemClock
+from selfcare.backends.fake._documents import TmfDocuments
 from selfcare.backends.fake._limits import Bucket, Lockout, RateLimits
 from selfcare.backends.fake._operator import AsyncFakeBackend, FakeBackend, FakeOperator
 from selfcare.backends.fake._seed import DEFAULT_PROFILES, Profile
@@ -20,4 +21,5 @@ __all__ = [
     "Subscriber",
     "SystemClock",
     "TariffPlan",
+    "TmfDocuments",
 ]

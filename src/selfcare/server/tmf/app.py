@@ -19,10 +19,12 @@ from starlette.responses import Response
 from starlette.routing import Route as StarletteRoute
 
 from selfcare._errors import NotFound, SelfcareError, ValidationError
+from selfcare._secret import Secret
+from selfcare.backends.fake import TmfDocuments
+from selfcare.model import Account
 from selfcare.server._app import Resolver, _read_body, _token
-from selfcare.server.tmf.call import Held, Kept, Store, TmfCall, TmfRoute
+from selfcare.server.tmf.call import TmfCall, TmfRoute
 from selfcare.server.tmf.documents import (
-    HELD_PER_COLLECTION,
     MAX_DOCUMENT_BYTES,
     checked_body,
     held,
@@ -41,8 +43,24 @@ from selfcare.tmf._wire import decode_json
 __all__ = ["create_tmf_app"]
 
 
+Documents = Callable[[Secret, Account], TmfDocuments]
+"""The documents kept for a request's subscriber: from its token, or its account."""
+
+
+def _documents(resolve: Resolver) -> Documents:
+    """Where the documents the face creates are kept: the resolver's ``tmf_documents(token)``
+    (the fake operator keeps them with each subscriber), or, for a resolver without a store
+    (a backend over the network has no place for them), a store per account in this
+    process."""
+    kept_by: Callable[[Secret], TmfDocuments] | None = getattr(resolve, "tmf_documents", None)
+    if kept_by is not None:
+        return lambda token, account: kept_by(token)
+    local: dict[str, TmfDocuments] = {}
+    return lambda token, account: local.setdefault(account.personal_account, TmfDocuments())
+
+
 def _endpoint(
-    route: TmfRoute, resolve: Resolver, profile: TmfProfile, store: Store, limit: int
+    route: TmfRoute, resolve: Resolver, profile: TmfProfile, documents: Documents, limit: int
 ) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         try:
@@ -51,7 +69,8 @@ def _endpoint(
             return error_response(exc, route.method)
 
     async def serve(request: Request) -> Response:
-        backend = resolve(_token(request))
+        token = _token(request)
+        backend = resolve(token)
         if inspect.isawaitable(backend):
             backend = await backend
         raw = await _read_body(request) if route.method in ("POST", "PATCH") else b""
@@ -71,7 +90,6 @@ def _endpoint(
             body,
             request.headers.get("idempotency-key"),
             str(request.base_url).rstrip("/") + STANDARD_ROOTS[route.api],
-            store,
             route.api,
         )
         if route.method in ("POST", "PATCH"):
@@ -79,8 +97,8 @@ def _endpoint(
         elif route.method == "GET" and "{" not in route.path:
             paging(call.query, "offset", 0)  # before the listing is read
             paging(call.query, "limit", 0)
-        account = (await call.account()).personal_account
-        collection = store.setdefault((account, route.api + route.collection), Held())
+        call.documents = documents(token, await call.account())
+        collection = call.documents.collection(route.api + route.collection)
         kept_docs = collection.kept
         item = call.path.get("id")
         if item in collection.deleted:
@@ -107,9 +125,7 @@ def _endpoint(
         if served.keep:
             doc.pop("href", None)
             kept_size(doc, limit)
-            kept_docs[str(doc["id"])] = Kept(doc, served.done)
-            while len(kept_docs) > HELD_PER_COLLECTION:
-                del kept_docs[next(iter(kept_docs))]
+            collection.keep(doc, served.done)
         return json_response(selected(call.query, linked(doc, prefix)), served.status)
 
     endpoint.__name__ = (
@@ -125,14 +141,16 @@ def create_tmf_app(
     max_document_bytes: int = MAX_DOCUMENT_BYTES,
 ) -> Starlette:
     """A Starlette app serving :data:`TMF_ROUTES` for the backends ``resolve`` gives, each API
-    under its official ``basePath`` and named as ``profile`` says. A resource the face keeps
-    may be at most ``max_document_bytes`` of JSON, after any ``PATCH`` (a larger one, or a
+    under its official ``basePath`` and named as ``profile`` says. The documents it creates
+    are kept by ``resolve.tmf_documents(token)`` where the resolver has one (the fake's
+    does: each subscriber's are the operator's), else in this process. A kept resource may
+    be at most ``max_document_bytes`` of JSON, after any ``PATCH`` (a larger one, or a
     larger ``PATCH`` body, is a 400 naming the limit)."""
-    store: Store = {}
+    documents = _documents(resolve)
     routes = [
         StarletteRoute(
             STANDARD_ROOTS[route.api] + route.path,
-            _endpoint(route, resolve, profile, store, max_document_bytes),
+            _endpoint(route, resolve, profile, documents, max_document_bytes),
             methods=[route.method],
         )
         for route in TMF_ROUTES
@@ -145,6 +163,5 @@ def create_tmf_app(
             Exception: _unexpected,
         },
     )
-    app.state.tmf_store = store  # what the face keeps (a test switching operators clears it)
     app.router.redirect_slashes = False  # a stray slash is a 404 error, not a 307
     return app

@@ -133,7 +133,7 @@ async def _topup(call: TmfCall) -> Served:
 
 async def _buckets(call: TmfCall) -> Served:
     account = (await call.account()).personal_account
-    held = reserved(await call.held("/reserveBalance"))
+    held = reserved(call.held("/reserveBalance"))
     return Served([bucket_to_tmf(account, await call.run(ops.GetBalance()), held)])
 
 
@@ -159,7 +159,7 @@ async def _reserve(call: TmfCall) -> Served:
     account = await call.own_account("partyAccount")
     own_bucket(call.body, account)
     balance = await call.run(ops.GetBalance())
-    held = reserved(await call.held("/reserveBalance"))
+    held = reserved(call.held("/reserveBalance"))
     why = reservation_problem(call.body, balance, held)
     if why is not None:
         return await rejected(

@@ -17,6 +17,7 @@ from selfcare import operations as ops
 from selfcare._errors import NotFound, NotSupported, ValidationError
 from selfcare._paging import MAX_PAGE_SIZE, Page
 from selfcare.backends import AsyncBackend, Backend
+from selfcare.backends.fake import TmfDocuments
 from selfcare.model import Account, Balance
 from selfcare.server._app import _execute
 from selfcare.server.tmf.query import Json, instant
@@ -24,11 +25,8 @@ from selfcare.tmf import _mapping as m
 from selfcare.tmf._profile import TmfProfile
 
 __all__ = [
-    "Held",
     "Json",
-    "Kept",
     "Served",
-    "Store",
     "TmfCall",
     "TmfRoute",
     "Translate",
@@ -45,11 +43,12 @@ __all__ = [
 class Served:
     """What a route's translation produced: one resource, or a collection to page.
 
-    ``keep`` marks a resource the face itself holds from now on (the backend has no place for
-    it); the generic endpoint then answers ``GET``, ``PATCH`` and ``DELETE`` of it and lists
-    it. ``done`` says selfcare acted on it (an order, a top-up): only its description and name
-    may change then, and it cannot be deleted. A record or a request selfcare did not act on
-    (a submitted usage record, a message kept in its failed state) is the caller's to change.
+    ``keep`` marks a resource kept for the subscriber from now on (selfcare's model has no
+    place for it: the fake keeps it in its ``TmfDocuments``); the generic endpoint then
+    answers ``GET``, ``PATCH`` and ``DELETE`` of it and lists it. ``done`` says selfcare
+    acted on it (an order, a top-up): only its description and name may change then, and it
+    cannot be deleted. A record or a request selfcare did not act on (a submitted usage
+    record, a message kept in its failed state) is the caller's to change.
     """
 
     body: Json | list[Json] | None
@@ -66,29 +65,6 @@ class Served:
 
 
 @attrs.define
-class Kept:
-    """A resource the face holds, and whether selfcare acted on it."""
-
-    doc: Json
-    done: bool
-
-
-@attrs.define
-class Held:
-    """One account's collection as the face keeps it: the resources it holds, by id, and the
-    ids of the operator's records deleted from the TMF view."""
-
-    kept: dict[str, Kept] = attrs.field(factory=dict)
-    deleted: set[str] = attrs.field(factory=set)
-    overlays: dict[str, tuple[Json, Json]] = attrs.field(factory=dict)
-    """By record id: (the operator's values when patched, the patched values)."""
-
-
-Store = dict[tuple[str, str], Held]
-"""What the face keeps, by (token's account, API and collection path)."""
-
-
-@attrs.define
 class TmfCall:
     """One TMF request as a route's translation sees it, with a way to run operations."""
 
@@ -102,19 +78,20 @@ class TmfCall:
     idempotency_key: str | None
     base: str = ""
     """The API's root as the caller reached it (``http://host/tmf-api/…/v4``), for ``href``."""
-    store: Store = attrs.field(factory=dict, repr=False)
     api: str = ""
+    documents: TmfDocuments | None = attrs.field(default=None, repr=False)
+    """The documents kept for the token's subscriber (the endpoint hands them over once it
+    knows whose they are)."""
     _account: Account | None = attrs.field(default=None, init=False)
 
     def href(self, path: str) -> str:
         """The absolute URL of ``path`` under this API's root."""
         return self.base + path
 
-    async def held(self, collection: str) -> list[Json]:
-        """What the face holds for the token's account in ``collection`` of this API."""
-        account = (await self.account()).personal_account
-        held = self.store.get((account, self.api + collection))
-        return [] if held is None else [kept.doc for kept in held.kept.values()]
+    def held(self, collection: str) -> list[Json]:
+        """The documents kept for the token's subscriber in ``collection`` of this API."""
+        assert self.documents is not None, "the endpoint hands over the documents first"
+        return self.documents.docs(self.api + collection)
 
     async def run(self, op: ops.Operation[Any]) -> Any:
         return await _execute(self.backend, op)

@@ -1,6 +1,8 @@
 """What the TMF face does with the documents kept for a subscriber: the rules of a body, of
 a kept document's ``GET``, ``PATCH`` (a JSON merge patch, within the route's state model)
-and ``DELETE``, and of the patches shown on the operator's own records."""
+and ``DELETE``, and of the patches shown on the operator's own records. The documents
+themselves are the operator's (``selfcare.backends.fake.TmfDocuments``): these are rules,
+not state."""
 
 from __future__ import annotations
 
@@ -8,15 +10,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from selfcare._errors import Conflict, NotSupported, ValidationError
-from selfcare.server.tmf.call import Json, Kept, Served, TmfCall, TmfRoute
+from selfcare.backends.fake._documents import Kept
+from selfcare.server.tmf.call import Json, Served, TmfCall, TmfRoute
 from selfcare.tmf._wire import encode_json
 
 __all__ = ["MAX_DOCUMENT_BYTES", "checked_body", "held", "kept_size", "overlaid"]
 
 MAX_DOCUMENT_BYTES = 64 * 1024
 """The largest document the face keeps (after a PATCH), and the largest PATCH body."""
-HELD_PER_COLLECTION = 1000
-"""How many resources the face holds per account and collection (the oldest are forgotten)."""
 
 
 def checked_body(route: TmfRoute, body: Any) -> None:
