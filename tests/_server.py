@@ -15,13 +15,9 @@ class SwitchableResolver:
 
     def __init__(self) -> None:
         self.resolver: FakeResolver | None = None
-        self.forget: Any = None
-        """Called on each switch: the TMF face forgets what it kept for the last operator."""
 
     def use(self, operator: FakeOperator) -> None:
         self.resolver = FakeResolver(operator)
-        if self.forget is not None:
-            self.forget()
 
     def __call__(self, token: Secret) -> Any:
         assert self.resolver is not None, "no operator installed"
@@ -35,6 +31,10 @@ class SwitchableResolver:
         assert self.resolver is not None, "no operator installed"
         return self.resolver.last_code(number)
 
+    def tmf_documents(self, token: Secret) -> Any:
+        assert self.resolver is not None, "no operator installed"
+        return self.resolver.tmf_documents(token)
+
 
 def fake_server() -> tuple[LiveServer, SwitchableResolver]:
     resolver = SwitchableResolver()
@@ -45,5 +45,4 @@ def tmf_server(wrap: Any = None) -> tuple[LiveServer, SwitchableResolver]:
     """The TMF face of the fake on 127.0.0.1 (``wrap`` may put middleware around it)."""
     resolver = SwitchableResolver()
     app = create_tmf_app(resolver)
-    resolver.forget = app.state.tmf_store.clear
     return LiveServer(wrap(app) if wrap else app), resolver

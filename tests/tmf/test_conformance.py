@@ -23,7 +23,7 @@ from selfcare import Selfcare
 from selfcare.backends.fake import FakeOperator, ManualClock
 from selfcare.model import MessageStatus
 from selfcare.server import TMF_ROUTES, LiveServer
-from selfcare.server._tmf import MAX_DOCUMENT_BYTES
+from selfcare.server.tmf import MAX_DOCUMENT_BYTES
 from selfcare.tmf import STANDARD_ROOTS
 from tests._server import SwitchableResolver
 from tests.tmf._check import SpecCheck
@@ -684,4 +684,34 @@ def test_patch_cannot_grow_a_kept_document_past_the_cap(
     too_big = client.post(_url("usage", "/usage"), json={"description": "w" * 70_000})
     assert too_big.status_code == 400
     assert str(MAX_DOCUMENT_BYTES) in too_big.json()["message"]
+    check.violations = [v for v in check.violations if ": request " not in v]
+
+
+def test_what_the_face_creates_and_changes_is_kept_by_the_operator(
+    face: tuple[httpx.Client, SpecCheck, str],
+    operator: FakeOperator,
+    clock: ManualClock,
+    tmf_live_server: tuple[LiveServer, SwitchableResolver, SpecCheck],
+) -> None:
+    """A submitted usage record and a bill's patched state are the operator's, kept with the
+    subscriber, not the server's: another operator behind the same server (the same seed,
+    so the same token and ids) has none of them, and the first has them all again when it
+    is served again."""
+    client, check, account = face
+    _, resolver, _ = tmf_live_server
+    posted = client.post(_url("usage", "/usage"), json=create_body("usage", "Usage", account))
+    usage_at = _url("usage", f"/usage/{posted.json()['id']}")
+    bill = client.get(_url("bill", "/customerBill")).json()[0]
+    bill_at = _url("bill", f"/customerBill/{bill['id']}")
+    assert client.patch(bill_at, json={"state": "onHold"}).status_code == 200
+
+    resolver.use(FakeOperator(seed=42, clock=clock))
+    assert client.get(usage_at).status_code == 404
+    assert client.get(bill_at).json()["state"] == bill["state"]
+
+    resolver.use(operator)
+    assert client.get(usage_at).json()["id"] == posted.json()["id"]
+    assert client.get(bill_at).json()["state"] == "onHold"
+    kept = operator.subscriber().tmf_documents.docs("usage/usage")
+    assert [doc["id"] for doc in kept] == [posted.json()["id"]]
     check.violations = [v for v in check.violations if ": request " not in v]

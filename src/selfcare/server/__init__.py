@@ -9,7 +9,7 @@ from selfcare.server._app import TEST_OTP_PATH, Resolver, create_app
 from selfcare.server._fake import FakeResolver
 from selfcare.server._limits import MAX_BODY_BYTES, MAX_DEPTH, BodyTooLarge, RequestLimits
 from selfcare.server._live import LiveServer, base_url, bind
-from selfcare.server._tmf import TMF_ROUTES, TmfRoute, create_tmf_app
+from selfcare.server.tmf import TMF_ROUTES, TmfRoute, create_tmf_app
 
 __all__ = [
     "MAX_BODY_BYTES",

@@ -65,7 +65,8 @@ Resolver = Callable[[Secret], Backend | AsyncBackend | Awaitable[Backend | Async
 
 A resolver may also have ``public(client)`` giving the backend of the public (sign-in) routes
 for the caller's address (it may throttle per address, raising RateLimited), and,
-for a fake, ``last_code(number)`` that the ``test_hooks`` control plane reads.
+for a fake, ``last_code(number)`` that the ``test_hooks`` control plane reads and
+``tmf_documents(token)``, the subscriber's store of what the TMF face creates.
 """
 TEST_OTP_PATH = "/v1/_test/otp"
 """The fake-only control plane: the last sign-in code texted to ``?number=`` (test hooks)."""

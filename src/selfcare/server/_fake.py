@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from selfcare._secret import Secret
-from selfcare.backends.fake import AsyncFakeBackend, FakeBackend, FakeOperator
+from selfcare.backends.fake import AsyncFakeBackend, FakeBackend, FakeOperator, TmfDocuments
 from selfcare.backends.fake._limits import ClientThrottle
 from selfcare.backends.fake._signin import SentCode
 from selfcare.model import PhoneNumber
@@ -17,8 +17,10 @@ class FakeResolver:
     A subscriber's long-lived API token opens that subscriber's backend; a session's access
     token opens a backend that checks the token on every operation, so signing out and
     expiry take effect at once. :meth:`public` serves the sign-in routes, throttled per
-    client address (``RateLimits.sign_in_requests`` on the operator's clock), and
-    :meth:`last_code` is the test hook that reads the code the fake texted to a number.
+    client address (``RateLimits.sign_in_requests`` on the operator's clock),
+    :meth:`last_code` is the test hook that reads the code the fake texted to a number, and
+    :meth:`tmf_documents` hands the TMF face the documents the operator keeps for a token's
+    subscriber.
     """
 
     def __init__(self, operator: FakeOperator) -> None:
@@ -47,6 +49,12 @@ class FakeResolver:
             self._throttle.take(client, self.operator.limits, self.operator.clock.now())
         backend = FakeBackend(self.operator, subscriber=None, channel="api", client=client)
         return AsyncFakeBackend.wrap(backend)
+
+    def tmf_documents(self, token: Secret) -> TmfDocuments:
+        """The TMF documents the operator keeps for the subscriber of ``token`` (what the
+        TMF face created or changed that selfcare's model has no place for)."""
+        with self.operator.lock:
+            return self.operator.authenticate(token).tmf_documents
 
     def last_code(self, number: PhoneNumber) -> SentCode:
         """The newest sign-in code the fake texted to ``number`` (``NotFound`` if none)."""

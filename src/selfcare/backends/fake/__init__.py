@@ -1,6 +1,7 @@
 """The fake operator: an in-memory simulator with seeded, realistic data and real rules."""
 
 from selfcare.backends.fake._clock import Clock, ManualClock, SystemClock
+from selfcare.backends.fake._documents import TmfDocuments
 from selfcare.backends.fake._idempotency import IdempotencyLimits
 from selfcare.backends.fake._limits import Bucket, Lockout, RateLimits
 from selfcare.backends.fake._operator import AsyncFakeBackend, FakeBackend, FakeOperator
@@ -22,4 +23,5 @@ __all__ = [
     "Subscriber",
     "SystemClock",
     "TariffPlan",
+    "TmfDocuments",
 ]

@@ -16,6 +16,7 @@ import attrs
 
 from selfcare._secret import Secret
 from selfcare.backends.fake._cards import CardAttempts
+from selfcare.backends.fake._documents import TmfDocuments
 from selfcare.backends.fake._idempotency import IdempotencyCache
 from selfcare.backends.fake._ledger import Ledger
 from selfcare.backends.fake._limits import Limiter, RateLimits
@@ -182,6 +183,8 @@ class Subscriber:
     tariff_since: datetime | None = attrs.field(default=None, repr=False)
     autopay: AutopaySetting | None = attrs.field(default=None, repr=False)
     """The autopay rule, when one is set (see ``_autopay``)."""
+    tmf_documents: TmfDocuments = attrs.field(factory=TmfDocuments, repr=False)
+    """What the TMF face created and changed for this subscriber (see ``_documents``)."""
     _sequence: itertools.count[int] = attrs.field(factory=lambda: itertools.count(1), repr=False)
 
     @property

@@ -1,0 +1,176 @@
+"""The TMF face's app: one generic endpoint per row of :data:`TMF_ROUTES`.
+
+Authenticate the bearer token to a backend, translate the TMF request into selfcare
+operations (the API's module), run them, and render the results with the same pure mapping
+functions :class:`~selfcare.tmf.TmfProtocol` reads them with. Collections are paged by the
+query engine; errors leave as TMF ``Error`` documents. Each API is mounted under its
+official ``basePath`` (``/tmf-api/usageManagement/v4``…).
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route as StarletteRoute
+
+from selfcare._errors import NotFound, SelfcareError, ValidationError
+from selfcare._secret import Secret
+from selfcare.backends.fake import TmfDocuments
+from selfcare.model import Account
+from selfcare.server._app import RequestIds, Resolver, _read_body, _token
+from selfcare.server._limits import RequestLimits, contained
+from selfcare.server.tmf.call import TmfCall, TmfRoute
+from selfcare.server.tmf.documents import (
+    MAX_DOCUMENT_BYTES,
+    checked_body,
+    held,
+    kept_size,
+    overlaid,
+)
+from selfcare.server.tmf.errors import error_response
+from selfcare.server.tmf.errors import http_error as _http_error
+from selfcare.server.tmf.errors import selfcare_error as _selfcare_error
+from selfcare.server.tmf.errors import unexpected as _unexpected
+from selfcare.server.tmf.query import json_response, linked, page, paging, selected
+from selfcare.server.tmf.routes import TMF_ROUTES
+from selfcare.tmf._profile import DEFAULT_PROFILE, STANDARD_ROOTS, TmfProfile
+from selfcare.tmf._wire import decode_json
+
+__all__ = ["create_tmf_app"]
+
+
+Documents = Callable[[Secret, Account], TmfDocuments]
+"""The documents kept for a request's subscriber: from its token, or its account."""
+
+
+def _documents(resolve: Resolver) -> Documents:
+    """Where the documents the face creates are kept: the resolver's ``tmf_documents(token)``
+    (the fake operator keeps them with each subscriber), or, for a resolver without a store
+    (a backend over the network has no place for them), a store per account in this
+    process."""
+    kept_by: Callable[[Secret], TmfDocuments] | None = getattr(resolve, "tmf_documents", None)
+    if kept_by is not None:
+        return lambda token, account: kept_by(token)
+    local: dict[str, TmfDocuments] = {}
+    return lambda token, account: local.setdefault(account.personal_account, TmfDocuments())
+
+
+def _endpoint(
+    route: TmfRoute, resolve: Resolver, profile: TmfProfile, documents: Documents, limit: int
+) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        try:
+            return await serve(request)
+        except SelfcareError as exc:
+            return error_response(exc, route.method)
+
+    async def serve(request: Request) -> Response:
+        token = _token(request)
+        backend = resolve(token)
+        if inspect.isawaitable(backend):
+            backend = await backend
+        raw = await _read_body(request) if route.method in ("POST", "PATCH") else b""
+        if route.method == "PATCH" and len(raw) > limit:
+            raise ValidationError(
+                f"the PATCH body is over {limit} bytes, the most a resource may be", field="body"
+            )
+        try:
+            body = decode_json(raw, "the request") if raw else None
+        except SelfcareError:
+            raise ValidationError("the request body is not valid JSON", field="body") from None
+        call = TmfCall(
+            profile,
+            backend,
+            dict(request.path_params),
+            dict(request.query_params),
+            body,
+            request.headers.get("idempotency-key"),
+            str(request.base_url).rstrip("/") + STANDARD_ROOTS[route.api],
+            route.api,
+        )
+        if route.method in ("POST", "PATCH"):
+            checked_body(route, body)
+        elif route.method == "GET" and "{" not in route.path:
+            paging(call.query, "offset", 0)  # before the listing is read
+            paging(call.query, "limit", 0)
+        call.documents = documents(token, await call.account())
+        collection = call.documents.collection(route.api + route.collection)
+        kept_docs = collection.kept
+        item = call.path.get("id")
+        if item in collection.deleted:
+            raise NotFound(f"no {route.collection.strip('/')} {item!r}: it was deleted")
+        if item is not None and item in kept_docs:
+            served = held(route, call, kept_docs, item, limit)
+        else:
+            served = await route.translate(call)
+        if served.deleted is not None:
+            collection.deleted.add(served.deleted)
+        if served.body is None:
+            return Response(status_code=served.status)
+        prefix = call.href(route.collection + "/")
+        if isinstance(served.body, list):
+            shown = [d for d in served.body if d.get("id") not in collection.deleted]
+            if collection.overlays:
+                shown = overlaid(shown, collection.overlays)
+            return page(call.query, [*shown, *(kept.doc for kept in kept_docs.values())], prefix)
+        doc = served.body
+        if served.overlay and served.basis is not None:
+            collection.overlays[str(doc["id"])] = (served.basis, served.overlay)
+        elif collection.overlays:
+            doc = overlaid([doc], collection.overlays)[0]
+        if served.keep:
+            doc.pop("href", None)
+            kept_size(doc, limit)
+            collection.keep(doc, served.done)
+        return json_response(selected(call.query, linked(doc, prefix)), served.status)
+
+    endpoint.__name__ = (
+        f"{route.api}_{route.method.lower()}_{route.path.strip('/').replace('/', '_')}"
+    )
+    return endpoint
+
+
+def create_tmf_app(
+    resolve: Resolver,
+    profile: TmfProfile = DEFAULT_PROFILE,
+    limits: RequestLimits | None = None,
+    *,
+    max_document_bytes: int = MAX_DOCUMENT_BYTES,
+) -> Starlette:
+    """A Starlette app serving :data:`TMF_ROUTES` for the backends ``resolve`` gives, each API
+    under its official ``basePath`` and named as ``profile`` says (``limits``: as
+    ``create_app``'s). The documents it creates
+    are kept by ``resolve.tmf_documents(token)`` where the resolver has one (the fake's
+    does: each subscriber's are the operator's), else in this process. A kept resource may
+    be at most ``max_document_bytes`` of JSON, after any ``PATCH`` (a larger one, or a
+    larger ``PATCH`` body, is a 400 naming the limit)."""
+    documents = _documents(resolve)
+    routes = [
+        StarletteRoute(
+            STANDARD_ROOTS[route.api] + route.path,
+            _endpoint(route, resolve, profile, documents, max_document_bytes),
+            methods=[route.method],
+        )
+        for route in TMF_ROUTES
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=[
+            Middleware(RequestIds, render=error_response),
+            contained(lambda: error_response(SelfcareError("the server failed unexpectedly"))),
+        ],
+        exception_handlers={
+            SelfcareError: _selfcare_error,
+            HTTPException: _http_error,
+            Exception: _unexpected,
+        },
+    )
+    app.state.limits = limits or RequestLimits()
+    app.router.redirect_slashes = False  # a stray slash is a 404 error, not a 307
+    return app

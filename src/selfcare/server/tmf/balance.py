@@ -1,0 +1,245 @@
+"""TMF654 Prepay Balance Management: top-ups by a payment card's PIN, the line's bucket (its
+monetary balance), and the ``adjustBalance`` / ``reserveBalance`` actions with the spec's
+``ActionStatusType`` states (an adjustment is always kept ``failed``; a reservation is held,
+``created``, until it is cancelled, and the bucket's ``reservedValue`` counts it)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from selfcare import operations as ops
+from selfcare._errors import ValidationError
+from selfcare._secret import Secret
+from selfcare.model import Balance
+from selfcare.server.tmf.call import (
+    Json,
+    Served,
+    TmfCall,
+    TmfRoute,
+    by_id,
+    held_only,
+    missing,
+    rejected,
+)
+from selfcare.tmf import _mapping as m
+
+__all__ = [
+    "ACTION_TRANSITIONS",
+    "RESERVATION_TRANSITIONS",
+    "ROUTES",
+    "bucket_id",
+    "bucket_to_tmf",
+    "own_bucket",
+    "reservation_problem",
+    "reserved",
+]
+
+ACTION_TRANSITIONS: Mapping[str, tuple[str, ...]] = {
+    "created": ("cancelled", "completed", "failed"),
+    "failed": (),
+    "cancelled": (),
+    "completed": (),
+}
+"""``ActionStatusType``: an action still ``created`` may end; an ended one stays as it is."""
+
+RESERVATION_TRANSITIONS: Mapping[str, tuple[str, ...]] = {
+    **ACTION_TRANSITIONS,
+    "created": ("cancelled",),
+}
+"""A reservation the face holds can only be released (``cancelled``): the face cannot charge it."""
+
+
+def bucket_id(account_id: str) -> str:
+    """The id of the line's one bucket, its monetary balance (as top-ups name it)."""
+    return f"{account_id}-main"
+
+
+def reserved(reservations: Iterable[Json]) -> Decimal:
+    """What the ``created`` reservations hold of the balance."""
+    return sum(
+        (Decimal(str(r["amount"]["amount"])) for r in reservations if r.get("status") == "created"),
+        Decimal(0),
+    )
+
+
+def bucket_to_tmf(account_id: str, balance: Balance, held: Decimal) -> Json:
+    """The line's balance as a TMF654 ``Bucket``; ``held`` is what reservations hold."""
+    currency = balance.amount.currency
+    return {
+        "id": bucket_id(account_id),
+        "name": "main balance",
+        "description": "The line's monetary balance",
+        "usageType": "monetary",
+        "status": "active",
+        "isShared": False,
+        "remainingValue": {"amount": balance.amount.amount, "units": currency},
+        "reservedValue": {"amount": held, "units": currency},
+        "remainingValueName": f"{balance.amount.amount} {currency}",
+        "partyAccount": {"id": account_id, "@referredType": "BillingAccount"},
+        "validFor": {"startDateTime": m.instant_to_tmf(balance.as_of)},
+        "@type": "Bucket",
+    }
+
+
+def own_bucket(body: Mapping[str, Any], account_id: str) -> None:
+    """The body's ``bucket.id`` must be the line's bucket (400 naming it otherwise)."""
+    ref = body.get("bucket")
+    wanted = ref.get("id") if isinstance(ref, Mapping) else None
+    if wanted != bucket_id(account_id):
+        raise ValidationError(
+            f"bucket.id {str(wanted)[:40]!r} is not this line's bucket {bucket_id(account_id)!r}",
+            field="bucket.id",
+        )
+
+
+def reservation_problem(body: Mapping[str, Any], balance: Balance, held: Decimal) -> str | None:
+    """Why a reservation cannot be made (``None`` if it can): it needs a monetary amount in
+    the balance's currency that the available balance, less what is held, covers."""
+    currency = balance.amount.currency
+    if body.get("usageType") != "monetary":
+        return f"usageType {body.get('usageType')!r}: this line's bucket is monetary"
+    amount = body.get("amount")
+    if not isinstance(amount, Mapping):
+        return "no amount {amount, units} to reserve"
+    value = amount.get("amount")
+    if isinstance(value, bool) or not isinstance(value, int | Decimal) or value <= 0:
+        return "no positive amount {amount, units} to reserve"
+    if amount.get("units", currency) != currency:
+        return f"amount units {str(amount.get('units'))[:10]!r}: the balance is in {currency}"
+    free = balance.available.amount - held
+    if Decimal(value) > free:
+        return f"{value} {currency} is more than the {free} {currency} available"
+    return None
+
+
+async def _topup(call: TmfCall) -> Served:
+    """A payment card's activation by its ``voucher`` (the PIN); a top-up without one is kept
+    ``failed``, with the reason (the fake tops up only from payment cards)."""
+    account = await call.own_account("partyAccount")
+    voucher = call.body.get("voucher")
+    if not voucher:
+        return await rejected(
+            call,
+            "TopupBalance",
+            ("requestedDate",),
+            status="failed",
+            reason="no voucher: this operator tops up only by a payment card's PIN",
+        )
+    op = ops.ActivateCard(pin=Secret(str(voucher)), idempotency_key=call.key())
+    return Served(m.topup_to_tmf(await call.run(op), account), 201, keep=True, done=True)
+
+
+async def _buckets(call: TmfCall) -> Served:
+    account = (await call.account()).personal_account
+    held = reserved(call.held("/reserveBalance"))
+    return Served([bucket_to_tmf(account, await call.run(ops.GetBalance()), held)])
+
+
+async def _adjust(call: TmfCall) -> Served:
+    """A subscriber cannot adjust their own balance: the adjustment is kept ``failed``,
+    saying so (one of another line's buckets is a 400)."""
+    account = (await call.account()).personal_account
+    own_bucket(call.body, account)
+    return await rejected(
+        call,
+        "AdjustBalance",
+        ("requestedDate",),
+        status="failed",
+        partyAccount={"id": account, "@referredType": "BillingAccount"},
+        reason="balance adjustments are made by the operator's billing, not through self-care",
+    )
+
+
+async def _reserve(call: TmfCall) -> Served:
+    """A reservation of part of the balance, which the face holds (``created``) until it is
+    cancelled; the bucket's ``reservedValue`` counts it. One the available balance does not
+    cover, or not monetary, is kept ``failed`` with the reason."""
+    account = await call.own_account("partyAccount")
+    own_bucket(call.body, account)
+    balance = await call.run(ops.GetBalance())
+    held = reserved(call.held("/reserveBalance"))
+    why = reservation_problem(call.body, balance, held)
+    if why is not None:
+        return await rejected(
+            call, "ReserveBalance", ("requestedDate",), status="failed", reason=why
+        )
+    return await rejected(
+        call,
+        "ReserveBalance",
+        ("requestedDate", "confirmationDate"),
+        status="created",
+        reason=call.body.get("reason") or "reserved on the line's balance",
+        amount={"amount": call.body["amount"]["amount"], "units": balance.amount.currency},
+    )
+
+
+_ACTION_STATES = ("created", "failed", "cancelled", "completed")
+_USAGE_KINDS = ("monetary", "voice", "data", "sms", "other")
+
+ROUTES: tuple[TmfRoute, ...] = (
+    TmfRoute(
+        "prepay",
+        "POST",
+        "/topupBalance",
+        _topup,
+        required=("amount", "usageType", "bucket", "partyAccount"),
+    ),
+    TmfRoute("prepay", "GET", "/topupBalance", held_only),
+    TmfRoute("prepay", "GET", "/topupBalance/{id}", missing("top-up")),
+    TmfRoute(
+        "prepay",
+        "PATCH",
+        "/topupBalance/{id}",
+        missing("top-up"),
+        required=("status",),
+        choices={"status": _ACTION_STATES},
+        transitions=ACTION_TRANSITIONS,
+    ),
+    TmfRoute("prepay", "DELETE", "/topupBalance/{id}", missing("top-up")),
+    TmfRoute("prepay", "GET", "/bucket", _buckets),
+    TmfRoute("prepay", "GET", "/bucket/{id}", by_id(_buckets, "bucket")),
+    TmfRoute(
+        "prepay",
+        "POST",
+        "/adjustBalance",
+        _adjust,
+        required=("amount", "usageType", "bucket"),
+        choices={"usageType": _USAGE_KINDS, "adjustType": ("recurring", "oneTime")},
+    ),
+    TmfRoute("prepay", "GET", "/adjustBalance", held_only),
+    TmfRoute("prepay", "GET", "/adjustBalance/{id}", missing("balance adjustment")),
+    TmfRoute(
+        "prepay",
+        "PATCH",
+        "/adjustBalance/{id}",
+        missing("balance adjustment"),
+        required=("status",),
+        choices={"status": _ACTION_STATES},
+        transitions=ACTION_TRANSITIONS,
+    ),
+    TmfRoute("prepay", "DELETE", "/adjustBalance/{id}", missing("balance adjustment")),
+    TmfRoute(
+        "prepay",
+        "POST",
+        "/reserveBalance",
+        _reserve,
+        required=("usageType", "bucket", "partyAccount"),
+        choices={"usageType": _USAGE_KINDS},
+    ),
+    TmfRoute("prepay", "GET", "/reserveBalance", held_only),
+    TmfRoute("prepay", "GET", "/reserveBalance/{id}", missing("balance reservation")),
+    TmfRoute(
+        "prepay",
+        "PATCH",
+        "/reserveBalance/{id}",
+        missing("balance reservation"),
+        required=("status", "reason"),
+        choices={"status": _ACTION_STATES},
+        transitions=RESERVATION_TRANSITIONS,
+        fixed=("amount", "bucket", "partyAccount", "usageType"),
+    ),
+    TmfRoute("prepay", "DELETE", "/reserveBalance/{id}", missing("balance reservation")),
+)
+"""TMF654's operations."""

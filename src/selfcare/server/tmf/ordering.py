@@ -1,0 +1,53 @@
+"""TMF622 Product Ordering: one-item orders that connect or disconnect an option or change
+the tariff (the fake does it at once: the order is kept ``completed``)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from selfcare import operations as ops
+from selfcare._errors import NotSupported, ValidationError
+from selfcare.server.tmf.call import Json, Served, TmfCall, TmfRoute, missing
+
+__all__ = ["ROUTES"]
+
+
+async def _place_order(call: TmfCall) -> Served:
+    """One item: ``add`` connects an option, ``delete`` disconnects it, ``modify`` of the
+    tariff product changes the tariff. The fake does it at once: the order is ``completed``."""
+    items = call.field("productOrderItem")
+    if not isinstance(items, list) or len(items) != 1 or not isinstance(items[0], Mapping):
+        raise NotSupported("the TMF face takes product orders of exactly one item")
+    item = items[0]
+    code = (item.get("productOffering") or {}).get("id")
+    if not isinstance(code, str):
+        raise ValidationError("the order item has no productOffering.id", field="code")
+    action = item.get("action")
+    op: ops.Operation[Any]
+    if action == "add":
+        op = ops.ConnectService(code=code, idempotency_key=call.key())
+    elif action == "delete":
+        op = ops.DisconnectService(code=code, idempotency_key=call.key())
+    elif action == "modify":
+        op = ops.ChangeTariff(code=code, idempotency_key=call.key())
+    else:
+        raise NotSupported(f"the TMF face does not take order items with action {action!r}")
+    await call.run(op)
+    doc: Json = {
+        "id": f"po-{uuid.uuid4().hex[:16]}",
+        "state": "completed",
+        "productOrderItem": [{**item, "state": "completed"}],
+        "@type": "ProductOrder",
+    }
+    if isinstance(call.body.get("billingAccount"), Mapping):
+        doc["billingAccount"] = call.body["billingAccount"]
+    return Served(doc, 201, keep=True, done=True)
+
+
+ROUTES: tuple[TmfRoute, ...] = (
+    TmfRoute("ordering", "POST", "/productOrder", _place_order, required=("productOrderItem",)),
+    TmfRoute("ordering", "GET", "/productOrder/{id}", missing("product order")),
+)
+"""TMF622's operations."""

@@ -1,0 +1,91 @@
+"""TMF621 Trouble Ticket: the subscriber's complaints (file, list, read, add notes)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from selfcare import operations as ops
+from selfcare._errors import NotSupported, ValidationError
+from selfcare.model import ComplaintCategory, ComplaintStatus, RelatedEntity, RelatedKind
+from selfcare.server.tmf.call import Served, TmfCall, TmfRoute
+from selfcare.tmf import _mapping as m
+
+__all__ = ["ROUTES"]
+
+
+def _related(doc: object) -> RelatedEntity:
+    if not isinstance(doc, Mapping):
+        raise ValidationError("each relatedEntity must be an object", field="related")
+    try:
+        return RelatedEntity(RelatedKind(str(doc.get("role"))), str(doc["id"]))
+    except (KeyError, ValueError):
+        choices = ", ".join(k.value for k in RelatedKind)
+        raise ValidationError(
+            f"relatedEntity role {doc.get('role')!r} is not one of {choices}", field="related"
+        ) from None
+
+
+async def _file(call: TmfCall) -> Served:
+    try:
+        category = ComplaintCategory(call.field("ticketType"))
+    except ValueError:
+        category = ComplaintCategory.OTHER
+    op = ops.FileComplaint(
+        subject=str(call.body.get("name") or call.field("description"))[:120],
+        text=str(call.field("description")),
+        category=category,
+        related=tuple(_related(r) for r in call.body.get("relatedEntity") or []),
+        idempotency_key=call.key(),
+    )
+    return Served(m.complaint_to_tmf(await call.run(op)), 201)
+
+
+async def _ticket_list(call: TmfCall) -> Served:
+    status = call.query.get("status")
+    wanted: ComplaintStatus | None = None
+    if status is not None:
+        wanted = m.ticket_status_from_tmf(status) if status in _TICKET_NAMES else None
+        if wanted is None:
+            return Served([])
+    return Served(
+        [m.complaint_to_tmf(c) for c in await call.every(ops.ListComplaints(status=wanted))]
+    )
+
+
+_TICKET_NAMES = {m.ticket_status_to_tmf(s) for s in ComplaintStatus}
+
+
+async def _ticket(call: TmfCall) -> Served:
+    return Served(
+        m.complaint_to_tmf(await call.run(ops.GetComplaint(complaint_id=call.path["id"])))
+    )
+
+
+async def _patch_ticket(call: TmfCall) -> Served:
+    """PATCH replaces ``note``: the notes without an ``id`` are the new ones to add."""
+    complaint = await call.run(ops.GetComplaint(complaint_id=call.path["id"]))  # 404 before 405
+    if not isinstance(call.body, Mapping) or set(call.body) - {"note"}:
+        raise NotSupported("the TMF face only patches a trouble ticket's 'note' list")
+    for index, note in enumerate(n for n in call.field("note") if not n.get("id")):
+        op = ops.AddComplaintNote(
+            complaint_id=call.path["id"],
+            text=str(note.get("text") or ""),
+            idempotency_key=call.key(f".{index}"),
+        )
+        complaint = await call.run(op)
+    return Served(m.complaint_to_tmf(complaint))
+
+
+ROUTES: tuple[TmfRoute, ...] = (
+    TmfRoute(
+        "troubleTicket",
+        "POST",
+        "/troubleTicket",
+        _file,
+        required=("description", "severity", "ticketType"),
+    ),
+    TmfRoute("troubleTicket", "GET", "/troubleTicket", _ticket_list),
+    TmfRoute("troubleTicket", "GET", "/troubleTicket/{id}", _ticket),
+    TmfRoute("troubleTicket", "PATCH", "/troubleTicket/{id}", _patch_ticket),
+)
+"""TMF621's operations."""
