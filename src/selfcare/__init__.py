@@ -13,7 +13,9 @@ used: the async twin (``selfcare.AsyncSelfcare``, PEP 562 below), the fake opera
 
 import typing as _typing
 
-from selfcare import _lazy
+from selfcare._client import lazy as _lazy
+from selfcare._client.paging import Page
+from selfcare._client.summary import SpendingSummary, SummaryRow
 from selfcare._errors import (
     APIError,
     AuthenticationError,
@@ -39,9 +41,7 @@ from selfcare._errors import (
     ValidationError,
     WaitTimeout,
 )
-from selfcare._paging import Page
 from selfcare._secret import Secret
-from selfcare._summary import SpendingSummary, SummaryRow
 from selfcare._sync._client import Selfcare
 from selfcare._sync._paging import Pager
 from selfcare._sync._signin import PendingLogin

@@ -25,7 +25,7 @@ from selfcare._sync.logins import Logins
 from selfcare._sync.messages import Messages
 from selfcare._sync.payments import Payments
 from selfcare._sync.services import Services
-from selfcare._context import Context
+from selfcare._client.context import Context
 from selfcare._secret import Secret
 from selfcare.backends import Backend
 from selfcare.model import PhoneNumber

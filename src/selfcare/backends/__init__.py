@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from selfcare import _lazy
+from selfcare._client import lazy as _lazy
 from selfcare.backends._base import AsyncBackend, Backend
 
 if TYPE_CHECKING:

@@ -27,6 +27,7 @@ from starlette.responses import Response
 from starlette.routing import Route as StarletteRoute
 
 from selfcare import operations as ops
+from selfcare._client.paging import MAX_PAGE_SIZE, Page
 from selfcare._errors import (
     Conflict,
     NotFound,
@@ -35,8 +36,7 @@ from selfcare._errors import (
     SelfcareError,
     ValidationError,
 )
-from selfcare._messaging import DEFAULT_VALIDITY
-from selfcare._paging import MAX_PAGE_SIZE, Page
+from selfcare._rules.messaging import DEFAULT_VALIDITY
 from selfcare._secret import Secret
 from selfcare._time import day_start
 from selfcare.backends import AsyncBackend, Backend
