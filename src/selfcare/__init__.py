@@ -46,7 +46,7 @@ from selfcare._sync._client import Selfcare
 from selfcare._sync._paging import Pager
 from selfcare._sync._signin import PendingLogin
 from selfcare._version import __version__
-from selfcare.forwarding_codes import ForwardingCondition
+from selfcare.forwarding import ForwardingCondition
 from selfcare.model import (
     Account,
     AccountStatus,

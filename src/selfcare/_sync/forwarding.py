@@ -8,7 +8,7 @@ from datetime import timedelta
 from selfcare._sync._area import Area
 from selfcare._client.deprecation import renamed_argument
 from selfcare._errors import ValidationError
-from selfcare.forwarding_codes import ForwardingCondition, coerce_condition
+from selfcare.forwarding import ForwardingCondition, coerce_condition
 from selfcare.model import ForwardingState, PhoneNumber
 from selfcare.operations import DisableForwarding, GetForwarding, SetForwarding
 
