@@ -107,13 +107,16 @@ if _typing.TYPE_CHECKING:  # what mypy and IDEs see; at run time, __getattr__ be
     from selfcare._async._client import AsyncSelfcare
     from selfcare._async._paging import AsyncPager
     from selfcare._async._signin import AsyncPendingLogin
+    from selfcare.backends.http import AsyncHttpBackend, HttpBackend
 
 _LAZY = {
+    "AsyncHttpBackend": "selfcare.backends.http._async",
     "AsyncPager": "selfcare._async._paging",
     "AsyncPendingLogin": "selfcare._async._signin",
     "AsyncSelfcare": "selfcare._async._client",
+    "HttpBackend": "selfcare.backends.http._sync",
 }
-"""Public names loaded on first use: the async client and asyncio with it."""
+"""Public names loaded on first use: the async client (with asyncio), the HTTP backends (httpx)."""
 
 
 def __getattr__(name: str) -> object:
@@ -128,6 +131,7 @@ __all__ = [
     "APIError",
     "Account",
     "AccountStatus",
+    "AsyncHttpBackend",
     "AsyncPager",
     "AsyncPendingLogin",
     "AsyncSelfcare",
@@ -162,6 +166,7 @@ __all__ = [
     "ForwardingCondition",
     "ForwardingRule",
     "ForwardingState",
+    "HttpBackend",
     "IdempotencyKeyReused",
     "InvalidMoney",
     "InvalidPhoneNumber",

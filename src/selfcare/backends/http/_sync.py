@@ -1,4 +1,6 @@
-"""The HTTP backend: drives a wire protocol's flows over httpx, with retries."""
+# Generated from selfcare/backends/http/_async.py by scripts/unasync.py. Do not edit.
+"""The HTTP backend: drives a wire protocol's flows over httpx, with retries (async source; the
+sync twin ``_sync.py`` is generated from it by scripts/unasync.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from typing import Any, TypeVar
 import attrs
 import httpx
 
-from selfcare._async._io import sleep
+from selfcare._sync._io import sleep
 from selfcare._errors import SelfcareError
 from selfcare._secret import Secret
 from selfcare.model import SignedIn
@@ -26,7 +28,7 @@ from selfcare.protocol._http import (
 )
 from selfcare.protocol._retry import RetryPolicy
 
-__all__ = ["AsyncHttpBackend"]
+__all__ = ["HttpBackend"]
 
 R = TypeVar("R")
 log = logging.getLogger("selfcare.http")
@@ -36,7 +38,7 @@ def _timeout(value: httpx.Timeout | float) -> httpx.Timeout:
     return value if isinstance(value, httpx.Timeout) else httpx.Timeout(value)
 
 
-class AsyncHttpBackend:
+class HttpBackend:
     """Talks to a server over HTTP: the selfcare protocol by default (``selfcare serve``).
 
     ``base_url`` is the server's root; the token is sent as a bearer token. Connections are
@@ -64,10 +66,10 @@ class AsyncHttpBackend:
         max_retries: int | None = None,
         deadline: float | None = None,
         retry: RetryPolicy | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
+        transport: httpx.BaseTransport | None = None,
         verify: bool = True,
         anonymous: bool = False,
-        http_client: httpx.AsyncClient | None = None,
+        http_client: httpx.Client | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> None:
         self.settings = HttpSettings.resolve(base_url, token, env_token=not anonymous)
@@ -79,12 +81,12 @@ class AsyncHttpBackend:
         self.auth: httpx.Auth | None = options.pop("auth")
         """Sent with every request: the bearer token, a session's, or none (signing in)."""
         self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(
+        self._http = http_client or httpx.Client(
             **options, timeout=self.timeout, transport=transport, verify=verify
         )
         # Requests are built here and sent by ``_http``: a shared client lends its pool only.
         self._build = (
-            self._http if self._owns_http else httpx.AsyncClient(**options, transport=_UNSENT)
+            self._http if self._owns_http else httpx.Client(**options, transport=_UNSENT)
         )
 
     @property
@@ -92,7 +94,7 @@ class AsyncHttpBackend:
         """What the protocol can carry."""
         return self.protocol.capabilities
 
-    def signed_in(self, session: SignedIn) -> AsyncHttpBackend:
+    def signed_in(self, session: SignedIn) -> HttpBackend:
         """A copy acting with ``session`` (refreshing its access token silently when it
         expires), sharing this one's connection pool: close the copy, not this one."""
         other = self.with_options()
@@ -106,7 +108,7 @@ class AsyncHttpBackend:
         timeout: httpx.Timeout | float | None = None,
         retry: RetryPolicy | None = None,
         deadline: float | None = None,
-    ) -> AsyncHttpBackend:
+    ) -> HttpBackend:
         """A copy with other retry or timeout settings, sharing this one's connection pool."""
         other = object.__new__(type(self))
         other.__dict__.update(self.__dict__)
@@ -117,17 +119,17 @@ class AsyncHttpBackend:
             )
         return other
 
-    async def execute(self, op: Operation[R]) -> R:
+    def execute(self, op: Operation[R]) -> R:
         """Run ``op``'s flow: send each request (retrying as the policy allows), wait when asked,
         and return the result or raise the error the server reported."""
         flow = self.protocol.flow(self._build, op)
         step = next(flow)
         while True:
             if isinstance(step, Wait):
-                await sleep(step.seconds)
+                sleep(step.seconds)
                 answer = None
             else:
-                answer = await self._send(step, op)
+                answer = self._send(step, op)
             try:
                 step = flow.send(answer)
             except StopIteration as done:
@@ -138,13 +140,13 @@ class AsyncHttpBackend:
                     exc.answered_by(answer)
                 raise
 
-    async def _send(self, request: httpx.Request, op: Operation[Any]) -> httpx.Response:
+    def _send(self, request: httpx.Request, op: Operation[Any]) -> httpx.Response:
         started = time.monotonic()
         attempt = 0
         while True:
             request.extensions["timeout"] = self.timeout.as_dict()
             try:
-                response = await self._http.send(request, auth=self.auth)
+                response = self._http.send(request, auth=self.auth)
                 error = None
             except httpx.HTTPError as exc:
                 response, error = None, exc
@@ -165,12 +167,12 @@ class AsyncHttpBackend:
                 reason,
             )
             request.headers["Selfcare-Retry"] = str(attempt)
-            await sleep(delay)
+            sleep(delay)
 
-    async def aclose(self) -> None:
+    def close(self) -> None:
         """Close the connection pool (unless it was given as ``http_client=``)."""
         if self._owns_http:
-            await self._http.aclose()
+            self._http.close()
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.settings.base_url!r})"

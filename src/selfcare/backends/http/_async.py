@@ -1,5 +1,5 @@
-# Generated from selfcare/_async/http_backend.py by scripts/unasync.py. Do not edit.
-"""The HTTP backend: drives a wire protocol's flows over httpx, with retries."""
+"""The HTTP backend: drives a wire protocol's flows over httpx, with retries (async source; the
+sync twin ``_sync.py`` is generated from it by scripts/unasync.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import attrs
 import httpx
 
-from selfcare._sync._io import sleep
+from selfcare._async._io import sleep
 from selfcare._errors import SelfcareError
 from selfcare._secret import Secret
 from selfcare.model import SignedIn
@@ -27,7 +27,7 @@ from selfcare.protocol._http import (
 )
 from selfcare.protocol._retry import RetryPolicy
 
-__all__ = ["HttpBackend"]
+__all__ = ["AsyncHttpBackend"]
 
 R = TypeVar("R")
 log = logging.getLogger("selfcare.http")
@@ -37,7 +37,7 @@ def _timeout(value: httpx.Timeout | float) -> httpx.Timeout:
     return value if isinstance(value, httpx.Timeout) else httpx.Timeout(value)
 
 
-class HttpBackend:
+class AsyncHttpBackend:
     """Talks to a server over HTTP: the selfcare protocol by default (``selfcare serve``).
 
     ``base_url`` is the server's root; the token is sent as a bearer token. Connections are
@@ -65,10 +65,10 @@ class HttpBackend:
         max_retries: int | None = None,
         deadline: float | None = None,
         retry: RetryPolicy | None = None,
-        transport: httpx.BaseTransport | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
         verify: bool = True,
         anonymous: bool = False,
-        http_client: httpx.Client | None = None,
+        http_client: httpx.AsyncClient | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> None:
         self.settings = HttpSettings.resolve(base_url, token, env_token=not anonymous)
@@ -80,12 +80,12 @@ class HttpBackend:
         self.auth: httpx.Auth | None = options.pop("auth")
         """Sent with every request: the bearer token, a session's, or none (signing in)."""
         self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(
+        self._http = http_client or httpx.AsyncClient(
             **options, timeout=self.timeout, transport=transport, verify=verify
         )
         # Requests are built here and sent by ``_http``: a shared client lends its pool only.
         self._build = (
-            self._http if self._owns_http else httpx.Client(**options, transport=_UNSENT)
+            self._http if self._owns_http else httpx.AsyncClient(**options, transport=_UNSENT)
         )
 
     @property
@@ -93,7 +93,7 @@ class HttpBackend:
         """What the protocol can carry."""
         return self.protocol.capabilities
 
-    def signed_in(self, session: SignedIn) -> HttpBackend:
+    def signed_in(self, session: SignedIn) -> AsyncHttpBackend:
         """A copy acting with ``session`` (refreshing its access token silently when it
         expires), sharing this one's connection pool: close the copy, not this one."""
         other = self.with_options()
@@ -107,7 +107,7 @@ class HttpBackend:
         timeout: httpx.Timeout | float | None = None,
         retry: RetryPolicy | None = None,
         deadline: float | None = None,
-    ) -> HttpBackend:
+    ) -> AsyncHttpBackend:
         """A copy with other retry or timeout settings, sharing this one's connection pool."""
         other = object.__new__(type(self))
         other.__dict__.update(self.__dict__)
@@ -118,17 +118,17 @@ class HttpBackend:
             )
         return other
 
-    def execute(self, op: Operation[R]) -> R:
+    async def execute(self, op: Operation[R]) -> R:
         """Run ``op``'s flow: send each request (retrying as the policy allows), wait when asked,
         and return the result or raise the error the server reported."""
         flow = self.protocol.flow(self._build, op)
         step = next(flow)
         while True:
             if isinstance(step, Wait):
-                sleep(step.seconds)
+                await sleep(step.seconds)
                 answer = None
             else:
-                answer = self._send(step, op)
+                answer = await self._send(step, op)
             try:
                 step = flow.send(answer)
             except StopIteration as done:
@@ -139,13 +139,13 @@ class HttpBackend:
                     exc.answered_by(answer)
                 raise
 
-    def _send(self, request: httpx.Request, op: Operation[Any]) -> httpx.Response:
+    async def _send(self, request: httpx.Request, op: Operation[Any]) -> httpx.Response:
         started = time.monotonic()
         attempt = 0
         while True:
             request.extensions["timeout"] = self.timeout.as_dict()
             try:
-                response = self._http.send(request, auth=self.auth)
+                response = await self._http.send(request, auth=self.auth)
                 error = None
             except httpx.HTTPError as exc:
                 response, error = None, exc
@@ -166,12 +166,12 @@ class HttpBackend:
                 reason,
             )
             request.headers["Selfcare-Retry"] = str(attempt)
-            sleep(delay)
+            await sleep(delay)
 
-    def close(self) -> None:
+    async def aclose(self) -> None:
         """Close the connection pool (unless it was given as ``http_client=``)."""
         if self._owns_http:
-            self._http.close()
+            await self._http.aclose()
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.settings.base_url!r})"
