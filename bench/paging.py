@@ -35,9 +35,8 @@ from urllib.parse import parse_qs
 import httpx
 
 from selfcare import AsyncSelfcare, Expense, Money, Selfcare
-from selfcare._async.http_backend import AsyncHttpBackend
-from selfcare._paging import Page, encode_cursor
-from selfcare._sync.http_backend import HttpBackend
+from selfcare._client.paging import Page, encode_cursor
+from selfcare.backends import AsyncHttpBackend, HttpBackend
 from selfcare.backends.fake import FakeOperator
 from selfcare.protocol._codec import encode_result
 

@@ -1,5 +1,8 @@
 """Generate the sync client (src/selfcare/_sync) from the async source (src/selfcare/_async).
 
+The HTTP backend lives with the other backends: ``backends/http/_async.py`` is generated into
+``backends/http/_sync.py`` by the same rules (``TWINS``), and checked the same way.
+
 The async code is the single source; this script rewrites it line by line with the rules below
 (in the style of httpcore's script) and writes the sync twin. ``--check`` regenerates in memory
 and fails if any committed file differs, is missing or is extra. A rule that never fires is an
@@ -22,10 +25,14 @@ SOURCE = ROOT / "src" / "selfcare" / "_async"
 TARGET = ROOT / "src" / "selfcare" / "_sync"
 HANDWRITTEN = frozenset({"_io.py"})
 """Paths (relative to ``_async/``) kept by hand in both ``_async/`` and ``_sync/``."""
-HEADER = "# Generated from selfcare/_async/{name} by scripts/unasync.py. Do not edit.\n"
+PACKAGE = ROOT / "src" / "selfcare"
+TWINS = {PACKAGE / "backends" / "http" / "_async.py": PACKAGE / "backends" / "http" / "_sync.py"}
+"""Single async modules outside ``_async/`` and the sync file generated from each."""
+HEADER = "# Generated from selfcare/{name} by scripts/unasync.py. Do not edit.\n"
 
 RULES: list[tuple[str, str]] = [
     (r"\bselfcare\._async\b", "selfcare._sync"),
+    (r"\bselfcare\.backends\.http\._async\b", "selfcare.backends.http._sync"),
     (r"\basync def\b", "def"),
     (r"\basync for\b", "for"),
     (r"\bawait ", ""),
@@ -62,11 +69,15 @@ def expected() -> dict[Path, str]:
     """Every file of the sync package as it should be."""
     used: set[str] = set()
     files = {
-        TARGET / path.relative_to(SOURCE): HEADER.format(name=path.relative_to(SOURCE).as_posix())
+        TARGET / path.relative_to(SOURCE): HEADER.format(name=path.relative_to(PACKAGE).as_posix())
         + transform(path.read_text(), used)
         for path in sorted(SOURCE.rglob("*.py"))
         if path.relative_to(SOURCE).as_posix() not in HANDWRITTEN
     }
+    for source, target in sorted(TWINS.items()):
+        files[target] = HEADER.format(name=source.relative_to(PACKAGE).as_posix()) + transform(
+            source.read_text(), used
+        )
     missing = [
         f"{side.name}/{name}"
         for name in sorted(HANDWRITTEN)
@@ -88,7 +99,9 @@ def main(argv: list[str]) -> int:
     files = expected()
     handwritten = {TARGET / name for name in HANDWRITTEN}
     if "--check" in argv:
-        actual = set(TARGET.rglob("*.py")) - handwritten
+        actual = (set(TARGET.rglob("*.py")) - handwritten) | {
+            target for target in TWINS.values() if target.is_file()
+        }
         stale = sorted(
             str(p.relative_to(ROOT))
             for p in actual | set(files)

@@ -75,6 +75,8 @@ def test_import_selfcare_leaves_the_heavy_parts_unloaded() -> None:
         ("selfcare.Selfcare(base_url='http://127.0.0.1:9')", {"httpx"}, {"selfcare.tmf"}),
         ("selfcare.Selfcare.tmf(base_url='http://127.0.0.1:9')", {"selfcare.tmf", "httpx"}, set()),
         ("from selfcare.backends import FakeBackend", {"selfcare.backends.fake"}, {"httpx"}),
+        ("selfcare.HttpBackend", {"httpx", "selfcare.backends.http._sync"}, {"asyncio"}),
+        ("from selfcare.backends import HttpBackend", {"httpx"}, {"selfcare.backends.fake"}),
         ("selfcare.Selfcare.fake().contacts.export_vcard()", {"vobject"}, {"httpx"}),
         ("selfcare.PhoneNumber('+79161234567')", set(), {"phonenumbers"}),
         ("selfcare.PhoneNumber.parse('8 916 123-45-67')", {"phonenumbers"}, set()),
@@ -91,12 +93,16 @@ def test_lazy_names_are_the_real_ones() -> None:
     from selfcare import backends
     from selfcare._async._client import AsyncSelfcare
     from selfcare.backends.fake import FakeBackend, FakeOperator
+    from selfcare.backends.http._async import AsyncHttpBackend
+    from selfcare.backends.http._sync import HttpBackend
 
     assert selfcare.AsyncSelfcare is AsyncSelfcare
     assert backends.FakeBackend is FakeBackend
     assert backends.FakeOperator is FakeOperator
+    assert selfcare.HttpBackend is backends.HttpBackend is HttpBackend
+    assert selfcare.AsyncHttpBackend is backends.AsyncHttpBackend is AsyncHttpBackend
     assert {"AsyncSelfcare", "AsyncPager", "AsyncPendingLogin"} <= set(dir(selfcare))
-    assert {"FakeBackend", "AsyncFakeBackend", "FakeOperator"} <= set(dir(backends))
+    assert {"FakeBackend", "AsyncFakeBackend", "FakeOperator", "HttpBackend"} <= set(dir(backends))
     with pytest.raises(AttributeError, match="has no attribute 'Nonsense'"):
         selfcare.Nonsense  # noqa: B018
     with pytest.raises(ImportError):

@@ -39,7 +39,7 @@ from selfcare import (
     SelfcareError,
     ValidationError,
 )
-from selfcare import _phonebook_io as phonebook_io
+from selfcare._client import phonebook_io
 from selfcare.operations import ImportContacts
 
 PAGE_SIZE = 25

@@ -13,7 +13,9 @@ used: the async twin (``selfcare.AsyncSelfcare``, PEP 562 below), the fake opera
 
 import typing as _typing
 
-from selfcare import _lazy
+from selfcare._client import lazy as _lazy
+from selfcare._client.paging import Page
+from selfcare._client.summary import SpendingSummary, SummaryRow
 from selfcare._errors import (
     APIError,
     AuthenticationError,
@@ -39,14 +41,12 @@ from selfcare._errors import (
     ValidationError,
     WaitTimeout,
 )
-from selfcare._paging import Page
 from selfcare._secret import Secret
-from selfcare._summary import SpendingSummary, SummaryRow
 from selfcare._sync._client import Selfcare
 from selfcare._sync._paging import Pager
 from selfcare._sync._signin import PendingLogin
 from selfcare._version import __version__
-from selfcare.forwarding_codes import ForwardingCondition
+from selfcare.forwarding import ForwardingCondition
 from selfcare.model import (
     Account,
     AccountStatus,
@@ -107,13 +107,16 @@ if _typing.TYPE_CHECKING:  # what mypy and IDEs see; at run time, __getattr__ be
     from selfcare._async._client import AsyncSelfcare
     from selfcare._async._paging import AsyncPager
     from selfcare._async._signin import AsyncPendingLogin
+    from selfcare.backends.http import AsyncHttpBackend, HttpBackend
 
 _LAZY = {
+    "AsyncHttpBackend": "selfcare.backends.http._async",
     "AsyncPager": "selfcare._async._paging",
     "AsyncPendingLogin": "selfcare._async._signin",
     "AsyncSelfcare": "selfcare._async._client",
+    "HttpBackend": "selfcare.backends.http._sync",
 }
-"""Public names loaded on first use: the async client and asyncio with it."""
+"""Public names loaded on first use: the async client (with asyncio), the HTTP backends (httpx)."""
 
 
 def __getattr__(name: str) -> object:
@@ -128,6 +131,7 @@ __all__ = [
     "APIError",
     "Account",
     "AccountStatus",
+    "AsyncHttpBackend",
     "AsyncPager",
     "AsyncPendingLogin",
     "AsyncSelfcare",
@@ -162,6 +166,7 @@ __all__ = [
     "ForwardingCondition",
     "ForwardingRule",
     "ForwardingState",
+    "HttpBackend",
     "IdempotencyKeyReused",
     "InvalidMoney",
     "InvalidPhoneNumber",

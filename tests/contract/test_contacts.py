@@ -18,7 +18,7 @@ from selfcare import (
     RecipientStatus,
     ValidationError,
 )
-from selfcare._phonebook_io import MAX_IMPORT_SIZE
+from selfcare._client.phonebook_io import MAX_IMPORT_SIZE
 from selfcare.model.contacts import ContactDraft
 from selfcare.operations import (
     AddContact,

@@ -12,7 +12,7 @@ from selfcare import (
     PhoneNumber,
     ValidationError,
 )
-from selfcare.forwarding_codes import parse_mmi
+from selfcare.forwarding import parse_mmi
 from selfcare.operations import Capability
 
 pytestmark = pytest.mark.requires(Capability.FORWARDING)

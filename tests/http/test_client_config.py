@@ -11,8 +11,7 @@ import httpx
 import pytest
 
 from selfcare import AsyncSelfcare, Selfcare, ValidationError, __version__
-from selfcare._async.http_backend import AsyncHttpBackend
-from selfcare._sync.http_backend import HttpBackend
+from selfcare.backends import AsyncHttpBackend, HttpBackend
 from selfcare.protocol._http import DEFAULT_TIMEOUT
 from tests.http.test_retries import ACCOUNT
 

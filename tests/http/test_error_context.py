@@ -20,8 +20,7 @@ from selfcare import (
     TransportError,
     ValidationError,
 )
-from selfcare._async.http_backend import AsyncHttpBackend
-from selfcare._sync.http_backend import HttpBackend
+from selfcare.backends import AsyncHttpBackend, HttpBackend
 from selfcare.backends.fake import FakeOperator
 from selfcare.server import FakeResolver, LiveServer, create_app, create_tmf_app
 from selfcare.tmf import DEFAULT_PROFILE, TmfProtocol

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from selfcare import APIError, NotFound, RateLimited, Selfcare, TransportError, ValidationError
-from selfcare._sync.http_backend import HttpBackend
+from selfcare.backends import HttpBackend
 from selfcare.protocol._retry import RetryPolicy, parse_retry_after
 
 ACCOUNT = (
@@ -174,7 +174,7 @@ def test_the_deadline_is_set_per_client_and_per_call(monkeypatch: pytest.MonkeyP
         Selfcare(base_url="http://selfcare.test", token="tok", deadline=-1)
     script = Script(*[problem(503, "unavailable", **{"Retry-After": "1"})] * 3)
     slept: list[float] = []  # what the driver waited, recorded instead of timed
-    monkeypatch.setattr("selfcare._sync.http_backend.sleep", slept.append)
+    monkeypatch.setattr("selfcare.backends.http._sync.sleep", slept.append)
     with pytest.raises(APIError):
         client(script).with_options(deadline=0.5).account.get()
     assert len(script.requests) == 1  # a 1 s wait would overrun the 0.5 s deadline

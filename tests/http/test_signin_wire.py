@@ -189,7 +189,7 @@ def test_the_refresh_flow_is_sans_io_and_refreshes_once() -> None:
             return _problem(401, "token-expired")
         return httpx.Response(200, content=ACCOUNT)
 
-    from selfcare._sync.http_backend import HttpBackend
+    from selfcare.backends import HttpBackend
 
     backend = HttpBackend(
         "http://api.test/base", anonymous=True, transport=httpx.MockTransport(handler)
@@ -218,7 +218,7 @@ def test_a_refused_refresh_raises_its_error_and_other_401s_are_left_alone() -> N
             return _problem(401, "unauthenticated")
         return _problem(401, "token-expired")
 
-    from selfcare._sync.http_backend import HttpBackend
+    from selfcare.backends import HttpBackend
 
     backend = HttpBackend("http://api.test", anonymous=True, transport=httpx.MockTransport(handler))
     signed = backend.signed_in(SignedIn.__new__(SignedIn))  # placeholder replaced below

@@ -369,9 +369,9 @@ async def test_parsing_an_upload_does_not_hold_up_other_users(
     The parser is held until another user's page has been served; on the event loop it
     would hold that page up instead (until the safety timeout), and the order would flip."""
     import selfcare._async.contacts
-    import selfcare._phonebook_io
+    import selfcare._client.phonebook_io
 
-    parse = selfcare._phonebook_io.read_vcard
+    parse = selfcare._client.phonebook_io.read_vcard
     release = threading.Event()
     order: list[str] = []
 
@@ -381,7 +381,7 @@ async def test_parsing_an_upload_does_not_hold_up_other_users(
         order.append("parsed")
         return parse(data, region)
 
-    monkeypatch.setattr(selfcare._phonebook_io, "read_vcard", held_parse)
+    monkeypatch.setattr(selfcare._client.phonebook_io, "read_vcard", held_parse)
     monkeypatch.setattr(selfcare._async.contacts, "read_vcard", held_parse)
 
     async with browser(portal) as uploader, browser(portal) as other:

@@ -19,7 +19,7 @@ from decimal import Decimal
 import pytest
 
 from selfcare import Payment, Secret, Selfcare, SelfcareError
-from selfcare._sync.http_backend import HttpBackend
+from selfcare.backends import HttpBackend
 from selfcare.backends.fake import FakeOperator, ManualClock, RateLimits
 from selfcare.backends.fake._cards import PaymentCard
 from selfcare.protocol._retry import RetryPolicy

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from selfcare import Selfcare, ValidationError
-from selfcare._files import read_file
-from selfcare._messaging import MMS_MAX_SIZE
+from selfcare._client.files import read_file
+from selfcare._rules.messaging import MMS_MAX_SIZE
 from selfcare.backends.fake import FakeOperator, ManualClock
 from tests.conftest import NOW
 

@@ -1,4 +1,4 @@
-"""Tests for selfcare.forwarding_codes: vectors both ways, validation, round-trip property."""
+"""Tests for the MMI codes of selfcare.forwarding: vectors both ways, validation, round-trip property."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from selfcare._errors import ValidationError
-from selfcare.forwarding_codes import (
+from selfcare.forwarding import (
     BASIC_SERVICE_CODES,
     NO_REPLY_TIMER_VALUES,
     ForwardingCondition,
@@ -324,13 +324,23 @@ def test_parse_only_ever_raises_validation_error(text: str) -> None:
 
 def test_the_public_forwarding_module_names_the_same_objects() -> None:
     import selfcare.forwarding
-    import selfcare.forwarding_codes
     import selfcare.model.forwarding
 
-    for name in selfcare.forwarding.__all__:
-        source = getattr(selfcare.forwarding_codes, name, None) or getattr(
-            selfcare.model.forwarding, name
-        )
-        assert getattr(selfcare.forwarding, name) is source, name
+    for name in selfcare.model.forwarding.__all__:
+        assert getattr(selfcare.forwarding, name) is getattr(selfcare.model.forwarding, name)
+    assert set(selfcare.model.forwarding.__all__) <= set(selfcare.forwarding.__all__)
+    assert set(selfcare.model.forwarding.__all__) <= set(dir(selfcare.forwarding))
     code = selfcare.forwarding.parse_mmi("##002#")
     assert code == MmiCode("erasure", "all") and code.render() == "##002#"
+
+
+def test_the_old_forwarding_codes_module_warns_and_names_the_same_objects() -> None:
+    import selfcare.forwarding
+    import selfcare.forwarding_codes
+
+    for name in selfcare.forwarding_codes.__all__:
+        with pytest.warns(DeprecationWarning, match=f"use selfcare.forwarding.{name}"):
+            old = getattr(selfcare.forwarding_codes, name)
+        assert old is getattr(selfcare.forwarding, name), name
+    with pytest.raises(AttributeError):
+        selfcare.forwarding_codes.ForwardingRule  # noqa: B018 - never lived there

@@ -1,12 +1,12 @@
-"""selfcare._localize: results' times put into the account's zone, in place or by copy."""
+"""selfcare._client.localize: results' times put into the account's zone, in place or by copy."""
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from selfcare import Expense, ExpenseKind, Money
-from selfcare._localize import localizer
-from selfcare._paging import Page
+from selfcare._client.localize import localizer
+from selfcare._client.paging import Page
 from selfcare.model import Account, Message
 from selfcare.operations import GetAccount, ListExpenses, SendSms
 

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from selfcare import APIError, AsyncSelfcare, Broadcast, PhoneNumber, ValidationError
 from selfcare._async._io import map_bounded as amap_bounded
-from selfcare._messaging import (
+from selfcare._client.phonebook_io import read_csv, read_vcard, write_csv, write_vcard
+from selfcare._rules.messaging import (
     MAX_VALIDITY,
     MIN_VALIDITY,
     check_recipients,
@@ -18,7 +19,6 @@ from selfcare._messaging import (
     check_validity,
     content_type_of,
 )
-from selfcare._phonebook_io import read_csv, read_vcard, write_csv, write_vcard
 from selfcare._sync._io import map_bounded
 from selfcare.backends.fake import AsyncFakeBackend, FakeOperator, ManualClock
 from selfcare.backends.fake._mailbox import summarise

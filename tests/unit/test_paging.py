@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from selfcare import ValidationError
-from selfcare._paging import check_page_size, decode_cursor, encode_cursor
+from selfcare._client.paging import check_page_size, decode_cursor, encode_cursor
 from selfcare.backends.fake._ledger import Ledger
 
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)

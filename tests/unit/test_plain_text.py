@@ -1,4 +1,4 @@
-"""selfcare._text: control characters refused or stripped, CSV cells neutralised reversibly."""
+"""selfcare._rules.text: control characters refused or stripped, CSV cells neutralised reversibly."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from selfcare import ValidationError
-from selfcare._text import check_plain, csv_cell, csv_row, csv_uncell, strip_controls
+from selfcare._rules.text import check_plain, csv_cell, csv_row, csv_uncell, strip_controls
 from selfcare.model import ComplaintCategory
 from selfcare.operations import AddComplaintNote, FileComplaint
 

@@ -24,8 +24,8 @@ from selfcare._async.logins import AsyncLogins
 from selfcare._async.messages import AsyncMessages
 from selfcare._async.payments import AsyncPayments
 from selfcare._async.services import AsyncServices
-from selfcare._context import Context
-from selfcare._localize import localizer
+from selfcare._client.context import Context
+from selfcare._client.localize import localizer
 from selfcare._secret import Secret
 from selfcare.backends import AsyncBackend
 from selfcare.model import PhoneNumber

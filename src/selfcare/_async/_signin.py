@@ -21,8 +21,8 @@ if TYPE_CHECKING:  # imported where used: httpx and the fake load only when need
     import httpx
 
     from selfcare._async._client import AsyncSelfcare
-    from selfcare._async.http_backend import AsyncHttpBackend
     from selfcare.backends.fake import AsyncFakeBackend, FakeOperator
+    from selfcare.backends.http._async import AsyncHttpBackend
     from selfcare.protocol._http import WireProtocol
 
     Door: TypeAlias = AsyncHttpBackend | AsyncFakeBackend
@@ -67,7 +67,7 @@ def http_backend(
     http_client: httpx.AsyncClient | None = None,
 ) -> AsyncHttpBackend:
     """An HTTP backend; httpx is imported here, on first use, not with ``selfcare``."""
-    from selfcare._async.http_backend import AsyncHttpBackend
+    from selfcare.backends.http._async import AsyncHttpBackend
     from selfcare.protocol._http import DEFAULT_TIMEOUT
 
     return AsyncHttpBackend(

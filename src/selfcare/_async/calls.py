@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from selfcare._async._area import AsyncArea
 from selfcare._async._paging import AsyncPager
-from selfcare._context import Context
-from selfcare._paging import DEFAULT_PAGE_SIZE, check_page_size
+from selfcare._client.context import Context
+from selfcare._client.paging import DEFAULT_PAGE_SIZE, check_page_size
 from selfcare._time import When, check_when
 from selfcare.model import Call, CallDirection, PhoneNumber
 from selfcare.model._enums import coerce_enum

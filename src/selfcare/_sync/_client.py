@@ -25,8 +25,8 @@ from selfcare._sync.logins import Logins
 from selfcare._sync.messages import Messages
 from selfcare._sync.payments import Payments
 from selfcare._sync.services import Services
-from selfcare._context import Context
-from selfcare._localize import localizer
+from selfcare._client.context import Context
+from selfcare._client.localize import localizer
 from selfcare._secret import Secret
 from selfcare.backends import Backend
 from selfcare.model import PhoneNumber

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
-from selfcare._context import Context
+from selfcare._client.context import Context
+from selfcare._client.paging import MAX_PAGE_SIZE, Page, check_count
 from selfcare._errors import ValidationError
-from selfcare._paging import MAX_PAGE_SIZE, Page, check_count
 from selfcare.operations import Operation, PagedOperation
 
 if TYPE_CHECKING:

@@ -22,8 +22,8 @@ if TYPE_CHECKING:  # imported where used: httpx and the fake load only when need
     import httpx
 
     from selfcare._sync._client import Selfcare
-    from selfcare._sync.http_backend import HttpBackend
     from selfcare.backends.fake import FakeBackend, FakeOperator
+    from selfcare.backends.http._sync import HttpBackend
     from selfcare.protocol._http import WireProtocol
 
     Door: TypeAlias = HttpBackend | FakeBackend
@@ -68,7 +68,7 @@ def http_backend(
     http_client: httpx.Client | None = None,
 ) -> HttpBackend:
     """An HTTP backend; httpx is imported here, on first use, not with ``selfcare``."""
-    from selfcare._sync.http_backend import HttpBackend
+    from selfcare.backends.http._sync import HttpBackend
     from selfcare.protocol._http import DEFAULT_TIMEOUT
 
     return HttpBackend(

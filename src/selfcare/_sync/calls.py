@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from selfcare._sync._area import Area
 from selfcare._sync._paging import Pager
-from selfcare._context import Context
-from selfcare._paging import DEFAULT_PAGE_SIZE, check_page_size
+from selfcare._client.context import Context
+from selfcare._client.paging import DEFAULT_PAGE_SIZE, check_page_size
 from selfcare._time import When, check_when
 from selfcare.model import Call, CallDirection, PhoneNumber
 from selfcare.model._enums import coerce_enum

@@ -7,9 +7,9 @@ from collections.abc import Iterable
 
 from selfcare._sync._area import Area
 from selfcare._sync._paging import Pager
-from selfcare._context import Context
+from selfcare._client.context import Context
+from selfcare._client.paging import DEFAULT_PAGE_SIZE, check_page_size
 from selfcare._errors import ValidationError
-from selfcare._paging import DEFAULT_PAGE_SIZE, check_page_size
 from selfcare.model import (
     Bill,
     Call,

@@ -10,15 +10,21 @@ from functools import cached_property
 
 from selfcare._sync._area import Area
 from selfcare._sync._paging import Pager
-from selfcare._contacts import check_email, check_list_name, check_name, check_note, check_phones
-from selfcare._errors import InvalidPhoneNumber, ValidationError
-from selfcare._files import read_file
-from selfcare._phonebook_io import (
+from selfcare._client.files import read_file
+from selfcare._client.phonebook_io import (
     MAX_IMPORT_SIZE,
     read_csv,
     read_vcard,
     write_csv,
     write_vcard,
+)
+from selfcare._errors import InvalidPhoneNumber, ValidationError
+from selfcare._rules.contacts import (
+    check_email,
+    check_list_name,
+    check_name,
+    check_note,
+    check_phones,
 )
 from selfcare.model import PhoneNumber
 from selfcare.model.contacts import Contact, ContactDraft, ListMember, MailingList, MemberRef
@@ -249,7 +255,7 @@ def _id(value: object, what: str) -> str:
 
 def _read(source: Source) -> str | bytes:
     """Text or bytes as given; a path (``pathlib.Path``) is read: a regular file of at most
-    :data:`~selfcare._phonebook_io.MAX_IMPORT_SIZE` bytes."""
+    :data:`~selfcare._client.phonebook_io.MAX_IMPORT_SIZE` bytes."""
     if isinstance(source, str | bytes):
         if len(source) > MAX_IMPORT_SIZE:
             unit = "bytes" if isinstance(source, bytes) else "characters"

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from selfcare._sync._area import Area
-from selfcare._deprecation import renamed_argument
+from selfcare._client.deprecation import renamed_argument
 from selfcare._errors import ValidationError
-from selfcare.forwarding_codes import ForwardingCondition, coerce_condition
+from selfcare.forwarding import ForwardingCondition, coerce_condition
 from selfcare.model import ForwardingState, PhoneNumber
 from selfcare.operations import DisableForwarding, GetForwarding, SetForwarding
 

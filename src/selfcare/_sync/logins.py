@@ -8,9 +8,9 @@ from typing import Any
 
 from selfcare._sync._area import Area
 from selfcare._sync._paging import Pager
-from selfcare._context import Context
+from selfcare._client.context import Context
+from selfcare._client.paging import DEFAULT_PAGE_SIZE, check_page_size
 from selfcare._errors import ValidationError
-from selfcare._paging import DEFAULT_PAGE_SIZE, check_page_size
 from selfcare._time import When, check_when
 from selfcare.model import LoginMethod, LoginRecord, LoginStatus, OperationRecord, OperationStatus
 from selfcare.model._enums import coerce_enum

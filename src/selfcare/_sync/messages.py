@@ -16,7 +16,9 @@ import attrs
 from selfcare._sync._area import Area
 from selfcare._sync._io import map_bounded, sleep
 from selfcare._sync._paging import Pager
-from selfcare._context import Context
+from selfcare._client.context import Context
+from selfcare._client.files import read_file
+from selfcare._client.paging import DEFAULT_PAGE_SIZE, check_page_size
 from selfcare._errors import (
     APIError,
     AuthenticationError,
@@ -25,8 +27,7 @@ from selfcare._errors import (
     ValidationError,
     WaitTimeout,
 )
-from selfcare._files import read_file
-from selfcare._messaging import (
+from selfcare._rules.messaging import (
     MAX_SMS_PARTS,
     MMS_MAX_SIZE,
     check_attachments,
@@ -40,7 +41,6 @@ from selfcare._messaging import (
     check_validity,
     content_type_of,
 )
-from selfcare._paging import DEFAULT_PAGE_SIZE, check_page_size
 from selfcare._time import When, check_when
 from selfcare.model import Money, PhoneNumber
 from selfcare.model._enums import coerce_enum

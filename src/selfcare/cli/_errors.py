@@ -14,7 +14,7 @@ from typing import IO, Any, NoReturn
 import click
 
 from selfcare._errors import SelfcareError, ValidationError
-from selfcare._text import strip_controls
+from selfcare._rules.text import strip_controls
 
 __all__ = [
     "EXIT_FAILED",

@@ -6,7 +6,7 @@ characters taken out (:func:`terminal`), so ``ESC ]0;…BEL`` in a stored name c
 or clear the terminal. JSON keeps the data whole with every control character escaped
 (``\\u001b``); CSV cells lose their control characters (tabs and line breaks stay) and a cell
 a spreadsheet would run as a formula gets a ``'`` in front (numbers such as ``-12.50`` and
-``+79161234567`` stay numbers: see :mod:`selfcare._text`).
+``+79161234567`` stay numbers: see :mod:`selfcare._rules.text`).
 
 JSON and CSV are written record by record as the listing is iterated (a page is fetched only
 when the previous one is written), so a year of history never sits in memory. JSON is the
@@ -32,7 +32,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 from rich.text import Text
 
-from selfcare._text import csv_row, strip_controls
+from selfcare._rules.text import csv_row, strip_controls
 from selfcare.cli import _format as fmt
 from selfcare.cli._context import State
 from selfcare.cli._errors import stdout_closed
@@ -265,7 +265,7 @@ def _cell(column: Column[Any], record: Any, zone: Zone) -> RenderableType:
 
 class _CsvWriter:
     """CSV rows straight to standard output, flushed one by one: control characters out
-    (tabs and line breaks stay), formulas neutralised by :func:`selfcare._text.csv_row`."""
+    (tabs and line breaks stay), formulas neutralised by :func:`selfcare._rules.text.csv_row`."""
 
     def __init__(self) -> None:
         self._out = sys.stdout

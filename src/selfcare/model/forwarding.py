@@ -7,7 +7,7 @@ from typing import Any
 import attrs
 
 from selfcare._errors import ValidationError
-from selfcare.forwarding_codes import (
+from selfcare.forwarding import (
     ForwardingCondition,
     MmiAction,
     MmiCode,

@@ -17,7 +17,7 @@ from typing import Any, Final
 
 import attrs
 
-from selfcare._deprecation import renamed_attributes
+from selfcare._client.deprecation import renamed_attributes
 from selfcare._errors import InvalidMoney, ValidationError
 from selfcare._secret import Secret
 from selfcare._time import aware_validator, optional_aware_validator

@@ -8,8 +8,8 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 import attrs
 
+from selfcare._client.paging import DEFAULT_PAGE_SIZE, Page, check_page_size
 from selfcare._errors import ValidationError
-from selfcare._paging import DEFAULT_PAGE_SIZE, Page, check_page_size
 
 __all__ = ["Capability", "MutatingOperation", "Operation", "PagedOperation", "new_idempotency_key"]
 

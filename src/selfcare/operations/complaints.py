@@ -7,9 +7,9 @@ from typing import Any
 
 import attrs
 
+from selfcare._client.paging import Page
 from selfcare._errors import ValidationError
-from selfcare._paging import Page
-from selfcare._text import LAYOUT, check_plain
+from selfcare._rules.text import LAYOUT, check_plain
 from selfcare.model import Complaint, ComplaintCategory, ComplaintStatus, RelatedEntity
 from selfcare.operations._base import Capability, MutatingOperation, Operation, PagedOperation
 

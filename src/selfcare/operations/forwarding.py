@@ -7,7 +7,7 @@ from typing import Any
 import attrs
 
 from selfcare._errors import ValidationError
-from selfcare.forwarding_codes import ForwardingCondition, check_timer_applies, coerce_condition
+from selfcare.forwarding import ForwardingCondition, check_timer_applies, coerce_condition
 from selfcare.model import ForwardingState, PhoneNumber
 from selfcare.operations._base import Capability, MutatingOperation, Operation
 

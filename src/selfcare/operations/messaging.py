@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 
 import attrs
 
-from selfcare._messaging import DEFAULT_VALIDITY
-from selfcare._paging import Page
+from selfcare._client.paging import Page
+from selfcare._rules.messaging import DEFAULT_VALIDITY
 from selfcare._time import optional_aware_validator
 from selfcare.model import PhoneNumber
 from selfcare.model.messaging import Attachment, Message, MessagePriority, MessageStatus

@@ -7,8 +7,8 @@ from typing import Any
 
 import attrs
 
+from selfcare._client.paging import Page
 from selfcare._errors import CurrencyMismatch, InvalidMoney, ValidationError
-from selfcare._paging import Page
 from selfcare._secret import Secret
 from selfcare._time import optional_aware_validator
 from selfcare.model import AutopayRule, Money, Payment, PaymentMethod

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import attrs
 
-from selfcare._paging import Page
+from selfcare._client.paging import Page
 from selfcare._time import optional_aware_validator
 from selfcare.model import Call, CallDirection, Expense, ExpenseKind, PhoneNumber
 from selfcare.operations._base import Capability, PagedOperation

@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from selfcare._errors import APIError, ValidationError
-from selfcare._messaging import DEFAULT_VALIDITY
+from selfcare._rules.messaging import DEFAULT_VALIDITY
 from selfcare.model import PhoneNumber
 from selfcare.model.messaging import (
     Attachment,

@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
+from selfcare._client.paging import Page
 from selfcare._errors import APIError, Conflict, NotSupported, WaitTimeout
-from selfcare._paging import Page
 from selfcare.model import Call, ConnectedService, Expense, Message, Service, ServiceKind
 from selfcare.operations import (
     ActivateCard,

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from selfcare._client.paging import Page
 from selfcare._errors import Conflict, NotFound
-from selfcare._paging import Page
 from selfcare.backends.fake._handlers import Session, handles
 from selfcare.backends.fake._state import Subscriber
 from selfcare.backends.fake._tickets import ComplaintRecord

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import attrs
 
-from selfcare._contacts import (
+from selfcare._errors import Conflict, NotFound
+from selfcare._rules.contacts import (
     MAX_CONTACTS,
     MAX_LISTS,
     MAX_MEMBERS,
@@ -14,7 +15,6 @@ from selfcare._contacts import (
     check_note,
     check_phones,
 )
-from selfcare._errors import Conflict, NotFound
 from selfcare.backends.fake._handlers import Session, handles
 from selfcare.backends.fake._phonebook import ListRecord, Phonebook
 from selfcare.model import PhoneNumber

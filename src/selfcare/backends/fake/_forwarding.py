@@ -10,7 +10,7 @@ from __future__ import annotations
 from selfcare._errors import ValidationError
 from selfcare.backends.fake._handlers import Session, handles
 from selfcare.backends.fake._state import Subscriber
-from selfcare.forwarding_codes import ForwardingCondition
+from selfcare.forwarding import ForwardingCondition
 from selfcare.model import ForwardingRule, ForwardingState
 from selfcare.model.forwarding import BASIC_CONDITIONS, DEFAULT_NO_REPLY_TIMER, expand
 from selfcare.operations import DisableForwarding, GetForwarding, SetForwarding

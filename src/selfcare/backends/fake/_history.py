@@ -10,7 +10,7 @@ from datetime import datetime
 
 import attrs
 
-from selfcare._paging import Page
+from selfcare._client.paging import Page
 from selfcare.backends.fake._handlers import Session, handles
 from selfcare.backends.fake._state import Subscriber
 from selfcare.model import LoginRecord, MessageStatus, OperationRecord, OperationStatus

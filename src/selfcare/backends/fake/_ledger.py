@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Generic, Protocol, TypeVar
 
-from selfcare._paging import Page, decode_cursor, encode_cursor
+from selfcare._client.paging import Page, decode_cursor, encode_cursor
 
 __all__ = ["Ledger"]
 

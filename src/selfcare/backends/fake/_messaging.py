@@ -7,8 +7,9 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
+from selfcare._client.paging import Page
 from selfcare._errors import Conflict, NotFound, ValidationError
-from selfcare._messaging import (
+from selfcare._rules.messaging import (
     MMS_MAX_SIZE,
     check_attachments,
     check_delivery_time,
@@ -18,7 +19,6 @@ from selfcare._messaging import (
     check_subject,
     check_validity,
 )
-from selfcare._paging import Page
 from selfcare._time import day_start
 from selfcare.backends.fake._handlers import Session, handles
 from selfcare.backends.fake._mailbox import MessageRecord

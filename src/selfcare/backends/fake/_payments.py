@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from selfcare._client.paging import Page
 from selfcare._errors import (
     CardAlreadyUsed,
     CardBlocked,
@@ -13,7 +14,6 @@ from selfcare._errors import (
     CurrencyMismatch,
     PaymentDeclined,
 )
-from selfcare._paging import Page
 from selfcare.backends.fake._cards import LOCKOUT, CardState
 from selfcare.backends.fake._handlers import Session, handles
 from selfcare.backends.fake._state import Subscriber

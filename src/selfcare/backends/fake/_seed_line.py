@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from selfcare.backends.fake._state import Subscriber
 from selfcare.backends.fake._tickets import ComplaintRecord
-from selfcare.forwarding_codes import ForwardingCondition
+from selfcare.forwarding import ForwardingCondition
 from selfcare.model import (
     ComplaintCategory,
     ExpenseKind,

@@ -23,7 +23,7 @@ from selfcare.backends.fake._limits import Limiter, RateLimits
 from selfcare.backends.fake._mailbox import Mailbox
 from selfcare.backends.fake._phonebook import Phonebook
 from selfcare.backends.fake._tickets import ComplaintRecord
-from selfcare.forwarding_codes import ForwardingCondition
+from selfcare.forwarding import ForwardingCondition
 from selfcare.model import (
     Account,
     Bill,

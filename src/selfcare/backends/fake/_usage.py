@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from selfcare._paging import Page
+from selfcare._client.paging import Page
 from selfcare.backends.fake._handlers import Session, handles
 from selfcare.model import Call, Expense
 from selfcare.operations import ListCalls, ListExpenses

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from selfcare._errors import ValidationError
-from selfcare._text import strip_controls
+from selfcare._rules.text import strip_controls
 from selfcare.cli._context import State, pass_state
 from selfcare.cli._options import output_options
 from selfcare.cli._output import Column, emit, emit_one, note, progress

@@ -9,7 +9,7 @@ from selfcare.cli import _format as fmt
 from selfcare.cli._context import State, pass_state
 from selfcare.cli._options import choice, output_options
 from selfcare.cli._output import Column, emit, note
-from selfcare.forwarding_codes import ForwardingCondition
+from selfcare.forwarding import ForwardingCondition
 from selfcare.model import ForwardingRule, ForwardingState
 
 __all__ = ["COMMANDS"]

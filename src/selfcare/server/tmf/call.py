@@ -14,8 +14,8 @@ from typing import Any
 import attrs
 
 from selfcare import operations as ops
+from selfcare._client.paging import MAX_PAGE_SIZE, Page
 from selfcare._errors import NotFound, NotSupported, ValidationError
-from selfcare._paging import MAX_PAGE_SIZE, Page
 from selfcare.backends import AsyncBackend, Backend
 from selfcare.backends.fake import TmfDocuments
 from selfcare.model import Account, Balance

@@ -9,7 +9,7 @@ from typing import Any
 
 from selfcare import operations as ops
 from selfcare._errors import NotSupported, ValidationError
-from selfcare._messaging import DEFAULT_VALIDITY
+from selfcare._rules.messaging import DEFAULT_VALIDITY
 from selfcare.model import MessagePriority, MessageStatus, PhoneNumber
 from selfcare.server.tmf.call import Served, TmfCall, TmfRoute, rejected
 from selfcare.tmf import _message_mapping as mm

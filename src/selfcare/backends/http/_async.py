@@ -1,4 +1,5 @@
-"""The HTTP backend: drives a wire protocol's flows over httpx, with retries."""
+"""The HTTP backend: drives a wire protocol's flows over httpx, with retries (async source; the
+sync twin ``_sync.py`` is generated from it by scripts/unasync.py)."""
 
 from __future__ import annotations
 
@@ -56,7 +57,7 @@ class AsyncHttpBackend:
 
     fresh_results = True
     """Each result is decoded anew for its call, so the client may put its times into the
-    account's zone in place (see ``selfcare._localize``)."""
+    account's zone in place (see ``selfcare._client.localize``)."""
 
     def __init__(
         self,

@@ -15,7 +15,7 @@ from pathlib import PurePath
 from typing import Final
 
 from selfcare._errors import InvalidPhoneNumber, ValidationError
-from selfcare._text import check_plain
+from selfcare._rules.text import check_plain
 from selfcare._time import require_aware
 from selfcare.model import PhoneNumber
 from selfcare.model._enums import coerce_enum

@@ -6,7 +6,7 @@ import re
 from typing import Final
 
 from selfcare._errors import ValidationError
-from selfcare._text import LAYOUT, check_plain
+from selfcare._rules.text import LAYOUT, check_plain
 from selfcare.model import PhoneNumber
 
 __all__ = [

@@ -13,9 +13,9 @@ import io
 from collections.abc import Iterable
 from typing import Any, Final
 
-from selfcare._contacts import check_email, check_name, check_note, check_phones
 from selfcare._errors import ValidationError
-from selfcare._text import csv_row, csv_uncell
+from selfcare._rules.contacts import check_email, check_name, check_note, check_phones
+from selfcare._rules.text import csv_row, csv_uncell
 from selfcare.model.contacts import Contact, ContactDraft
 
 __all__ = ["CSV_COLUMNS", "read_csv", "read_vcard", "write_csv", "write_vcard"]
@@ -175,7 +175,7 @@ def write_csv(contacts: Iterable[Contact | ContactDraft]) -> str:
     """CSV text with a header of :data:`CSV_COLUMNS`; numbers in E.164, joined by ``;``.
 
     A cell a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab or carriage
-    return first) gets a ``'`` in front and is quoted (see :func:`selfcare._text.csv_cell`);
+    return first) gets a ``'`` in front and is quoted (see :func:`selfcare._rules.text.csv_cell`);
     the numbers are left as they are. :func:`read_csv` takes that quote off again.
     """
     out = [csv_row(list(CSV_COLUMNS))]

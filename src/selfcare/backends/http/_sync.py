@@ -1,5 +1,6 @@
-# Generated from selfcare/_async/http_backend.py by scripts/unasync.py. Do not edit.
-"""The HTTP backend: drives a wire protocol's flows over httpx, with retries."""
+# Generated from selfcare/backends/http/_async.py by scripts/unasync.py. Do not edit.
+"""The HTTP backend: drives a wire protocol's flows over httpx, with retries (async source; the
+sync twin ``_sync.py`` is generated from it by scripts/unasync.py)."""
 
 from __future__ import annotations
 
@@ -57,7 +58,7 @@ class HttpBackend:
 
     fresh_results = True
     """Each result is decoded anew for its call, so the client may put its times into the
-    account's zone in place (see ``selfcare._localize``)."""
+    account's zone in place (see ``selfcare._client.localize``)."""
 
     def __init__(
         self,

@@ -23,7 +23,7 @@ from typing import Any
 
 import attrs
 
-from selfcare._paging import Page
+from selfcare._client.paging import Page
 
 __all__ = ["Localize", "localizer"]
 
