@@ -6,6 +6,7 @@ import re
 from typing import Final
 
 from selfcare._errors import ValidationError
+from selfcare._text import check_encodable
 from selfcare.model import PhoneNumber
 
 __all__ = [
@@ -42,7 +43,7 @@ def check_name(name: object, field: str = "name", limit: int = MAX_NAME) -> str:
     """A display name: not blank, at most ``limit`` characters, no line breaks; trimmed."""
     if not isinstance(name, str):
         raise ValidationError(f"{field} must be a str, not {type(name).__name__}", field=field)
-    trimmed = name.strip()
+    trimmed = check_encodable(name, field).strip()
     if not trimmed:
         raise ValidationError(f"{field}={name!r} is blank", field=field)
     if len(trimmed) > limit or "\n" in trimmed or "\r" in trimmed:
@@ -61,6 +62,8 @@ def check_email(email: object) -> str | None:
     """An address like ``name@example.org``; ``None`` or ``""`` mean none."""
     if email is None or email == "":
         return None
+    if isinstance(email, str):
+        check_encodable(email, "email")
     if not isinstance(email, str) or len(email) > 254 or not _EMAIL.fullmatch(email.strip()):
         raise ValidationError(f"email={email!r} is not an e-mail address", field="email")
     return email.strip()
@@ -72,6 +75,7 @@ def check_note(note: object) -> str | None:
         return None
     if not isinstance(note, str):
         raise ValidationError(f"note must be a str, not {type(note).__name__}", field="note")
+    check_encodable(note, "note")
     if len(note) > MAX_NOTE:
         raise ValidationError(
             f"note has {len(note)} characters; at most {MAX_NOTE} are allowed", field="note"

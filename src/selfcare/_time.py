@@ -32,7 +32,9 @@ def require_aware(value: datetime, field: str) -> datetime:
 def aware_validator(instance: Any, attribute: Any, value: Any) -> None:
     """attrs validator: the field holds an aware datetime."""
     if type(value) is not datetime:
-        raise ValidationError(f"{attribute.name} must be a datetime, not {value!r}")
+        raise ValidationError(
+            f"{attribute.name} must be a datetime, not {value!r}", field=attribute.name
+        )
     require_aware(value, attribute.name)
 
 

@@ -10,6 +10,7 @@ import attrs
 import httpx
 
 from selfcare._async._io import sleep
+from selfcare._errors import ClientClosed
 from selfcare._secret import Secret
 from selfcare.model import SignedIn
 from selfcare.operations import Operation
@@ -101,6 +102,7 @@ class AsyncHttpBackend:
     async def execute(self, op: Operation[R]) -> R:
         """Run ``op``'s flow: send each request (retrying as the policy allows), wait when asked,
         and return the result or raise the error the server reported."""
+        self._check_open(op)
         flow = self.protocol.flow(self._http, op)
         step = next(flow)
         while True:
@@ -120,6 +122,7 @@ class AsyncHttpBackend:
         attempt = 0
         while True:
             request.extensions["timeout"] = self.timeout.as_dict()
+            self._check_open(op)
             try:
                 response = await self._http.send(request, auth=self.auth)
                 error = None
@@ -144,8 +147,16 @@ class AsyncHttpBackend:
             request.headers["Selfcare-Retry"] = str(attempt)
             await sleep(delay)
 
+    def _check_open(self, op: Operation[Any]) -> None:
+        if self._http.is_closed:
+            raise ClientClosed(
+                f"cannot {op.operation_name()}: the client is closed (by close()/aclose() or "
+                "by leaving its with block); make a new one"
+            )
+
     async def aclose(self) -> None:
-        """Close the connection pool."""
+        """Close the connection pool (and every copy sharing it); using it after this raises
+        :class:`~selfcare.ClientClosed`."""
         await self._http.aclose()
 
     def __repr__(self) -> str:

@@ -11,6 +11,7 @@ import attrs
 import httpx
 
 from selfcare._sync._io import sleep
+from selfcare._errors import ClientClosed
 from selfcare._secret import Secret
 from selfcare.model import SignedIn
 from selfcare.operations import Operation
@@ -102,6 +103,7 @@ class HttpBackend:
     def execute(self, op: Operation[R]) -> R:
         """Run ``op``'s flow: send each request (retrying as the policy allows), wait when asked,
         and return the result or raise the error the server reported."""
+        self._check_open(op)
         flow = self.protocol.flow(self._http, op)
         step = next(flow)
         while True:
@@ -121,6 +123,7 @@ class HttpBackend:
         attempt = 0
         while True:
             request.extensions["timeout"] = self.timeout.as_dict()
+            self._check_open(op)
             try:
                 response = self._http.send(request, auth=self.auth)
                 error = None
@@ -145,8 +148,16 @@ class HttpBackend:
             request.headers["Selfcare-Retry"] = str(attempt)
             sleep(delay)
 
+    def _check_open(self, op: Operation[Any]) -> None:
+        if self._http.is_closed:
+            raise ClientClosed(
+                f"cannot {op.operation_name()}: the client is closed (by close()/close() or "
+                "by leaving its with block); make a new one"
+            )
+
     def close(self) -> None:
-        """Close the connection pool."""
+        """Close the connection pool (and every copy sharing it); using it after this raises
+        :class:`~selfcare.ClientClosed`."""
         self._http.close()
 
     def __repr__(self) -> str:

@@ -9,6 +9,7 @@ import attrs
 
 from selfcare._errors import ValidationError
 from selfcare._paging import Page
+from selfcare._text import check_encodable
 from selfcare.model import Complaint, ComplaintCategory, ComplaintStatus, RelatedEntity
 from selfcare.operations._base import Capability, MutatingOperation, Operation, PagedOperation
 
@@ -34,6 +35,7 @@ def check_text(value: object, field: str, limit: int) -> str:
     """Text that is not blank and at most ``limit`` characters long."""
     if not isinstance(value, str) or not value.strip():
         raise ValidationError(f"{field}={value!r} must be some text", field=field)
+    check_encodable(value, field)
     if len(value) > limit:
         raise ValidationError(
             f"{field} is {len(value)} characters long; at most {limit} are allowed "
