@@ -20,6 +20,7 @@ __all__ = [
     "check_email",
     "check_list_name",
     "check_name",
+    "check_name_part",
     "check_note",
     "check_phones",
 ]
@@ -51,6 +52,14 @@ def check_name(name: object, field: str = "name", limit: int = MAX_NAME) -> str:
             f"{field}={name!r} must be one line of at most {limit} characters", field=field
         )
     return trimmed
+
+
+def check_name_part(part: object, field: str) -> str | None:
+    """A part of a structured name (family or given): one trimmed line of at most
+    :data:`MAX_NAME` characters; ``None`` or blank mean none."""
+    if part is None or (isinstance(part, str) and not part.strip()):
+        return None
+    return check_name(part, field)
 
 
 def check_list_name(name: object) -> str:
