@@ -5,22 +5,33 @@ from __future__ import annotations
 import click
 
 from selfcare import Selfcare, SelfcareError
+from selfcare.cli._context import State
 from selfcare.cli._demo import print_demo
 from selfcare.cli._output import StdoutConsole
 
 __all__ = ["COMMANDS"]
 
 
+_OLD_SEED = "give the seed before the command, as for every command: selfcare --seed N {}"
+
+
+def _seed(old_seed: int | None) -> int:
+    """The global ``--seed``, or the command's own deprecated ``--seed`` (click warned)."""
+    state = click.get_current_context().find_object(State)
+    seed = 42 if state is None else state.seed
+    return seed if old_seed is None else old_seed
+
+
 @click.command()
-@click.option("--seed", default=42, show_default=True, help="Seed of the fake operator's data.")
-def demo(seed: int) -> None:
+@click.option("--seed", "old_seed", type=int, hidden=True, deprecated=_OLD_SEED.format("demo"))
+def demo(old_seed: int | None) -> None:
     """Show the fake operator's demo subscriber: balance, debts, expenses, missed calls.
 
-    Example: selfcare demo --seed 7
+    The data comes from the global --seed. Example: selfcare --seed 7 demo
     """
     console = StdoutConsole()
     try:
-        with Selfcare.fake(seed=seed) as sc:
+        with Selfcare.fake(seed=_seed(old_seed)) as sc:
             print_demo(sc, console)
     except SelfcareError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -29,7 +40,7 @@ def demo(seed: int) -> None:
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8080, show_default=True, help="Port (0 picks a free one).")
-@click.option("--seed", default=42, show_default=True, help="Seed of the fake operator's data.")
+@click.option("--seed", "old_seed", type=int, hidden=True, deprecated=_OLD_SEED.format("serve"))
 @click.option(
     "--protocol",
     type=click.Choice(["selfcare", "tmf"]),
@@ -64,7 +75,7 @@ def demo(seed: int) -> None:
 def serve(
     host: str,
     port: int,
-    seed: int,
+    old_seed: int | None,
     protocol: str,
     send_rate: float,
     send_burst: float,
@@ -74,8 +85,9 @@ def serve(
     """Serve the fake operator over HTTP (needs the 'server' extra).
 
     Prints the base URL and the demo subscriber's bearer token. State lives as long as the
-    server, so commands run with --base-url and --token see each other's changes. With
-    --protocol tmf the same operator answers on TM Forum paths (Selfcare.tmf(...)). Example:
+    server, so commands run with --base-url and --token see each other's changes; its data
+    comes from the global --seed. With --protocol tmf the same operator answers on TM Forum
+    paths (Selfcare.tmf(...)). Example:
 
         selfcare serve --port 8080
 
@@ -104,7 +116,7 @@ def serve(
         )
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
-    operator = FakeOperator(seed=seed, limits=limits)
+    operator = FakeOperator(seed=_seed(old_seed), limits=limits)
     try:
         sock = bind(host, port)
     except OSError as exc:
