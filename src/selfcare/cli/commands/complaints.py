@@ -135,7 +135,7 @@ def list_(state: State, status: str | None, limit: int | None) -> None:
 def show(state: State, complaint_id: str) -> None:
     """One complaint with its history and notes.
 
-    Example: selfcare --base-url http://127.0.0.1:8080 complaints show t00000001
+    Example: selfcare --base-url http://127.0.0.1:8080 complaints show cmp00000001
     """
     complaint = state.client().complaints.get(complaint_id)
     _show(state, complaint, f"Complaint {complaint.id}")
@@ -149,7 +149,7 @@ def show(state: State, complaint_id: str) -> None:
 def note_(state: State, complaint_id: str, text: str) -> None:
     """Add a note to an open complaint.
 
-    Example: selfcare --base-url http://127.0.0.1:8080 complaints note t00000001 --text "Still"
+    Example: selfcare --base-url http://127.0.0.1:8080 complaints note cmp00000001 --text "Still"
     """
     complaint = state.client().complaints.add_note(complaint_id, text)
     _show(state, complaint, f"Complaint {complaint.id}")

@@ -56,7 +56,7 @@ OPERATION_COLUMNS: list[Column[OperationRecord]] = [
 def history() -> None:
     """Your own history: sign-ins and the operation log.
 
-    Example: selfcare --fake history operations --status failed
+    Example: selfcare --fake history operations --since 90d
     """
 
 
@@ -77,7 +77,7 @@ def logins(
 ) -> None:
     """Sign-in attempts, newest first; failed ones in red.
 
-    Example: selfcare --fake history logins --status failed --since 30d
+    Example: selfcare --fake history logins --status failed
     """
     pager = state.client().logins.list(
         since=state.when(since),
@@ -111,7 +111,7 @@ def operations(
 ) -> None:
     """Every operation you performed, newest first, with how it ended.
 
-    Example: selfcare --fake history operations --type set_forwarding --since 90d
+    Example: selfcare --fake history operations --type set_forwarding
     """
     pager = state.client().logins.operations(
         since=state.when(since),
