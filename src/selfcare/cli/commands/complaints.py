@@ -17,7 +17,7 @@ __all__ = ["COMMANDS"]
 
 COMPLAINT_COLUMNS: list[Column[Complaint]] = [
     Column("Id", lambda c: c.id),
-    Column("Filed", lambda c: c.created_at),
+    Column("Filed", lambda c: c.created_at, key="created_at"),
     Column("Category", lambda c: c.category),
     Column(
         "Status",
@@ -25,7 +25,7 @@ COMPLAINT_COLUMNS: list[Column[Complaint]] = [
         show=lambda c: Text(c.status.value.replace("_", " "), style="dim" if c.is_closed else ""),
     ),
     Column("Subject", lambda c: c.subject),
-    Column("Expected by", lambda c: c.expected_resolution),
+    Column("Expected by", lambda c: c.expected_resolution, key="expected_resolution"),
 ]
 
 COMPLAINT_FIELDS: list[Column[Complaint]] = [
@@ -60,7 +60,7 @@ def _show(state: State, complaint: Complaint, title: str) -> None:
             state,
             complaint.history,
             [
-                Column("When", lambda h: h.at),
+                Column("When", lambda h: h.at, key="at"),
                 Column("Status", lambda h: h.status),
                 Column("Why", lambda h: h.reason),
             ],
@@ -71,7 +71,7 @@ def _show(state: State, complaint: Complaint, title: str) -> None:
             state,
             complaint.notes,
             [
-                Column("When", lambda n: n.at),
+                Column("When", lambda n: n.at, key="at"),
                 Column("Author", lambda n: n.author),
                 Column("Note", lambda n: n.text),
             ],

@@ -17,7 +17,7 @@ from selfcare.operations.history import logged_operation_names
 __all__ = ["COMMANDS"]
 
 LOGIN_COLUMNS: list[Column[LoginRecord]] = [
-    Column("When", lambda r: r.at),
+    Column("When", lambda r: r.at, key="at"),
     Column("Channel", lambda r: r.channel),
     Column("Method", lambda r: r.method),
     Column(
@@ -36,7 +36,7 @@ def _params(record: OperationRecord) -> str:
 
 
 OPERATION_COLUMNS: list[Column[OperationRecord]] = [
-    Column("When", lambda r: r.at),
+    Column("When", lambda r: r.at, key="at"),
     Column("Channel", lambda r: r.channel),
     Column("Operation", lambda r: r.operation),
     Column("Parameters", _params),
