@@ -17,6 +17,7 @@
      │   └─ TooManyAttempts                    card PINs, sign-in: locked out for a while
      ├─ NotSupported                           the backend cannot do this
      ├─ WaitTimeout (also TimeoutError)        a wait for a final state ran out of time
+ ├─ ClientClosed (also RuntimeError)       the client was closed; make a new one
      └─ APIError                               the server failed or answered nonsense
          └─ TransportError                     the request never got an answer
 
@@ -48,6 +49,7 @@ __all__ = [
     "CardBlocked",
     "CardExpired",
     "CardInvalid",
+    "ClientClosed",
     "Conflict",
     "CurrencyMismatch",
     "IdempotencyKeyReused",
@@ -310,6 +312,17 @@ class WaitTimeout(SelfcareError, TimeoutError):
 
     problem = "wait-timeout"
     status = 504
+
+
+class ClientClosed(SelfcareError, RuntimeError):
+    """The client (or its backend) was closed, by ``close()``/``aclose()`` or by leaving its
+    ``with`` block, and cannot be used again; make a new one.
+
+    Raised by the client, never by a server; nothing was sent.
+    """
+
+    problem = "client-closed"
+    status = 500
 
 
 class APIError(SelfcareError):

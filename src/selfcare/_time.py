@@ -18,21 +18,30 @@ When = date | datetime
 """What a time filter accepts: an aware datetime (an instant) or a date (a whole day)."""
 
 
-def require_aware(value: datetime, field: str) -> datetime:
-    """Return ``value`` if it carries a time zone; raise :class:`NaiveDatetime` naming it if not."""
+def require_aware(value: datetime, field: str, *, dates: bool = False) -> datetime:
+    """Return ``value`` if it carries a time zone; raise :class:`NaiveDatetime` naming it if not.
+
+    The advice suggests a ``date`` only where ``field`` takes one (``dates=True``: the time
+    filters); elsewhere (a delivery time, a record's time) only an aware datetime will do.
+    """
     if value.tzinfo is None or value.utcoffset() is None:
-        raise NaiveDatetime(
-            f"{field}={value.isoformat()} has no time zone; pass an aware datetime "
-            "(e.g. datetime(..., tzinfo=ZoneInfo('Europe/Moscow'))) or a date for a whole day",
-            field=field,
+        example = value.replace(second=0, microsecond=0).isoformat(timespec="minutes")
+        advice = (
+            f"pass an aware datetime, e.g. datetime.fromisoformat({example!r})"
+            ".replace(tzinfo=ZoneInfo('Europe/Moscow')) or .replace(tzinfo=sc.account.get().zone)"
         )
+        if dates:
+            advice += ", or a date for the whole day in the account's zone"
+        raise NaiveDatetime(f"{field}={value.isoformat()} has no time zone; {advice}", field=field)
     return value
 
 
 def aware_validator(instance: Any, attribute: Any, value: Any) -> None:
     """attrs validator: the field holds an aware datetime."""
     if type(value) is not datetime:
-        raise ValidationError(f"{attribute.name} must be a datetime, not {value!r}")
+        raise ValidationError(
+            f"{attribute.name} must be a datetime, not {value!r}", field=attribute.name
+        )
     require_aware(value, attribute.name)
 
 
@@ -47,7 +56,7 @@ def check_when(value: object, field: str) -> When | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        return require_aware(value, field)
+        return require_aware(value, field, dates=True)
     if isinstance(value, date):
         return value
     raise ValidationError(

@@ -31,6 +31,7 @@ from typing import Final, Literal
 import attrs
 
 from selfcare._errors import ValidationError
+from selfcare._rules.encoding import check_encodable
 from selfcare.model.money import Money
 
 __all__ = [
@@ -98,7 +99,7 @@ def _ucs2_cost(char: str) -> int:
 def _check_text(text: object) -> str:
     if not isinstance(text, str):
         raise ValidationError(f"SMS text must be a str, not {type(text).__name__}", field="text")
-    return text
+    return check_encodable(text, "text")
 
 
 def is_gsm7(text: str) -> bool:

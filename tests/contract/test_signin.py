@@ -324,3 +324,32 @@ def test_every_attempt_lands_in_the_login_history(door: Door, clock: ManualClock
     ]
     assert all(r.channel == door.channel for r in records)
     assert records[0].at == NOW + timedelta(minutes=20)
+
+
+MALFORMED = ["12345", "1234567", "12 456", "abcdef", "１２３４５６"]
+
+
+def test_a_malformed_code_is_refused_without_using_an_attempt(door: Door) -> None:
+    pending = door.start_login()
+    logged = len(door.history(100))
+    for _ in range(3):  # more than enough to lock sign-in, were they attempts
+        for typo in MALFORMED:
+            with pytest.raises(ValidationError, match="6 digits") as caught:
+                pending.confirm(typo)
+            assert caught.value.field == "code" and typo not in str(caught.value)
+    assert len(door.history(100)) == logged
+    assert pending.confirm(door.code()).account.get().number.e164 == E164
+
+
+def test_the_server_refuses_a_malformed_code_too(door: Door) -> None:
+    if door.url is None:
+        pytest.skip("a request straight to the server")
+    door.start_login()
+    logged = len(door.history(100))
+    for _ in range(6):
+        answer = httpx.post(
+            f"{door.url}/v1/auth/otp/confirm", json={"number": E164, "code": "12345"}
+        )
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["field"] == "code" and "12345" not in answer.text
+    assert len(door.history(100)) == logged

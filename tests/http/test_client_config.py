@@ -87,10 +87,10 @@ def test_the_token_is_never_shown(monkeypatch: pytest.MonkeyPatch) -> None:
 )
 def test_a_token_a_header_cannot_carry_is_refused_without_showing_it(token: str) -> None:
     # left to the HTTP layer, it would fail with "Illegal header value b'Bearer sc_very…'"
+    # refused when the client is made, before any connection exists
     seen = Recorder()
-    backend = HttpBackend("http://api.test", token, transport=httpx.MockTransport(seen))
-    with Selfcare(backend) as sc, pytest.raises(ValidationError) as caught:
-        sc.account.get()
+    with pytest.raises(ValidationError) as caught:
+        HttpBackend("http://api.test", token, transport=httpx.MockTransport(seen))
     assert caught.value.field == "token"
     assert "sc_very" not in str(caught.value) and "sc_very" not in repr(caught.value)
     assert seen.requests == []
@@ -167,3 +167,28 @@ def test_arrow_exports_without_pyarrow_name_the_extra(
         ImportError, match=rf"{method}\(\) needs pyarrow: pip install 'selfcare\[analysis\]'"
     ):
         getattr(pager, method)(*args)
+
+
+@pytest.mark.parametrize(
+    ("token", "says"),
+    [
+        ("", "token is empty"),
+        ("   ", "token is blank"),
+        ("abc\ndef-secret-part", "position 3"),
+        ("tok én-secret-part", "position 3"),
+    ],
+)
+@pytest.mark.parametrize("make", [Selfcare, AsyncSelfcare, Selfcare.tmf, AsyncSelfcare.tmf])
+def test_a_token_that_cannot_be_sent_is_refused_at_construction(make, token, says) -> None:
+    with pytest.raises(ValidationError, match=says) as caught:
+        make(base_url="http://api.test", token=token)
+    assert caught.value.field == "token"
+    assert "secret-part" not in str(caught.value)
+
+
+def test_an_empty_token_in_the_environment_is_refused_naming_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SELFCARE_TOKEN", "")
+    with pytest.raises(ValidationError, match="SELFCARE_TOKEN is empty"):
+        Selfcare(base_url="http://api.test")

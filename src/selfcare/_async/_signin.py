@@ -43,7 +43,7 @@ def phone_number(number: object, region: str) -> PhoneNumber:
     """The subscriber's number as typed (``8 916 555-01-23``), read in ``region``."""
     if number is None:
         raise ValidationError("number is required: the subscriber's phone number", field="number")
-    return PhoneNumber.parse(number, region)  # type: ignore[arg-type]
+    return PhoneNumber.parse(number, region, field="number")  # type: ignore[arg-type]
 
 
 def secret(value: object, name: str) -> Secret:

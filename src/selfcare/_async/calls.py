@@ -38,7 +38,7 @@ class AsyncCalls(AsyncArea):
                 until=ctx.until(end),
                 direction=way,
                 missed=missed,
-                counterpart=ctx.phone(counterpart),
+                counterpart=ctx.phone(counterpart, "counterpart"),
                 limit=page_size,
             )
 

@@ -44,7 +44,7 @@ class AsyncExpenses(AsyncArea):
                 since=ctx.since(start),
                 until=ctx.until(end),
                 kinds=wanted,
-                counterpart=ctx.phone(counterpart),
+                counterpart=ctx.phone(counterpart, "counterpart"),
                 limit=page_size,
             )
 

@@ -59,6 +59,7 @@ from selfcare.operations import (
     GetMessage,
     GetServiceCatalog,
     ListConnectedServices,
+    ListMailingLists,
     ListMessages,
     SendMms,
     SendSms,
@@ -276,7 +277,7 @@ class AsyncMessages(AsyncArea):
 
     async def broadcast(
         self,
-        recipients: MailingList | Iterable[str | PhoneNumber | Contact],
+        recipients: MailingList | str | Iterable[str | PhoneNumber | Contact],
         text: str,
         *,
         sender: str | PhoneNumber | None = None,
@@ -290,10 +291,12 @@ class AsyncMessages(AsyncArea):
     ) -> Broadcast:
         """Send ``text`` to each recipient separately and report on each.
 
-        ``recipients`` is a mailing list or any mix of numbers and contacts; repeated numbers
-        get one message. A number that cannot be read, or that the operator refuses, is
-        reported as rejected with the reason and never stops the rest; no recipients at all
-        is a :class:`~selfcare.ValidationError`, before anything is sent. The async client keeps
+        ``recipients`` is a mailing list (or its name, alone: ``broadcast("Family", ...)``;
+        a name no list has is refused, never read as a number) or any mix of numbers and
+        contacts; repeated numbers get one message. A number that cannot be read, or that the
+        operator refuses, is reported as rejected with the reason and never stops the rest; no
+        recipients at all is a :class:`~selfcare.ValidationError`, before anything is sent. The
+        async client keeps
         at most ``concurrency`` sends in flight; the sync one sends one at a time. Each
         recipient's send has its own idempotency key derived from ``idempotency_key``, so
         repeating a broadcast with the same key after a failure sends nobody twice.
@@ -307,6 +310,8 @@ class AsyncMessages(AsyncArea):
         )
         key = template.idempotency_key
         ctx = await self._client._context()
+        if isinstance(recipients, str) and any(c.isalpha() for c in recipients):
+            recipients = await self._list_named(recipients)
 
         async def send_one(entry: _Entry) -> RecipientResult:
             label, number, reason = entry
@@ -325,6 +330,21 @@ class AsyncMessages(AsyncArea):
 
         entries = _entries(recipients, ctx.region)
         return Broadcast(tuple(await map_bounded(send_one, entries, limit=concurrency)))
+
+    async def _list_named(self, name: str) -> MailingList:
+        """The mailing list called ``name`` (case aside), or a ValidationError naming the
+        lists there are: text with letters is a list's name, never a (vanity) number."""
+        lists = await self._client._execute(ListMailingLists())
+        wanted = name.strip().casefold()
+        for found in lists:
+            if found.name.casefold() == wanted:
+                return found
+        known = ", ".join(repr(found.name) for found in lists) or "none"
+        raise ValidationError(
+            f"recipients={name!r} is neither a phone number nor the name of a mailing list "
+            f"(the lists are: {known}); nothing was sent",
+            field="recipients",
+        )
 
 
 _Entry = tuple[str, PhoneNumber | None, str | None]

@@ -33,6 +33,6 @@ class Context:
         """An end bound (exclusive): a date includes that whole day."""
         return to_instant(value, self.zone, end=True)
 
-    def phone(self, value: str | PhoneNumber | None) -> PhoneNumber | None:
-        """A number as typed, read in the account's region."""
-        return None if value is None else PhoneNumber.parse(value, self.region)
+    def phone(self, value: str | PhoneNumber | None, field: str) -> PhoneNumber | None:
+        """A number as typed, read in the account's region; an error names ``field``."""
+        return None if value is None else PhoneNumber.parse(value, self.region, field=field)

@@ -14,7 +14,13 @@ from collections.abc import Iterable
 from typing import Any, Final
 
 from selfcare._errors import ValidationError
-from selfcare._rules.contacts import check_email, check_name, check_note, check_phones
+from selfcare._rules.contacts import (
+    check_email,
+    check_name,
+    check_name_part,
+    check_note,
+    check_phones,
+)
 from selfcare._rules.text import csv_row, csv_uncell
 from selfcare.model.contacts import Contact, ContactDraft
 
@@ -40,13 +46,23 @@ def _text(data: str | bytes, what: str) -> str:
     return data
 
 
-def _draft(where: str, name: Any, phones: Any, email: Any, note: Any, region: str) -> ContactDraft:
+def _draft(
+    where: str,
+    name: Any,
+    phones: Any,
+    email: Any,
+    note: Any,
+    region: str,
+    structured: tuple[str | None, str | None] = (None, None),
+) -> ContactDraft:
     try:
         return ContactDraft(
             name=check_name(name),
             phones=check_phones(phones, region),
             email=check_email(email),
             note=check_note(note),
+            family_name=check_name_part(structured[0], "family_name"),
+            given_name=check_name_part(structured[1], "given_name"),
         )
     except ValidationError as exc:
         raise type(exc)(f"{where}: {exc}", field=where) from None
@@ -67,18 +83,44 @@ def read_vcard(data: str | bytes, region: str) -> list[ContactDraft]:
         if card.name != "VCARD":
             raise ValidationError(f"{where} is a {card.name}, not a VCARD", field=where)
         name = _value(card, "fn")
-        if not name and "n" in card.contents:
+        structured: tuple[str | None, str | None] = (None, None)
+        if "n" in card.contents:
             parts = card.n.value
-            name = " ".join(
-                p
-                for p in (parts.prefix, parts.given, parts.additional, parts.family, parts.suffix)
-                if p
-            )
+            structured = (_part(parts.family), _part(parts.given))
+            if not name:
+                name = " ".join(
+                    p
+                    for p in (
+                        parts.prefix,
+                        parts.given,
+                        parts.additional,
+                        parts.family,
+                        parts.suffix,
+                    )
+                    if p
+                )
+            if structured == (None, name):
+                structured = (None, None)  # N:;<FN>;;; is what a contact without parts exports
         phones = [tel.value for tel in card.contents.get("tel", [])]
         drafts.append(
-            _draft(where, name, phones, _value(card, "email"), _value(card, "note"), region)
+            _draft(
+                where,
+                name,
+                phones,
+                _value(card, "email"),
+                _value(card, "note"),
+                region,
+                structured,
+            )
         )
     return drafts
+
+
+def _part(value: Any) -> str | None:
+    """One component of a vCard ``N`` (vobject gives a list when it held several)."""
+    if isinstance(value, list | tuple):
+        value = " ".join(str(v) for v in value if v)
+    return str(value) if value else None
 
 
 def _value(card: Any, key: str) -> str | None:
@@ -97,7 +139,12 @@ def write_vcard(contacts: Iterable[Contact | ContactDraft]) -> str:
     for contact in contacts:
         card = vobject.vCard()
         card.add("fn").value = contact.name
-        card.add("n").value = vobject.vcard.Name(given=contact.name)
+        if contact.family_name or contact.given_name:
+            card.add("n").value = vobject.vcard.Name(
+                family=contact.family_name or "", given=contact.given_name or ""
+            )
+        else:
+            card.add("n").value = vobject.vcard.Name(given=contact.name)
         for number in contact.phones:
             tel = card.add("tel")
             tel.value = number.e164

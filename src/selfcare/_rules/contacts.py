@@ -6,6 +6,7 @@ import re
 from typing import Final
 
 from selfcare._errors import ValidationError
+from selfcare._rules.encoding import check_encodable
 from selfcare._rules.text import LAYOUT, check_plain
 from selfcare.model import PhoneNumber
 
@@ -20,6 +21,7 @@ __all__ = [
     "check_email",
     "check_list_name",
     "check_name",
+    "check_name_part",
     "check_note",
     "check_phones",
 ]
@@ -45,7 +47,7 @@ def check_name(name: object, field: str = "name", limit: int = MAX_NAME) -> str:
     """
     if not isinstance(name, str):
         raise ValidationError(f"{field} must be a str, not {type(name).__name__}", field=field)
-    trimmed = name.strip()
+    trimmed = check_encodable(name, field).strip()
     if not trimmed:
         raise ValidationError(f"{field}={name!r} is blank", field=field)
     if len(trimmed) > limit or "\n" in trimmed or "\r" in trimmed:
@@ -53,6 +55,14 @@ def check_name(name: object, field: str = "name", limit: int = MAX_NAME) -> str:
             f"{field}={name!r} must be one line of at most {limit} characters", field=field
         )
     return check_plain(trimmed, field)
+
+
+def check_name_part(part: object, field: str) -> str | None:
+    """A part of a structured name (family or given): one trimmed line of at most
+    :data:`MAX_NAME` characters; ``None`` or blank mean none."""
+    if part is None or (isinstance(part, str) and not part.strip()):
+        return None
+    return check_name(part, field)
 
 
 def check_list_name(name: object) -> str:
@@ -64,6 +74,8 @@ def check_email(email: object) -> str | None:
     """An address like ``name@example.org`` (printable text); ``None`` or ``""`` mean none."""
     if email is None or email == "":
         return None
+    if isinstance(email, str):
+        check_encodable(email, "email")
     if isinstance(email, str) and len(email) <= 254:
         check_plain(email, "email")
     if not isinstance(email, str) or len(email) > 254 or not _EMAIL.fullmatch(email.strip()):
@@ -78,6 +90,7 @@ def check_note(note: object) -> str | None:
         return None
     if not isinstance(note, str):
         raise ValidationError(f"note must be a str, not {type(note).__name__}", field="note")
+    check_encodable(note, "note")
     if len(note) > MAX_NOTE:
         raise ValidationError(
             f"note has {len(note)} characters; at most {MAX_NOTE} are allowed", field="note"

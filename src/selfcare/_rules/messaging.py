@@ -15,6 +15,7 @@ from pathlib import PurePath
 from typing import Final
 
 from selfcare._errors import InvalidPhoneNumber, ValidationError
+from selfcare._rules.encoding import check_encodable
 from selfcare._rules.text import check_plain
 from selfcare._time import require_aware
 from selfcare.model import PhoneNumber
@@ -105,6 +106,7 @@ def check_sms_text(text: object) -> SmsPlan:
         raise ValidationError(f"text must be a str, not {type(text).__name__}", field="text")
     if not text.strip():
         raise ValidationError(f"text={text!r} is empty; there is nothing to send", field="text")
+    check_encodable(text, "text")
     return plan(text, max_parts=MAX_SMS_PARTS)
 
 
@@ -208,6 +210,7 @@ def check_subject(subject: object) -> str | None:
         raise ValidationError(
             f"subject must be a str, not {type(subject).__name__}", field="subject"
         )
+    check_encodable(subject, "subject")
     if len(subject) > MAX_SUBJECT_LENGTH:
         raise ValidationError(
             f"subject={subject!r} has {len(subject)} characters; at most "
@@ -258,6 +261,8 @@ def check_attachments(
     """An MMS carries something, only types from :data:`MMS_CONTENT_TYPES`, within ``max_size``."""
     if text is not None and not isinstance(text, str):
         raise ValidationError(f"text must be a str, not {type(text).__name__}", field="text")
+    if text is not None:
+        check_encodable(text, "text")
     if not text and not attachments:
         raise ValidationError("an MMS needs text or at least one attachment", field="attachments")
     for index, attachment in enumerate(attachments):

@@ -39,7 +39,7 @@ class Calls(Area):
                 until=ctx.until(end),
                 direction=way,
                 missed=missed,
-                counterpart=ctx.phone(counterpart),
+                counterpart=ctx.phone(counterpart, "counterpart"),
                 limit=page_size,
             )
 

@@ -45,7 +45,7 @@ class Expenses(Area):
                 since=ctx.since(start),
                 until=ctx.until(end),
                 kinds=wanted,
-                counterpart=ctx.phone(counterpart),
+                counterpart=ctx.phone(counterpart, "counterpart"),
                 limit=page_size,
             )
 

@@ -47,7 +47,7 @@ class Forwarding(Area):
         return self._client._execute(
             SetForwarding(
                 coerce_condition(condition),
-                number=ctx.phone(to),
+                number=ctx.phone(to, "to"),
                 timer=_seconds(renamed_argument("timeout", "timer", timeout, timer)),
                 idempotency_key=idempotency_key,
             )

@@ -183,7 +183,10 @@ class SelfcareGroup(click.Group):
 @click.version_option(__version__, prog_name="selfcare")
 @click.option("--fake", is_flag=True, help="Use the built-in fake operator (in memory).")
 @click.option(
-    "--seed", default=42, show_default=True, help="Seed of the fake operator's data (with --fake)."
+    "--seed",
+    default=42,
+    show_default=True,
+    help="Seed of the fake operator's data (for --fake, demo and serve).",
 )
 @click.option(
     "--base-url", envvar="SELFCARE_BASE_URL", show_envvar=True, help="The server's root URL."

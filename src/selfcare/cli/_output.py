@@ -65,6 +65,14 @@ class Column(Generic[T]):
     show: Callable[[T], RenderableType] | None = None
     """Overrides the default human rendering (a rich Text with a style, say)."""
     right: bool = False
+    key: str | None = None
+    """The CSV column name: the record's field name as JSON has it (``due_date``); by default
+    the header, lower-cased with ``_`` for spaces."""
+
+    @property
+    def name(self) -> str:
+        """The column's name in CSV."""
+        return self.key or self.header.lower().replace(" ", "_")
 
 
 class StdoutConsole(Console):
@@ -209,7 +217,7 @@ def emit(
         zone: Zone = lambda: state.zone  # noqa: E731
         if state.format == "csv":
             writer = _CsvWriter()
-            writer.row([c.header.lower().replace(" ", "_") for c in columns])
+            writer.row([c.name for c in columns])
             for record in records:
                 writer.row([plain(c.get(record), zone) for c in columns])
                 count += 1

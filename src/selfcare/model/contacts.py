@@ -17,7 +17,11 @@ __all__ = ["Contact", "ContactDraft", "ListMember", "MailingList", "MemberRef"]
 
 @attrs.frozen(repr=False)
 class ContactDraft:
-    """A contact before the server stores it (what ``add`` and the importers send)."""
+    """A contact before the server stores it (what ``add`` and the importers send).
+
+    ``family_name`` and ``given_name`` are the structured name a vCard's ``N`` carries
+    (``N:K;Anna;;;``), kept so an export gives it back; ``name`` is what people see.
+    """
 
     __repr__ = compact_repr
 
@@ -25,6 +29,8 @@ class ContactDraft:
     phones: tuple[PhoneNumber, ...]
     email: str | None = None
     note: str | None = None
+    family_name: str | None = None
+    given_name: str | None = None
 
 
 @attrs.frozen(repr=False)
@@ -40,6 +46,10 @@ class Contact:
     updated_at: datetime = attrs.field(validator=aware_validator)
     email: str | None = None
     note: str | None = None
+    family_name: str | None = None
+    """The family name of a structured name (a vCard's ``N``), when one was imported."""
+    given_name: str | None = None
+    """The given name of a structured name, when one was imported."""
 
     @property
     def phone(self) -> PhoneNumber:
@@ -48,7 +58,9 @@ class Contact:
 
     def draft(self) -> ContactDraft:
         """This contact's data without its id and times (to copy it elsewhere)."""
-        return ContactDraft(self.name, self.phones, self.email, self.note)
+        return ContactDraft(
+            self.name, self.phones, self.email, self.note, self.family_name, self.given_name
+        )
 
 
 def _one_of(instance: MemberRef, attribute: Any, value: Any) -> None:

@@ -233,7 +233,9 @@ class Quantity:
             unit = Unit(unit)
         except ValueError:
             known = ", ".join(u.value for u in Unit)
-            raise InvalidMoney(f"unknown unit {unit!r}; expected one of {known}") from None
+            raise InvalidMoney(
+                f"unknown unit {unit!r}; expected one of {known}", field="unit"
+            ) from None
         amount = _to_decimal(value, "value")
         if amount < 0:
             raise InvalidMoney(f"a quantity cannot be negative ({value!r})", field="value")

@@ -44,26 +44,34 @@ class PhoneNumber(str):
         return str.__str__(self)
 
     @classmethod
-    def parse(cls, text: str | PhoneNumber, region: str = "RU") -> PhoneNumber:
+    def parse(
+        cls, text: str | PhoneNumber, region: str = "RU", *, field: str | None = None
+    ) -> PhoneNumber:
         """Read a number as typed; national forms are read in ``region`` (ISO 3166 alpha-2).
 
         Raises :class:`~selfcare.InvalidPhoneNumber` naming the text when it is not a valid,
-        dialable number.
+        dialable number, and ``field`` (the argument it came in) when given.
         """
         if isinstance(text, PhoneNumber):
             return text
+        named = "" if field is None else f"{field}="
         if not isinstance(text, str):
             raise InvalidPhoneNumber(
-                f"a phone number must be text, not {type(text).__name__} {text!r}"
+                f"{named}{text!r}: a phone number must be text, not {type(text).__name__}",
+                field=field,
             )
         import phonenumbers
 
         try:
             parsed = phonenumbers.parse(text, region)
         except phonenumbers.NumberParseException:
-            raise InvalidPhoneNumber(f"{text!r} is not a phone number") from None
+            raise InvalidPhoneNumber(
+                f"{named}{text!r} is not a phone number", field=field
+            ) from None
         if not phonenumbers.is_valid_number(parsed):
-            raise InvalidPhoneNumber(f"{text!r} is not a valid phone number in {region}")
+            raise InvalidPhoneNumber(
+                f"{named}{text!r} is not a valid phone number in {region}", field=field
+            )
         return cls(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
 
     @classmethod

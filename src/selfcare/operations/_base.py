@@ -10,6 +10,7 @@ import attrs
 
 from selfcare._client.paging import DEFAULT_PAGE_SIZE, Page, check_page_size
 from selfcare._errors import ValidationError
+from selfcare._rules.encoding import check_operation_text
 
 __all__ = ["Capability", "MutatingOperation", "Operation", "PagedOperation", "new_idempotency_key"]
 
@@ -60,6 +61,11 @@ class Operation(Generic[R]):
     def operation_name(cls) -> str:
         """The name in operation logs and docs: ``SendSms`` → ``send_sms``."""
         return re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__).lower()
+
+    def __attrs_post_init__(self) -> None:
+        # Every str an operation carries must be encodable (no lone surrogates), so every
+        # backend refuses the same text the same way before anything is sent or stored.
+        check_operation_text(self)
 
 
 def _limit_validator(instance: Any, attribute: Any, value: Any) -> None:

@@ -32,6 +32,23 @@ def _secret(instance: Any, attribute: Any, value: Any) -> None:
         )
 
 
+CODE_DIGITS = 6
+"""A one-time sign-in code is six digits."""
+
+
+def _code(instance: Any, attribute: Any, value: Any) -> None:
+    """Six digits, checked before anything is sent: a typo costs no attempt towards the
+    lockout. The error never shows the code."""
+    _secret(instance, attribute, value)
+    text = value.reveal()
+    if len(text) != CODE_DIGITS or not all("0" <= c <= "9" for c in text):
+        raise ValidationError(
+            f"code must be the {CODE_DIGITS} digits from the SMS (it is not shown); "
+            "nothing was sent and no attempt was used",
+            field="code",
+        )
+
+
 def _phone(instance: Any, attribute: Any, value: Any) -> None:
     if not isinstance(value, PhoneNumber):
         raise ValidationError(
@@ -68,7 +85,7 @@ class SignInWithCode(Operation[SignedIn]):
     capability = Capability.SIGN_IN
 
     number: PhoneNumber = attrs.field(validator=_phone)
-    code: Secret = attrs.field(validator=_secret, repr=False)
+    code: Secret = attrs.field(validator=_code, repr=False)
 
 
 @attrs.frozen

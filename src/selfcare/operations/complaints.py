@@ -9,6 +9,7 @@ import attrs
 
 from selfcare._client.paging import Page
 from selfcare._errors import ValidationError
+from selfcare._rules.encoding import check_encodable
 from selfcare._rules.text import LAYOUT, check_plain
 from selfcare.model import Complaint, ComplaintCategory, ComplaintStatus, RelatedEntity
 from selfcare.operations._base import Capability, MutatingOperation, Operation, PagedOperation
@@ -36,6 +37,7 @@ def check_text(value: object, field: str, limit: int) -> str:
     characters (the ``text`` may have tabs and line breaks; the ``subject`` is one line)."""
     if not isinstance(value, str) or not value.strip():
         raise ValidationError(f"{field}={value!r} must be some text", field=field)
+    check_encodable(value, field)
     if len(value) > limit:
         raise ValidationError(
             f"{field} is {len(value)} characters long; at most {limit} are allowed "

@@ -112,8 +112,11 @@ class HttpSettings:
         parsed = httpx.URL(url)
         if parsed.scheme not in ("http", "https") or not parsed.host:
             raise ValidationError(f"base_url={url!r} is not an http(s) URL", field="base_url")
-        secret = token if token is not None or not env_token else os.environ.get("SELFCARE_TOKEN")
-        return cls(url.rstrip("/"), None if secret is None else Secret(secret))
+        if token is not None or not env_token:
+            secret, origin = token, "token"
+        else:
+            secret, origin = os.environ.get("SELFCARE_TOKEN"), "SELFCARE_TOKEN"
+        return cls(url.rstrip("/"), None if secret is None else check_token(secret, origin))
 
     def client_options(self) -> dict[str, Any]:
         """Keyword arguments for ``httpx.Client``/``AsyncClient``."""
@@ -126,6 +129,30 @@ class HttpSettings:
     def session_auth(self, session: SignedIn) -> SessionAuth:
         """Auth that sends ``session``'s access token and refreshes it when it expires."""
         return SessionAuth(session, self.base_url, dict(HEADERS))
+
+
+def check_token(token: str | Secret, origin: str = "token") -> Secret:
+    """A bearer token that can be sent: not empty or blank, and only printable ASCII without
+    spaces (what an HTTP header carries). The error says what is wrong, never the token."""
+    if not isinstance(token, str | Secret):
+        raise ValidationError(
+            f"{origin} must be a str or a Secret, not {type(token).__name__}", field="token"
+        )
+    value = token.reveal() if isinstance(token, Secret) else token
+    if not value.strip():
+        raise ValidationError(
+            f"{origin} is {'empty' if not value else 'blank'}: pass the access token the "
+            "operator issued (or sign in with Selfcare.login())",
+            field="token",
+        )
+    bad = next((i for i, c in enumerate(value) if not "!" <= c <= "~"), None)
+    if bad is not None:
+        raise ValidationError(
+            f"{origin} has a character an HTTP header cannot carry at position {bad} "
+            "(a space, a line break or a non-ASCII character; was it pasted with extra text?)",
+            field="token",
+        )
+    return Secret(value)
 
 
 class SelfcareProtocol:

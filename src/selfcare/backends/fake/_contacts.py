@@ -12,6 +12,7 @@ from selfcare._rules.contacts import (
     check_email,
     check_list_name,
     check_name,
+    check_name_part,
     check_note,
     check_phones,
 )
@@ -46,6 +47,8 @@ def _checked(s: Session, draft: ContactDraft, field: str = "") -> ContactDraft:
         phones=check_phones(draft.phones, region, f"{field}phones"),
         email=check_email(draft.email),
         note=check_note(draft.note),
+        family_name=check_name_part(draft.family_name, f"{field}family_name"),
+        given_name=check_name_part(draft.given_name, f"{field}given_name"),
     )
 
 
@@ -67,6 +70,8 @@ def _store(s: Session, draft: ContactDraft) -> Contact:
         updated_at=s.now,
         email=draft.email,
         note=draft.note,
+        family_name=draft.family_name,
+        given_name=draft.given_name,
     )
     _book(s).contacts[contact.id] = contact
     return contact
@@ -117,6 +122,9 @@ def import_contacts(s: Session, op: ImportContacts) -> tuple[Contact, ...]:
 @handles(UpdateContact)
 def update_contact(s: Session, op: UpdateContact) -> Contact:
     contact = _contact(s, op.id)
+    if op.name is not None and op.name.strip() != contact.name:
+        # a new display name makes the imported structured name stale: drop it
+        contact = attrs.evolve(contact, family_name=None, given_name=None)
     draft = _checked(
         s,
         ContactDraft(

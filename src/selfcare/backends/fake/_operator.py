@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from selfcare._errors import (
     AuthenticationError,
+    ClientClosed,
     IdempotencyKeyReused,
     NotFound,
     NotSupported,
@@ -162,6 +163,7 @@ class FakeBackend:
         self._session: SignedIn | None = None
         self.channel = channel
         self.client = client
+        self._closed = False
         """The caller's address as a server saw it (``None`` in process): sign-in locks
         and the login history go by it."""
 
@@ -180,6 +182,11 @@ class FakeBackend:
 
     def execute(self, op: Operation[R]) -> R:
         """Apply the fake operator's rules to ``op``."""
+        if self._closed:
+            raise ClientClosed(
+                f"cannot {op.operation_name()}: the client is closed (by close()/aclose() or "
+                "by leaving its with block); make a new one"
+            )
         public = PUBLIC_HANDLERS.get(type(op))
         if public is not None:
             with self.operator.lock:
@@ -259,7 +266,9 @@ class FakeBackend:
         return result
 
     def close(self) -> None:
-        """Nothing to release."""
+        """Nothing to release, but a closed backend refuses to be used (as an HTTP one does):
+        :class:`~selfcare.ClientClosed`. The operator and its state stay."""
+        self._closed = True
 
     def __repr__(self) -> str:
         if self._token is not None:
@@ -311,7 +320,8 @@ class AsyncFakeBackend:
         return self.sync.execute(op)
 
     async def aclose(self) -> None:
-        """Nothing to release."""
+        """As :meth:`FakeBackend.close`."""
+        self.sync.close()
 
     def __repr__(self) -> str:
         return f"Async{self.sync!r}"

@@ -12,7 +12,7 @@ import attrs
 import httpx
 
 from selfcare._async._io import sleep
-from selfcare._errors import SelfcareError
+from selfcare._errors import ClientClosed, SelfcareError
 from selfcare._secret import Secret
 from selfcare.model import SignedIn
 from selfcare.operations import Operation
@@ -84,6 +84,8 @@ class AsyncHttpBackend:
         self.auth: httpx.Auth | None = options.pop("auth")
         """Sent with every request: the bearer token, a session's, or none (signing in)."""
         self._owns_http = http_client is None
+        self._closed = False
+        """Set by :meth:`aclose`: a closed backend refuses calls even on a shared pool."""
         self._http = http_client or httpx.AsyncClient(
             **options, timeout=self.timeout, transport=transport, verify=verify
         )
@@ -125,6 +127,7 @@ class AsyncHttpBackend:
     async def execute(self, op: Operation[R]) -> R:
         """Run ``op``'s flow: send each request (retrying as the policy allows), wait when asked,
         and return the result or raise the error the server reported."""
+        self._check_open(op)
         flow = self.protocol.flow(self._build, op)
         step = next(flow)
         while True:
@@ -148,6 +151,7 @@ class AsyncHttpBackend:
         attempt = 0
         while True:
             request.extensions["timeout"] = self.timeout.as_dict()
+            self._check_open(op)
             try:
                 response = await self._http.send(request, auth=self.auth)
                 error = None
@@ -172,8 +176,17 @@ class AsyncHttpBackend:
             request.headers["Selfcare-Retry"] = str(attempt)
             await sleep(delay)
 
+    def _check_open(self, op: Operation[Any]) -> None:
+        if self._closed or self._http.is_closed:
+            raise ClientClosed(
+                f"cannot {op.operation_name()}: the client is closed (by close()/aclose() or "
+                "by leaving its with block); make a new one"
+            )
+
     async def aclose(self) -> None:
-        """Close the connection pool (unless it was given as ``http_client=``)."""
+        """Close the connection pool (unless it was given as ``http_client=``); using the
+        backend after this raises :class:`~selfcare.ClientClosed`."""
+        self._closed = True
         if self._owns_http:
             await self._http.aclose()
 

@@ -14,11 +14,11 @@ from selfcare.model import Balance, Bill
 __all__ = ["BILL_COLUMNS", "COMMANDS"]
 
 BILL_COLUMNS: list[Column[Bill]] = [
-    Column("Bill", lambda b: b.id),
+    Column("Bill", lambda b: b.id, key="id"),
     Column("Period start", lambda b: b.period_start),
     Column("Period end", lambda b: b.period_end),
-    Column("Due", lambda b: b.due_date),
-    Column("Amount", lambda b: b.amount_due, right=True),
+    Column("Due", lambda b: b.due_date, key="due_date"),
+    Column("Amount", lambda b: b.amount_due, right=True, key="amount_due"),
     Column("Remaining", lambda b: b.remaining, right=True),
     Column(
         "State",

@@ -17,7 +17,7 @@ __all__ = ["COMMANDS"]
 
 COMPLAINT_COLUMNS: list[Column[Complaint]] = [
     Column("Id", lambda c: c.id),
-    Column("Filed", lambda c: c.created_at),
+    Column("Filed", lambda c: c.created_at, key="created_at"),
     Column("Category", lambda c: c.category),
     Column(
         "Status",
@@ -25,7 +25,7 @@ COMPLAINT_COLUMNS: list[Column[Complaint]] = [
         show=lambda c: Text(c.status.value.replace("_", " "), style="dim" if c.is_closed else ""),
     ),
     Column("Subject", lambda c: c.subject),
-    Column("Expected by", lambda c: c.expected_resolution),
+    Column("Expected by", lambda c: c.expected_resolution, key="expected_resolution"),
 ]
 
 COMPLAINT_FIELDS: list[Column[Complaint]] = [
@@ -60,7 +60,7 @@ def _show(state: State, complaint: Complaint, title: str) -> None:
             state,
             complaint.history,
             [
-                Column("When", lambda h: h.at),
+                Column("When", lambda h: h.at, key="at"),
                 Column("Status", lambda h: h.status),
                 Column("Why", lambda h: h.reason),
             ],
@@ -71,7 +71,7 @@ def _show(state: State, complaint: Complaint, title: str) -> None:
             state,
             complaint.notes,
             [
-                Column("When", lambda n: n.at),
+                Column("When", lambda n: n.at, key="at"),
                 Column("Author", lambda n: n.author),
                 Column("Note", lambda n: n.text),
             ],
@@ -135,7 +135,7 @@ def list_(state: State, status: str | None, limit: int | None) -> None:
 def show(state: State, complaint_id: str) -> None:
     """One complaint with its history and notes.
 
-    Example: selfcare --base-url http://127.0.0.1:8080 complaints show t00000001
+    Example: selfcare --base-url http://127.0.0.1:8080 complaints show cmp00000001
     """
     complaint = state.client().complaints.get(complaint_id)
     _show(state, complaint, f"Complaint {complaint.id}")
@@ -149,7 +149,7 @@ def show(state: State, complaint_id: str) -> None:
 def note_(state: State, complaint_id: str, text: str) -> None:
     """Add a note to an open complaint.
 
-    Example: selfcare --base-url http://127.0.0.1:8080 complaints note t00000001 --text "Still"
+    Example: selfcare --base-url http://127.0.0.1:8080 complaints note cmp00000001 --text "Still"
     """
     complaint = state.client().complaints.add_note(complaint_id, text)
     _show(state, complaint, f"Complaint {complaint.id}")

@@ -112,7 +112,7 @@ def edit(
 ) -> None:
     """Change what is given of the contact CONTACT_ID.
 
-    Example: selfcare --base-url http://127.0.0.1:8080 contacts edit c00000001 --note "work"
+    Example: selfcare --base-url http://127.0.0.1:8080 contacts edit k00000001 --note "work"
     """
     contact = state.client().contacts.update(
         contact_id, name=name, phones=list(phones) or None, email=email, note=note
@@ -126,7 +126,7 @@ def edit(
 def rm(state: State, contact_id: str) -> None:
     """Remove the contact CONTACT_ID (it also leaves every mailing list).
 
-    Example: selfcare --base-url http://127.0.0.1:8080 contacts rm c00000001
+    Example: selfcare --base-url http://127.0.0.1:8080 contacts rm k00000001
     """
     state.client().contacts.delete(contact_id)
     note(f"Removed contact {contact_id}.")

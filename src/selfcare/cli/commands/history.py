@@ -17,7 +17,7 @@ from selfcare.operations.history import logged_operation_names
 __all__ = ["COMMANDS"]
 
 LOGIN_COLUMNS: list[Column[LoginRecord]] = [
-    Column("When", lambda r: r.at),
+    Column("When", lambda r: r.at, key="at"),
     Column("Channel", lambda r: r.channel),
     Column("Method", lambda r: r.method),
     Column(
@@ -36,7 +36,7 @@ def _params(record: OperationRecord) -> str:
 
 
 OPERATION_COLUMNS: list[Column[OperationRecord]] = [
-    Column("When", lambda r: r.at),
+    Column("When", lambda r: r.at, key="at"),
     Column("Channel", lambda r: r.channel),
     Column("Operation", lambda r: r.operation),
     Column("Parameters", _params),
@@ -56,7 +56,7 @@ OPERATION_COLUMNS: list[Column[OperationRecord]] = [
 def history() -> None:
     """Your own history: sign-ins and the operation log.
 
-    Example: selfcare --fake history operations --status failed
+    Example: selfcare --fake history operations --since 90d
     """
 
 
@@ -77,7 +77,7 @@ def logins(
 ) -> None:
     """Sign-in attempts, newest first; failed ones in red.
 
-    Example: selfcare --fake history logins --status failed --since 30d
+    Example: selfcare --fake history logins --status failed
     """
     pager = state.client().logins.list(
         since=state.when(since),
@@ -111,7 +111,7 @@ def operations(
 ) -> None:
     """Every operation you performed, newest first, with how it ended.
 
-    Example: selfcare --fake history operations --type set_forwarding --since 90d
+    Example: selfcare --fake history operations --type set_forwarding
     """
     pager = state.client().logins.operations(
         since=state.when(since),

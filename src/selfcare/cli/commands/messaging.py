@@ -49,7 +49,7 @@ def _short(text: str | None, width: int = 40) -> str:
 
 
 MESSAGE_COLUMNS: list[Column[Message]] = [
-    Column("When", lambda m: m.at),
+    Column("When", lambda m: m.at, key="at"),
     Column("Kind", lambda m: m.kind),
     Column(
         "Status",

@@ -24,7 +24,7 @@ from selfcare.model import AUTOPAY_SCHEDULE, AutopayRule, Payment
 __all__ = ["COMMANDS"]
 
 PAYMENT_COLUMNS: list[Column[Payment]] = [
-    Column("When", lambda p: p.at),
+    Column("When", lambda p: p.at, key="at"),
     Column("Amount", lambda p: p.amount, right=True),
     Column("Method", lambda p: p.method),
     Column(

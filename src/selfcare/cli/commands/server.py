@@ -9,22 +9,33 @@ from datetime import timedelta
 import click
 
 from selfcare import Selfcare, SelfcareError
+from selfcare.cli._context import State
 from selfcare.cli._demo import print_demo
 from selfcare.cli._output import StdoutConsole
 
 __all__ = ["COMMANDS"]
 
 
+_OLD_SEED = "give the seed before the command, as for every command: selfcare --seed N {}"
+
+
+def _seed(old_seed: int | None) -> int:
+    """The global ``--seed``, or the command's own deprecated ``--seed`` (click warned)."""
+    state = click.get_current_context().find_object(State)
+    seed = 42 if state is None else state.seed
+    return seed if old_seed is None else old_seed
+
+
 @click.command()
-@click.option("--seed", default=42, show_default=True, help="Seed of the fake operator's data.")
-def demo(seed: int) -> None:
+@click.option("--seed", "old_seed", type=int, hidden=True, deprecated=_OLD_SEED.format("demo"))
+def demo(old_seed: int | None) -> None:
     """Show the fake operator's demo subscriber: balance, debts, expenses, missed calls.
 
-    Example: selfcare demo --seed 7
+    The data comes from the global --seed. Example: selfcare --seed 7 demo
     """
     console = StdoutConsole()
     try:
-        with Selfcare.fake(seed=seed) as sc:
+        with Selfcare.fake(seed=_seed(old_seed)) as sc:
             print_demo(sc, console)
     except SelfcareError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -53,7 +64,7 @@ def _warn(text: str) -> None:
     help="Address to listen on; outside loopback only with --public.",
 )
 @click.option("--port", default=8080, show_default=True, help="Port (0 picks a free one).")
-@click.option("--seed", default=42, show_default=True, help="Seed of the fake operator's data.")
+@click.option("--seed", "old_seed", type=int, hidden=True, deprecated=_OLD_SEED.format("serve"))
 @click.option(
     "--protocol",
     type=click.Choice(["selfcare", "tmf"]),
@@ -130,7 +141,7 @@ def _warn(text: str) -> None:
 def serve(
     host: str,
     port: int,
-    seed: int,
+    old_seed: int | None,
     protocol: str,
     public: bool,
     test_hooks: bool,
@@ -197,6 +208,7 @@ def serve(
             f"--host {host} is reachable from other machines; this sandbox listens on "
             "loopback only unless you add --public (never for real data or the internet)"
         )
+    seed = _seed(old_seed)
     operator = FakeOperator(seed=seed, limits=limits, idempotency=idempotency)
     if not deterministic_tokens:
         operator.issue_random_tokens()

@@ -21,7 +21,7 @@ __all__ = ["COMMANDS", "limited", "page_size"]
 T = TypeVar("T")
 
 EXPENSE_COLUMNS: list[Column[Expense]] = [
-    Column("When", lambda e: e.at),
+    Column("When", lambda e: e.at, key="at"),
     Column("Kind", lambda e: e.kind),
     Column("Counterpart", lambda e: e.counterpart),
     Column("Usage", lambda e: fmt.usage(e.duration, e.volume), right=True),
@@ -37,9 +37,9 @@ EXPENSE_COLUMNS: list[Column[Expense]] = [
 ]
 
 CALL_COLUMNS: list[Column[Call]] = [
-    Column("When", lambda c: c.at),
+    Column("When", lambda c: c.at, key="at"),
     Column("Direction", lambda c: c.direction),
-    Column("Number", lambda c: c.counterpart),
+    Column("Number", lambda c: c.counterpart, key="counterpart"),
     Column(
         "Answered",
         lambda c: c.answered,
