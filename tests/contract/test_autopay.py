@@ -134,7 +134,7 @@ BAD = [
     ({"amount": 12.5}, InvalidMoney, "amount 12.5"),
     ({"amount": 0}, InvalidMoney, "amount 0"),
     ({"amount": -5}, InvalidMoney, "amount -5"),
-    ({"amount": 100_001}, InvalidMoney, "100 001"),
+    ({"amount": 100_001}, InvalidMoney, "100001.00 RUB"),
     ({"amount": Money("10", "KZT")}, CurrencyMismatch, "KZT"),
     ({"method": "cash"}, ValidationError, "method"),
     ({"schedule": "FREQ=MINUTELY"}, ValidationError, "FREQ=MINUTELY"),

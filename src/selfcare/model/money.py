@@ -95,7 +95,7 @@ class Money:
         money = cls(value, currency)
         if value != value.quantize(Decimal(1).scaleb(-money.minor_units)):
             raise InvalidMoney(
-                f"{field} {amount!r} has more decimals than {currency} has ({money.minor_units})",
+                f"{field} {value} has more decimals than {currency} has ({money.minor_units})",
                 field=field,
             )
         return money
