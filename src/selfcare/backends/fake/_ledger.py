@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 from bisect import bisect_left, insort
 from collections.abc import Callable, Iterator
 from datetime import datetime
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
+
+import attrs
 
 from selfcare._client.paging import Page, decode_cursor, encode_cursor
 
@@ -22,6 +26,14 @@ class Record(Protocol):
 
 R = TypeVar("R", bound=Record)
 
+_FROZEN_SETATTR: Any = attrs.frozen(type("_Probe", (), {})).__setattr__
+
+
+@functools.cache
+def _is_value(cls: type) -> bool:
+    """Whether instances of ``cls`` are frozen attrs values, which a copy may share."""
+    return attrs.has(cls) and cls.__setattr__ is _FROZEN_SETATTR
+
 
 class Ledger(Generic[R]):
     """Records kept in ``(at, id)`` order; ids must sort in creation order within an instant."""
@@ -29,6 +41,17 @@ class Ledger(Generic[R]):
     def __init__(self) -> None:
         self._keys: list[tuple[datetime, str]] = []
         self._records: list[R] = []
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Ledger[R]:
+        """A copy that shares the frozen records (most of them) and copies the mutable ones:
+        the fake copies its seeded subscribers instead of replaying their history."""
+        clone: Ledger[R] = Ledger()
+        clone._keys = list(self._keys)
+        clone._records = [
+            record if _is_value(type(record)) else copy.deepcopy(record, memo)
+            for record in self._records
+        ]
+        return clone
 
     def add(self, record: R) -> None:
         """Insert ``record`` in order (appending is the common, cheap case)."""

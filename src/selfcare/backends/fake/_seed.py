@@ -8,6 +8,8 @@ bills are paid by bank-card top-ups (the second newest only in part, so it is ov
 
 from __future__ import annotations
 
+import copy
+import functools
 import random
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
@@ -184,7 +186,16 @@ def _billing_day(now_local: date) -> int:
 
 
 def generate(profile: Profile, *, seed: int, now: datetime) -> Subscriber:
-    """A subscriber with ``profile.history_days`` of history ending at ``now``."""
+    """A subscriber with ``profile.history_days`` of history ending at ``now``.
+
+    Replaying a history takes most of a second; the same profile, seed and ``now`` give the
+    same subscriber, so each is replayed once per process and copied (the frozen records are
+    shared: a test suite builds thousands of operators on one clock)."""
+    return copy.deepcopy(_replayed(profile, seed, now))
+
+
+@functools.lru_cache(maxsize=8)
+def _replayed(profile: Profile, seed: int, now: datetime) -> Subscriber:
     rng = random.Random(f"{seed}:{profile.key}")  # noqa: S311  (a simulation, not crypto)
     zone = ZoneInfo(profile.time_zone)
     today = now.astimezone(zone).date()

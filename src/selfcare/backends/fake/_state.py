@@ -7,7 +7,6 @@ invariant: balance = opening balance + credits − charges, entry by entry.
 from __future__ import annotations
 
 import enum
-import itertools
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -185,7 +184,7 @@ class Subscriber:
     """The autopay rule, when one is set (see ``_autopay``)."""
     tmf_documents: TmfDocuments = attrs.field(factory=TmfDocuments, repr=False)
     """What the TMF face created and changed for this subscriber (see ``_documents``)."""
-    _sequence: itertools.count[int] = attrs.field(factory=lambda: itertools.count(1), repr=False)
+    _last_id: int = attrs.field(default=0, repr=False)
 
     @property
     def currency(self) -> str:
@@ -197,7 +196,8 @@ class Subscriber:
 
     def next_id(self, prefix: str) -> str:
         """Ids that sort in creation order (the ledger's tie-break within an instant)."""
-        return f"{prefix}{next(self._sequence):08d}"
+        self._last_id += 1
+        return f"{prefix}{self._last_id:08d}"
 
     @property
     def balance(self) -> Decimal:
