@@ -142,7 +142,7 @@ async def home(request: Request) -> Response:
 async def dashboard(request: Request, user: UserSession) -> Response:
     sc = user.client
     balance = await sc.account.balance()
-    debts = await sc.account.debts()
+    debts = await sc.account.debts().to_list()
     today = balance.as_of.astimezone(user.zone).date()  # the operator's today, not ours
     since = date(today.year - 1, today.month, 1)
     months = await sc.expenses.summary("month", since=since)
@@ -475,7 +475,7 @@ async def payments(request: Request, user: UserSession) -> Response:
         {
             "keypad": keypad,
             "balance": await sc.account.balance(),
-            "debts": await sc.account.debts(),
+            "debts": await sc.account.debts().to_list(),
             "history": await sc.payments.list().first(10),
         },
         user=user,

@@ -88,7 +88,7 @@ def test_rows_are_whole_and_dated_unambiguously(width: int) -> None:
         assert row.split()[:2] == f"{call.at.astimezone(MOSCOW):%d.%m %H:%M}".split()
         assert call.counterpart.international in row
 
-    for row, bill in zip(_section(screen, "Open debts"), sc.account.debts(), strict=True):
+    for row, bill in zip(_section(screen, "Open debts"), sc.account.debts().to_list(), strict=True):
         assert row.startswith(bill.id)
         assert f"{bill.due_date:%d.%m.%Y}" in row and bill.remaining.format("ru_RU") in row
         assert ("overdue" in row) is bill.is_overdue

@@ -1,11 +1,12 @@
 """sc.account, on every configuration of the contract suite."""
 
+import inspect
 from datetime import date
 
 import pytest
 
 from selfcare import Account, AccountStatus, BillState, PhoneNumber
-from selfcare.operations import Capability
+from selfcare.operations import Capability, ListBills
 from tests.conftest import NOW
 
 pytestmark = pytest.mark.requires(Capability.ACCOUNT, Capability.BILLS, Capability.EXPENSES)
@@ -28,9 +29,9 @@ def test_balance_is_the_last_balance_after(sc) -> None:
 
 
 def test_bills_and_debts(sc) -> None:
-    bills = sc.account.bills()
+    bills = sc.account.bills().to_list()
     assert [b.period_start for b in bills] == sorted(b.period_start for b in bills)
-    debts = sc.account.debts()
+    debts = sc.account.debts().to_list()
     assert [d.id for d in debts] == [b.id for b in bills if b.remaining.amount > 0]
     assert [d.due_date for d in debts] == sorted(d.due_date for d in debts)
     overdue, current = debts
@@ -43,6 +44,30 @@ def test_bills_and_debts(sc) -> None:
 def test_overdue_follows_the_clock(sc, clock) -> None:
     from datetime import timedelta
 
-    current = sc.account.debts()[-1]
+    current = sc.account.debts().to_list()[-1]
     clock.advance(timedelta(days=(current.due_date - date(2026, 11, 25)).days + 1))
-    assert all(d.is_overdue for d in sc.account.debts())
+    assert all(d.is_overdue for d in sc.account.debts().to_list())
+
+
+def test_bills_and_debts_are_lazy_pagers_never_awaited(sc, monkeypatch) -> None:
+    asked: list[ListBills] = []
+    target = getattr(sc, "unwrapped", sc)
+    backend = target.backend
+    real = backend.execute
+
+    async def counting_async(op):  # type: ignore[no-untyped-def]
+        asked.extend([op] if isinstance(op, ListBills) else [])
+        return await real(op)
+
+    def counting(op):  # type: ignore[no-untyped-def]
+        asked.extend([op] if isinstance(op, ListBills) else [])
+        return real(op)
+
+    monkeypatch.setattr(
+        backend, "execute", counting_async if inspect.iscoroutinefunction(real) else counting
+    )
+    bills, debts = target.account.bills(), target.account.debts()
+    assert not inspect.isawaitable(bills) and not inspect.isawaitable(debts)
+    assert asked == []  # a listing asks for nothing until it is read
+    assert [b.id for b in sc.account.debts()] == [b.id for b in sc.account.bills() if b.is_open]
+    assert [op.open_only for op in asked] == [True, False]

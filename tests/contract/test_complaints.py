@@ -40,7 +40,7 @@ def test_file_a_complaint_about_an_expense(sc) -> None:
 
 def test_calls_bills_and_several_records_can_be_attached(sc) -> None:
     call = sc.calls.missed().first(1)[0]
-    bill = sc.account.bills()[0]
+    bill = sc.account.bills().to_list()[0]
     complaint = sc.complaints.file(
         "Dropped call",
         "The call dropped.",

@@ -47,7 +47,7 @@ def test_a_valid_card_credits_its_value(sc, operator) -> None:
     top_up = sc.expenses.list().first(1)[0]
     assert top_up.id == payment.expense_id and top_up.kind is ExpenseKind.TOP_UP
     assert sc.payments.list().first(1) == [payment]
-    overdue = sc.account.debts()[0]
+    overdue = sc.account.debts().to_list()[0]
     assert payment.bills == (overdue.id,) or not overdue.is_overdue
     log = list(operator.subscriber().operations)[-1]
     assert (log.operation, log.parameters, log.status.value) == (

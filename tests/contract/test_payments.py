@@ -33,22 +33,22 @@ def _rub(amount: str) -> Money:
 
 
 def test_debts_are_the_accounts_debts_and_next_due_is_the_soonest(sc) -> None:
-    debts = sc.account.debts()
-    assert debts == sc.account.debts()
+    debts = sc.account.debts().to_list()
+    assert debts == sc.account.debts().to_list()
     assert len(debts) == 2
     assert sc.payments.next_due() == min(debts, key=lambda bill: bill.due_date)
     assert sc.payments.next_due().is_overdue
 
 
 def test_next_due_is_none_when_nothing_is_owed(sc) -> None:
-    owed = Money.sum((bill.remaining for bill in sc.account.debts()), "RUB")
+    owed = Money.sum((bill.remaining for bill in sc.account.debts().to_list()), "RUB")
     sc.payments.pay(owed, method=CARD)
-    assert sc.account.debts() == []
+    assert sc.account.debts().to_list() == []
     assert sc.payments.next_due() is None
 
 
 def test_bill_expenses_are_the_charges_of_its_period(sc) -> None:
-    for bill in sc.account.bills()[-3:]:
+    for bill in sc.account.bills().to_list()[-3:]:
         by_id = list(sc.payments.bill_expenses(bill.id, page_size=200))
         assert by_id == list(sc.payments.bill_expenses(bill))
         assert Money.sum((e.cost for e in by_id), "RUB") == bill.amount_due
@@ -66,7 +66,7 @@ def test_bill_expenses_of_an_unknown_bill_fail_at_the_call(sc) -> None:
 
 
 def test_a_partial_payment_goes_to_the_oldest_open_bill(sc) -> None:
-    overdue, current = sc.account.debts()
+    overdue, current = sc.account.debts().to_list()
     before = sc.account.balance().amount
     payment = sc.payments.pay("100", method=CARD)
     assert isinstance(payment, Payment)
@@ -74,35 +74,35 @@ def test_a_partial_payment_goes_to_the_oldest_open_bill(sc) -> None:
     assert payment.bills == (overdue.id,)
     assert payment.method == "card:***4242"
     assert sc.account.balance().amount == before + _rub("100")
-    after_overdue, after_current = sc.account.debts()
+    after_overdue, after_current = sc.account.debts().to_list()
     assert after_overdue.remaining == overdue.remaining - _rub("100")
     assert after_overdue.state is BillState.OVERDUE  # still something left after its due date
     assert after_current == current
 
 
 def test_a_payment_spills_over_to_the_next_bill(sc) -> None:
-    overdue, current = sc.account.debts()
+    overdue, current = sc.account.debts().to_list()
     extra = _rub("50")
     payment = sc.payments.pay(overdue.remaining + extra, method="wallet:ym-100500")
     assert payment.bills == (overdue.id, current.id)
     assert payment.method == "wallet:ym-100500"
-    (left,) = sc.account.debts()
+    (left,) = sc.account.debts().to_list()
     assert left.id == current.id and left.remaining == current.remaining - extra
     assert left.state is BillState.PARTIALLY_PAID
 
 
 def test_overdue_follows_the_clock_after_a_partial_payment(sc, clock) -> None:
-    overdue = sc.account.debts()[0]
+    overdue = sc.account.debts().to_list()[0]
     sc.payments.pay(overdue.remaining + _rub("10"), method=CARD)
-    (bill,) = sc.account.debts()
+    (bill,) = sc.account.debts().to_list()
     assert bill.state is BillState.PARTIALLY_PAID
     clock.advance(timedelta(days=(bill.due_date - NOW.date()).days))  # the due date itself
     assert sc.payments.next_due().state is BillState.PARTIALLY_PAID
     clock.advance(timedelta(days=1))
-    late = next(b for b in sc.account.debts() if b.id == bill.id)
+    late = next(b for b in sc.account.debts().to_list() if b.id == bill.id)
     assert late.state is BillState.OVERDUE and late.is_overdue
     sc.payments.pay(late.remaining, method=CARD)
-    paid = next(b for b in sc.account.bills() if b.id == bill.id)
+    paid = next(b for b in sc.account.bills().to_list() if b.id == bill.id)
     assert paid.state is BillState.PAID and not paid.is_open
 
 
@@ -156,11 +156,11 @@ def test_bad_methods_are_refused(sc, method) -> None:
 
 def test_a_declined_payment_changes_nothing_but_is_in_the_history(sc, operator) -> None:
     before = sc.account.balance().amount
-    debts = sc.account.debts()
+    debts = sc.account.debts().to_list()
     with pytest.raises(PaymentDeclined, match=r"card:\*\*\*0002"):
         sc.payments.pay(300, method=PaymentMethod.card("tok_declined_0002"))
     assert sc.account.balance().amount == before
-    assert sc.account.debts() == debts
+    assert sc.account.debts().to_list() == debts
     declined = sc.payments.list().first(1)[0]
     assert declined.status is PaymentStatus.DECLINED and not declined.succeeded
     assert declined.expense_id is None and declined.bills == ()
@@ -201,14 +201,14 @@ def test_history_matches_the_top_ups_of_the_detailed_bill(sc) -> None:
 
 
 def test_the_next_billing_day_issues_a_bill_and_charges_the_fee(sc, clock) -> None:
-    bills = sc.account.bills()
+    bills = sc.account.bills().to_list()
     last = bills[-1]
     next_day = date(2026, 12, 15)
     assert last.issued_on == date(2026, 11, 15)
     clock.advance(timedelta(days=(next_day - NOW.date()).days - 1))
-    assert [b.id for b in sc.account.bills()] == [b.id for b in bills]  # the day before
+    assert [b.id for b in sc.account.bills().to_list()] == [b.id for b in bills]  # the day before
     clock.advance(timedelta(days=1))
-    new = sc.account.bills()
+    new = sc.account.bills().to_list()
     assert len(new) == len(bills) + 1
     bill = new[-1]
     assert (bill.id, bill.period_start, bill.period_end) == (
@@ -221,23 +221,23 @@ def test_the_next_billing_day_issues_a_bill_and_charges_the_fee(sc, clock) -> No
     assert Money.sum((e.cost for e in sc.payments.bill_expenses(bill)), "RUB") == bill.amount_due
     fee = sc.expenses.list(kinds="subscription_fee").first(1)[0]
     assert fee.at.astimezone(MOSCOW).date() == next_day and fee.cost == _rub("550")
-    assert sc.account.bills() == new  # once per period, however often it is asked
+    assert sc.account.bills().to_list() == new  # once per period, however often it is asked
 
 
 def test_a_long_jump_issues_every_missed_bill(sc, clock) -> None:
-    count = len(sc.account.bills())
+    count = len(sc.account.bills().to_list())
     clock.advance(timedelta(days=100))  # 2027-03-05: Dec, Jan and Feb billing days passed
-    bills = sc.account.bills()
+    bills = sc.account.bills().to_list()
     assert [b.id for b in bills[count:]] == ["b-2026-11", "b-2026-12", "b-2027-01"]
     for earlier, later in itertools.pairwise(bills):
         assert later.period_start == earlier.period_end + timedelta(days=1)
-    assert all(b.is_overdue for b in sc.account.debts()[:-1])
+    assert all(b.is_overdue for b in sc.account.debts().to_list()[:-1])
 
 
 @pytest.mark.requires(Capability.BILLS)
 def test_old_names_still_work_and_say_what_to_call_instead(sc) -> None:
     with pytest.warns(DeprecationWarning, match=r"use sc\.account\.debts\(\)"):
-        assert sc.payments.debts() == sc.account.debts()
+        assert sc.payments.debts() == sc.account.debts().to_list()
     with pytest.warns(DeprecationWarning, match=r"use sc\.payments\.list\(\)"):
         assert sc.payments.history().first(3) == sc.payments.list().first(3)
     if Capability.LOGINS in sc.capabilities:

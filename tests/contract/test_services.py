@@ -88,7 +88,7 @@ def test_monthly_options_are_charged_every_billing_period_until_disconnected(sc,
         ("+5 GB: monthly fee", rub("200")),
         ("Monthly fee: Smart M", rub("550")),
     ]
-    bill = max(sc.account.bills(), key=lambda b: b.issued_on)
+    bill = max(sc.account.bills().to_list(), key=lambda b: b.issued_on)
     assert bill.period_end == date(2026, 12, 14)
     assert bill.amount_due >= rub("201.50")  # the month's charges include both first fees
     sc.services.disconnect("internet-5gb")

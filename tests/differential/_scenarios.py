@@ -86,8 +86,8 @@ def _value(outcome: Any) -> Any:
 def account(steps: Steps) -> None:
     steps("account", lambda sc: sc.account.get(), C.ACCOUNT)
     steps("balance", lambda sc: sc.account.balance(), C.ACCOUNT)
-    steps("bills", lambda sc: sc.account.bills(), C.BILLS)
-    steps("debts", lambda sc: sc.account.debts(), C.BILLS)
+    steps("bills", lambda sc: sc.account.bills().to_list(), C.BILLS)
+    steps("debts", lambda sc: sc.account.debts().to_list(), C.BILLS)
     steps("next due", lambda sc: sc.payments.next_due(), C.BILLS)
 
 

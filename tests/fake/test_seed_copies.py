@@ -48,7 +48,7 @@ def _state(operator: FakeOperator) -> tuple[object, ...]:
             len(sc.expenses.list().to_list()),
             [p.id for p in sc.payments.list()],
             [(c.id, len(c.notes)) for c in sc.complaints.list()],
-            [(b.id, b.remaining) for b in sc.account.bills()],
+            [(b.id, b.remaining) for b in sc.account.bills().to_list()],
             sc.forwarding.get(),
             [c.name for c in sc.contacts.list()],
             [m.id for m in sc.messages.list()],

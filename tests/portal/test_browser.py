@@ -47,7 +47,7 @@ def test_sign_in_shows_balance_and_debts(page: Page, portal_operator: FakeOperat
     sc = _sdk(portal_operator)
     page.open("/dashboard")
     assert _norm(page.text("#balance")) == _norm(sc.account.balance().amount.format("ru_RU"))
-    debts = sc.account.debts()
+    debts = sc.account.debts().to_list()
     rows = page.all("#debts tr")[1:]
     assert len(rows) == len(debts)
     overdue = [bill.id for bill in debts if bill.is_overdue]

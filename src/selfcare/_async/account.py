@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from selfcare._async._area import AsyncArea
+from selfcare._async._paging import AsyncPager
 from selfcare.model import Account, Balance, Bill
 from selfcare.operations import GetAccount, GetBalance, ListBills
 
@@ -20,12 +21,12 @@ class AsyncAccountArea(AsyncArea):
         """The balance now, with the credit limit."""
         return await self._client._execute(GetBalance())
 
-    async def bills(self) -> list[Bill]:
-        """Every bill, oldest first."""
-        bills = await self._client._execute(ListBills())
-        return list(bills)
+    def bills(self) -> AsyncPager[Bill]:
+        """Every bill, oldest first, as a lazy pager like every listing (the operator
+        returns them whole: one page)."""
+        return AsyncPager(self._client, Bill, lambda ctx: ListBills())
 
-    async def debts(self) -> list[Bill]:
-        """Bills with something left to pay, soonest due first; overdue ones are flagged."""
-        bills = await self._client._execute(ListBills(open_only=True))
-        return sorted(bills, key=lambda bill: bill.due_date)
+    def debts(self) -> AsyncPager[Bill]:
+        """Bills with something left to pay, oldest first, which is soonest due first (bills
+        fall due in the order they were issued); overdue ones are flagged."""
+        return AsyncPager(self._client, Bill, lambda ctx: ListBills(open_only=True))

@@ -52,11 +52,11 @@ class AsyncPayments(AsyncArea):
             DeprecationWarning,
             stacklevel=2,
         )
-        return await self._client.account.debts()
+        return await self._client.account.debts().to_list()
 
     async def next_due(self) -> Bill | None:
         """The open bill due soonest (an overdue one first), or ``None`` when nothing is owed."""
-        debts = await self._client.account.debts()
+        debts = await self._client.account.debts().first(1)
         return debts[0] if debts else None
 
     async def bill_expenses(

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from selfcare._sync._area import Area
+from selfcare._sync._paging import Pager
 from selfcare.model import Account, Balance, Bill
 from selfcare.operations import GetAccount, GetBalance, ListBills
 
@@ -21,12 +22,12 @@ class AccountArea(Area):
         """The balance now, with the credit limit."""
         return self._client._execute(GetBalance())
 
-    def bills(self) -> list[Bill]:
-        """Every bill, oldest first."""
-        bills = self._client._execute(ListBills())
-        return list(bills)
+    def bills(self) -> Pager[Bill]:
+        """Every bill, oldest first, as a lazy pager like every listing (the operator
+        returns them whole: one page)."""
+        return Pager(self._client, Bill, lambda ctx: ListBills())
 
-    def debts(self) -> list[Bill]:
-        """Bills with something left to pay, soonest due first; overdue ones are flagged."""
-        bills = self._client._execute(ListBills(open_only=True))
-        return sorted(bills, key=lambda bill: bill.due_date)
+    def debts(self) -> Pager[Bill]:
+        """Bills with something left to pay, oldest first, which is soonest due first (bills
+        fall due in the order they were issued); overdue ones are flagged."""
+        return Pager(self._client, Bill, lambda ctx: ListBills(open_only=True))

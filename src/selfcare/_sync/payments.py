@@ -53,11 +53,11 @@ class Payments(Area):
             DeprecationWarning,
             stacklevel=2,
         )
-        return self._client.account.debts()
+        return self._client.account.debts().to_list()
 
     def next_due(self) -> Bill | None:
         """The open bill due soonest (an overdue one first), or ``None`` when nothing is owed."""
-        debts = self._client.account.debts()
+        debts = self._client.account.debts().first(1)
         return debts[0] if debts else None
 
     def bill_expenses(
