@@ -110,6 +110,10 @@ def browser() -> Iterator[Any]:
     driver.quit()
 
 
+SAFETY_NET = 120
+"""Seconds a browser wait may take before the test fails: a page that never comes, not a slow one."""
+
+
 class Page:
     """A thin helper over the driver: open portal paths, find things, take screenshots."""
 
@@ -162,8 +166,9 @@ class Page:
                 return True
             return False
 
-        WebDriverWait(self.driver, 10).until(replaced)
-        WebDriverWait(self.driver, 10).until(
+        # Generous: a safety net for a machine with both cores busy, not a measure of speed.
+        WebDriverWait(self.driver, SAFETY_NET).until(replaced)
+        WebDriverWait(self.driver, SAFETY_NET).until(
             lambda d: d.execute_script("return document.readyState") == "complete"
         )
 
