@@ -120,7 +120,7 @@ def test_the_portal_listens_before_it_prints_its_address(
     def run(server: uvicorn.Server, sockets: list[socket.socket]) -> None:
         host, port = sockets[0].getsockname()[:2]
         try:
-            with socket.create_connection((host, port), timeout=10):
+            with socket.create_connection((host, port), timeout=120):  # a safety net
                 seen.append("connected")
         except ConnectionRefusedError:
             seen.append("refused")
