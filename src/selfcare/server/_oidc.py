@@ -43,7 +43,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route as StarletteRoute
 
-from selfcare._errors import AuthenticationError, InvalidPhoneNumber, SelfcareError
+from selfcare._errors import AuthenticationError, InvalidPhoneNumber, NotFound, SelfcareError
 from selfcare._secret import Secret
 from selfcare.model import LoginMethod, PhoneNumber, SignedIn
 from selfcare.server._limits import read_body
@@ -411,9 +411,12 @@ class AuthorizationServer:
         if not hmac.compare_digest(expected.encode(), grant.challenge.encode()):
             raise _OAuthError("invalid_grant", "code_verifier does not match the challenge")
         grant.used = True
-        session: SignedIn = await self._call(
-            "network_sign_in", grant.number, grant.client, grant.scopes
-        )
+        try:
+            session: SignedIn = await self._call(
+                "network_sign_in", grant.number, grant.client, grant.scopes
+            )
+        except NotFound:
+            raise _OAuthError("invalid_grant", "the network's line is no subscriber's") from None
         grant.issued = session.access_token
         access = session.access_token.reveal()
         id_token = self._id_token(request, grant, access, now)
