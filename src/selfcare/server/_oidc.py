@@ -175,7 +175,6 @@ class _Grant:
     number: PhoneNumber
     client: str | None
     expires_at: datetime
-    auth_time: datetime
     used: bool = False
     issued: Secret | None = attrs.field(default=None, repr=False)
     """The access token given for this code (revoked if the code comes back)."""
@@ -360,7 +359,6 @@ class AuthorizationServer:
                 number,
                 peer,
                 now + CODE_TTL,
-                now,
             ),
             now,
         )
@@ -419,7 +417,7 @@ class AuthorizationServer:
             raise _OAuthError("invalid_grant", "the network's line is no subscriber's") from None
         grant.issued = session.access_token
         access = session.access_token.reveal()
-        id_token = self._id_token(request, grant, access, now)
+        id_token = self._id_token(request, grant, access)
         body = {
             "access_token": access,
             "token_type": "Bearer",
@@ -432,14 +430,17 @@ class AuthorizationServer:
         }
         return JSONResponse(body, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
 
-    def _id_token(self, request: Request, grant: _Grant, access: str, now: datetime) -> str:
+    def _id_token(self, request: Request, grant: _Grant, access: str) -> str:
+        # Wall-clock time, not the fake operator's: a JWT's times are checked by clients
+        # against their own clocks (codes and sessions follow the operator's clock).
+        now = datetime.now(UTC)
         claims: dict[str, Any] = {
             "iss": self.issuer(request),
             "sub": self._subject(grant.number, grant.client_id),
             "aud": grant.client_id,
             "iat": int(now.timestamp()),
             "exp": int((now + ID_TOKEN_TTL).timestamp()),
-            "auth_time": int(grant.auth_time.timestamp()),
+            "auth_time": int(now.timestamp()),
             "amr": ["network"],
             "at_hash": create_half_hash(access, "ES256").decode(),
         }
