@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 import logging
 import os
 import queue
@@ -27,7 +28,7 @@ import httpx
 import pytest
 
 from selfcare import AsyncSelfcare, AuthenticationError, Selfcare
-from selfcare.backends.fake import FakeOperator, ManualClock
+from selfcare.backends.fake import Bucket, FakeOperator, ManualClock, RateLimits
 from selfcare.server import FakeResolver, MobileNetwork, create_app
 from tests.conftest import NOW
 from tests.http.test_signin_wire import AppClient
@@ -35,6 +36,9 @@ from tests.http.test_signin_wire import AppClient
 DEVICE = "127.0.0.2"
 LINE = "+79165550123"  # the demo subscriber's
 OTHER_DEVICE = "127.0.0.3"
+PROBE = "127.0.0.4"
+"""Another address of the demo line, for the raw requests (each address has its own
+sign-in throttle, so the SDK's flows from DEVICE never wait behind them)."""
 OTHER_LINE = "+79035550177"  # oleg's
 PORTAL = "https://portal.example/callback"
 TIMEOUT = 60
@@ -54,6 +58,7 @@ def url() -> Iterator[str]:
     command += ["--port", "0", "--test-hooks", "--redirect-uri", PORTAL]
     command += ["--mobile-network", f"{DEVICE}={LINE}"]
     command += ["--mobile-network", f"{OTHER_DEVICE}=8 903 555-01-77"]
+    command += ["--mobile-network", f"{PROBE}={LINE}"]
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=os.environ
     )
@@ -78,7 +83,13 @@ def url() -> Iterator[str]:
         process.wait(timeout=TIMEOUT)
 
 
-def _client(source: str = "127.0.0.1") -> httpx.Client:
+_SOURCES = itertools.count(1)
+
+
+def _client(source: str | None = None) -> httpx.Client:
+    """A client from ``source``, or else from an address of its own (127.0.1.N), so that no
+    address reaches the server's per-address sign-in throttle."""
+    source = source or f"127.0.1.{next(_SOURCES) % 250 + 1}"
     return httpx.Client(transport=httpx.HTTPTransport(local_address=source), timeout=TIMEOUT)
 
 
@@ -90,7 +101,7 @@ def _pkce() -> tuple[str, str]:
 
 def _authorize(
     url: str,
-    source: str = DEVICE,
+    source: str = PROBE,
     *,
     headers: dict[str, str] | None = None,
     redirect_uri: str = PORTAL,
@@ -331,6 +342,19 @@ def test_bad_authorization_requests_are_sent_back(
     assert (back["error"], back["state"], back["iss"]) == (error, "st-1", url)
 
 
+def test_authorization_requests_are_throttled_per_address() -> None:
+    operator = FakeOperator(limits=RateLimits(sign_in_requests=Bucket(per_minute=1, burst=2)))
+    app = create_app(FakeResolver(operator), network=MobileNetwork.parse([f"{DEVICE}={LINE}"]))
+    flood, other = AppClient(app, "10.9.9.9"), AppClient(app, "10.9.9.8")
+    answers = [flood.get("/oauth/authorize?client_id=selfcare") for _ in range(3)]
+    assert [a.status_code for a in answers] == [400, 400, 429]
+    assert answers[2].json()["error"] == "slow_down"
+    assert int(answers[2].headers["retry-after"]) > 0
+    token = flood.post("/oauth/token", data={"grant_type": "authorization_code"})
+    assert token.status_code == 429
+    assert other.get("/oauth/authorize?client_id=selfcare").status_code == 400
+
+
 def test_an_expired_code_is_refused() -> None:
     clock = ManualClock(NOW)
     operator = FakeOperator(clock=clock)
@@ -447,14 +471,29 @@ def test_every_method_opens_the_same_session(url: str, method: str) -> None:
     session = sc.backend.auth.session  # type: ignore[attr-defined]
     sc.close()
     with _client() as http:  # refreshing and signing out are the same for every method
-        body = {"refresh_token": session.refresh_token.reveal()}
-        fresh = http.post(f"{url}/v1/auth/refresh", json=body)
+        # (the operator allows a subscriber 10 refreshes at once: one route per method)
+        oauth = method != "password"
+        form = {
+            "grant_type": "refresh_token",
+            "refresh_token": session.refresh_token.reveal(),
+            "client_id": "selfcare",
+        }
+
+        def refresh() -> httpx.Response:
+            if oauth:  # the OAuth token endpoint, as an OIDC library would refresh
+                return http.post(f"{url}/oauth/token", data=form)
+            return http.post(
+                f"{url}/v1/auth/refresh", json={"refresh_token": form["refresh_token"]}
+            )
+
+        fresh = refresh()
         assert fresh.status_code == 200
+        assert fresh.json().get("token_type", "Bearer") == "Bearer"
         bearer = {"Authorization": f"Bearer {fresh.json()['access_token']}"}
         assert http.get(f"{url}/v1/contacts", headers=bearer).status_code == 200
         assert http.post(f"{url}/v1/auth/logout", headers=bearer).status_code == 200
         assert http.get(f"{url}/v1/contacts", headers=bearer).status_code == 401
-        assert http.post(f"{url}/v1/auth/refresh", json=body).status_code == 401
+        assert refresh().status_code in (400, 401)  # invalid_grant, or the problem
 
 
 def test_no_token_verifier_or_nonce_in_logs_or_reprs(

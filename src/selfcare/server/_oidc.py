@@ -43,9 +43,17 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route as StarletteRoute
 
-from selfcare._errors import AuthenticationError, InvalidPhoneNumber, NotFound, SelfcareError
+from selfcare._errors import (
+    AuthenticationError,
+    InvalidPhoneNumber,
+    NotFound,
+    RateLimited,
+    SelfcareError,
+    ValidationError,
+)
 from selfcare._secret import Secret
 from selfcare.model import LoginMethod, PhoneNumber, SignedIn
+from selfcare.operations import RefreshSession
 from selfcare.server._limits import read_body
 
 __all__ = [
@@ -181,13 +189,18 @@ class _Grant:
 
 
 class _OAuthError(Exception):
-    def __init__(self, error: str, description: str, status: int = 400) -> None:
+    def __init__(
+        self, error: str, description: str, status: int = 400, retry_after: float | None = None
+    ) -> None:
         super().__init__(description)
         self.error, self.description, self.status = error, description, status
+        self.retry_after = retry_after
 
     def response(self) -> Response:
         body = {"error": self.error, "error_description": self.description}
         headers = {"Cache-Control": "no-store"}
+        if self.retry_after is not None:
+            headers["Retry-After"] = str(max(1, round(self.retry_after)))
         if self.status == 401:
             headers["WWW-Authenticate"] = 'Basic realm="selfcare"'
         return JSONResponse(body, status_code=self.status, headers=headers)
@@ -278,7 +291,7 @@ class AuthorizationServer:
                 "jwks_uri": f"{root}/oauth/jwks",
                 "response_types_supported": ["code"],
                 "response_modes_supported": ["query"],
-                "grant_types_supported": ["authorization_code"],
+                "grant_types_supported": ["authorization_code", "refresh_token"],
                 "subject_types_supported": ["pairwise"],
                 "id_token_signing_alg_values_supported": ["ES256"],
                 "scopes_supported": sorted(SCOPES),
@@ -307,6 +320,10 @@ class AuthorizationServer:
     # -- authorize -----------------------------------------------------------------------
 
     async def authorize(self, request: Request) -> Response:
+        try:
+            self._public(request)
+        except _OAuthError as exc:
+            return exc.response()
         query = request.query_params
         for name in query:
             if len(query.getlist(name)) > 1:
@@ -381,12 +398,16 @@ class AuthorizationServer:
             return exc.response()
 
     async def _token(self, request: Request) -> Response:
+        public = self._public(request)
         form = await _form(request)
-        if form.get("grant_type") != "authorization_code":
-            raise _OAuthError("unsupported_grant_type", "use authorization_code")
+        grant_type = form.get("grant_type")
+        if grant_type not in ("authorization_code", "refresh_token"):
+            raise _OAuthError("unsupported_grant_type", "use authorization_code or refresh_token")
         client = self._clients.get(form.get("client_id", ""))
         if client is None:
             raise _OAuthError("invalid_client", "unknown or missing client_id", 401)
+        if grant_type == "refresh_token":
+            return await self._refresh(public, form)
         code, verifier = form.get("code", ""), form.get("code_verifier", "")
         if not code:
             raise _OAuthError("invalid_request", "code is required")
@@ -425,6 +446,42 @@ class AuthorizationServer:
             "refresh_token": session.refresh_token.reveal(),
             "id_token": id_token,
             "scope": " ".join(sorted(grant.scopes)),
+            "access_expires_at": session.access_expires_at.isoformat(),
+            "refresh_expires_at": session.refresh_expires_at.isoformat(),
+        }
+        return JSONResponse(body, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
+
+    def _public(self, request: Request) -> Any:
+        """The backend of public routes for the caller's address: the sign-in throttle per
+        address applies here as on ``/v1/auth/*`` (``RateLimited`` becomes a 429)."""
+        public = getattr(self._resolver, "public", None)
+        if public is None:
+            return None
+        try:
+            return public(request.client.host if request.client else None)
+        except RateLimited as exc:
+            wait = exc.retry_after.total_seconds() if exc.retry_after else 60
+            raise _OAuthError("slow_down", str(exc), 429, retry_after=wait) from None
+
+    async def _refresh(self, public: Any, form: Mapping[str, str]) -> Response:
+        """``grant_type=refresh_token``: the same refresh as ``POST /v1/auth/refresh``."""
+        token = form.get("refresh_token", "")
+        if not token or public is None:
+            raise _OAuthError("invalid_request", "refresh_token is required")
+        try:
+            result = public.execute(RefreshSession(refresh_token=Secret(token)))
+            session: SignedIn = await result if inspect.isawaitable(result) else result
+        except RateLimited as exc:
+            wait = exc.retry_after.total_seconds() if exc.retry_after else 60
+            raise _OAuthError("slow_down", "refreshing too often", 429, retry_after=wait) from None
+        except (AuthenticationError, ValidationError):
+            raise _OAuthError("invalid_grant", "the refresh token is not valid") from None
+        now = self._now()
+        body = {
+            "access_token": session.access_token.reveal(),
+            "token_type": "Bearer",
+            "expires_in": max(0, int((session.access_expires_at - now).total_seconds())),
+            "refresh_token": session.refresh_token.reveal(),
             "access_expires_at": session.access_expires_at.isoformat(),
             "refresh_expires_at": session.refresh_expires_at.isoformat(),
         }
