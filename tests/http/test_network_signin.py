@@ -217,11 +217,13 @@ def test_an_id_token_from_another_key_is_refused(url: str) -> None:
     from joserfc.jwk import ECKey
 
     forger = ECKey.generate_key("P-256")
+    issued: list[str] = []
 
     def swap(path: str, response: httpx.Response) -> None:
         if path == "/oauth/token" and response.status_code == 200:
             response.read()
             body = response.json()
+            issued.append(body["access_token"])
             claims = jwt.decode(body["id_token"], _jwks(url)).claims
             body["id_token"] = jwt.encode({"alg": "ES256"}, claims, forger)
             response._content = httpx.Response(200, json=body).content
@@ -234,6 +236,9 @@ def test_an_id_token_from_another_key_is_refused(url: str) -> None:
 
     with pytest.raises(AuthenticationError, match="signature"):
         Selfcare.network_login(url, transport=Tampering(local_address=DEVICE))
+    with _client() as http:  # the session the refused ID token came with was signed out
+        bearer = {"Authorization": f"Bearer {issued[0]}"}
+        assert http.get(f"{url}/v1/account", headers=bearer).status_code == 401
 
 
 def _jwks(url: str) -> Any:
@@ -315,6 +320,13 @@ def test_a_wrong_redirect_uri_is_refused(url: str) -> None:
     _, back, verifier = _authorize(url)
     swapped = _exchange(url, back["code"], verifier, redirect_uri="http://127.0.0.1/other")
     assert (swapped.status_code, swapped.json()["error"]) == (400, "invalid_grant")
+
+
+def test_an_oversized_state_is_refused_not_echoed(url: str) -> None:
+    answer, _, _ = _authorize(url, state="s" * 600)
+    assert (answer.status_code, answer.json()["error"]) == (400, "invalid_request")
+    assert "state" in answer.json()["error_description"]
+    assert "s" * 600 not in answer.text + answer.headers.get("location", "")
 
 
 def test_a_pkce_verifier_mismatch_is_refused(url: str) -> None:

@@ -8,10 +8,11 @@ signed-in client's alike.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from selfcare._errors import APIError, AuthenticationError, TransportError
+from selfcare._errors import APIError, AuthenticationError, SelfcareError, TransportError
 
 if TYPE_CHECKING:  # httpx, Authlib and joserfc load only when network sign-in is used
     import httpx
@@ -19,6 +20,7 @@ if TYPE_CHECKING:  # httpx, Authlib and joserfc load only when network sign-in i
     from selfcare._async._client import AsyncSelfcare
     from selfcare._client.oidc import AuthorizationRequest
     from selfcare.backends.http._async import AsyncHttpBackend
+    from selfcare.model import SignedIn
 
 __all__ = ["AsyncNetworkLogin", "begin", "run_on_device"]
 
@@ -85,6 +87,14 @@ async def run_on_device(login: AsyncNetworkLogin) -> AsyncSelfcare:
     return await login.complete(location)
 
 
+async def _sign_out(backend: AsyncHttpBackend, session: SignedIn) -> None:
+    """End ``session`` on the server, best effort (its ID token was refused)."""
+    from selfcare.operations import SignOut
+
+    with contextlib.suppress(SelfcareError):
+        await backend.signed_in(session).execute(SignOut())
+
+
 class AsyncNetworkLogin:
     """A network sign-in waiting for its redirect back.
 
@@ -146,13 +156,17 @@ class AsyncNetworkLogin:
             now = datetime.now(UTC)
             session, id_token = session_from(body, now)
             keys = await _send(self.backend, "GET", request.metadata.jwks_uri)
-            verify_id_token(
-                id_token,
-                _json(keys, "JWKS"),
-                request=request,
-                access_token=session.access_token,
-                now=now,
-            )
+            try:
+                verify_id_token(
+                    id_token,
+                    _json(keys, "JWKS"),
+                    request=request,
+                    access_token=session.access_token,
+                    now=now,
+                )
+            except AuthenticationError:  # do not leave a session we refuse alive
+                await _sign_out(self.backend, session)
+                raise
         except BaseException:
             await self.backend.aclose()
             raise

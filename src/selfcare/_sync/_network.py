@@ -9,10 +9,11 @@ signed-in client's alike.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from selfcare._errors import APIError, AuthenticationError, TransportError
+from selfcare._errors import APIError, AuthenticationError, SelfcareError, TransportError
 
 if TYPE_CHECKING:  # httpx, Authlib and joserfc load only when network sign-in is used
     import httpx
@@ -20,6 +21,7 @@ if TYPE_CHECKING:  # httpx, Authlib and joserfc load only when network sign-in i
     from selfcare._sync._client import Selfcare
     from selfcare._client.oidc import AuthorizationRequest
     from selfcare.backends.http._sync import HttpBackend
+    from selfcare.model import SignedIn
 
 __all__ = ["NetworkLogin", "begin", "run_on_device"]
 
@@ -86,6 +88,14 @@ def run_on_device(login: NetworkLogin) -> Selfcare:
     return login.complete(location)
 
 
+def _sign_out(backend: HttpBackend, session: SignedIn) -> None:
+    """End ``session`` on the server, best effort (its ID token was refused)."""
+    from selfcare.operations import SignOut
+
+    with contextlib.suppress(SelfcareError):
+        backend.signed_in(session).execute(SignOut())
+
+
 class NetworkLogin:
     """A network sign-in waiting for its redirect back.
 
@@ -147,13 +157,17 @@ class NetworkLogin:
             now = datetime.now(UTC)
             session, id_token = session_from(body, now)
             keys = _send(self.backend, "GET", request.metadata.jwks_uri)
-            verify_id_token(
-                id_token,
-                _json(keys, "JWKS"),
-                request=request,
-                access_token=session.access_token,
-                now=now,
-            )
+            try:
+                verify_id_token(
+                    id_token,
+                    _json(keys, "JWKS"),
+                    request=request,
+                    access_token=session.access_token,
+                    now=now,
+                )
+            except AuthenticationError:  # do not leave a session we refuse alive
+                _sign_out(self.backend, session)
+                raise
         except BaseException:
             self.backend.close()
             raise

@@ -70,6 +70,7 @@ CODE_TTL: Final = timedelta(seconds=60)
 ID_TOKEN_TTL: Final = timedelta(minutes=10)
 MAX_PENDING: Final = 10_000
 """Codes kept at once; beyond that the expired and used ones are dropped, then the oldest."""
+MAX_STATE: Final = 512
 DEFAULT_CLIENT: Final = "selfcare"
 NV_VERIFY: Final = "number-verification:verify"
 NV_READ: Final = "number-verification:device-phone-number:read"
@@ -337,6 +338,10 @@ class AuthorizationServer:
                 "invalid_request", "redirect_uri is not registered for this client"
             ).response()
         state = query.get("state")
+        if state is not None and len(state) > MAX_STATE:  # it is sent back: keep it bounded
+            return _OAuthError(
+                "invalid_request", f"state: at most {MAX_STATE} characters"
+            ).response()
 
         def back(**params: str) -> Response:
             if state is not None:
