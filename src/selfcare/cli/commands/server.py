@@ -192,6 +192,11 @@ def serve(
         selfcare serve --port 8080
 
         selfcare --base-url http://127.0.0.1:8080 --token TOKEN balance
+
+    With --mobile-network it also plays the operator's authorization server: requests
+    from a mapped address sign in as that line with no password (Selfcare.network_login):
+
+        selfcare serve --mobile-network 127.0.0.2=+79165550123
     """
     try:
         import uvicorn
