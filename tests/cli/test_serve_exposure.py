@@ -147,6 +147,9 @@ def test_mobile_network_mappings_are_checked_and_headers_not_trusted(
         assert refused.exit_code == 2 and named in refused.stderr, refused.stderr
     refused = run("serve", "--port", "0", "--trusted-proxy", "proxy.example", fake=False)
     assert refused.exit_code == 2 and "--trusted-proxy" in refused.stderr
+    tmf = ("--protocol", "tmf", "--mobile-network", "127.0.0.2=+79165550123")
+    refused = run("serve", "--port", "0", *tmf, fake=False)
+    assert refused.exit_code == 2 and "--protocol selfcare" in refused.stderr
     ok = run("serve", "--port", "0", "--mobile-network", "127.0.0.2=8 916 555-01-23", fake=False)
     assert ok.exit_code == 0, ok.output
     assert "1 mapped address" in ok.stderr

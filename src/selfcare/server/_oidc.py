@@ -328,7 +328,7 @@ class AuthorizationServer:
         query = request.query_params
         for name in query:
             if len(query.getlist(name)) > 1:
-                return _OAuthError("invalid_request", f"{name} is given twice").response()
+                return _OAuthError("invalid_request", f"{name[:32]} is given twice").response()
         client = self._clients.get(query.get("client_id", ""))
         if client is None:  # never redirect to a URI nobody registered
             return _OAuthError("invalid_request", "unknown or missing client_id").response()

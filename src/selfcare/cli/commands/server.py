@@ -219,6 +219,11 @@ def serve(
         ) from exc
     if test_hooks and protocol != "selfcare":
         raise click.UsageError("--test-hooks needs --protocol selfcare (the hooks are /v1 routes)")
+    if (mobile_network or trusted_proxies or redirect_uris) and protocol != "selfcare":
+        raise click.UsageError(
+            "--mobile-network, --trusted-proxy and --redirect-uri need --protocol selfcare "
+            "(the TMF face has no authorization server)"
+        )
     try:
         limits = RateLimits(
             sends=Bucket(per_minute=send_rate, burst=send_burst),
