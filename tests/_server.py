@@ -7,7 +7,11 @@ from typing import Any
 from selfcare._secret import Secret
 from selfcare.backends.fake import FakeOperator
 from selfcare.model import PhoneNumber
-from selfcare.server import FakeResolver, LiveServer, create_app, create_tmf_app
+from selfcare.server import FakeResolver, LiveServer, MobileNetwork, create_app, create_tmf_app
+
+DEVICE = "127.0.0.2"
+"""The address of the demo subscriber's phone on mobile data (network sign-in)."""
+DEVICE_LINE = "+79165550123"
 
 
 class SwitchableResolver:
@@ -31,6 +35,22 @@ class SwitchableResolver:
         assert self.resolver is not None, "no operator installed"
         return self.resolver.last_code(number)
 
+    def now(self) -> Any:
+        assert self.resolver is not None, "no operator installed"
+        return self.resolver.now()
+
+    def network_sign_in(self, number: PhoneNumber, client: str | None, scopes: Any) -> Any:
+        assert self.resolver is not None, "no operator installed"
+        return self.resolver.network_sign_in(number, client, scopes)
+
+    def session_of(self, token: Secret) -> Any:
+        assert self.resolver is not None, "no operator installed"
+        return self.resolver.session_of(token)
+
+    def revoke(self, token: Secret) -> None:
+        assert self.resolver is not None, "no operator installed"
+        self.resolver.revoke(token)
+
     def tmf_documents(self, token: Secret) -> Any:
         assert self.resolver is not None, "no operator installed"
         return self.resolver.tmf_documents(token)
@@ -38,7 +58,8 @@ class SwitchableResolver:
 
 def fake_server() -> tuple[LiveServer, SwitchableResolver]:
     resolver = SwitchableResolver()
-    return LiveServer(create_app(resolver, test_hooks=True)), resolver
+    network = MobileNetwork.parse([f"{DEVICE}={DEVICE_LINE}"])  # a phone on mobile data
+    return LiveServer(create_app(resolver, test_hooks=True, network=network)), resolver
 
 
 def tmf_server(wrap: Any = None) -> tuple[LiveServer, SwitchableResolver]:

@@ -31,6 +31,8 @@ HEAVY = (
     "babel",
     "starlette",
     "uvicorn",
+    "authlib",
+    "joserfc",
 )
 """What ``import selfcare`` must not load: each part loads when first used."""
 

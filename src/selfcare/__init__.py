@@ -44,6 +44,7 @@ from selfcare._errors import (
 )
 from selfcare._secret import Secret
 from selfcare._sync._client import Selfcare
+from selfcare._sync._network import NetworkLogin
 from selfcare._sync._paging import Pager
 from selfcare._sync._signin import PendingLogin
 from selfcare._version import __version__
@@ -106,6 +107,7 @@ from selfcare.model import (
 
 if _typing.TYPE_CHECKING:  # what mypy and IDEs see; at run time, __getattr__ below
     from selfcare._async._client import AsyncSelfcare
+    from selfcare._async._network import AsyncNetworkLogin
     from selfcare._async._paging import AsyncPager
     from selfcare._async._signin import AsyncPendingLogin
     from selfcare.backends.http import AsyncHttpBackend, HttpBackend
@@ -113,6 +115,7 @@ if _typing.TYPE_CHECKING:  # what mypy and IDEs see; at run time, __getattr__ be
 _LAZY = {
     "AsyncHttpBackend": "selfcare.backends.http._async",
     "AsyncPager": "selfcare._async._paging",
+    "AsyncNetworkLogin": "selfcare._async._network",
     "AsyncPendingLogin": "selfcare._async._signin",
     "AsyncSelfcare": "selfcare._async._client",
     "HttpBackend": "selfcare.backends.http._sync",
@@ -133,6 +136,7 @@ __all__ = [
     "Account",
     "AccountStatus",
     "AsyncHttpBackend",
+    "AsyncNetworkLogin",
     "AsyncPager",
     "AsyncPendingLogin",
     "AsyncSelfcare",
@@ -183,6 +187,7 @@ __all__ = [
     "MessageStatus",
     "Money",
     "NaiveDatetime",
+    "NetworkLogin",
     "NotFound",
     "NotSupported",
     "OperationRecord",

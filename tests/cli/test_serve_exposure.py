@@ -129,3 +129,28 @@ def test_serve_takes_the_request_and_idempotency_limits(
         assert refused.exit_code == 2 and bad[0].strip("-").split("-")[-1] in refused.stderr, (
             refused.stderr
         )
+
+
+def test_mobile_network_mappings_are_checked_and_headers_not_trusted(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    configs: list[Any] = []
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets: configs.append(self.config))
+    for bad, named in (
+        ("127.0.0.2", "ADDRESS=NUMBER"),
+        ("not-an-ip=+79165550123", "not an IP address"),
+        ("127.0.0.2=12", "not a phone number"),
+    ):
+        refused = run("serve", "--port", "0", "--mobile-network", bad, fake=False)
+        assert refused.exit_code == 2 and named in refused.stderr, refused.stderr
+    refused = run("serve", "--port", "0", "--trusted-proxy", "proxy.example", fake=False)
+    assert refused.exit_code == 2 and "--trusted-proxy" in refused.stderr
+    tmf = ("--protocol", "tmf", "--mobile-network", "127.0.0.2=+79165550123")
+    refused = run("serve", "--port", "0", *tmf, fake=False)
+    assert refused.exit_code == 2 and "--protocol selfcare" in refused.stderr
+    ok = run("serve", "--port", "0", "--mobile-network", "127.0.0.2=8 916 555-01-23", fake=False)
+    assert ok.exit_code == 0, ok.output
+    assert "1 mapped address" in ok.stderr
+    assert configs[-1].proxy_headers is False  # uvicorn must not read X-Forwarded-For

@@ -6,6 +6,7 @@ from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING, TypeVar
 
+from selfcare._async._network import AsyncNetworkLogin, begin, run_on_device
 from selfcare._async._signin import (
     AsyncPendingLogin,
     door,
@@ -35,6 +36,7 @@ if TYPE_CHECKING:  # imported where used: the fake, TMF and httpx load only when
     import httpx
 
     from selfcare.backends.fake import Clock, FakeOperator
+    from selfcare.backends.http._async import AsyncHttpBackend
     from selfcare.tmf import TmfProfile
 
 __all__ = ["AsyncSelfcare"]
@@ -165,6 +167,56 @@ class AsyncSelfcare:
         sent = await execute_or_close(backend, RequestCode(number=phone))
         return AsyncPendingLogin(cls, backend, sent.number, sent.expires_at)
 
+    @classmethod
+    async def start_network_login(
+        cls,
+        base_url: str | None = None,
+        *,
+        redirect_uri: str,
+        client_id: str = "selfcare",
+        scope: str = "openid",
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: float | None = None,
+    ) -> AsyncNetworkLogin:
+        """Start a sign-in by the mobile network (OIDC authorization code with PKCE S256,
+        ``state``, ``nonce``, ``prompt=none``): send the device to the result's
+        ``authorization_url`` over its mobile data; ``await login.complete(callback_url)``
+        with the URL the operator redirected it to (``redirect_uri?code=...``) gives the
+        signed-in client. ``transport`` (an httpx transport) carries every request, the
+        sign-in's and the client's."""
+        backend = _network_backend(base_url, transport, timeout)
+        return await begin(
+            cls, backend, redirect_uri=redirect_uri, client_id=client_id, scope=scope
+        )
+
+    @classmethod
+    async def network_login(
+        cls,
+        base_url: str | None = None,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        client_id: str = "selfcare",
+        scope: str = "openid",
+        redirect_uri: str | None = None,
+        timeout: float | None = None,
+    ) -> AsyncSelfcare:
+        """Sign in as the line this device is on, with no password: the whole flow runs from
+        the device over its own connection (``transport``, e.g.
+        ``httpx.AsyncHTTPTransport(local_address=...)`` for the mobile-data interface).
+        Raises :class:`~selfcare.AuthenticationError` (``login_required``) when the operator
+        does not recognise the connection as one of its lines."""
+        from selfcare._client.oidc import DEFAULT_REDIRECT_URI
+
+        login = await cls.start_network_login(
+            base_url,
+            redirect_uri=redirect_uri or DEFAULT_REDIRECT_URI,
+            client_id=client_id,
+            scope=scope,
+            transport=transport,
+            timeout=timeout,
+        )
+        return await run_on_device(login)
+
     async def logout(self) -> None:
         """End this client's session on the server: its tokens stop working at once."""
         await self._execute(SignOut())
@@ -284,6 +336,17 @@ class AsyncSelfcare:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} backend={self._backend!r}>"
+
+
+def _network_backend(
+    base_url: str | None, transport: httpx.AsyncBaseTransport | None, timeout: float | None
+) -> AsyncHttpBackend:
+    from selfcare.backends.http._async import AsyncHttpBackend
+    from selfcare.protocol._http import DEFAULT_TIMEOUT
+
+    return AsyncHttpBackend(
+        base_url, anonymous=True, transport=transport, timeout=timeout or DEFAULT_TIMEOUT
+    )
 
 
 def _http_options(

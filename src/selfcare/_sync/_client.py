@@ -7,6 +7,7 @@ from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING, TypeVar
 
+from selfcare._sync._network import NetworkLogin, begin, run_on_device
 from selfcare._sync._signin import (
     PendingLogin,
     door,
@@ -36,6 +37,7 @@ if TYPE_CHECKING:  # imported where used: the fake, TMF and httpx load only when
     import httpx
 
     from selfcare.backends.fake import Clock, FakeOperator
+    from selfcare.backends.http._sync import HttpBackend
     from selfcare.tmf import TmfProfile
 
 __all__ = ["Selfcare"]
@@ -166,6 +168,56 @@ class Selfcare:
         sent = execute_or_close(backend, RequestCode(number=phone))
         return PendingLogin(cls, backend, sent.number, sent.expires_at)
 
+    @classmethod
+    def start_network_login(
+        cls,
+        base_url: str | None = None,
+        *,
+        redirect_uri: str,
+        client_id: str = "selfcare",
+        scope: str = "openid",
+        transport: httpx.BaseTransport | None = None,
+        timeout: float | None = None,
+    ) -> NetworkLogin:
+        """Start a sign-in by the mobile network (OIDC authorization code with PKCE S256,
+        ``state``, ``nonce``, ``prompt=none``): send the device to the result's
+        ``authorization_url`` over its mobile data; ``login.complete(callback_url)``
+        with the URL the operator redirected it to (``redirect_uri?code=...``) gives the
+        signed-in client. ``transport`` (an httpx transport) carries every request, the
+        sign-in's and the client's."""
+        backend = _network_backend(base_url, transport, timeout)
+        return begin(
+            cls, backend, redirect_uri=redirect_uri, client_id=client_id, scope=scope
+        )
+
+    @classmethod
+    def network_login(
+        cls,
+        base_url: str | None = None,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        client_id: str = "selfcare",
+        scope: str = "openid",
+        redirect_uri: str | None = None,
+        timeout: float | None = None,
+    ) -> Selfcare:
+        """Sign in as the line this device is on, with no password: the whole flow runs from
+        the device over its own connection (``transport``, e.g.
+        ``httpx.HTTPTransport(local_address=...)`` for the mobile-data interface).
+        Raises :class:`~selfcare.AuthenticationError` (``login_required``) when the operator
+        does not recognise the connection as one of its lines."""
+        from selfcare._client.oidc import DEFAULT_REDIRECT_URI
+
+        login = cls.start_network_login(
+            base_url,
+            redirect_uri=redirect_uri or DEFAULT_REDIRECT_URI,
+            client_id=client_id,
+            scope=scope,
+            transport=transport,
+            timeout=timeout,
+        )
+        return run_on_device(login)
+
     def logout(self) -> None:
         """End this client's session on the server: its tokens stop working at once."""
         self._execute(SignOut())
@@ -285,6 +337,17 @@ class Selfcare:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} backend={self._backend!r}>"
+
+
+def _network_backend(
+    base_url: str | None, transport: httpx.BaseTransport | None, timeout: float | None
+) -> HttpBackend:
+    from selfcare.backends.http._sync import HttpBackend
+    from selfcare.protocol._http import DEFAULT_TIMEOUT
+
+    return HttpBackend(
+        base_url, anonymous=True, transport=transport, timeout=timeout or DEFAULT_TIMEOUT
+    )
 
 
 def _http_options(

@@ -48,6 +48,8 @@ class LoginMethod(enum.StrEnum):
     """A one-time code sent by SMS."""
     TOKEN = "token"  # noqa: S105  (a method name, not a secret)
     """A stored token (an app staying signed in, or an API token)."""
+    NETWORK = "network"
+    """The operator recognised the line from the mobile data connection (no password)."""
 
 
 class LoginStatus(enum.StrEnum):

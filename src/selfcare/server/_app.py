@@ -11,7 +11,7 @@ from __future__ import annotations
 import inspect
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from starlette.applications import Starlette
@@ -46,6 +46,7 @@ from selfcare.server._limits import (
     contained,
     read_body,
 )
+from selfcare.server._oidc import AuthorizationServer, MobileNetwork
 
 __all__ = [
     "MAX_BODY_BYTES",
@@ -236,7 +237,13 @@ def _test_otp(resolve: Resolver) -> Callable[[Request], Awaitable[Response]]:
 
 
 def create_app(
-    resolve: Resolver, *, test_hooks: bool = False, limits: RequestLimits | None = None
+    resolve: Resolver,
+    *,
+    test_hooks: bool = False,
+    limits: RequestLimits | None = None,
+    network: MobileNetwork | None = None,
+    issuer: str | None = None,
+    redirect_uris: Iterable[str] = (),
 ) -> Starlette:
     """A Starlette app serving every route of the protocol for the backends ``resolve`` gives.
 
@@ -245,6 +252,13 @@ def create_app(
     reads the last sign-in code the fake texted to a number, as a phone would (anyone who
     can reach it can sign in as anyone). ``limits`` bound each request's body size and JSON
     nesting (``RequestLimits()``, 1 MiB and 32 levels, by default).
+
+    A resolver that can open network sessions (the fake's) also gets the operator's
+    authorization server (:class:`~selfcare.server.AuthorizationServer`: OIDC discovery,
+    ``/oauth/authorize``, ``/oauth/token``, CAMARA Number Verification): ``network`` says
+    which source addresses are which lines (none by default: every device gets
+    ``login_required``), ``issuer`` its public root, ``redirect_uris`` the redirect URIs the
+    ``selfcare`` client may use besides loopback ones.
     """
     document = openapi_document()
 
@@ -252,6 +266,9 @@ def create_app(
         return JSONResponse(document)
 
     routes = [StarletteRoute("/v1/openapi.json", openapi, methods=["GET"])]
+    if callable(getattr(resolve, "network_sign_in", None)):
+        server = AuthorizationServer(resolve, network, issuer=issuer, redirect_uris=redirect_uris)
+        routes += server.routes()
     if test_hooks:
         routes.append(StarletteRoute(TEST_OTP_PATH, _test_otp(resolve), methods=["GET"]))
     routes += [

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from selfcare._secret import Secret
 from selfcare.backends.fake import AsyncFakeBackend, FakeBackend, FakeOperator, TmfDocuments
 from selfcare.backends.fake._limits import ClientThrottle
 from selfcare.backends.fake._signin import SentCode
-from selfcare.model import PhoneNumber
+from selfcare.model import LoginMethod, PhoneNumber, SignedIn
 
 __all__ = ["FakeResolver"]
 
@@ -49,6 +51,37 @@ class FakeResolver:
             self._throttle.take(client, self.operator.limits, self.operator.clock.now())
         backend = FakeBackend(self.operator, subscriber=None, channel="api", client=client)
         return AsyncFakeBackend.wrap(backend)
+
+    def now(self) -> datetime:
+        """The operator's time (codes and ID tokens of the authorization server use it)."""
+        return self.operator.clock.now()
+
+    def network_sign_in(
+        self, number: PhoneNumber, client: str | None, scopes: frozenset[str]
+    ) -> SignedIn:
+        """Open a session for the line the mobile network recognised (the authorization
+        server's token endpoint calls this after checking the code; never a public route)."""
+        with self.operator.lock:
+            return self.operator.sign_in.with_network(
+                number, self.operator.clock.now(), "api", client, scopes
+            )
+
+    def session_of(self, token: Secret) -> tuple[PhoneNumber, LoginMethod, frozenset[str]] | None:
+        """The line, sign-in method and scopes of a session's access token; ``None`` for an
+        API token; ``AuthenticationError`` (or ``TokenExpired``) for no valid token at all."""
+        with self.operator.lock:
+            subscriber = self.operator.authenticate(token)
+            if subscriber.token == token:
+                return None
+            found = self.operator.sign_in.session_of(token, self.operator.clock.now())
+        assert found is not None
+        owner, method, scopes = found
+        return owner.account.number, method, scopes
+
+    def revoke(self, token: Secret) -> None:
+        """End the session of ``token`` (the tokens of a replayed authorization code)."""
+        with self.operator.lock:
+            self.operator.sign_in.revoke(token)
 
     def tmf_documents(self, token: Secret) -> TmfDocuments:
         """The TMF documents the operator keeps for the subscriber of ``token`` (what the

@@ -41,7 +41,9 @@ class LiveServer:
     def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0) -> None:
         self._sock = bind(host, port)
         self.url = base_url(self._sock)
-        self._server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+        self._server = uvicorn.Server(
+            uvicorn.Config(app, log_level="warning", lifespan="off", proxy_headers=False)
+        )
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True
         )

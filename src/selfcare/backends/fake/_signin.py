@@ -9,6 +9,8 @@ Rules (documented in ``docs/signing-in.md`` and ``docs/fake-operator.md``):
 * wrong passwords or codes slow sign-in down per number and client as
   :class:`~selfcare.backends.fake.Lockout` says: the lock of one client (an attacker's
   address) does not keep another (the owner's) out;
+* the operator's network may vouch for a line (:meth:`SignInDesk.with_network`, called by
+  the authorization server only): that session is like any other, with method ``network``;
 * every attempt on a subscriber's number lands in their login history, with its reason,
   except the attempts a lock refuses: those are counted on the lock (one record per lock).
 
@@ -93,6 +95,10 @@ class _Session:
     access_expires_at: datetime
     refresh: Secret = attrs.field(repr=False)
     refresh_expires_at: datetime
+    method: LoginMethod = LoginMethod.PASSWORD
+    """How the subscriber proved who they were when the session opened."""
+    scopes: frozenset[str] = frozenset()
+    """What an OAuth client was granted (network sign-in); empty for the SDK's own sign-ins."""
     revoked: bool = False
 
 
@@ -241,6 +247,43 @@ class SignInDesk:
         sent.used = True
         return self._open(owner, now, LoginMethod.OTP, channel, who)
 
+    def with_network(
+        self,
+        number: PhoneNumber,
+        now: datetime,
+        channel: str,
+        client: str | None = None,
+        scopes: frozenset[str] = frozenset(),
+    ) -> SignedIn:
+        """Open a session for the line the operator's network recognised as ``number``.
+
+        The caller is the authorization server, which saw the request arrive from an
+        address its gateway assigned to that line: there is no secret to check here, so this
+        is never reachable from a public route. ``NotFound`` when no subscriber has the line.
+        """
+        owner = self._owner(number)
+        if owner is None:
+            raise NotFound(f"the network line {number.e164} is no subscriber's", field="number")
+        return self._open(owner, now, LoginMethod.NETWORK, channel, _client(client), scopes)
+
+    def session_of(
+        self, token: Secret, now: datetime
+    ) -> tuple[Subscriber, LoginMethod, frozenset[str]] | None:
+        """The subscriber, sign-in method and granted scopes of a live access token
+        (``None`` when it is no session's; errors as :meth:`authenticate`)."""
+        subscriber = self.authenticate(token, now)
+        if subscriber is None:
+            return None
+        session = self._session(token, "a")
+        assert session is not None
+        return subscriber, session.method, session.scopes
+
+    def revoke(self, token: Secret) -> None:
+        """End the session of access token ``token`` if it is one (a replayed code's)."""
+        session = self._session(token, "a")
+        if session is not None and session.access == token:
+            session.revoked = True
+
     def locks(self, number: PhoneNumber, now: datetime) -> list[LockView]:
         """The locks on signing in to ``number`` still in force at ``now``, with how many
         attempts each refused (the login history has one record per lock, not per attempt)."""
@@ -376,7 +419,13 @@ class SignInDesk:
             del self._guards[e164]
 
     def _open(
-        self, sub: Subscriber, now: datetime, method: LoginMethod, channel: str, client: str
+        self,
+        sub: Subscriber,
+        now: datetime,
+        method: LoginMethod,
+        channel: str,
+        client: str,
+        scopes: frozenset[str] = frozenset(),
     ) -> SignedIn:
         number = sub.account.number.e164
         self._lanes.pop((number, client), None)
@@ -394,6 +443,8 @@ class SignInDesk:
             access_expires_at=now + ACCESS_TTL,
             refresh=self._token("r", sid),
             refresh_expires_at=now + REFRESH_TTL,
+            method=method,
+            scopes=scopes,
         )
         self._sessions[sid] = session
         sub.record_login(now, channel, method, LoginStatus.SUCCESS, ip=client or None)

@@ -177,6 +177,15 @@ class HttpBackend:
             request.headers["Selfcare-Retry"] = str(attempt)
             sleep(delay)
 
+    def raw(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        """One plain request through this backend's connections: no token, no retries, no
+        redirects followed (network sign-in's discovery, authorization and code exchange)."""
+        if self._closed or self._http.is_closed:
+            raise ClientClosed("cannot sign in: the client is closed; make a new one")
+        request = self._build.build_request(method, url, **kwargs)
+        request.extensions["timeout"] = self.timeout.as_dict()
+        return self._http.send(request, auth=None, follow_redirects=False)
+
     def _check_open(self, op: Operation[Any]) -> None:
         if self._closed or self._http.is_closed:
             raise ClientClosed(

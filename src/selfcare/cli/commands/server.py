@@ -138,6 +138,29 @@ def _warn(text: str) -> None:
     show_default=True,
     help="Hours an idempotency key is remembered.",
 )
+@click.option(
+    "--mobile-network",
+    "mobile_network",
+    multiple=True,
+    metavar="ADDR=NUMBER",
+    help="Network sign-in: requests from source address ADDR come from line NUMBER, as the "
+    "operator's gateway assigned it (repeatable). Any other address gets login_required.",
+)
+@click.option(
+    "--trusted-proxy",
+    "trusted_proxies",
+    multiple=True,
+    metavar="ADDR",
+    help="The proxy whose X-MSISDN / X-Forwarded-For headers name the device (repeatable); "
+    "from anyone else those headers are ignored.",
+)
+@click.option(
+    "--redirect-uri",
+    "redirect_uris",
+    multiple=True,
+    metavar="URI",
+    help="A redirect URI the 'selfcare' OAuth client may use besides loopback ones (repeatable).",
+)
 def serve(
     host: str,
     port: int,
@@ -154,6 +177,9 @@ def serve(
     max_json_depth: int,
     idempotency_entries: int,
     idempotency_hours: float,
+    mobile_network: tuple[str, ...],
+    trusted_proxies: tuple[str, ...],
+    redirect_uris: tuple[str, ...],
 ) -> None:
     """Serve the fake operator over HTTP (needs the 'server' extra): a sandbox for trying
     clients, never for real subscribers' data and never facing the internet.
@@ -166,6 +192,11 @@ def serve(
         selfcare serve --port 8080
 
         selfcare --base-url http://127.0.0.1:8080 --token TOKEN balance
+
+    With --mobile-network it also plays the operator's authorization server: requests
+    from a mapped address sign in as that line with no password (Selfcare.network_login):
+
+        selfcare serve --mobile-network 127.0.0.2=+79165550123
     """
     try:
         import uvicorn
@@ -181,12 +212,18 @@ def serve(
             create_app,
             create_tmf_app,
         )
+        from selfcare.server._oidc import MobileNetwork
     except ImportError as exc:
         raise click.ClickException(
             f"selfcare serve needs the 'server' extra: pip install 'selfcare[server]' ({exc})"
         ) from exc
     if test_hooks and protocol != "selfcare":
         raise click.UsageError("--test-hooks needs --protocol selfcare (the hooks are /v1 routes)")
+    if (mobile_network or trusted_proxies or redirect_uris) and protocol != "selfcare":
+        raise click.UsageError(
+            "--mobile-network, --trusted-proxy and --redirect-uri need --protocol selfcare "
+            "(the TMF face has no authorization server)"
+        )
     try:
         limits = RateLimits(
             sends=Bucket(per_minute=send_rate, burst=send_burst),
@@ -198,6 +235,7 @@ def serve(
                 f"{idempotency_hours} is not between 0 and a year of hours",
                 param_hint="--idempotency-hours",
             )
+        network = MobileNetwork.parse(mobile_network, trusted_proxies)
         idempotency = IdempotencyLimits(
             max_age=timedelta(hours=idempotency_hours), max_entries=idempotency_entries
         )
@@ -236,8 +274,19 @@ def serve(
             "TM Forum APIs under their spec basePaths, e.g. /tmf-api/usageManagement/v4", err=True
         )
     else:
-        app = create_app(resolver, test_hooks=test_hooks, limits=request_limits)
+        app = create_app(
+            resolver,
+            test_hooks=test_hooks,
+            limits=request_limits,
+            network=network,
+            redirect_uris=redirect_uris,
+        )
         click.echo(f"OpenAPI: {base_url(sock)}/v1/openapi.json", err=True)
+        click.echo(
+            f"Network sign-in: {base_url(sock)}/.well-known/openid-configuration "
+            f"({len(network.lines)} mapped address(es))",
+            err=True,
+        )
         click.echo(
             "Sign in: POST /v1/auth/password with a subscriber's number and "
             "'<key>-password-1', or POST /v1/auth/otp",
@@ -248,7 +297,10 @@ def serve(
                 f"--test-hooks: GET {TEST_OTP_PATH}?number=... (the fake's test hook) reads "
                 "any number's sign-in code: whoever reaches this server can sign in as anyone."
             )
-    uvicorn.Server(uvicorn.Config(app, log_level="info")).run(sockets=[sock])
+    # proxy_headers off: uvicorn would otherwise take the client's address from
+    # X-Forwarded-For on loopback, and network sign-in must trust only the connection
+    config = uvicorn.Config(app, log_level="info", proxy_headers=False)
+    uvicorn.Server(config).run(sockets=[sock])
 
 
 COMMANDS = [demo, serve]
