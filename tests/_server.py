@@ -31,6 +31,18 @@ class SwitchableResolver:
         assert self.resolver is not None, "no operator installed"
         return self.resolver.last_code(number)
 
+    def reset(self) -> Any:
+        assert self.resolver is not None, "no operator installed"
+        return self.resolver.reset()
+
+    def now(self) -> Any:
+        assert self.resolver is not None, "no operator installed"
+        return self.resolver.now()
+
+    def advance_clock(self, delta: Any) -> Any:
+        assert self.resolver is not None, "no operator installed"
+        return self.resolver.advance_clock(delta)
+
     def tmf_documents(self, token: Secret) -> Any:
         assert self.resolver is not None, "no operator installed"
         return self.resolver.tmf_documents(token)
