@@ -150,6 +150,15 @@ def _problem_schema() -> dict[str, Any]:
     }
 
 
+def _body_limit() -> list[type[SelfcareError]]:
+    """The reference server's 413 (its limit lives with the server, which needs starlette)."""
+    try:
+        from selfcare.server._limits import BodyTooLarge
+    except ImportError:  # pragma: no cover - without the server extra there is no server
+        return []
+    return [BodyTooLarge]
+
+
 def route_errors(route: Route) -> tuple[type[SelfcareError], ...]:
     """Every error ``route`` can answer with: those of its shape, then its own.
 
@@ -158,8 +167,6 @@ def route_errors(route: Route) -> tuple[type[SelfcareError], ...]:
     a path naming a record can name none (404); a change can reuse an idempotency key (409);
     a body can be too large (413).
     """
-    from selfcare.server._limits import BodyTooLarge  # the limit is the server's
-
     found: list[type[SelfcareError]] = [ValidationError]
     if not route.public:
         found += [AuthenticationError, TokenExpired]
@@ -168,7 +175,7 @@ def route_errors(route: Route) -> tuple[type[SelfcareError], ...]:
     if not route.op.idempotent:
         found += [IdempotencyKeyReused, RequestInProgress]
     if route.method != "GET":
-        found.append(BodyTooLarge)
+        found += _body_limit()
     found += [*route.errors, NotSupported]
     return tuple(dict.fromkeys(found))
 
@@ -208,7 +215,7 @@ def openapi_document(server_url: str = DEFAULT_SERVER) -> dict[str, Any]:
                 "error. Changes take an `Idempotency-Key` header: a retry with the same key "
                 "returns the first result instead of acting twice."
             ),
-            "contact": {"name": "selfcare developers", "url": "https://github.com/selfcare"},
+            "contact": {"name": "selfcare developers"},
             "license": {"name": "MIT", "identifier": "MIT"},
         },
         "servers": [
