@@ -35,6 +35,10 @@ class SwitchableResolver:
         assert self.resolver is not None, "no operator installed"
         return self.resolver.last_code(number)
 
+    def reset(self) -> Any:
+        assert self.resolver is not None, "no operator installed"
+        return self.resolver.reset()
+
     def now(self) -> Any:
         assert self.resolver is not None, "no operator installed"
         return self.resolver.now()
@@ -50,6 +54,10 @@ class SwitchableResolver:
     def revoke(self, token: Secret) -> None:
         assert self.resolver is not None, "no operator installed"
         self.resolver.revoke(token)
+
+    def advance_clock(self, delta: Any) -> Any:
+        assert self.resolver is not None, "no operator installed"
+        return self.resolver.advance_clock(delta)
 
     def tmf_documents(self, token: Secret) -> Any:
         assert self.resolver is not None, "no operator installed"

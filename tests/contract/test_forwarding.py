@@ -157,8 +157,8 @@ def test_changes_are_idempotent_and_logged(sc, operator) -> None:
         "disable_forwarding",
         "set_forwarding",
     ]
-    assert ("condition", "busy") in newest[0].parameters
-    assert ("number", FRIEND.e164) in newest[0].parameters
+    assert newest[0].parameter("condition") == "busy"
+    assert newest[0].parameter("number") == FRIEND.e164
     assert [r.status.value for r in newest] == ["done", "done", "failed"]
     assert "itself" in (newest[-1].reason or "")
 

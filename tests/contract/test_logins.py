@@ -14,6 +14,7 @@ from selfcare import (
     OperationStatus,
     ValidationError,
 )
+from selfcare.model import OperationParameter
 from selfcare.operations import Capability
 from tests.conftest import MOSCOW, NOW
 
@@ -84,7 +85,7 @@ def test_every_operation_appears_in_the_log_with_its_outcome(sc) -> None:
         OperationStatus.DONE,
     ]
     assert "cannot be switched off" in (newest[0].reason or "")
-    assert newest[1].parameters == (("code", "internet-5gb"),)
+    assert newest[1].parameters == (OperationParameter("code", "internet-5gb"),)
     assert all(isinstance(r, OperationRecord) and r.at == NOW for r in newest)
 
 

@@ -20,7 +20,7 @@ from selfcare import (
     ValidationError,
 )
 from selfcare.keypad import KeypadExpired, KeypadRegistry, VirtualKeypad
-from selfcare.model import CARD_PIN_LENGTH
+from selfcare.model import CARD_PIN_LENGTH, OperationParameter
 from selfcare.operations import Capability
 
 pytestmark = pytest.mark.requires(Capability.PAYMENT_CARDS)
@@ -52,7 +52,7 @@ def test_a_valid_card_credits_its_value(sc, operator) -> None:
     log = list(operator.subscriber().operations)[-1]
     assert (log.operation, log.parameters, log.status.value) == (
         "activate_card",
-        (("pin", "***"),),
+        (OperationParameter("pin", "***"),),
         "done",
     )
 
@@ -260,4 +260,6 @@ def test_the_pin_never_reaches_logs_reprs_errors_or_the_operation_log(
     for pin in [*pins, VALID_1000, VALID[:-1]]:
         assert pin not in text, pin
     activations = [r for r in sub.operations if r.operation == "activate_card"]
-    assert activations and all(r.parameters == (("pin", "***"),) for r in activations)
+    assert activations and all(
+        r.parameters == (OperationParameter("pin", "***"),) for r in activations
+    )

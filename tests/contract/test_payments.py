@@ -113,7 +113,7 @@ def test_a_payment_is_a_top_up_in_the_detailed_bill_and_logged(sc, operator) -> 
     assert newest.kind is ExpenseKind.TOP_UP and newest.cost == -_rub("250.50")
     log = list(operator.subscriber().operations)[-1]
     assert log.operation == "pay" and log.status.value == "done"
-    assert dict(log.parameters)["method"] == "card:***4242"
+    assert log.parameter("method") == "card:***4242"
     assert "4242424242424242" not in repr(log)
 
 

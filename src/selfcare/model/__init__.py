@@ -17,6 +17,7 @@ from selfcare.model.history import (
     LoginMethod,
     LoginRecord,
     LoginStatus,
+    OperationParameter,
     OperationRecord,
     OperationStatus,
 )
@@ -89,6 +90,7 @@ __all__ = [
     "MessagePriority",
     "MessageStatus",
     "Money",
+    "OperationParameter",
     "OperationRecord",
     "OperationStatus",
     "Payment",

@@ -11,7 +11,14 @@ from selfcare._errors import ValidationError
 from selfcare._time import Instant
 from selfcare.model._repr import compact_repr
 
-__all__ = ["LoginMethod", "LoginRecord", "LoginStatus", "OperationRecord", "OperationStatus"]
+__all__ = [
+    "LoginMethod",
+    "LoginRecord",
+    "LoginStatus",
+    "OperationParameter",
+    "OperationRecord",
+    "OperationStatus",
+]
 
 
 class OperationStatus(enum.StrEnum):
@@ -20,6 +27,15 @@ class OperationStatus(enum.StrEnum):
     DONE = "done"
     FAILED = "failed"
     PENDING = "pending"
+
+
+@attrs.frozen
+class OperationParameter:
+    """One parameter of a logged operation as the log shows it (secrets masked, long text
+    cut): on the wire ``{"name": "condition", "value": "busy"}``."""
+
+    name: str
+    value: str
 
 
 @attrs.frozen(repr=False)
@@ -35,9 +51,14 @@ class OperationRecord:
     """Where it came from: ``api`` (over HTTP), ``sdk`` (in-process), ``web``, ``cli``…"""
     operation: str
     """The operation's name, e.g. ``send_sms`` or ``activate_card``."""
-    parameters: tuple[tuple[str, str], ...]
+    parameters: tuple[OperationParameter, ...]
+    """The parameters it was given, in order (see :meth:`parameter`)."""
     status: OperationStatus
     reason: str | None = None
+
+    def parameter(self, name: str) -> str | None:
+        """The value of the parameter called ``name`` as logged (``None`` if it had none)."""
+        return next((p.value for p in self.parameters if p.name == name), None)
 
 
 class LoginMethod(enum.StrEnum):

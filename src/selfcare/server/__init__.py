@@ -7,7 +7,7 @@ over TM Forum v4 paths and shapes. Both take ``limits=RequestLimits(...)``.
 operator's authorization server for network sign-in (``selfcare serve --mobile-network``).
 """
 
-from selfcare.server._app import TEST_OTP_PATH, Resolver, create_app
+from selfcare.server._app import TEST_HOOKS, TEST_OTP_PATH, TEST_PREFIX, Resolver, create_app
 from selfcare.server._fake import FakeResolver
 from selfcare.server._limits import MAX_BODY_BYTES, MAX_DEPTH, BodyTooLarge, RequestLimits
 from selfcare.server._live import LiveServer, base_url, bind
@@ -17,7 +17,9 @@ from selfcare.server.tmf import TMF_ROUTES, TmfRoute, create_tmf_app
 __all__ = [
     "MAX_BODY_BYTES",
     "MAX_DEPTH",
+    "TEST_HOOKS",
     "TEST_OTP_PATH",
+    "TEST_PREFIX",
     "TMF_ROUTES",
     "AuthorizationServer",
     "BodyTooLarge",

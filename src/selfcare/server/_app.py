@@ -12,8 +12,10 @@ import inspect
 import logging
 import secrets
 from collections.abc import Awaitable, Callable, Iterable
+from datetime import timedelta
 from typing import Any
 
+import msgspec
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
@@ -50,7 +52,9 @@ from selfcare.server._oidc import AuthorizationServer, MobileNetwork
 
 __all__ = [
     "MAX_BODY_BYTES",
+    "TEST_HOOKS",
     "TEST_OTP_PATH",
+    "TEST_PREFIX",
     "BodyTooLarge",
     "RequestIds",
     "RequestLimits",
@@ -66,11 +70,25 @@ Resolver = Callable[[Secret], Backend | AsyncBackend | Awaitable[Backend | Async
 
 A resolver may also have ``public(client)`` giving the backend of the public (sign-in) routes
 for the caller's address (it may throttle per address, raising RateLimited), and,
-for a fake, ``last_code(number)`` that the ``test_hooks`` control plane reads and
-``tmf_documents(token)``, the subscriber's store of what the TMF face creates.
+for a fake, ``tmf_documents(token)``, the subscriber's store of what the TMF face creates, and
+the methods the ``test_hooks`` control plane calls: ``last_code(number)``, ``reset()``,
+``now()`` and ``advance_clock(delta)`` (see ``FakeResolver``).
 """
-TEST_OTP_PATH = "/v1/_test/otp"
-"""The fake-only control plane: the last sign-in code texted to ``?number=`` (test hooks)."""
+TEST_PREFIX = "/v1/_test"
+"""The fake-only control plane (``create_app(..., test_hooks=True)``): not part of the
+protocol, absent from the OpenAPI document, never in front of real users."""
+TEST_OTP_PATH = f"{TEST_PREFIX}/otp"
+"""The last sign-in code texted to ``?number=`` (a test hook)."""
+TEST_HOOKS = {
+    f"GET {TEST_OTP_PATH}?number=": "the last sign-in code the fake texted to the number",
+    f"POST {TEST_PREFIX}/reset": "back to the seed: data, sessions, codes, limits (tokens stay)",
+    f"GET {TEST_PREFIX}/clock": "the time on the fake's clock",
+    f"POST {TEST_PREFIX}/clock/advance": 'move the clock forward: {"seconds": N}',
+}
+"""Every test hook and what it does (``selfcare serve --test-hooks`` prints them)."""
+_RESOLVER_HOOKS = ("last_code", "reset", "now", "advance_clock")
+MAX_ADVANCE = timedelta(days=3660)
+"""The most one ``clock/advance`` moves the clock (about ten years)."""
 
 
 def problem_response(exc: SelfcareError, headers: dict[str, str] | None = None) -> Response:
@@ -220,20 +238,77 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
     return _failed()
 
 
-def _test_otp(resolve: Resolver) -> Callable[[Request], Awaitable[Response]]:
-    read = getattr(resolve, "last_code", None)
-    if read is None:
-        raise TypeError("test_hooks=True needs a resolver with last_code() (the fake's)")
+def _json(body: dict[str, Any]) -> Response:
+    return Response(encode_result(body), media_type="application/json")
 
-    async def test_otp(request: Request) -> Response:
-        number = PhoneNumber.parse(request.query_params.get("number", ""), "RU")
-        sent = read(number)
-        body = {"number": number.e164, "code": sent.code.reveal(), "sent_at": sent.sent_at}
-        return Response(
-            encode_result({**body, "expires_at": sent.expires_at}), media_type="application/json"
+
+def _refuse_query(request: Request, allowed: tuple[str, ...] = ()) -> None:
+    unknown = sorted(set(request.query_params) - set(allowed))
+    if unknown:
+        raise ValidationError(f"unknown query parameter {unknown[0]!r}", field=unknown[0])
+
+
+async def _advance_seconds(request: Request) -> int:
+    """The ``seconds`` of a ``clock/advance`` body: a whole number from 1 to ``MAX_ADVANCE``."""
+    try:
+        body = msgspec.json.decode(await _read_body(request))
+    except msgspec.DecodeError:
+        raise ValidationError('the body must be JSON: {"seconds": 3600}', field="body") from None
+    if not isinstance(body, dict):
+        raise ValidationError('the body must be a JSON object: {"seconds": 3600}', field="body")
+    extra = sorted(set(body) - {"seconds"})
+    if extra:
+        raise ValidationError(f"unknown field {extra[0][:64]!r}", field=extra[0][:64])
+    seconds = body.get("seconds")
+    limit = int(MAX_ADVANCE.total_seconds())
+    if type(seconds) is not int or not 0 < seconds <= limit:
+        shown = repr(seconds)[:32]
+        raise ValidationError(
+            f"seconds={shown}: give a whole number of seconds from 1 to {limit}",
+            field="seconds",
         )
+    return seconds
 
-    return test_otp
+
+def _test_routes(resolve: Resolver) -> list[StarletteRoute]:
+    """The ``/v1/_test/`` family over the resolver's hooks (see ``TEST_HOOKS``)."""
+    missing = [name for name in _RESOLVER_HOOKS if getattr(resolve, name, None) is None]
+    if missing:
+        raise TypeError(
+            f"test_hooks=True needs a fake's resolver (FakeResolver): this one has no {missing}"
+        )
+    hooks: Any = resolve
+
+    async def otp(request: Request) -> Response:
+        _refuse_query(request, ("number",))
+        number = PhoneNumber.parse(request.query_params.get("number", ""), "RU")
+        sent = await run_in_threadpool(hooks.last_code, number)
+        body = {"number": number.e164, "code": sent.code.reveal(), "sent_at": sent.sent_at}
+        return _json({**body, "expires_at": sent.expires_at})
+
+    async def reset(request: Request) -> Response:
+        _refuse_query(request)
+        if (await _read_body(request)).strip() not in (b"", b"{}"):
+            raise ValidationError(f"POST {TEST_PREFIX}/reset takes no body", field="body")
+        now = await run_in_threadpool(hooks.reset)
+        return _json({"reset": True, "now": now})
+
+    async def clock(request: Request) -> Response:
+        _refuse_query(request)
+        return _json({"now": hooks.now()})
+
+    async def advance(request: Request) -> Response:
+        _refuse_query(request)
+        seconds = await _advance_seconds(request)
+        now = await run_in_threadpool(hooks.advance_clock, timedelta(seconds=seconds))
+        return _json({"now": now})
+
+    return [
+        StarletteRoute(TEST_OTP_PATH, otp, methods=["GET"]),
+        StarletteRoute(f"{TEST_PREFIX}/reset", reset, methods=["POST"]),
+        StarletteRoute(f"{TEST_PREFIX}/clock", clock, methods=["GET"]),
+        StarletteRoute(f"{TEST_PREFIX}/clock/advance", advance, methods=["POST"]),
+    ]
 
 
 def create_app(
@@ -247,10 +322,11 @@ def create_app(
 ) -> Starlette:
     """A Starlette app serving every route of the protocol for the backends ``resolve`` gives.
 
-    ``test_hooks=True`` adds the fake's control plane (like moto's ``/moto-api``), which is
-    not part of the protocol and must never face real users: ``GET /v1/_test/otp?number=…``
-    reads the last sign-in code the fake texted to a number, as a phone would (anyone who
-    can reach it can sign in as anyone). ``limits`` bound each request's body size and JSON
+    ``test_hooks=True`` adds the fake's control plane under ``/v1/_test/`` (like moto's
+    ``/moto-api``; see ``TEST_HOOKS``), which is not part of the protocol and must never face
+    real users: it reads the sign-in code the fake texted to any number (so anyone who can
+    reach it can sign in as anyone), resets the fake to its seed and moves its clock. It
+    needs a fake's resolver (``FakeResolver``). ``limits`` bound each request's body size and JSON
     nesting (``RequestLimits()``, 1 MiB and 32 levels, by default).
 
     A resolver that can open network sessions (the fake's) also gets the operator's
@@ -270,7 +346,7 @@ def create_app(
         server = AuthorizationServer(resolve, network, issuer=issuer, redirect_uris=redirect_uris)
         routes += server.routes()
     if test_hooks:
-        routes.append(StarletteRoute(TEST_OTP_PATH, _test_otp(resolve), methods=["GET"]))
+        routes += _test_routes(resolve)
     routes += [
         StarletteRoute(route.path, _endpoint(route, resolve), methods=[route.method])
         for route in ROUTES

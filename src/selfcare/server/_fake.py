@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from selfcare._errors import NotSupported
 from selfcare._secret import Secret
 from selfcare.backends.fake import AsyncFakeBackend, FakeBackend, FakeOperator, TmfDocuments
 from selfcare.backends.fake._limits import ClientThrottle
@@ -20,9 +21,9 @@ class FakeResolver:
     token opens a backend that checks the token on every operation, so signing out and
     expiry take effect at once. :meth:`public` serves the sign-in routes, throttled per
     client address (``RateLimits.sign_in_requests`` on the operator's clock),
-    :meth:`last_code` is the test hook that reads the code the fake texted to a number, and
     :meth:`tmf_documents` hands the TMF face the documents the operator keeps for a token's
-    subscriber.
+    subscriber. :meth:`last_code`, :meth:`reset`, :meth:`now` and :meth:`advance_clock` are
+    what the ``/v1/_test/`` hooks call (``create_app(..., test_hooks=True)``).
     """
 
     def __init__(self, operator: FakeOperator) -> None:
@@ -88,6 +89,28 @@ class FakeResolver:
         TMF face created or changed that selfcare's model has no place for)."""
         with self.operator.lock:
             return self.operator.authenticate(token).tmf_documents
+
+    def reset(self) -> datetime:
+        """Put the operator back to its seed (see ``FakeOperator.reset``): sessions, codes,
+        rate limits and every change are gone, API tokens stay. Returns the clock's time."""
+        with self.operator.lock:
+            self.operator.reset()
+            self._backends.clear()
+            self._throttle = ClientThrottle("sign_in_requests")
+            return self.operator.clock.now()
+
+    def advance_clock(self, delta: timedelta) -> datetime:
+        """Move the operator's clock forward by ``delta`` and return the new time
+        (``NotSupported`` for a clock that cannot move, such as the machine's own)."""
+        advance = getattr(self.operator.clock, "advance", None)
+        if advance is None:
+            raise NotSupported(
+                f"this fake runs on {type(self.operator.clock).__name__}, which cannot be "
+                "moved: give the FakeOperator a SandboxClock or a ManualClock"
+            )
+        with self.operator.lock:
+            moved: datetime = advance(delta)
+            return moved
 
     def last_code(self, number: PhoneNumber) -> SentCode:
         """The newest sign-in code the fake texted to ``number`` (``NotFound`` if none)."""

@@ -1,6 +1,6 @@
 """The fake operator: an in-memory simulator with seeded, realistic data and real rules."""
 
-from selfcare.backends.fake._clock import Clock, ManualClock, SystemClock
+from selfcare.backends.fake._clock import Clock, ManualClock, SandboxClock, SystemClock
 from selfcare.backends.fake._documents import TmfDocuments
 from selfcare.backends.fake._idempotency import IdempotencyLimits
 from selfcare.backends.fake._limits import Bucket, Lockout, RateLimits
@@ -20,6 +20,7 @@ __all__ = [
     "ManualClock",
     "Profile",
     "RateLimits",
+    "SandboxClock",
     "Subscriber",
     "SystemClock",
     "TariffPlan",

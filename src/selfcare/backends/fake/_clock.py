@@ -8,7 +8,7 @@ from typing import Protocol
 
 from selfcare._time import require_aware
 
-__all__ = ["Clock", "ManualClock", "SystemClock"]
+__all__ = ["Clock", "ManualClock", "SandboxClock", "SystemClock"]
 
 
 class Clock(Protocol):
@@ -28,6 +28,30 @@ class SystemClock:
 
     def __repr__(self) -> str:
         return "SystemClock()"
+
+
+class SandboxClock:
+    """The machine's clock plus an offset that :meth:`advance` grows: a sandbox server runs
+    in real time, and its test hook moves it forward (``POST /v1/_test/clock/advance``)."""
+
+    def __init__(self) -> None:
+        self._offset = timedelta(0)
+        self._lock = threading.Lock()
+
+    def now(self) -> datetime:
+        """The machine's time in UTC, moved forward by every :meth:`advance` so far."""
+        return datetime.now(UTC) + self._offset
+
+    def advance(self, delta: timedelta) -> datetime:
+        """Move forward by ``delta`` (never back) and return the new instant."""
+        if delta < timedelta(0):
+            raise ValueError(f"a clock only moves forward, not by {delta}")
+        with self._lock:
+            self._offset += delta
+            return self.now()
+
+    def __repr__(self) -> str:
+        return f"SandboxClock(offset={self._offset})"
 
 
 class ManualClock:

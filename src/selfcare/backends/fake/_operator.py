@@ -78,15 +78,30 @@ class FakeOperator:
         self.idempotency = idempotency or IdempotencyLimits()
         """How long and how many idempotency keys each subscriber's cache holds."""
         self.clock: Clock = clock or SystemClock()
+        self._profiles = tuple(profiles)
+        self.lock = threading.RLock()
+        self._seed_state()
+
+    def _seed_state(self) -> None:
         now = self.clock.now()
         self.subscribers: dict[str, Subscriber] = {
-            profile.key: generate(profile, seed=seed, now=now) for profile in profiles
+            profile.key: generate(profile, seed=self.seed, now=now) for profile in self._profiles
         }
         self.cards = CardStore.seeded(now.date())
         """The prepaid payment cards the operator has printed (see ``docs/payments.md``)."""
         self.sign_in = SignInDesk(self.subscribers, limits=lambda: self.limits)
         """Passwords, one-time codes, sessions and lockouts (see ``docs/signing-in.md``)."""
-        self.lock = threading.RLock()
+
+    def reset(self) -> None:
+        """Back to the seed: every subscriber's data, the cards, sessions, codes and lockouts
+        as a new operator with this seed would have them at the clock's time now (the clock
+        itself does not move back). The subscribers keep their API tokens."""
+        with self.lock:
+            tokens = {key: sub.token for key, sub in self.subscribers.items()}
+            self._seed_state()
+            for key, token in tokens.items():
+                if key in self.subscribers:
+                    self.subscribers[key].token = token
 
     def token(self, key: str = DEMO) -> Secret:
         """The bearer token of subscriber ``key`` (the demo subscriber by default)."""

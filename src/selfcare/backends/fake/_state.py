@@ -34,6 +34,7 @@ from selfcare.model import (
     LoginRecord,
     LoginStatus,
     Money,
+    OperationParameter,
     OperationRecord,
     OperationStatus,
     Payment,
@@ -72,10 +73,10 @@ def _log_value(value: Any) -> str:
     return text if len(text) <= _LOGGED_TEXT else text[: _LOGGED_TEXT - 1] + "…"
 
 
-def log_parameters(op: MutatingOperation[Any]) -> tuple[tuple[str, str], ...]:
+def log_parameters(op: MutatingOperation[Any]) -> tuple[OperationParameter, ...]:
     """An operation's parameters as the operation log shows them: secrets masked, long text cut."""
     return tuple(
-        (field.name, _log_value(getattr(op, field.name)))
+        OperationParameter(field.name, _log_value(getattr(op, field.name)))
         for field in attrs.fields(type(op))
         if field.name != "idempotency_key" and getattr(op, field.name) is not None
     )

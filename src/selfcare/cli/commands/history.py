@@ -32,7 +32,7 @@ LOGIN_COLUMNS: list[Column[LoginRecord]] = [
 
 
 def _params(record: OperationRecord) -> str:
-    return ", ".join(f"{key}={value}" for key, value in record.parameters)
+    return ", ".join(f"{p.name}={p.value}" for p in record.parameters)
 
 
 OPERATION_COLUMNS: list[Column[OperationRecord]] = [

@@ -81,8 +81,9 @@ def _warn(text: str) -> None:
 @click.option(
     "--test-hooks",
     is_flag=True,
-    help="Add the fake's control plane (GET /v1/_test/otp reads any number's sign-in code, "
-    "so whoever reaches the server can sign in as anyone). For tests only.",
+    help="Add the fake's control plane under /v1/_test/: read any number's sign-in code (so "
+    "whoever reaches the server can sign in as anyone), reset the fake to its seed, move its "
+    "clock forward. For tests only.",
 )
 @click.option(
     "--deterministic-tokens",
@@ -201,10 +202,10 @@ def serve(
     try:
         import uvicorn
 
-        from selfcare.backends.fake import Bucket, FakeOperator, RateLimits
+        from selfcare.backends.fake import Bucket, FakeOperator, RateLimits, SandboxClock
         from selfcare.backends.fake._idempotency import IdempotencyLimits
         from selfcare.server import (
-            TEST_OTP_PATH,
+            TEST_HOOKS,
             FakeResolver,
             RequestLimits,
             base_url,
@@ -247,7 +248,9 @@ def serve(
             "loopback only unless you add --public (never for real data or the internet)"
         )
     seed = _seed(old_seed)
-    operator = FakeOperator(seed=seed, limits=limits, idempotency=idempotency)
+    # the hooks move the clock forward; without them the fake runs on the machine's clock
+    clock = SandboxClock() if test_hooks else None
+    operator = FakeOperator(seed=seed, clock=clock, limits=limits, idempotency=idempotency)
     if not deterministic_tokens:
         operator.issue_random_tokens()
     try:
@@ -294,9 +297,11 @@ def serve(
         )
         if test_hooks:
             _warn(
-                f"--test-hooks: GET {TEST_OTP_PATH}?number=... (the fake's test hook) reads "
-                "any number's sign-in code: whoever reaches this server can sign in as anyone."
+                "--test-hooks: the fake's control plane reads any number's sign-in code: "
+                "whoever reaches this server can sign in as anyone."
             )
+            for hook, what in TEST_HOOKS.items():
+                click.echo(f"  test hook {hook}  {what}", err=True)
     # proxy_headers off: uvicorn would otherwise take the client's address from
     # X-Forwarded-For on loopback, and network sign-in must trust only the connection
     config = uvicorn.Config(app, log_level="info", proxy_headers=False)
