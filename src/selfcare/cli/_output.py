@@ -16,6 +16,7 @@ wire codec's (times in UTC); CSV and tables show times in the account's zone.
 from __future__ import annotations
 
 import enum
+import io
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -28,6 +29,7 @@ import attrs
 import click
 from rich import box
 from rich.console import Console, RenderableType
+from rich.measure import Measurement
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 from rich.text import Text
@@ -54,6 +56,9 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+_UNBOUNDED = 10_000
+_LONG_WORD = 24
+"""A prose column is never narrower than its longest word up to this many cells."""
 
 
 @attrs.frozen
@@ -68,6 +73,10 @@ class Column(Generic[T]):
     key: str | None = None
     """The CSV column name: the record's field name as JSON has it (``due_date``); by default
     the header, lower-cased with ``_`` for spaces."""
+    wrap: bool = False
+    """Prose (descriptions, names, notes) that may wrap onto more lines. Every other column
+    (ids, codes, numbers, amounts, times) is shown whole, never cut or ellipsised: people
+    copy ids and codes from a table into the next command."""
 
     @property
     def name(self) -> str:
@@ -230,20 +239,75 @@ def emit(
             box=box.SIMPLE_HEAD,
         )
         for column in columns:
-            table.add_column(column.header, justify="right" if column.right else "left")
-        for record in records:
-            table.add_row(
-                *(_cell(c, record, zone) for c in columns),
-                style=None if row_style is None else row_style(record),
+            table.add_column(
+                Text(column.header, no_wrap=False),  # a header may wrap, its values not
+                justify="right" if column.right else "left",
+                no_wrap=not column.wrap,
+                overflow="fold",
             )
+        sizes = [_Size.of(c.header, c.wrap) for c in columns]
+        for record in records:
+            cells = [_cell(c, record, zone) for c in columns]
+            for size, cell in zip(sizes, cells, strict=True):
+                size.add(cell)
+            table.add_row(*cells, style=None if row_style is None else row_style(record))
             count += 1
             advance(1)
     console = stdout()
     if count:
-        console.print(table)
+        _print_whole(console, table, sizes)
     else:
         console.print(text(empty, style="dim"))
     return count
+
+
+_MEASURE = Console(width=_UNBOUNDED, file=io.StringIO())
+
+
+@attrs.define
+class _Size:
+    """How narrow and how wide a column's cells can be: a kept column (``wrap=False``) is
+    never narrower than its widest cell; a prose column never narrower than its longest
+    word (up to :data:`_LONG_WORD`), so a code in a list of codes stays whole too."""
+
+    wrap: bool
+    minimum: int = 1
+    maximum: int = 1
+
+    @classmethod
+    def of(cls, header: str, wrap: bool) -> _Size:
+        low, high = Measurement.get(_MEASURE, _MEASURE.options, Text(header))
+        return cls(wrap, min(low, _LONG_WORD), high)
+
+    def add(self, cell: RenderableType) -> None:
+        low, high = Measurement.get(_MEASURE, _MEASURE.options, cell)
+        self.maximum = max(self.maximum, high)
+        self.minimum = max(self.minimum, min(low, _LONG_WORD) if self.wrap else high)
+
+
+def _print_whole(console: Console, table: Table, sizes: Sequence[_Size]) -> None:
+    """Print ``table`` with every kept column whole: prose columns wrap to make room, each
+    down to its longest word; when even that is wider than the console, the table is printed
+    wider than it (the terminal wraps the long lines: nothing is cut or ellipsised)."""
+    padding = sum(table._get_padding_width(i) for i in range(len(table.columns)))
+    room = console.width - table._extra_width - padding
+    if sum(s.maximum for s in sizes) <= room:
+        console.print(table)
+        return
+    widths = [s.minimum for s in sizes]
+    spare = room - sum(widths)
+    slack = [s.maximum - s.minimum if s.wrap else 0 for s in sizes]
+    total: int = sum(slack)
+    if spare > 0 and total:  # share the room left among prose columns, by their slack
+        grown = [min(gap, spare * gap // total) for gap in slack]
+        widths = [w + g for w, g in zip(widths, grown, strict=True)]
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    if spare >= 0:
+        console.print(table)
+        return
+    wider = StdoutConsole(file=console.file, highlight=False, width=console.width - spare)
+    wider.print(table)
 
 
 def emit_one(

@@ -18,15 +18,15 @@ from selfcare.model.contacts import Contact, ListMember, MailingList
 __all__ = ["COMMANDS"]
 
 CONTACT_COLUMNS: list[Column[Contact]] = [
-    Column("Name", lambda c: c.name),
+    Column("Name", lambda c: c.name, wrap=True),
     Column("Phones", lambda c: c.phones),
     Column("Email", lambda c: c.email),
-    Column("Note", lambda c: c.note),
+    Column("Note", lambda c: c.note, wrap=True),
     Column("Id", lambda c: c.id),
 ]
 
 LIST_COLUMNS: list[Column[MailingList]] = [
-    Column("Name", lambda m: m.name),
+    Column("Name", lambda m: m.name, wrap=True),
     Column("Members", lambda m: len(m), right=True),
     Column("Updated", lambda m: m.updated_at),
     Column("Id", lambda m: m.id),
@@ -34,7 +34,7 @@ LIST_COLUMNS: list[Column[MailingList]] = [
 
 MEMBER_COLUMNS: list[Column[ListMember]] = [
     Column("Number", lambda m: m.number),
-    Column("Name", lambda m: m.name),
+    Column("Name", lambda m: m.name, wrap=True),
     Column("Contact", lambda m: m.contact_id),
 ]
 

@@ -49,7 +49,7 @@ def _short(text: str | None, width: int = 40) -> str:
 
 
 MESSAGE_COLUMNS: list[Column[Message]] = [
-    Column("When", lambda m: m.at, key="at"),
+    Column("When", lambda m: m.at, key="at", wrap=True),
     Column("Kind", lambda m: m.kind),
     Column(
         "Status",
@@ -78,7 +78,7 @@ MESSAGE_FIELDS: list[Column[Message]] = [
     Column("Deliver at", lambda m: m.deliver_at),
     Column("Valid until", lambda m: m.valid_until),
     Column("Subject", lambda m: m.subject),
-    Column("Text", lambda m: m.text),
+    Column("Text", lambda m: m.text, wrap=True),
 ]
 
 RESULT_COLUMNS: list[Column[RecipientResult]] = [
@@ -89,7 +89,7 @@ RESULT_COLUMNS: list[Column[RecipientResult]] = [
         show=lambda r: Text(r.status.value, style="green" if r.sent else "red"),
     ),
     Column("Message", lambda r: None if r.message is None else r.message.id),
-    Column("Reason", lambda r: r.reason),
+    Column("Reason", lambda r: r.reason, wrap=True),
 ]
 
 
@@ -265,7 +265,7 @@ def sms_show(state: State, message_id: str) -> None:
                 Column("Recipient", lambda d: d.recipient),
                 Column("Status", lambda d: d.status),
                 Column("Updated", lambda d: d.updated_at),
-                Column("Reason", lambda d: d.reason),
+                Column("Reason", lambda d: d.reason, wrap=True),
                 Column("Cost", lambda d: d.cost, right=True),
             ],
             title="Deliveries",
