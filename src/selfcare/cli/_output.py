@@ -19,7 +19,7 @@ import enum
 import io
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
@@ -27,6 +27,7 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 import click
+import msgspec
 from rich import box
 from rich.console import Console, RenderableType
 from rich.measure import Measurement
@@ -130,6 +131,54 @@ def _json_line(record: object) -> str:
     return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", line)
 
 
+Nested = Mapping[str, Sequence["Column[Any]"]]
+"""``{"rules": RULE_COLUMNS}``: a record field holding records that a table shows as rows."""
+
+
+class _JsonLines:
+    """Records as JSON lines that carry everything the table shows: the record's own JSON,
+    plus each column the record has no key for under the column's name (``available``,
+    ``mmi_code``), plus ``extra`` (what a table shows in its title), the same for the
+    records in ``nested`` fields."""
+
+    def __init__(
+        self, columns: Sequence[Column[Any]], extra: Mapping[str, object], nested: Nested
+    ) -> None:
+        self.columns, self.extra, self.nested = columns, extra, nested
+        self._complete: bool | None = None
+
+    def line(self, record: object) -> str:
+        if self._complete:  # the record's own JSON has every column: as it is
+            return _json_line(record)
+        document = _document(record, self.columns, self.nested)
+        if self._complete is None and not (self.extra or self.nested):
+            first = _json_value(record)
+            self._complete = isinstance(first, dict) and all(c.name in first for c in self.columns)
+        if not isinstance(document, dict):
+            return _json_line(record)
+        document.update({key: _json_value(value) for key, value in self.extra.items()})
+        return _json_line(document)
+
+
+def _json_value(value: object) -> Any:
+    """``value`` as the wire's JSON has it, as plain Python (times in UTC)."""
+    return msgspec.json.decode(encode_result(value))
+
+
+def _document(record: object, columns: Sequence[Column[Any]], nested: Nested) -> Any:
+    document = _json_value(record)
+    if not isinstance(document, dict):
+        return document
+    for field, inner in nested.items():
+        items = getattr(record, field, None)
+        if isinstance(items, tuple | list) and isinstance(document.get(field), list):
+            document[field] = [_document(item, inner, {}) for item in items]
+    for column in columns:
+        if column.name not in document:
+            document[column.name] = _json_value(column.get(record))
+    return document
+
+
 Zone = Callable[[], tzinfo]
 """The account's zone, asked for only when a time is shown (so offline commands stay offline)."""
 
@@ -211,14 +260,21 @@ def emit(
     empty: str = "Nothing found.",
     row_style: Callable[[T], str | None] | None = None,
     label: str = "Fetching",
+    extra: Mapping[str, object] | None = None,
+    nested: Nested | None = None,
 ) -> int:
-    """Write ``records`` in the chosen format; returns how many were written."""
+    """Write ``records`` in the chosen format; returns how many were written.
+
+    JSON carries every column too (see :class:`_JsonLines`); ``extra`` adds what the table
+    shows in its title to JSON and CSV; ``nested`` names fields whose records a table shows
+    as rows, for JSON to carry their columns as well."""
     count = 0
     with progress(label) as advance:
         if state.format == "json":
             out = sys.stdout
+            lines = _JsonLines(columns, extra or {}, nested or {})
             for record in records:
-                out.write(_json_line(record) + "\n")
+                out.write(lines.line(record) + "\n")
                 out.flush()
                 count += 1
                 advance(1)
@@ -226,9 +282,10 @@ def emit(
         zone: Zone = lambda: state.zone  # noqa: E731
         if state.format == "csv":
             writer = _CsvWriter()
-            writer.row([c.name for c in columns])
+            writer.row([c.name for c in columns] + list(extra or {}))
+            tail = [plain(v, zone) for v in (extra or {}).values()]
             for record in records:
-                writer.row([plain(c.get(record), zone) for c in columns])
+                writer.row([plain(c.get(record), zone) for c in columns] + tail)
                 count += 1
                 advance(1)
             return count
@@ -311,11 +368,19 @@ def _print_whole(console: Console, table: Table, sizes: Sequence[_Size]) -> None
 
 
 def emit_one(
-    state: State, record: Any, fields: Sequence[Column[Any]], *, title: str | None = None
+    state: State,
+    record: Any,
+    fields: Sequence[Column[Any]],
+    *,
+    title: str | None = None,
+    extra: Mapping[str, object] | None = None,
+    nested: Nested | None = None,
 ) -> None:
-    """Write one record: a two-column table for people, one JSON line, or a one-row CSV."""
+    """Write one record: a two-column table for people, one JSON line, or a one-row CSV
+    (``extra`` and ``nested`` as for :func:`emit`)."""
     if state.format != "table":
-        emit(state, [record], fields)
+        inner = nested if state.format == "json" else None
+        emit(state, [record], fields, extra=extra, nested=inner)
         return
     zone: Zone = lambda: state.zone  # noqa: E731
     table = Table.grid(padding=(0, 2))

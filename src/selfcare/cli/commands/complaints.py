@@ -31,8 +31,8 @@ COMPLAINT_COLUMNS: list[Column[Complaint]] = [
 COMPLAINT_FIELDS: list[Column[Complaint]] = [
     *COMPLAINT_COLUMNS,
     Column("Text", lambda c: c.text, wrap=True),
-    Column("About", lambda c: tuple(str(r) for r in c.related), wrap=True),
-    Column("Resolved", lambda c: c.resolved_at),
+    Column("About", lambda c: tuple(str(r) for r in c.related), key="related", wrap=True),
+    Column("Resolved", lambda c: c.resolved_at, key="resolved_at"),
 ]
 
 
@@ -62,7 +62,7 @@ def _show(state: State, complaint: Complaint, title: str) -> None:
             [
                 Column("When", lambda h: h.at, key="at", wrap=True),
                 Column("Status", lambda h: h.status),
-                Column("Why", lambda h: h.reason, wrap=True),
+                Column("Why", lambda h: h.reason, key="reason", wrap=True),
             ],
             title="History",
         )
@@ -73,7 +73,7 @@ def _show(state: State, complaint: Complaint, title: str) -> None:
             [
                 Column("When", lambda n: n.at, key="at", wrap=True),
                 Column("Author", lambda n: n.author, wrap=True),
-                Column("Note", lambda n: n.text, wrap=True),
+                Column("Note", lambda n: n.text, key="text", wrap=True),
             ],
             title="Notes",
         )

@@ -35,7 +35,7 @@ LIST_COLUMNS: list[Column[MailingList]] = [
 MEMBER_COLUMNS: list[Column[ListMember]] = [
     Column("Number", lambda m: m.number),
     Column("Name", lambda m: m.name, wrap=True),
-    Column("Contact", lambda m: m.contact_id),
+    Column("Contact", lambda m: m.contact_id, key="contact_id"),
 ]
 
 FORMATS = click.Choice(["vcard", "csv"])
@@ -193,7 +193,7 @@ def lists_list(state: State) -> None:
 
 def _show_list(state: State, found: MailingList, title: str) -> None:
     if state.format == "json":
-        emit(state, [found], [])
+        emit(state, [found], [], nested={"members": MEMBER_COLUMNS})
     else:
         emit(
             state,

@@ -118,12 +118,12 @@ def activate(state: State, pin_stdin: bool) -> None:
 
 
 AUTOPAY_FIELDS: list[Column[AutopayRule]] = [
-    Column("Below", lambda r: r.threshold, right=True),
-    Column("Top up", lambda r: r.amount, right=True),
+    Column("Below", lambda r: r.threshold, key="threshold", right=True),
+    Column("Top up", lambda r: r.amount, key="amount", right=True),
     Column("Method", lambda r: r.method),
     Column("Schedule", lambda r: r.schedule, wrap=True),
-    Column("Set", lambda r: r.created_at),
-    Column("Last top-up", lambda r: r.last_topup_at),
+    Column("Set", lambda r: r.created_at, key="created_at"),
+    Column("Last top-up", lambda r: r.last_topup_at, key="last_topup_at"),
 ]
 
 
