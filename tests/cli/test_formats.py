@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 
 import pytest
 
@@ -67,3 +68,22 @@ def test_complaint_and_message_json_carry_their_tables(run) -> None:
     sent = json.loads(run("sms", "send", "+79161234567", "--text", "Hi", "--json").stdout)
     message = json.loads(run("sms", "show", sent["id"], "--json").stdout)
     assert {"recipient", "status", "updated_at", "reason", "cost"} <= set(message["deliveries"][0])
+
+
+DURATION = re.compile(r"^\d+$")
+
+
+@pytest.mark.parametrize(
+    ("command", "column"),
+    [
+        (["calls", "--limit", "20"], "duration"),
+        (["expenses", "--limit", "40", "--kind", "voice_out"], "duration"),
+        (["forwarding", "show"], "timer"),
+    ],
+    ids=["calls", "expenses", "forwarding"],
+)
+def test_one_duration_format_in_csv(run, command: list[str], column: str) -> None:
+    """Durations in CSV are whole seconds everywhere (the table's 1:13 is for people)."""
+    rows = list(csv.DictReader(io.StringIO(run(*command, "--csv").stdout)))
+    values = [row[column] for row in rows if row[column]]
+    assert values and all(DURATION.match(v) for v in values), values[:5]

@@ -78,6 +78,12 @@ class Column(Generic[T]):
     """Prose (descriptions, names, notes) that may wrap onto more lines. Every other column
     (ids, codes, numbers, amounts, times) is shown whole, never cut or ellipsised: people
     copy ids and codes from a table into the next command."""
+    table: bool = True
+    """Shown in tables; ``False`` for a CSV (and JSON) column a table shows merged into
+    another (an expense's ``duration`` and ``volume``, shown as one ``Usage``)."""
+    csv: bool = True
+    """Written to CSV and carried by JSON; ``False`` for a table's merged view of fields CSV
+    and JSON have apart (an expense's ``Usage``)."""
 
     @property
     def name(self) -> str:
@@ -207,7 +213,8 @@ def human(value: object, zone: Zone) -> str:
 
 
 def plain(value: object, zone: Zone) -> str:
-    """A value for CSV: ISO times with the zone's offset, bare amounts, E.164 numbers."""
+    """A value for CSV: ISO times with the zone's offset, bare amounts, E.164 numbers,
+    durations in whole seconds (``73``: the one duration format of every CSV)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -272,7 +279,7 @@ def emit(
     with progress(label) as advance:
         if state.format == "json":
             out = sys.stdout
-            lines = _JsonLines(columns, extra or {}, nested or {})
+            lines = _JsonLines([c for c in columns if c.csv], extra or {}, nested or {})
             for record in records:
                 out.write(lines.line(record) + "\n")
                 out.flush()
@@ -281,6 +288,7 @@ def emit(
             return count
         zone: Zone = lambda: state.zone  # noqa: E731
         if state.format == "csv":
+            columns = [c for c in columns if c.csv]
             writer = _CsvWriter()
             writer.row([c.name for c in columns] + list(extra or {}))
             tail = [plain(v, zone) for v in (extra or {}).values()]
@@ -295,6 +303,7 @@ def emit(
             title_style="bold",
             box=box.SIMPLE_HEAD,
         )
+        columns = [c for c in columns if c.table]
         for column in columns:
             table.add_column(
                 Text(column.header, no_wrap=False),  # a header may wrap, its values not
@@ -387,7 +396,8 @@ def emit_one(
     table.add_column(style="bold")
     table.add_column()
     for field in fields:
-        table.add_row(field.header, _cell(field, record, zone))
+        if field.table:
+            table.add_row(field.header, _cell(field, record, zone))
     console = stdout()
     if title:
         console.print(text(title, style="bold"))

@@ -24,7 +24,10 @@ EXPENSE_COLUMNS: list[Column[Expense]] = [
     Column("When", lambda e: e.at, key="at", wrap=True),
     Column("Kind", lambda e: e.kind),
     Column("Counterpart", lambda e: e.counterpart),
-    Column("Usage", lambda e: fmt.usage(e.duration, e.volume), right=True),
+    Column("Usage", lambda e: fmt.usage(e.duration, e.volume), right=True, csv=False),
+    Column("Duration", lambda e: e.duration, table=False),
+    Column("Volume", lambda e: None if e.volume is None else e.volume.value, table=False),
+    Column("Volume unit", lambda e: None if e.volume is None else e.volume.unit, table=False),
     Column(
         "Cost",
         lambda e: e.cost,
