@@ -278,6 +278,10 @@ def forward(steps: Steps) -> None:
     steps("state", lambda sc: sc.forwarding.get(), C.FORWARDING)
 
 
+def _imported(added: Any) -> tuple[list[Any], int]:
+    return list(added), added.skipped
+
+
 def phonebook(steps: Steps) -> None:
     ivan = steps(
         "add",
@@ -290,6 +294,11 @@ def phonebook(steps: Steps) -> None:
     steps(
         "import vCard",
         lambda sc: sc.contacts.import_vcard(VCARD.encode(), idempotency_key="diff-ct-0002"),
+        C.CONTACTS,
+    )
+    steps(
+        "import it again",  # another key: a new import, which finds them all there
+        lambda sc: _imported(sc.contacts.import_vcard(VCARD, idempotency_key="diff-ct-0003")),
         C.CONTACTS,
     )
     steps(

@@ -146,7 +146,15 @@ def import_(state: State, file: Path, format_: str | None) -> None:
     area = state.client().contacts
     with progress(f"Importing {file.name}"):
         added = area.import_vcard(file) if kind == "vcard" else area.import_csv(file)
-    emit(state, added, CONTACT_COLUMNS, title=f"Imported {len(added)}", empty="Nothing to import.")
+    emit(
+        state,
+        added,
+        CONTACT_COLUMNS,
+        title=f"Imported {len(added)}",
+        empty="Nothing new to import.",
+    )
+    if added.skipped:
+        note(f"Skipped {added.skipped} already in the phonebook (same name and numbers).")
 
 
 @contacts.command("export")
