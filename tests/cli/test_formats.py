@@ -87,3 +87,21 @@ def test_one_duration_format_in_csv(run, command: list[str], column: str) -> Non
     rows = list(csv.DictReader(io.StringIO(run(*command, "--csv").stdout)))
     values = [row[column] for row in rows if row[column]]
     assert values and all(DURATION.match(v) for v in values), values[:5]
+
+
+def test_amounts_take_a_decimal_comma_in_every_command(run) -> None:
+    """Every amount the CLI reads accepts a comma as the SDK does (``--price`` refused it)."""
+    (plan,) = [
+        json.loads(line)
+        for line in run("sms", "plan", "Hi", "--price", "2,50", "--json").stdout.splitlines()
+    ]
+    assert plan["cost"] == {"amount": "2.50", "currency": "RUB"}
+    (paid,) = [
+        json.loads(line)
+        for line in run(
+            "pay", "12,50", "--method", "card:tok_4242424242", "--json"
+        ).stdout.splitlines()
+    ]
+    assert paid["amount"] == {"amount": "12.50", "currency": "RUB"}
+    ambiguous = run("sms", "plan", "Hi", "--price", "1,000")
+    assert ambiguous.exit_code == 2 and "ambiguous" in ambiguous.stderr

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -206,13 +205,8 @@ def _price(state: State, value: str | None) -> Money | None:
     if value is None:
         return None
     amount, _, currency = value.strip().partition(" ")
-    try:
-        Decimal(amount)
-    except InvalidOperation:
-        raise ValidationError(
-            f"--price {value!r} is not an amount such as 2.50 or '2.50 RUB'", field="price"
-        ) from None
-    return Money(amount, currency.strip().upper() or state.account().currency)
+    code = currency.strip().upper() or state.account().currency
+    return Money.parse(amount, code, field="price")  # 2.50 or 2,50, as every amount
 
 
 @sms.command("plan")
