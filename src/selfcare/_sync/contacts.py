@@ -126,9 +126,7 @@ class Contacts(Area):
         op = DeleteContact(_id(contact, "contact"), idempotency_key=idempotency_key)
         self._client._execute(op)
 
-    def import_vcard(
-        self, source: Source, *, idempotency_key: str | None = None
-    ) -> Imported:
+    def import_vcard(self, source: Source, *, idempotency_key: str | None = None) -> Imported:
         """Add every card of vCard data (text, bytes or a ``Path`` to read): all or none.
 
         A card the phonebook has already (a contact of the same name, ignoring case, with all
@@ -139,9 +137,7 @@ class Contacts(Area):
         drafts = read_vcard(_read(source), ctx.region)
         return self._import(drafts, idempotency_key)
 
-    def import_csv(
-        self, source: Source, *, idempotency_key: str | None = None
-    ) -> Imported:
+    def import_csv(self, source: Source, *, idempotency_key: str | None = None) -> Imported:
         """Add every row of CSV data (text, bytes or a ``Path``) with ``name`` and ``phones``
         columns: all or none, skipping contacts already there as :meth:`import_vcard` does."""
         ctx = self._client._context()
