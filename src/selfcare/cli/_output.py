@@ -366,6 +366,11 @@ def _print_whole(console: Console, table: Table, sizes: Sequence[_Size]) -> None
     total: int = sum(slack)
     if spare > 0 and total:  # share the room left among prose columns, by their slack
         grown = [min(gap, spare * gap // total) for gap in slack]
+        left = spare - sum(grown)
+        for index, gap in enumerate(slack):  # what rounding down left, to the first that fit
+            more = min(left, gap - grown[index])
+            grown[index] += more
+            left -= more
         widths = [w + g for w, g in zip(widths, grown, strict=True)]
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width
