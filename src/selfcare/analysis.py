@@ -8,7 +8,13 @@ Column types, chosen so nothing is lost and arithmetic stays exact:
   ``df.cost.astype(float)`` when plotting;
 - ``Quantity`` → ``<name>`` (decimal) and ``<name>_unit`` (category);
 - ``PhoneNumber`` → its E.164 string; enums → ``category`` of their values;
-- ``timedelta`` → ``timedelta64[ns]``; ``date`` → ``datetime64[ns]`` at midnight.
+- ``timedelta`` → ``timedelta64[ns]``; ``date`` → ``datetime64[ns]`` at midnight;
+- ``bool``/``int`` → ``bool``/``int64`` (nullable ``boolean``/``Int64`` for optional fields);
+- nested records and tuples → Arrow structs and lists (``pd.ArrowDtype``), enums and phone
+  numbers inside them as strings, ``Money`` inside them as ``{amount, currency}``.
+
+The columns and their types come from the model class, never from the records, so an empty
+listing has the schema of a full one.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from typing import Any
 
 import attrs
 
-from selfcare.model import Money, PhoneNumber, Quantity
+from selfcare.model import Money, PhoneNumber, Quantity, Unit, _locale
 
 __all__ = ["Column", "arrow_table", "columns", "frame", "require_pandas", "require_pyarrow"]
 
@@ -86,7 +92,13 @@ def columns(
     currency: str | None = None,
 ) -> list[Column]:
     """The columns of ``cls``'s records, typed as the module docstring says; one conversion
-    shared by :func:`frame` (pandas) and :func:`arrow_table` (pyarrow)."""
+    shared by :func:`frame` (pandas) and :func:`arrow_table` (pyarrow).
+
+    Every column and its type come from ``cls``'s annotations, never from the records, so an
+    empty listing has the same columns and types as a full one (``zone`` and ``currency``,
+    the account's, fill in what the model leaves open). A field of a type with no column
+    type is a :class:`TypeError` naming it, whatever the records.
+    """
     import pyarrow as pa
 
     rows = list(records)
@@ -94,12 +106,16 @@ def columns(
     out: list[Column] = []
     has_money = False
     for field in attrs.fields(cls):
-        kind = _base(hints[field.name])
+        annotation = hints[field.name]
+        kind = _base(annotation)
+        optional = kind is not annotation
         values = [getattr(row, field.name) for row in rows]
         if kind is Money:
             has_money = True
             currency = next((v.currency for v in values if v is not None), currency)
-            scale = max((v.minor_units for v in values if v is not None), default=2)
+            scale = max((v.minor_units for v in values if v is not None), default=-1)
+            if scale < 0:  # no money in these records: the account currency's own scale
+                scale = _locale.minor_units(currency) if currency else 2
             amounts = [None if v is None else _quantize(v.amount, scale) for v in values]
             out.append(Column(field.name, amounts, pa.decimal128(18, scale), "decimal"))
         elif kind is Quantity:
@@ -112,10 +128,7 @@ def columns(
                 )
             )
             units = [None if v is None else v.unit.value for v in values]
-            out.append(_category(f"{field.name}_unit", units, None))
-        elif kind is PhoneNumber:
-            e164 = [None if v is None else v.e164 for v in values]
-            out.append(Column(field.name, e164, pa.string(), "string"))
+            out.append(_category(f"{field.name}_unit", units, tuple(u.value for u in Unit)))
         elif isinstance(kind, type) and issubclass(kind, enum.Enum):
             plain = [None if v is None else v.value for v in values]
             out.append(_category(field.name, plain, tuple(m.value for m in kind)))
@@ -133,13 +146,95 @@ def columns(
         elif kind is Decimal:
             exact = [_quantize(v, 4) for v in values]
             out.append(Column(field.name, exact, pa.decimal128(18, 4), "decimal"))
-        elif kind is str:
-            out.append(Column(field.name, values, pa.string(), "string"))
+        elif kind is str or kind is PhoneNumber:
+            plain = [
+                None if v is None else str(v.e164 if kind is PhoneNumber else v) for v in values
+            ]
+            out.append(Column(field.name, plain, pa.string(), "string"))
+        elif kind is bool:
+            out.append(Column(field.name, values, pa.bool_(), "boolean" if optional else "bool"))
+        elif kind is int:
+            out.append(Column(field.name, values, pa.int64(), "Int64" if optional else "int64"))
+        elif kind is float:
+            out.append(Column(field.name, values, pa.float64(), "float64"))
         else:
-            out.append(Column(field.name, values, None, "object"))
-    if has_money and currency is not None:
-        out.append(_category("currency", [currency] * len(rows), None))
+            arrow = _nested_type(kind, zone, f"{cls.__name__}.{field.name}")
+            plain = [_plain(v, zone) for v in values]
+            out.append(Column(field.name, plain, arrow, "nested"))
+    if has_money:
+        out.append(_category("currency", [currency] * len(rows), (currency,) if currency else ()))
     return out
+
+
+def _nested_type(kind: Any, zone: dt.tzinfo | None, where: str) -> Any:
+    """The Arrow type of a value inside a column: records become structs (``Money`` a struct
+    of ``amount`` and ``currency``, ``Quantity`` of ``value`` and ``unit``), sequences
+    lists; enums and phone numbers their strings."""
+    import pyarrow as pa
+
+    kind = _base(kind)
+    origin = typing.get_origin(kind)
+    args = typing.get_args(kind)
+    if kind is Money:
+        return pa.struct([("amount", pa.decimal128(18, 4)), ("currency", pa.string())])
+    if kind is Quantity:
+        return pa.struct([("value", pa.decimal128(18, 3)), ("unit", pa.string())])
+    if (
+        kind is str
+        or kind is PhoneNumber
+        or (isinstance(kind, type) and issubclass(kind, enum.Enum))
+    ):
+        return pa.string()
+    if kind is bool:
+        return pa.bool_()
+    if kind is int:
+        return pa.int64()
+    if kind is float:
+        return pa.float64()
+    if kind is Decimal:
+        return pa.decimal128(18, 4)
+    if kind is dt.datetime:
+        return pa.timestamp("ns", tz=_zone_name(zone) if zone is not None else "UTC")
+    if kind is dt.date:
+        return pa.timestamp("ns")
+    if kind is dt.timedelta:
+        return pa.duration("ns")
+    if origin in (tuple, list, frozenset) and args:
+        items = args[:1] if origin is not tuple or args[-1] is Ellipsis else args
+        if len(set(items)) == 1:
+            return pa.list_(_nested_type(items[0], zone, f"{where}[]"))
+    if isinstance(kind, type) and attrs.has(kind):
+        hints = typing.get_type_hints(kind)
+        return pa.struct(
+            [
+                (f.name, _nested_type(hints[f.name], zone, f"{where}.{f.name}"))
+                for f in attrs.fields(kind)
+            ]
+        )
+    raise TypeError(f"{where}: no column type for {kind!r}, so it cannot be exported")
+
+
+def _plain(value: Any, zone: dt.tzinfo | None) -> Any:
+    """A nested value as Arrow takes it for :func:`_nested_type`'s type."""
+    if value is None or isinstance(value, str | bool | int | float | Decimal | dt.timedelta):
+        return value
+    if isinstance(value, Money):
+        return {"amount": _quantize(value.amount, 4), "currency": value.currency}
+    if isinstance(value, Quantity):
+        return {"value": _quantize(value.value, 3), "unit": value.unit.value}
+    if isinstance(value, PhoneNumber):
+        return value.e164
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC)
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time())
+    if isinstance(value, tuple | list | frozenset):
+        return [_plain(item, zone) for item in value]
+    if attrs.has(type(value)):
+        return {f.name: _plain(getattr(value, f.name), zone) for f in attrs.fields(type(value))}
+    raise TypeError(f"no column value for {type(value).__name__}")
 
 
 def _category(name: str, values: list[str | None], categories: tuple[str, ...] | None) -> Column:
@@ -150,27 +245,34 @@ def _category(name: str, values: list[str | None], categories: tuple[str, ...] |
     return Column(name, values, pa.dictionary(pa.int32(), pa.string()), "category", categories)
 
 
-def frame(records: Iterable[Any], cls: type, zone: dt.tzinfo | None = None) -> Any:
+def frame(
+    records: Iterable[Any],
+    cls: type,
+    zone: dt.tzinfo | None = None,
+    currency: str | None = None,
+) -> Any:
     """A DataFrame with one row per record of the attrs class ``cls``; times are shown in
-    ``zone`` (the account's), else in the zone the records carry."""
+    ``zone`` (the account's), else in the zone the records carry. Its columns and dtypes come
+    from ``cls``, so an empty listing's frame has them too."""
     pd = require_pandas()
     data: dict[str, Any] = {}
-    for column in columns(records, cls, zone):
+    for column in columns(records, cls, zone, currency):
         values = column.values
-        if column.kind == "decimal":
+        if column.kind in ("decimal", "nested"):
             data[column.name] = pd.Series(values, dtype=pd.ArrowDtype(column.type))
         elif column.kind == "category":
             data[column.name] = pd.Categorical(values, categories=list(column.categories or ()))
         elif column.kind == "string":
             data[column.name] = pd.Series(values, dtype="string")
         elif column.kind == "timestamp":
-            data[column.name] = pd.to_datetime(values, utc=True).tz_convert(column.type.tz)
+            utc = pd.to_datetime(pd.Series(values, dtype=object), utc=True)
+            data[column.name] = utc.dt.as_unit("ns").dt.tz_convert(column.type.tz)
         elif column.kind == "date":
-            data[column.name] = pd.to_datetime(values)
+            data[column.name] = pd.to_datetime(pd.Series(values, dtype=object)).dt.as_unit("ns")
         elif column.kind == "duration":
-            data[column.name] = pd.to_timedelta(values)
+            data[column.name] = pd.to_timedelta(pd.Series(values, dtype=object)).dt.as_unit("ns")
         else:
-            data[column.name] = values
+            data[column.name] = pd.Series(values, dtype=column.kind)
     return pd.DataFrame(data)
 
 

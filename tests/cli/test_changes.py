@@ -99,8 +99,10 @@ def test_contacts_add_edit_export_import_rm(run: Run, tmp_path: Path) -> None:
     assert [c["name"] for c in added] == ["Ivan Petrov"]
     book = tmp_path / "book.vcf"
     book.write_text(vcard)
-    assert len(lines(run("contacts", "import", str(book), "--json"))) == 1
-    assert len(lines(run("contacts", "list", "--json"))) == 2
+    again = run("contacts", "import", str(book))  # the same Ivan: not added twice
+    assert "Nothing new to import." in ok(again)
+    assert "Skipped 1 already in the phonebook" in again.stderr
+    assert len(lines(run("contacts", "list", "--json"))) == 1
     result = run("contacts", "import", str(tmp_path / "book.txt"))
     assert result.exit_code == 2  # no such file
     (tmp_path / "book.txt").write_text("x")

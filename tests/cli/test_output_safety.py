@@ -78,7 +78,7 @@ def test_csv_neutralises_formulas_but_not_numbers(run: Run, operator: FakeOperat
     assert row["name"] == "'" + FORMULA and row["note"] == "'@SUM(A1:A9)"
     assert row["phones"] == "+79161112233"  # a number, not a formula
     (balance,) = list(csv.DictReader(io.StringIO(ok(run("balance", "--csv")))))
-    assert re.fullmatch(r"-\d+\.\d\d", balance["balance"])  # a debt stays a number
+    assert re.fullmatch(r"-\d+\.\d\d", balance["amount"])  # a debt stays a number
 
 
 def test_exported_csv_imports_back_through_the_cli(

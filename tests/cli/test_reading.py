@@ -58,7 +58,7 @@ def test_balance_in_every_format(run: Run) -> None:
     assert record["amount"] == {"amount": "-1389.00", "currency": "RUB"}
     assert record["as_of"].endswith("Z")
     header, row = csv.reader(io.StringIO(ok(run("balance", "--csv"))))
-    assert header == ["balance", "credit_limit", "available", "as_of"]
+    assert header == ["amount", "credit_limit", "available", "as_of", "number", "holder", "tariff"]
     assert row[:3] == ["-1389.00", "3000.00", "1611.00"]
     assert row[3].endswith("+03:00")
 

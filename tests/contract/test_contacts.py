@@ -109,6 +109,23 @@ def test_vcard_import_and_round_trip(sc) -> None:
     assert [c.draft() for c in again] == [c.draft() for c in sorted(imported, key=lambda c: c.name)]
 
 
+def test_importing_the_same_contacts_again_adds_nothing(sc) -> None:
+    """An import skips a card whose name (ignoring case) an existing contact has together
+    with all its numbers, and a repeat of a card earlier in the same file; it returns what
+    it added, and ``skipped`` says how many it left out (issue 15)."""
+    first = sc.contacts.import_vcard(VCARD.encode())
+    assert (len(first), first.skipped) == (2, 0)
+    again = sc.contacts.import_vcard(VCARD.encode())
+    assert (list(again), again.skipped) == ([], 2)
+    text = "name,phones\nмария иванова,+79167654321\nAnna,+79035550011\nAnna,+79035550011\n"
+    mixed = sc.contacts.import_csv(text)  # Maria's number is hers already; Anna twice
+    assert ([c.name for c in mixed], mixed.skipped) == (["Anna"], 2)
+    other = sc.contacts.import_csv("name,phones\nJohn Smith,+79035550012\n")  # a new number
+    assert [c.name for c in other] == ["John Smith"]
+    names = sorted(c.name for c in sc.contacts.list())
+    assert names == ["Anna", "John Smith", "John Smith", "Мария Иванова"]
+
+
 def test_csv_import_export_round_trip(sc, tmp_path: Path) -> None:
     path = tmp_path / "book.csv"
     path.write_text("Name,Phone,Email\nIvan,8 916 111-22-33; +74951112233,ivan@example.org\n")

@@ -143,6 +143,20 @@ def test_bad_amounts_are_refused_naming_the_value(sc, operator, amount, error, n
     assert len(operator.subscriber().operations) == logged  # refused before anything was sent
 
 
+def test_a_decimal_comma_is_a_decimal_point_in_what_people_type(sc, operator) -> None:
+    """Amounts people type take a decimal comma, on every backend (the SDK reads it before
+    sending); "1,000" could mean a thousand, so a comma before exactly three digits is refused
+    as ambiguous, and grouping separators are refused (docs/payments.md, issue 15)."""
+    assert sc.payments.pay("12,50", method=CARD).amount == _rub("12.50")
+    assert sc.payments.pay(" 7,5 ", method=CARD).amount == _rub("7.50")
+    logged = len(operator.subscriber().operations)
+    for bad, named in [("1,000", "ambiguous"), ("1,234.50", "1,234.50"), ("1 000", "1 000")]:
+        with pytest.raises(InvalidMoney, match=named) as caught:
+            sc.payments.pay(bad, method=CARD)
+        assert caught.value.field == "amount"
+    assert len(operator.subscriber().operations) == logged
+
+
 def test_the_maximum_itself_is_accepted(sc) -> None:
     assert sc.payments.pay("100000", method=CARD).amount == _rub("100000")
 

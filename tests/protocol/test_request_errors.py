@@ -71,3 +71,15 @@ def test_a_new_user_is_pointed_at_the_openapi_document() -> None:
         token = {"Authorization": f"Bearer {operator.token().reveal()}"}
         page = client.get("/v1/expenses", params={"limit": 2}, headers=token).json()
         assert len(page["items"]) == 2 and page["next_cursor"]
+
+
+@pytest.mark.parametrize("amount", ["12,50", "1 000"])
+def test_wire_amounts_are_decimal_strings_with_a_point(amount: str) -> None:
+    """The decimal comma is for what people type (SDK arguments, CLI); the protocol is for
+    programs, and takes one grammar: ``"12.50"`` (docs/protocol.md)."""
+    from selfcare.operations import Pay
+
+    body = {"amount": {"amount": amount, "currency": "RUB"}, "method": {"kind": "card"}}
+    with pytest.raises(ValidationError) as caught:
+        decode_operation(route_for(Pay), {}, lambda name: [], set(), json.dumps(body).encode(), "k")
+    assert caught.value.field == "amount"

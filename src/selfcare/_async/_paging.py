@@ -91,8 +91,8 @@ class AsyncPager(Generic[T]):
         ``analysis`` extra)."""
         from selfcare.analysis import frame
 
-        zone = (await self._client._context()).zone
-        return frame(await self.to_list(), self._item_type, zone)
+        ctx = await self._client._context()
+        return frame(await self.to_list(), self._item_type, ctx.zone, ctx.currency)
 
     async def to_arrow(self) -> Any:
         """Every record as a ``pyarrow.Table``, typed as :meth:`to_pandas` types its columns.

@@ -12,6 +12,7 @@ from selfcare._async._paging import AsyncPager
 from selfcare._client.files import read_file
 from selfcare._client.phonebook_io import (
     MAX_IMPORT_SIZE,
+    Imported,
     read_csv,
     read_vcard,
     write_csv,
@@ -124,31 +125,32 @@ class AsyncContacts(AsyncArea):
         op = DeleteContact(_id(contact, "contact"), idempotency_key=idempotency_key)
         await self._client._execute(op)
 
-    async def import_vcard(
-        self, source: Source, *, idempotency_key: str | None = None
-    ) -> builtins.list[Contact]:
-        """Add every card of vCard data (text, bytes or a ``Path`` to read): all or none."""
+    async def import_vcard(self, source: Source, *, idempotency_key: str | None = None) -> Imported:
+        """Add every card of vCard data (text, bytes or a ``Path`` to read): all or none.
+
+        A card the phonebook has already (a contact of the same name, ignoring case, with all
+        its numbers) is skipped, as is a repeat within the data, so importing the same file
+        twice adds nothing the second time. The result lists the contacts added; its
+        ``skipped`` says how many cards were left out."""
         ctx = await self._client._context()
         drafts = read_vcard(_read(source), ctx.region)
         return await self._import(drafts, idempotency_key)
 
-    async def import_csv(
-        self, source: Source, *, idempotency_key: str | None = None
-    ) -> builtins.list[Contact]:
+    async def import_csv(self, source: Source, *, idempotency_key: str | None = None) -> Imported:
         """Add every row of CSV data (text, bytes or a ``Path``) with ``name`` and ``phones``
-        columns: all or none."""
+        columns: all or none, skipping contacts already there as :meth:`import_vcard` does."""
         ctx = await self._client._context()
         drafts = read_csv(_read(source), ctx.region)
         return await self._import(drafts, idempotency_key)
 
     async def _import(
         self, drafts: builtins.list[ContactDraft], idempotency_key: str | None
-    ) -> builtins.list[Contact]:
+    ) -> Imported:
         if not drafts:
-            return []
+            return Imported((), skipped=0)
         op = ImportContacts(tuple(drafts), idempotency_key=idempotency_key)
         added: tuple[Contact, ...] = await self._client._execute(op)
-        return builtins.list(added)
+        return Imported(added, skipped=len(drafts) - len(added))
 
     async def export_vcard(self) -> str:
         """Every contact as vCard 3.0 text."""

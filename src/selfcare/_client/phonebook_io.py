@@ -24,13 +24,26 @@ from selfcare._rules.contacts import (
 from selfcare._rules.text import csv_row, csv_uncell
 from selfcare.model.contacts import Contact, ContactDraft
 
-__all__ = ["CSV_COLUMNS", "read_csv", "read_vcard", "write_csv", "write_vcard"]
+__all__ = ["CSV_COLUMNS", "Imported", "read_csv", "read_vcard", "write_csv", "write_vcard"]
 
 MAX_IMPORT_SIZE: Final = 5 * 1024 * 1024
 """Largest vCard or CSV file (or text) an import reads: 1000 full contacts fit easily."""
 
 CSV_COLUMNS = ("name", "phones", "email", "note")
 """The columns :func:`write_csv` writes; several phones share a cell, separated by ``;``."""
+
+
+class Imported(list[Contact]):
+    """What an import added (a list of the new contacts) and, in :attr:`skipped`, how many
+    contacts it left out because the phonebook had them already (or the data repeated them)."""
+
+    def __init__(self, added: Iterable[Contact] = (), *, skipped: int = 0) -> None:
+        super().__init__(added)
+        self.skipped = skipped
+        """Contacts not added: the same name (ignoring case) with numbers already on it."""
+
+    def __repr__(self) -> str:
+        return f"Imported({list.__repr__(self)}, skipped={self.skipped})"
 
 
 def _text(data: str | bytes, what: str) -> str:

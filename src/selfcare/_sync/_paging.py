@@ -92,8 +92,8 @@ class Pager(Generic[T]):
         ``analysis`` extra)."""
         from selfcare.analysis import frame
 
-        zone = (self._client._context()).zone
-        return frame(self.to_list(), self._item_type, zone)
+        ctx = self._client._context()
+        return frame(self.to_list(), self._item_type, ctx.zone, ctx.currency)
 
     def to_arrow(self) -> Any:
         """Every record as a ``pyarrow.Table``, typed as :meth:`to_pandas` types its columns.

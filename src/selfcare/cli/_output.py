@@ -16,9 +16,10 @@ wire codec's (times in UTC); CSV and tables show times in the account's zone.
 from __future__ import annotations
 
 import enum
+import io
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
@@ -26,8 +27,10 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 import click
+import msgspec
 from rich import box
 from rich.console import Console, RenderableType
+from rich.measure import Measurement
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 from rich.text import Text
@@ -54,6 +57,9 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+_UNBOUNDED = 10_000
+_LONG_WORD = 24
+"""A prose column is never narrower than its longest word up to this many cells."""
 
 
 @attrs.frozen
@@ -68,6 +74,16 @@ class Column(Generic[T]):
     key: str | None = None
     """The CSV column name: the record's field name as JSON has it (``due_date``); by default
     the header, lower-cased with ``_`` for spaces."""
+    wrap: bool = False
+    """Prose (descriptions, names, notes) that may wrap onto more lines. Every other column
+    (ids, codes, numbers, amounts, times) is shown whole, never cut or ellipsised: people
+    copy ids and codes from a table into the next command."""
+    table: bool = True
+    """Shown in tables; ``False`` for a CSV (and JSON) column a table shows merged into
+    another (an expense's ``duration`` and ``volume``, shown as one ``Usage``)."""
+    csv: bool = True
+    """Written to CSV and carried by JSON; ``False`` for a table's merged view of fields CSV
+    and JSON have apart (an expense's ``Usage``)."""
 
     @property
     def name(self) -> str:
@@ -121,6 +137,54 @@ def _json_line(record: object) -> str:
     return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", line)
 
 
+Nested = Mapping[str, Sequence["Column[Any]"]]
+"""``{"rules": RULE_COLUMNS}``: a record field holding records that a table shows as rows."""
+
+
+class _JsonLines:
+    """Records as JSON lines that carry everything the table shows: the record's own JSON,
+    plus each column the record has no key for under the column's name (``available``,
+    ``mmi_code``), plus ``extra`` (what a table shows in its title), the same for the
+    records in ``nested`` fields."""
+
+    def __init__(
+        self, columns: Sequence[Column[Any]], extra: Mapping[str, object], nested: Nested
+    ) -> None:
+        self.columns, self.extra, self.nested = columns, extra, nested
+        self._complete: bool | None = None
+
+    def line(self, record: object) -> str:
+        if self._complete:  # the record's own JSON has every column: as it is
+            return _json_line(record)
+        document = _document(record, self.columns, self.nested)
+        if self._complete is None and not (self.extra or self.nested):
+            first = _json_value(record)
+            self._complete = isinstance(first, dict) and all(c.name in first for c in self.columns)
+        if not isinstance(document, dict):
+            return _json_line(record)
+        document.update({key: _json_value(value) for key, value in self.extra.items()})
+        return _json_line(document)
+
+
+def _json_value(value: object) -> Any:
+    """``value`` as the wire's JSON has it, as plain Python (times in UTC)."""
+    return msgspec.json.decode(encode_result(value))
+
+
+def _document(record: object, columns: Sequence[Column[Any]], nested: Nested) -> Any:
+    document = _json_value(record)
+    if not isinstance(document, dict):
+        return document
+    for field, inner in nested.items():
+        items = getattr(record, field, None)
+        if isinstance(items, tuple | list) and isinstance(document.get(field), list):
+            document[field] = [_document(item, inner, {}) for item in items]
+    for column in columns:
+        if column.name not in document:
+            document[column.name] = _json_value(column.get(record))
+    return document
+
+
 Zone = Callable[[], tzinfo]
 """The account's zone, asked for only when a time is shown (so offline commands stay offline)."""
 
@@ -149,7 +213,8 @@ def human(value: object, zone: Zone) -> str:
 
 
 def plain(value: object, zone: Zone) -> str:
-    """A value for CSV: ISO times with the zone's offset, bare amounts, E.164 numbers."""
+    """A value for CSV: ISO times with the zone's offset, bare amounts, E.164 numbers,
+    durations in whole seconds (``73``: the one duration format of every CSV)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -202,24 +267,33 @@ def emit(
     empty: str = "Nothing found.",
     row_style: Callable[[T], str | None] | None = None,
     label: str = "Fetching",
+    extra: Mapping[str, object] | None = None,
+    nested: Nested | None = None,
 ) -> int:
-    """Write ``records`` in the chosen format; returns how many were written."""
+    """Write ``records`` in the chosen format; returns how many were written.
+
+    JSON carries every column too (see :class:`_JsonLines`); ``extra`` adds what the table
+    shows in its title to JSON and CSV; ``nested`` names fields whose records a table shows
+    as rows, for JSON to carry their columns as well."""
     count = 0
     with progress(label) as advance:
         if state.format == "json":
             out = sys.stdout
+            lines = _JsonLines([c for c in columns if c.csv], extra or {}, nested or {})
             for record in records:
-                out.write(_json_line(record) + "\n")
+                out.write(lines.line(record) + "\n")
                 out.flush()
                 count += 1
                 advance(1)
             return count
         zone: Zone = lambda: state.zone  # noqa: E731
         if state.format == "csv":
+            columns = [c for c in columns if c.csv]
             writer = _CsvWriter()
-            writer.row([c.name for c in columns])
+            writer.row([c.name for c in columns] + list(extra or {}))
+            tail = [plain(v, zone) for v in (extra or {}).values()]
             for record in records:
-                writer.row([plain(c.get(record), zone) for c in columns])
+                writer.row([plain(c.get(record), zone) for c in columns] + tail)
                 count += 1
                 advance(1)
             return count
@@ -229,36 +303,106 @@ def emit(
             title_style="bold",
             box=box.SIMPLE_HEAD,
         )
+        columns = [c for c in columns if c.table]
         for column in columns:
-            table.add_column(column.header, justify="right" if column.right else "left")
-        for record in records:
-            table.add_row(
-                *(_cell(c, record, zone) for c in columns),
-                style=None if row_style is None else row_style(record),
+            table.add_column(
+                Text(column.header, no_wrap=False),  # a header may wrap, its values not
+                justify="right" if column.right else "left",
+                no_wrap=not column.wrap,
+                overflow="fold",
             )
+        sizes = [_Size.of(c.header, c.wrap) for c in columns]
+        for record in records:
+            cells = [_cell(c, record, zone) for c in columns]
+            for size, cell in zip(sizes, cells, strict=True):
+                size.add(cell)
+            table.add_row(*cells, style=None if row_style is None else row_style(record))
             count += 1
             advance(1)
     console = stdout()
     if count:
-        console.print(table)
+        _print_whole(console, table, sizes)
     else:
         console.print(text(empty, style="dim"))
     return count
 
 
+_MEASURE = Console(width=_UNBOUNDED, file=io.StringIO())
+
+
+@attrs.define
+class _Size:
+    """How narrow and how wide a column's cells can be: a kept column (``wrap=False``) is
+    never narrower than its widest cell; a prose column never narrower than its longest
+    word (up to :data:`_LONG_WORD`), so a code in a list of codes stays whole too."""
+
+    wrap: bool
+    minimum: int = 1
+    maximum: int = 1
+
+    @classmethod
+    def of(cls, header: str, wrap: bool) -> _Size:
+        low, high = Measurement.get(_MEASURE, _MEASURE.options, Text(header))
+        return cls(wrap, min(low, _LONG_WORD), high)
+
+    def add(self, cell: RenderableType) -> None:
+        low, high = Measurement.get(_MEASURE, _MEASURE.options, cell)
+        self.maximum = max(self.maximum, high)
+        self.minimum = max(self.minimum, min(low, _LONG_WORD) if self.wrap else high)
+
+
+def _print_whole(console: Console, table: Table, sizes: Sequence[_Size]) -> None:
+    """Print ``table`` with every kept column whole: prose columns wrap to make room, each
+    down to its longest word; when even that is wider than the console, the table is printed
+    wider than it (the terminal wraps the long lines: nothing is cut or ellipsised)."""
+    padding = sum(table._get_padding_width(i) for i in range(len(table.columns)))
+    room = console.width - table._extra_width - padding
+    if sum(s.maximum for s in sizes) <= room:
+        console.print(table)
+        return
+    widths = [s.minimum for s in sizes]
+    spare = room - sum(widths)
+    slack = [s.maximum - s.minimum if s.wrap else 0 for s in sizes]
+    total: int = sum(slack)
+    if spare > 0 and total:  # share the room left among prose columns, by their slack
+        grown = [min(gap, spare * gap // total) for gap in slack]
+        left = spare - sum(grown)
+        for index, gap in enumerate(slack):  # what rounding down left, to the first that fit
+            more = min(left, gap - grown[index])
+            grown[index] += more
+            left -= more
+        widths = [w + g for w, g in zip(widths, grown, strict=True)]
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    if spare >= 0:
+        console.print(table)
+        return
+    wider = StdoutConsole(file=console.file, highlight=False, width=console.width - spare)
+    wider.print(table)
+
+
 def emit_one(
-    state: State, record: Any, fields: Sequence[Column[Any]], *, title: str | None = None
+    state: State,
+    record: Any,
+    fields: Sequence[Column[Any]],
+    *,
+    title: str | None = None,
+    extra: Mapping[str, object] | None = None,
+    nested: Nested | None = None,
 ) -> None:
-    """Write one record: a two-column table for people, one JSON line, or a one-row CSV."""
+    """Write one record: a two-column table for people, one JSON line, or a one-row CSV
+    (``extra`` and ``nested`` as for :func:`emit`)."""
     if state.format != "table":
-        emit(state, [record], fields)
+        inner = nested if state.format == "json" else None
+        emit(state, [record], fields, extra=extra, nested=inner)
         return
     zone: Zone = lambda: state.zone  # noqa: E731
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
     table.add_column()
     for field in fields:
-        table.add_row(field.header, _cell(field, record, zone))
+        if field.table:
+            table.add_row(field.header, _cell(field, record, zone))
     console = stdout()
     if title:
         console.print(text(title, style="bold"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Final
 
 import attrs
@@ -34,10 +34,7 @@ def _to_decimal(value: object, what: str) -> Decimal:
     elif isinstance(value, int):
         result = Decimal(value)
     elif isinstance(value, str):
-        try:
-            result = Decimal(value.strip().replace(",", "."))
-        except InvalidOperation:
-            raise InvalidMoney(f"{what} {value!r} is not a number", field=what) from None
+        result = _typed_decimal(value, what)
     else:
         raise InvalidMoney(f"{what} {value!r} is not a number", field=what)
     if not result.is_finite():
@@ -48,6 +45,31 @@ def _to_decimal(value: object, what: str) -> Decimal:
             field=what,
         )
     return result
+
+
+_AMOUNT_RE: Final = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d{1,3})?")
+_AMBIGUOUS_RE: Final = re.compile(r"[+-]?\d{1,3},\d{3}")
+
+
+def _typed_decimal(value: str, what: str) -> Decimal:
+    """An amount as people type it: digits with one decimal point or decimal comma (``12.50``,
+    ``12,50``), no grouping (``1 000``, ``1,234.50`` are refused). A comma before exactly
+    three digits (``1,000``) could be a thousands separator, so it is refused as ambiguous."""
+    text = value.strip()
+    if len(text) > 40 or not _AMOUNT_RE.fullmatch(text):
+        shown = repr(value) if len(value) <= 40 else repr(value[:40]) + "…"
+        raise InvalidMoney(
+            f"{what} {shown} is not a number (digits with one decimal point or comma, "
+            "no thousands separators)",
+            field=what,
+        )
+    if _AMBIGUOUS_RE.fullmatch(text):
+        raise InvalidMoney(
+            f"{what} {value!r} is ambiguous: a comma is read as the decimal point; "
+            f"write {text.replace(',', '')} for a thousand-style number or use a point",
+            field=what,
+        )
+    return Decimal(text.replace(",", "."))
 
 
 def _check_currency(code: object) -> str:

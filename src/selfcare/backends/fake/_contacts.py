@@ -114,9 +114,30 @@ def add_contact(s: Session, op: AddContact) -> Contact:
 
 @handles(ImportContacts)
 def import_contacts(s: Session, op: ImportContacts) -> tuple[Contact, ...]:
+    """All the new contacts or none; a card already in the phonebook is skipped (see
+    :func:`_known`), so importing the same file twice does not double the phonebook."""
     drafts = [_checked(s, d, f"contacts[{i}].") for i, d in enumerate(op.contacts)]
-    _room_for(s, len(drafts))
-    return tuple(_store(s, draft) for draft in drafts)
+    known: dict[str, list[frozenset[str]]] = {}
+    for contact in _book(s).contacts.values():
+        known.setdefault(contact.name.casefold(), []).append(_numbers(contact.phones))
+    new = []
+    for draft in drafts:
+        if not _known(known, draft):
+            known.setdefault(draft.name.casefold(), []).append(_numbers(draft.phones))
+            new.append(draft)
+    _room_for(s, len(new))
+    return tuple(_store(s, draft) for draft in new)
+
+
+def _numbers(phones: tuple[PhoneNumber, ...]) -> frozenset[str]:
+    return frozenset(phone.e164 for phone in phones)
+
+
+def _known(known: dict[str, list[frozenset[str]]], draft: ContactDraft) -> bool:
+    """Whether a contact of the same name (ignoring case) already has all of ``draft``'s
+    numbers: the phonebook, or a card earlier in the same import."""
+    numbers = _numbers(draft.phones)
+    return any(numbers <= held for held in known.get(draft.name.casefold(), ()))
 
 
 @handles(UpdateContact)

@@ -26,7 +26,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Final
 
 import attrs
@@ -194,14 +194,15 @@ class SignInDesk:
     def send_code(self, number: PhoneNumber, now: datetime, client: str | None = None) -> CodeSent:
         """Text a fresh code to ``number`` if it is a subscriber's (it replaces any earlier one).
 
-        Unknown numbers get the same answer and no SMS, so the answer reveals nothing.
+        Unknown numbers get the same answer and no SMS, so the answer reveals nothing: its
+        time is in UTC, as on the wire (the account's zone would tell whose number it is).
         """
         self._admit(number, now, _client(client))
         if self._owner(number) is not None:
             code = SentCode(number, Secret(f"{secrets.randbelow(10**6):06d}"), now, now + CODE_TTL)
             self._codes[number.e164] = code
             self._sent.setdefault(number.e164, []).append(code)
-        return CodeSent(number=number, expires_at=now + CODE_TTL)
+        return CodeSent(number=number, expires_at=(now + CODE_TTL).astimezone(UTC))
 
     def with_password(
         self,

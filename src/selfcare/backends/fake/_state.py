@@ -7,7 +7,7 @@ invariant: balance = opening balance + credits − charges, entry by entry.
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -58,7 +58,7 @@ __all__ = [
 _LOGGED_TEXT = 60
 
 
-def _log_value(value: Any) -> str:
+def _log_value(value: Any, zone: tzinfo) -> str:
     if isinstance(value, Secret):
         return value.masked()
     if isinstance(value, PhoneNumber):
@@ -66,17 +66,18 @@ def _log_value(value: Any) -> str:
     if isinstance(value, enum.Enum):
         return str(value.value)
     if isinstance(value, datetime):
-        return value.isoformat()
+        return value.astimezone(zone).isoformat()  # as given in process or over a wire
     if isinstance(value, tuple | list | frozenset):
-        return ",".join(_log_value(item) for item in value)
+        return ",".join(_log_value(item, zone) for item in value)
     text = str(value)
     return text if len(text) <= _LOGGED_TEXT else text[: _LOGGED_TEXT - 1] + "…"
 
 
-def log_parameters(op: MutatingOperation[Any]) -> tuple[OperationParameter, ...]:
-    """An operation's parameters as the operation log shows them: secrets masked, long text cut."""
+def log_parameters(op: MutatingOperation[Any], zone: tzinfo) -> tuple[OperationParameter, ...]:
+    """An operation's parameters as the operation log shows them: secrets masked, long text
+    cut, times in the account's ``zone`` (whatever zone the caller wrote them in)."""
     return tuple(
-        OperationParameter(field.name, _log_value(getattr(op, field.name)))
+        OperationParameter(field.name, _log_value(getattr(op, field.name), zone))
         for field in attrs.fields(type(op))
         if field.name != "idempotency_key" and getattr(op, field.name) is not None
     )
@@ -294,7 +295,7 @@ class Subscriber:
             at=at,
             channel=channel,
             operation=op.operation_name(),
-            parameters=log_parameters(op),
+            parameters=log_parameters(op, self.account.zone),
             status=status,
             reason=reason,
         )

@@ -49,6 +49,7 @@ def balance(state: State) -> None:
         Column(
             "Balance",
             lambda b: b.amount,
+            key="amount",
             show=lambda b: Text(fmt.money(b.amount), style=fmt.amount_style(b.amount)),
         ),
         Column("Credit limit", lambda b: b.credit_limit),
@@ -56,7 +57,8 @@ def balance(state: State) -> None:
         Column("As of", lambda b: b.as_of),
     ]
     title = f"{account.number.international} · {account.holder} · {account.tariff.name}"
-    emit_one(state, now, fields, title=None if state.format != "table" else title)
+    shown = {"number": account.number, "holder": account.holder, "tariff": account.tariff.code}
+    emit_one(state, now, fields, title=None if state.format != "table" else title, extra=shown)
 
 
 @click.command()

@@ -24,15 +24,15 @@ COMPLAINT_COLUMNS: list[Column[Complaint]] = [
         lambda c: c.status,
         show=lambda c: Text(c.status.value.replace("_", " "), style="dim" if c.is_closed else ""),
     ),
-    Column("Subject", lambda c: c.subject),
+    Column("Subject", lambda c: c.subject, wrap=True),
     Column("Expected by", lambda c: c.expected_resolution, key="expected_resolution"),
 ]
 
 COMPLAINT_FIELDS: list[Column[Complaint]] = [
     *COMPLAINT_COLUMNS,
-    Column("Text", lambda c: c.text),
-    Column("About", lambda c: tuple(str(r) for r in c.related)),
-    Column("Resolved", lambda c: c.resolved_at),
+    Column("Text", lambda c: c.text, wrap=True),
+    Column("About", lambda c: tuple(str(r) for r in c.related), key="related", wrap=True),
+    Column("Resolved", lambda c: c.resolved_at, key="resolved_at"),
 ]
 
 
@@ -60,9 +60,9 @@ def _show(state: State, complaint: Complaint, title: str) -> None:
             state,
             complaint.history,
             [
-                Column("When", lambda h: h.at, key="at"),
+                Column("When", lambda h: h.at, key="at", wrap=True),
                 Column("Status", lambda h: h.status),
-                Column("Why", lambda h: h.reason),
+                Column("Why", lambda h: h.reason, key="reason", wrap=True),
             ],
             title="History",
         )
@@ -71,9 +71,9 @@ def _show(state: State, complaint: Complaint, title: str) -> None:
             state,
             complaint.notes,
             [
-                Column("When", lambda n: n.at, key="at"),
-                Column("Author", lambda n: n.author),
-                Column("Note", lambda n: n.text),
+                Column("When", lambda n: n.at, key="at", wrap=True),
+                Column("Author", lambda n: n.author, wrap=True),
+                Column("Note", lambda n: n.text, key="text", wrap=True),
             ],
             title="Notes",
         )

@@ -18,15 +18,15 @@ from selfcare.model.contacts import Contact, ListMember, MailingList
 __all__ = ["COMMANDS"]
 
 CONTACT_COLUMNS: list[Column[Contact]] = [
-    Column("Name", lambda c: c.name),
+    Column("Name", lambda c: c.name, wrap=True),
     Column("Phones", lambda c: c.phones),
     Column("Email", lambda c: c.email),
-    Column("Note", lambda c: c.note),
+    Column("Note", lambda c: c.note, wrap=True),
     Column("Id", lambda c: c.id),
 ]
 
 LIST_COLUMNS: list[Column[MailingList]] = [
-    Column("Name", lambda m: m.name),
+    Column("Name", lambda m: m.name, wrap=True),
     Column("Members", lambda m: len(m), right=True),
     Column("Updated", lambda m: m.updated_at),
     Column("Id", lambda m: m.id),
@@ -34,8 +34,8 @@ LIST_COLUMNS: list[Column[MailingList]] = [
 
 MEMBER_COLUMNS: list[Column[ListMember]] = [
     Column("Number", lambda m: m.number),
-    Column("Name", lambda m: m.name),
-    Column("Contact", lambda m: m.contact_id),
+    Column("Name", lambda m: m.name, wrap=True),
+    Column("Contact", lambda m: m.contact_id, key="contact_id"),
 ]
 
 FORMATS = click.Choice(["vcard", "csv"])
@@ -146,7 +146,15 @@ def import_(state: State, file: Path, format_: str | None) -> None:
     area = state.client().contacts
     with progress(f"Importing {file.name}"):
         added = area.import_vcard(file) if kind == "vcard" else area.import_csv(file)
-    emit(state, added, CONTACT_COLUMNS, title=f"Imported {len(added)}", empty="Nothing to import.")
+    emit(
+        state,
+        added,
+        CONTACT_COLUMNS,
+        title=f"Imported {len(added)}",
+        empty="Nothing new to import.",
+    )
+    if added.skipped:
+        note(f"Skipped {added.skipped} already in the phonebook (same name and numbers).")
 
 
 @contacts.command("export")
@@ -193,7 +201,7 @@ def lists_list(state: State) -> None:
 
 def _show_list(state: State, found: MailingList, title: str) -> None:
     if state.format == "json":
-        emit(state, [found], [])
+        emit(state, [found], [], nested={"members": MEMBER_COLUMNS})
     else:
         emit(
             state,

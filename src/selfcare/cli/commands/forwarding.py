@@ -17,12 +17,17 @@ __all__ = ["COMMANDS"]
 CONDITION = choice(ForwardingCondition)
 
 
-def _status(rule: ForwardingRule) -> Text:
+def _state(rule: ForwardingRule) -> str:
     if rule.effective:
-        return Text("forwarding", style="green")
-    if rule.active:
-        return Text("overridden by unconditional", style="yellow")
-    return Text("off", style="dim")
+        return "forwarding"
+    return "overridden by unconditional" if rule.active else "off"
+
+
+_STYLES = {"forwarding": "green", "overridden by unconditional": "yellow", "off": "dim"}
+
+
+def _status(rule: ForwardingRule) -> Text:
+    return Text(_state(rule), style=_STYLES[_state(rule)])
 
 
 RULE_COLUMNS: list[Column[ForwardingRule]] = [
@@ -30,18 +35,19 @@ RULE_COLUMNS: list[Column[ForwardingRule]] = [
     Column(
         "To",
         lambda r: r.number,
+        key="number",
         show=lambda r: "voicemail" if r.to_voicemail else fmt.number(r.number),
     ),
-    Column("Voicemail", lambda r: r.to_voicemail),
+    Column("Voicemail", lambda r: r.to_voicemail, key="to_voicemail"),
     Column("Timer", lambda r: r.timer, show=lambda r: "" if r.timer is None else f"{r.timer} s"),
-    Column("State", lambda r: r.effective, show=_status),
+    Column("State", _state, show=_status),
     Column("MMI code", lambda r: str(r.mmi)),
 ]
 
 
 def _show(state: State, forwarding: ForwardingState) -> None:
     if state.format == "json":
-        emit(state, [forwarding], [])
+        emit(state, [forwarding], [], nested={"rules": RULE_COLUMNS})
         return
     title = f"Call forwarding (voicemail {forwarding.voicemail.international})"
     emit(state, forwarding.rules, RULE_COLUMNS, title=title)

@@ -17,7 +17,7 @@ from selfcare.operations.history import logged_operation_names
 __all__ = ["COMMANDS"]
 
 LOGIN_COLUMNS: list[Column[LoginRecord]] = [
-    Column("When", lambda r: r.at, key="at"),
+    Column("When", lambda r: r.at, key="at", wrap=True),
     Column("Channel", lambda r: r.channel),
     Column("Method", lambda r: r.method),
     Column(
@@ -25,9 +25,9 @@ LOGIN_COLUMNS: list[Column[LoginRecord]] = [
         lambda r: r.status,
         show=lambda r: Text(r.status.value, style="red" if r.failed else ""),
     ),
-    Column("Reason", lambda r: r.reason),
+    Column("Reason", lambda r: r.reason, wrap=True),
     Column("IP", lambda r: r.ip),
-    Column("Client", lambda r: r.client),
+    Column("Client", lambda r: r.client, wrap=True),
 ]
 
 
@@ -36,10 +36,10 @@ def _params(record: OperationRecord) -> str:
 
 
 OPERATION_COLUMNS: list[Column[OperationRecord]] = [
-    Column("When", lambda r: r.at, key="at"),
+    Column("When", lambda r: r.at, key="at", wrap=True),
     Column("Channel", lambda r: r.channel),
     Column("Operation", lambda r: r.operation),
-    Column("Parameters", _params),
+    Column("Parameters", _params, wrap=True),
     Column(
         "Status",
         lambda r: r.status,
@@ -48,7 +48,7 @@ OPERATION_COLUMNS: list[Column[OperationRecord]] = [
             style="red" if r.status is OperationStatus.FAILED else "",
         ),
     ),
-    Column("Reason", lambda r: r.reason),
+    Column("Reason", lambda r: r.reason, wrap=True),
 ]
 
 

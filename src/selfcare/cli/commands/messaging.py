@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -25,6 +24,7 @@ from selfcare.model import Money
 from selfcare.model.contacts import MailingList
 from selfcare.model.messaging import (
     Broadcast,
+    Delivery,
     Message,
     MessageStatus,
     RecipientResult,
@@ -49,7 +49,7 @@ def _short(text: str | None, width: int = 40) -> str:
 
 
 MESSAGE_COLUMNS: list[Column[Message]] = [
-    Column("When", lambda m: m.at, key="at"),
+    Column("When", lambda m: m.at, key="at", wrap=True),
     Column("Kind", lambda m: m.kind),
     Column(
         "Status",
@@ -78,7 +78,15 @@ MESSAGE_FIELDS: list[Column[Message]] = [
     Column("Deliver at", lambda m: m.deliver_at),
     Column("Valid until", lambda m: m.valid_until),
     Column("Subject", lambda m: m.subject),
-    Column("Text", lambda m: m.text),
+    Column("Text", lambda m: m.text, wrap=True),
+]
+
+DELIVERY_COLUMNS: list[Column[Delivery]] = [
+    Column("Recipient", lambda d: d.recipient),
+    Column("Status", lambda d: d.status),
+    Column("Updated", lambda d: d.updated_at, key="updated_at"),
+    Column("Reason", lambda d: d.reason, wrap=True),
+    Column("Cost", lambda d: d.cost, right=True),
 ]
 
 RESULT_COLUMNS: list[Column[RecipientResult]] = [
@@ -89,7 +97,7 @@ RESULT_COLUMNS: list[Column[RecipientResult]] = [
         show=lambda r: Text(r.status.value, style="green" if r.sent else "red"),
     ),
     Column("Message", lambda r: None if r.message is None else r.message.id),
-    Column("Reason", lambda r: r.reason),
+    Column("Reason", lambda r: r.reason, wrap=True),
 ]
 
 
@@ -197,13 +205,8 @@ def _price(state: State, value: str | None) -> Money | None:
     if value is None:
         return None
     amount, _, currency = value.strip().partition(" ")
-    try:
-        Decimal(amount)
-    except InvalidOperation:
-        raise ValidationError(
-            f"--price {value!r} is not an amount such as 2.50 or '2.50 RUB'", field="price"
-        ) from None
-    return Money(amount, currency.strip().upper() or state.account().currency)
+    code = currency.strip().upper() or state.account().currency
+    return Money.parse(amount, code, field="price")  # 2.50 or 2,50, as every amount
 
 
 @sms.command("plan")
@@ -233,10 +236,10 @@ def sms_plan(state: State, text: str, encoding: str | None, price: str | None) -
     found = plan(checked, price=unit, encoding=encoding)  # type: ignore[arg-type]
     fields: list[Column[SmsPlan]] = [
         Column("Encoding", lambda p: p.encoding),
-        Column("Parts", lambda p: p.count),
+        Column("Parts", lambda p: p.count, key="count"),
         Column("Units", lambda p: p.units),
         Column("Per part", lambda p: p.per_part),
-        Column("Left in last part", lambda p: p.remaining),
+        Column("Left in last part", lambda p: p.remaining, key="remaining"),
         Column(
             "Cost",
             lambda p: p.cost,
@@ -256,20 +259,10 @@ def sms_show(state: State, message_id: str) -> None:
     Example: selfcare --base-url http://127.0.0.1:8080 sms show m00000001
     """
     message = state.client().messages.get(message_id)
-    emit_one(state, message, MESSAGE_FIELDS, title=f"Message {message.id}")
+    deliveries = {"deliveries": DELIVERY_COLUMNS}
+    emit_one(state, message, MESSAGE_FIELDS, title=f"Message {message.id}", nested=deliveries)
     if state.format == "table" and message.deliveries:
-        emit(
-            state,
-            message.deliveries,
-            [
-                Column("Recipient", lambda d: d.recipient),
-                Column("Status", lambda d: d.status),
-                Column("Updated", lambda d: d.updated_at),
-                Column("Reason", lambda d: d.reason),
-                Column("Cost", lambda d: d.cost, right=True),
-            ],
-            title="Deliveries",
-        )
+        emit(state, message.deliveries, DELIVERY_COLUMNS, title="Deliveries")
 
 
 @sms.command("cancel")
@@ -418,7 +411,7 @@ def broadcast(
             advance(len(chunk.members))
     outcome = Broadcast(tuple(results))
     if state.format == "json":
-        emit(state, [outcome], [])
+        emit(state, [outcome], [], nested={"results": RESULT_COLUMNS})
     else:
         emit(state, outcome.results, RESULT_COLUMNS, title=f"Broadcast to {found.name}")
     note(f"Sent {len(outcome.sent)}, refused {len(outcome.rejected)}.")

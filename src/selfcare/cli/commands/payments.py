@@ -24,7 +24,7 @@ from selfcare.model import AUTOPAY_SCHEDULE, AutopayRule, Payment
 __all__ = ["COMMANDS"]
 
 PAYMENT_COLUMNS: list[Column[Payment]] = [
-    Column("When", lambda p: p.at, key="at"),
+    Column("When", lambda p: p.at, key="at", wrap=True),
     Column("Amount", lambda p: p.amount, right=True),
     Column("Method", lambda p: p.method),
     Column(
@@ -32,7 +32,7 @@ PAYMENT_COLUMNS: list[Column[Payment]] = [
         lambda p: p.status,
         show=lambda p: Text(p.status.value, style="green" if p.succeeded else "red"),
     ),
-    Column("Bills", lambda p: p.bills),
+    Column("Bills", lambda p: p.bills, wrap=True),
     Column("Id", lambda p: p.id),
 ]
 
@@ -118,12 +118,12 @@ def activate(state: State, pin_stdin: bool) -> None:
 
 
 AUTOPAY_FIELDS: list[Column[AutopayRule]] = [
-    Column("Below", lambda r: r.threshold, right=True),
-    Column("Top up", lambda r: r.amount, right=True),
+    Column("Below", lambda r: r.threshold, key="threshold", right=True),
+    Column("Top up", lambda r: r.amount, key="amount", right=True),
     Column("Method", lambda r: r.method),
-    Column("Schedule", lambda r: r.schedule),
-    Column("Set", lambda r: r.created_at),
-    Column("Last top-up", lambda r: r.last_topup_at),
+    Column("Schedule", lambda r: r.schedule, wrap=True),
+    Column("Set", lambda r: r.created_at, key="created_at"),
+    Column("Last top-up", lambda r: r.last_topup_at, key="last_topup_at"),
 ]
 
 

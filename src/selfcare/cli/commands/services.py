@@ -13,18 +13,18 @@ __all__ = ["COMMANDS"]
 
 SERVICE_COLUMNS: list[Column[Service]] = [
     Column("Code", lambda s: s.code),
-    Column("Name", lambda s: s.name),
+    Column("Name", lambda s: s.name, wrap=True),
     Column("Kind", lambda s: s.kind),
     Column("Price", lambda s: s.recurring_price, right=True),
     Column("Per", lambda s: s.period),
     Column("One-off", lambda s: s.one_off_price, right=True),
-    Column("Includes", lambda s: s.includes),
-    Column("Not with", lambda s: s.incompatible_with),
+    Column("Includes", lambda s: s.includes, wrap=True),
+    Column("Not with", lambda s: s.incompatible_with, wrap=True),
 ]
 
 CONNECTED_COLUMNS: list[Column[ConnectedService]] = [
     Column("Code", lambda s: s.code),
-    Column("Name", lambda s: s.name),
+    Column("Name", lambda s: s.name, wrap=True),
     Column("Kind", lambda s: s.kind),
     Column("Since", lambda s: s.connected_at),
     Column("Price", lambda s: s.recurring_price, right=True),

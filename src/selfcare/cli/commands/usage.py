@@ -21,10 +21,13 @@ __all__ = ["COMMANDS", "limited", "page_size"]
 T = TypeVar("T")
 
 EXPENSE_COLUMNS: list[Column[Expense]] = [
-    Column("When", lambda e: e.at, key="at"),
+    Column("When", lambda e: e.at, key="at", wrap=True),
     Column("Kind", lambda e: e.kind),
     Column("Counterpart", lambda e: e.counterpart),
-    Column("Usage", lambda e: fmt.usage(e.duration, e.volume), right=True),
+    Column("Usage", lambda e: fmt.usage(e.duration, e.volume), right=True, csv=False),
+    Column("Duration", lambda e: e.duration, table=False),
+    Column("Volume", lambda e: None if e.volume is None else e.volume.value, table=False),
+    Column("Volume unit", lambda e: None if e.volume is None else e.volume.unit, table=False),
     Column(
         "Cost",
         lambda e: e.cost,
@@ -32,12 +35,12 @@ EXPENSE_COLUMNS: list[Column[Expense]] = [
         right=True,
     ),
     Column("Balance after", lambda e: e.balance_after, right=True),
-    Column("Description", lambda e: e.description),
+    Column("Description", lambda e: e.description, wrap=True),
     Column("Id", lambda e: e.id),
 ]
 
 CALL_COLUMNS: list[Column[Call]] = [
-    Column("When", lambda c: c.at, key="at"),
+    Column("When", lambda c: c.at, key="at", wrap=True),
     Column("Direction", lambda c: c.direction),
     Column("Number", lambda c: c.counterpart, key="counterpart"),
     Column(
