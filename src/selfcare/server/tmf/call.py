@@ -79,6 +79,8 @@ class TmfCall:
     base: str = ""
     """The API's root as the caller reached it (``http://host/tmf-api/…/v4``), for ``href``."""
     api: str = ""
+    version: int = 4
+    """The Open API version (4 or 5) this API is served in: the mapping's version switch."""
     documents: TmfDocuments | None = attrs.field(default=None, repr=False)
     """The documents kept for the token's subscriber (the endpoint hands them over once it
     knows whose they are)."""
@@ -167,6 +169,8 @@ class TmfRoute:
     a ``PATCH`` may move it to (409 naming ``status`` otherwise)."""
     fixed: tuple[str, ...] = ()
     """Attributes of a held resource a ``PATCH`` may not change (409 naming one)."""
+    versions: tuple[int, ...] = (4, 5)
+    """The Open API versions that have this operation (``/billCycle`` is v5's only)."""
 
     @property
     def collection(self) -> str:
