@@ -129,3 +129,16 @@ def test_serve_takes_the_request_and_idempotency_limits(
         assert refused.exit_code == 2 and bad[0].strip("-").split("-")[-1] in refused.stderr, (
             refused.stderr
         )
+
+
+def test_tmf_version_5_serves_the_v5_roots(run: Run, served: list[Any]) -> None:
+    """``--protocol tmf --tmf-version 5``: the six v5 APIs at /v5 (their /v4 gone), the others
+    at v4; the option without ``--protocol tmf`` is a usage error."""
+    result = run("serve", "--port", "0", "--protocol", "tmf", "--tmf-version", "5", fake=False)
+    assert result.exit_code == 0, result.output
+    paths = {getattr(route, "path", "") for route in served[-1].routes}
+    assert "/tmf-api/customerBillManagement/v5/customerBill" in paths
+    assert "/tmf-api/customerBillManagement/v4/customerBill" not in paths
+    assert "/tmf-api/usageManagement/v4/usage" in paths
+    refused = run("serve", "--port", "0", "--tmf-version", "5", fake=False)
+    assert refused.exit_code == 2 and "--tmf-version" in refused.stderr

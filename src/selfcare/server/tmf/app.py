@@ -129,6 +129,10 @@ def _endpoint(
         if served.body is None:
             return Response(status_code=served.status)
         prefix = call.href(route.collection + "/")
+        if isinstance(served.body, list) and served.total is not None:  # paged already
+            chosen = [selected(call.query, linked(d, prefix)) for d in served.body]
+            headers = {"X-Total-Count": str(served.total), "X-Result-Count": str(len(chosen))}
+            return json_response(chosen, 200, headers)
         if isinstance(served.body, list):
             shown = [d for d in served.body if d.get("id") not in collection.deleted]
             if collection.overlays:

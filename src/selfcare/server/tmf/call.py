@@ -62,6 +62,9 @@ class Served:
     it from now on, as long as the operator's own values of them stay as they were."""
     basis: Json | None = None
     """The operator's own values of the ``overlay``'s attributes when it was patched."""
+    total: int | None = None
+    """Set when the translation paged the collection itself (a seek, see ``usage``): the
+    ``body`` is the page asked for and ``total`` the collection's size."""
 
 
 @attrs.define
@@ -138,6 +141,17 @@ class TmfCall:
         """The caller's idempotency key to pass on (``None`` lets the operation make one);
         ``suffix`` tells apart the operations one request performs."""
         return None if self.idempotency_key is None else self.idempotency_key + suffix
+
+    def plain_listing(self, collection: str, handled: frozenset[str]) -> bool:
+        """Whether this listing's query is only paging, ``fields`` and the filters in
+        ``handled``, over a collection the face keeps nothing in for the subscriber (no
+        documents, deletions or patches to merge): a translation may then page it itself."""
+        if set(self.query) - handled - {"offset", "limit", "fields"}:
+            return False
+        if self.documents is None:
+            return False
+        kept = self.documents.collection(self.api + collection)
+        return not (kept.kept or kept.deleted or kept.overlays)
 
     def instant(self, name: str) -> datetime | None:
         text = self.query.get(name)
