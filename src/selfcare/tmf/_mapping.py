@@ -26,6 +26,7 @@ from selfcare._errors import APIError
 from selfcare.model import (
     Account,
     AccountStatus,
+    Allowance,
     Balance,
     Bill,
     BillState,
@@ -44,11 +45,15 @@ from selfcare.model import (
     RelatedEntity,
     RelatedKind,
     TariffRef,
+    Unit,
 )
 from selfcare.tmf._profile import TmfProfile
 
 __all__ = [
+    "ALLOWANCE_USAGE_TYPES",
     "account_from_tmf",
+    "allowance_from_tmf",
+    "allowance_to_tmf",
     "balance_from_tmf",
     "bill_from_tmf",
     "bill_to_tmf",
@@ -615,6 +620,77 @@ def topup_from_tmf(doc: Mapping[str, Any]) -> Payment:
         else PaymentStatus.DECLINED,
         bills=bills,
         expense_id=expense_id,
+    )
+
+
+# ---------------------------------------------------------------- TMF654 allowance buckets
+
+ALLOWANCE_USAGE_TYPES: Mapping[Unit, str] = {
+    Unit.MINUTE: "voice",
+    Unit.SMS: "sms",
+    Unit.MEGABYTE: "data",
+}
+"""The TMF654 ``usageType`` of a non-monetary bucket in each unit (data is counted in MB)."""
+
+
+def _quantity_to_tmf(quantity: Quantity) -> Json:
+    return {"amount": quantity.value, "units": quantity.unit.value}
+
+
+def _quantity_from_tmf(doc: object, where: str) -> Quantity:
+    if not isinstance(doc, Mapping):
+        raise APIError(f"the TMF {where} is not a Quantity: {doc!r:.100}")
+    amount, units = doc.get("amount"), doc.get("units")
+    if isinstance(amount, bool) or not isinstance(amount, int | Decimal):
+        raise APIError(f"the TMF {where} {dict(doc)!r:.100} needs a numeric amount")
+    value = Quantity(Decimal(amount), str(units))  # an unknown unit is an InvalidMoney
+    if value.unit is Unit.GIGABYTE:
+        return Quantity(value.value * 1024, Unit.MEGABYTE)
+    return value
+
+
+def allowance_to_tmf(allowance: Allowance, account_id: str, version: int = 4) -> Json:
+    """An allowance as a non-monetary TMF654 ``Bucket``: ``remainingValue`` in its unit
+    (``min``, ``sms``, ``MB``), valid for the billing period; what the period includes is the
+    ``initialValue`` extension (TMF654 v4 has no attribute for it)."""
+    unit = allowance.remaining.unit
+    doc: Json = {
+        "id": f"{account_id}-{ALLOWANCE_USAGE_TYPES[unit]}",
+        "name": f"{ALLOWANCE_USAGE_TYPES[unit]} allowance",
+        "description": f"{unit.value} left of this billing period's allowance",
+        "usageType": ALLOWANCE_USAGE_TYPES[unit],
+        "status": "active",
+        "isShared": False,
+        "remainingValue": _quantity_to_tmf(allowance.remaining),
+        "remainingValueName": str(allowance.remaining),
+        "partyAccount": typed(
+            {"id": account_id, "@referredType": "BillingAccount"}, "PartyAccountRef", version
+        ),
+        "validFor": {
+            "startDateTime": instant_to_tmf(allowance.period_start),
+            "endDateTime": instant_to_tmf(allowance.period_end),
+        },
+        "@type": "Bucket",
+    }
+    if allowance.included is not None:
+        doc["initialValue"] = _quantity_to_tmf(allowance.included)
+    return doc
+
+
+@_reads("bucket")
+def allowance_from_tmf(doc: Mapping[str, Any]) -> Allowance | None:
+    """A non-monetary TMF654 bucket as an allowance (``None`` for a monetary one): GB are
+    read as MB, a bucket without ``initialValue`` has ``included=None``."""
+    if doc.get("usageType") == "monetary":
+        return None
+    remaining = _quantity_from_tmf(_need(doc, "remainingValue", "bucket"), "remainingValue")
+    initial = doc.get("initialValue")
+    valid = doc.get("validFor") or {}
+    return Allowance(
+        remaining=remaining,
+        included=None if initial is None else _quantity_from_tmf(initial, "initialValue"),
+        period_start=instant_from_tmf(valid.get("startDateTime"), "validFor.startDateTime"),
+        period_end=instant_from_tmf(valid.get("endDateTime"), "validFor.endDateTime"),
     )
 
 
