@@ -39,9 +39,9 @@ async def _place_order(call: TmfCall) -> Served:
     doc: Json = {
         "id": f"po-{uuid.uuid4().hex[:16]}",
         "state": "completed",
-        "productOrderItem": [m.typed({**item, "state": "completed"}, "ProductOrderItem", 5)]
-        if call.version == 5
-        else [{**item, "state": "completed"}],
+        "productOrderItem": [
+            m.typed({**item, "state": "completed"}, "ProductOrderItem", call.version)
+        ],
         "@type": "ProductOrder",
     }
     if call.version == 5:
