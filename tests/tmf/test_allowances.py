@@ -8,8 +8,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+import httpx
 import pytest
-from starlette.testclient import TestClient
 
 from selfcare import operations as ops
 from selfcare.backends.fake import FakeBackend, FakeOperator
@@ -55,35 +55,40 @@ def test_gigabytes_read_as_megabytes_and_a_monetary_bucket_is_no_allowance() -> 
 
 
 @pytest.fixture
-def face(operator: FakeOperator) -> Any:
+async def face(operator: FakeOperator) -> Any:
     check = SpecCheck(create_tmf_app(FakeResolver(operator)))
-    client = TestClient(check)
-    client.headers["Authorization"] = f"Bearer {operator.token().reveal()}"
-    yield client, check
+    headers = {"Authorization": f"Bearer {operator.token().reveal()}"}
+    transport = httpx.ASGITransport(app=check)
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://test", headers=headers
+    ) as client:
+        yield client, check
     assert check.violations == []
 
 
 BUCKETS = STANDARD_ROOTS["prepay"] + "/bucket"
 
 
-def _allowances(client: TestClient) -> dict[Unit, Allowance]:
-    found = [m.allowance_from_tmf(doc) for doc in client.get(BUCKETS).json()]
+async def _allowances(client: httpx.AsyncClient) -> dict[Unit, Allowance]:
+    found = [m.allowance_from_tmf(doc) for doc in (await client.get(BUCKETS)).json()]
     return {a.remaining.unit: a for a in found if a is not None}
 
 
-def test_the_buckets_are_the_balance_and_each_allowance(face: Any, operator: FakeOperator) -> None:
+async def test_the_buckets_are_the_balance_and_each_allowance(
+    face: Any, operator: FakeOperator
+) -> None:
     client, _ = face
-    docs = client.get(BUCKETS).json()
+    docs = (await client.get(BUCKETS)).json()
     assert docs[0]["usageType"] == "monetary"
-    allowances = _allowances(client)
+    allowances = await _allowances(client)
     assert set(allowances) == {Unit.MINUTE, Unit.SMS, Unit.MEGABYTE}
     for allowance in allowances.values():
         assert allowance.included is not None
         assert Decimal(0) <= allowance.remaining.value <= allowance.included.value
         assert allowance.period_start <= NOW < allowance.period_end
     data = next(d for d in docs if d["usageType"] == "data")
-    assert client.get(f"{BUCKETS}/{data['id']}").json() == data
+    assert (await client.get(f"{BUCKETS}/{data['id']}")).json() == data
     sms_before = allowances[Unit.SMS].remaining.value
     FakeBackend(operator).execute(ops.SendSms(to=(PhoneNumber("+79161234567"),), text="Hello"))
-    after = _allowances(client)[Unit.SMS].remaining.value
+    after = (await _allowances(client))[Unit.SMS].remaining.value
     assert after == max(Decimal(0), sms_before - 1)

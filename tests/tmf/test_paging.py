@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
-from starlette.testclient import TestClient
 
 from selfcare import operations as ops
 from selfcare._secret import Secret
@@ -40,7 +40,7 @@ class Counting:
 
 
 @pytest.fixture
-def face(operator: FakeOperator) -> Any:
+async def face(operator: FakeOperator) -> Any:
     resolver = FakeResolver(operator)
     read: list[int] = []
 
@@ -48,9 +48,12 @@ def face(operator: FakeOperator) -> Any:
         return Counting(resolver(token), read)
 
     resolve.tmf_documents = resolver.tmf_documents  # type: ignore[attr-defined]
-    client = TestClient(create_tmf_app(resolve))
-    client.headers["Authorization"] = f"Bearer {operator.token().reveal()}"
-    return client, read
+    transport = httpx.ASGITransport(app=create_tmf_app(resolve))
+    headers = {"Authorization": f"Bearer {operator.token().reveal()}"}
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://test", headers=headers
+    ) as client:
+        yield client, read
 
 
 USAGE = STANDARD_ROOTS["usage"] + "/usage"
@@ -58,23 +61,27 @@ EXPENSES = ",".join(DEFAULT_PROFILE.usage_types.values())
 
 
 @pytest.mark.parametrize("usage_type", [EXPENSES, DEFAULT_PROFILE.call_usage_type])
-def test_a_deep_page_reads_only_its_records(face: Any, usage_type: str) -> None:
+async def test_a_deep_page_reads_only_its_records(face: Any, usage_type: str) -> None:
     client, read = face
-    first = client.get(USAGE, params={"usageType": usage_type, "limit": 1})
+    first = await client.get(USAGE, params={"usageType": usage_type, "limit": 1})
     total = int(first.headers["X-Total-Count"])
     assert total > 500
     read.clear()
     params = {"usageType": usage_type, "offset": total - 15, "limit": 10}
-    deep = client.get(USAGE, params=params)
+    deep = await client.get(USAGE, params=params)
     assert deep.status_code == 200
     assert sum(read) == 10  # not the thousands before the offset
     assert deep.headers["X-Total-Count"] == str(total)
     # the same page as the face's general path (a filter it does not seek on forces that)
-    general = client.get(USAGE, params={**params, "status": "rated"})
+    general = await client.get(USAGE, params={**params, "status": "rated"})
     assert deep.json() == general.json()
     assert general.headers["X-Total-Count"] == str(total)
     assert sum(read) > total  # which did read everything
-    tail = client.get(USAGE, params={"usageType": usage_type, "offset": total - 3, "limit": 10})
+    tail = await client.get(
+        USAGE, params={"usageType": usage_type, "offset": total - 3, "limit": 10}
+    )
     assert len(tail.json()) == 3
-    beyond = client.get(USAGE, params={"usageType": usage_type, "offset": total + 5, "limit": 10})
+    beyond = await client.get(
+        USAGE, params={"usageType": usage_type, "offset": total + 5, "limit": 10}
+    )
     assert beyond.json() == []
