@@ -8,6 +8,7 @@ from selfcare._secret import Secret
 from selfcare.backends.fake import FakeOperator
 from selfcare.model import PhoneNumber
 from selfcare.server import FakeResolver, LiveServer, MobileNetwork, create_app, create_tmf_app
+from selfcare.tmf import DEFAULT_PROFILE
 
 DEVICE = "127.0.0.2"
 """The address of the demo subscriber's phone on mobile data (network sign-in)."""
@@ -70,8 +71,9 @@ def fake_server() -> tuple[LiveServer, SwitchableResolver]:
     return LiveServer(create_app(resolver, test_hooks=True, network=network)), resolver
 
 
-def tmf_server(wrap: Any = None) -> tuple[LiveServer, SwitchableResolver]:
-    """The TMF face of the fake on 127.0.0.1 (``wrap`` may put middleware around it)."""
+def tmf_server(wrap: Any = None, version: int = 4) -> tuple[LiveServer, SwitchableResolver]:
+    """The TMF face of the fake on 127.0.0.1 (``wrap`` may put middleware around it), with
+    v5 for the APIs that have one when ``version`` is 5."""
     resolver = SwitchableResolver()
-    app = create_tmf_app(resolver)
+    app = create_tmf_app(resolver, DEFAULT_PROFILE.with_version(version))
     return LiveServer(wrap(app) if wrap else app), resolver

@@ -154,3 +154,16 @@ def test_mobile_network_mappings_are_checked_and_headers_not_trusted(
     assert ok.exit_code == 0, ok.output
     assert "1 mapped address" in ok.stderr
     assert configs[-1].proxy_headers is False  # uvicorn must not read X-Forwarded-For
+
+
+def test_tmf_version_5_serves_the_v5_roots(run: Run, served: list[Any]) -> None:
+    """``--protocol tmf --tmf-version 5``: the six v5 APIs at /v5 (their /v4 gone), the others
+    at v4; the option without ``--protocol tmf`` is a usage error."""
+    result = run("serve", "--port", "0", "--protocol", "tmf", "--tmf-version", "5", fake=False)
+    assert result.exit_code == 0, result.output
+    paths = {getattr(route, "path", "") for route in served[-1].routes}
+    assert "/tmf-api/customerBillManagement/v5/customerBill" in paths
+    assert "/tmf-api/customerBillManagement/v4/customerBill" not in paths
+    assert "/tmf-api/usageManagement/v4/usage" in paths
+    refused = run("serve", "--port", "0", "--tmf-version", "5", fake=False)
+    assert refused.exit_code == 2 and "--tmf-version" in refused.stderr

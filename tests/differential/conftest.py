@@ -43,11 +43,13 @@ def open_client(request: pytest.FixtureRequest, loop_thread: Any) -> Open:
             return
         token = operator.token().reveal()
         if configuration.startswith("tmf"):
-            server, resolver, check = request.getfixturevalue("tmf_live_server")
+            version = 5 if configuration.startswith("tmf5") else 4
+            fixture = "tmf5_live_server" if version == 5 else "tmf_live_server"
+            server, resolver, check = request.getfixturevalue(fixture)
             resolver.use(operator)
             check.violations.clear()
-            make = Selfcare.tmf if configuration == "tmf-sync" else AsyncSelfcare.tmf
-            client = make(base_url=server.url, token=token)
+            make = Selfcare.tmf if configuration.endswith("-sync") else AsyncSelfcare.tmf
+            client = make(base_url=server.url, token=token, version=version)
         else:
             server, resolver = request.getfixturevalue("live_server")
             resolver.use(operator)

@@ -1,5 +1,5 @@
 """An ASGI middleware that validates every TMF request body and response against the
-official spec of its API, collecting what breaks it."""
+official spec of its API and version (v4 or v5, by the root), collecting what breaks it."""
 
 from __future__ import annotations
 
@@ -46,8 +46,9 @@ class SpecCheck:
                     f"{scope['method']} {scope['path']}: not under a TMF basePath"
                 )
                 return
-            api, path = where
+            api, version, path = where
             method = scope["method"]
+            media = dict(scope.get("headers") or []).get(b"content-type", b"application/json")
             partial = "fields" in parse_qs(scope.get("query_string", b"").decode())
             self.checked += 1
             try:
@@ -55,12 +56,14 @@ class SpecCheck:
                 if method in ("POST", "PATCH", "PUT"):
                     problems += [
                         f"request {p}"
-                        for p in request_errors(api, method, path, _parse(b"".join(request)))
+                        for p in request_errors(
+                            api, method, path, _parse(b"".join(request)), version, media.decode()
+                        )
                     ]
                 problems += [
                     f"response {status[0]} {p}"
                     for p in response_errors(
-                        api, method, path, status[0], _parse(b"".join(response)), partial
+                        api, method, path, status[0], _parse(b"".join(response)), partial, version
                     )
                 ]
             except LookupError as exc:

@@ -1,8 +1,16 @@
-"""The official TM Forum v4 specs as JSON Schema: validate what TmfBackend sends and what the
-TMF face serves against the definitions of the operation it is for."""
+"""The official TM Forum specs as JSON Schema: validate what TmfBackend sends and what the
+TMF face serves against the definitions of the operation it is for.
+
+v4 files are Swagger 2.0 JSON (``definitions``, body parameters); the v5 files are OpenAPI
+3.0.1 YAML (``components/schemas``, ``requestBody`` per media type), whose polymorphism is an
+OpenAPI ``discriminator`` on ``@type``: JSON Schema has no such keyword, so :func:`_resolved`
+rewrites each discriminated schema into ``if @type is X then X's schema`` (an unknown
+``@type`` falls back to the schema's ``oneOf`` branches, as anyOf), and ``nullable`` into a
+``null`` type."""
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 import re
@@ -10,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import yaml
 
-from selfcare.tmf import STANDARD_ROOTS
+from selfcare.tmf import STANDARD_ROOTS, V5_ROOTS
 
 SPEC_DIR = Path("/work/shared/reference/tmf")
 SPEC_FILES = {
@@ -26,71 +35,186 @@ SPEC_FILES = {
     "communication": "communication-management.json",
     "troubleTicket": "trouble-ticket.json",
 }
+V5_SPEC_FILES = {
+    "account": "v5/account.yaml",
+    "bill": "v5/customer-bill-management.yaml",
+    "catalog": "v5/product-catalog.yaml",
+    "inventory": "v5/product-inventory.yaml",
+    "ordering": "v5/product-ordering-management.yaml",
+    "troubleTicket": "v5/trouble-ticket.yaml",
+}
+_SCHEMAS = "#/components/schemas/"
+
+
+def spec_file(api: str, version: int = 4) -> Path:
+    return SPEC_DIR / (V5_SPEC_FILES if version == 5 else SPEC_FILES)[api]
 
 
 @functools.cache
-def spec(api: str) -> dict[str, Any]:
-    return json.loads((SPEC_DIR / SPEC_FILES[api]).read_text())
+def spec(api: str, version: int = 4) -> dict[str, Any]:
+    if version == 5:
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        return _resolved(yaml.load(spec_file(api, 5).read_text(), Loader=loader))
+    return json.loads(spec_file(api).read_text())  # type: ignore[no-any-return]
 
 
-def split(path: str) -> tuple[str, str] | None:
-    """``(api, path under its root)`` of a request path on the TMF face, or ``None``."""
-    for api, root in STANDARD_ROOTS.items():
-        if path.startswith(root + "/"):
-            return api, path[len(root) :]
+def _nullable(node: Any) -> Any:
+    if isinstance(node, dict):
+        node = {k: _nullable(v) for k, v in node.items()}
+        if node.pop("nullable", False) and isinstance(node.get("type"), str):
+            node["type"] = [node["type"], "null"]
+        return node
+    if isinstance(node, list):
+        return [_nullable(v) for v in node]
+    return node
+
+
+def _resolved(document: dict[str, Any]) -> dict[str, Any]:
+    """The v5 document with discriminators as JSON Schema conditionals (see the module)."""
+    document = _nullable(copy.deepcopy(document))
+    schemas: dict[str, Any] = document["components"]["schemas"]
+    discriminated = {n for n, s in schemas.items() if "discriminator" in s}
+    for name in discriminated:
+        schemas[name + "__base"] = {
+            k: v for k, v in schemas[name].items() if k not in ("discriminator", "oneOf")
+        }
+    # subtypes inherit from the base (allOf), so the dispatch below never recurses
+    for schema in list(schemas.values()):
+        for part in schema.get("allOf", []):
+            ref = part.get("$ref", "")
+            if ref.startswith(_SCHEMAS) and ref[len(_SCHEMAS) :] in discriminated:
+                part["$ref"] = ref + "__base"
+    for name in discriminated:
+        original = schemas[name]
+        prop = original["discriminator"]["propertyName"]
+        mapping = original["discriminator"].get("mapping", {})
+        branches: list[Any] = [{"$ref": _SCHEMAS + name + "__base"}]
+        for value, ref in mapping.items():
+            if ref == _SCHEMAS + name:
+                continue
+            branches.append(
+                {
+                    "if": {"properties": {prop: {"const": value}}, "required": [prop]},
+                    "then": {"$ref": ref},
+                }
+            )
+        if "oneOf" in original:
+            branches.append(
+                {
+                    "if": {"properties": {prop: {"enum": sorted(mapping)}}, "required": [prop]},
+                    "else": {"anyOf": original["oneOf"]},
+                }
+            )
+        schemas[name] = {"allOf": branches}
+    return document
+
+
+def split(path: str) -> tuple[str, int, str] | None:
+    """``(api, version, path under its root)`` of a request path on the TMF face, or ``None``."""
+    for version, roots in ((5, V5_ROOTS), (4, STANDARD_ROOTS)):
+        for api, root in roots.items():
+            if path.startswith(root + "/"):
+                return api, version, path[len(root) :]
     return None
 
 
 @functools.cache
-def _templates(api: str) -> list[tuple[re.Pattern[str], str]]:
+def _templates(api: str, version: int) -> list[tuple[re.Pattern[str], str]]:
     return [
         (re.compile("^" + re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(p)) + "$"), p)
-        for p in spec(api)["paths"]
+        for p in spec(api, version)["paths"]
     ]
 
 
-def operation(api: str, method: str, path: str) -> dict[str, Any]:
+def operation(api: str, method: str, path: str, version: int = 4) -> dict[str, Any]:
     """The spec's operation object for a concrete request path."""
-    for pattern, template in _templates(api):
-        if pattern.match(path):
-            return spec(api)["paths"][template][method.lower()]
-    raise LookupError(f"{api} spec has no path matching {path!r}")
+    for pattern, template in _templates(api, version):
+        if pattern.match(path) and method.lower() in spec(api, version)["paths"][template]:
+            return spec(api, version)["paths"][template][method.lower()]  # type: ignore[no-any-return]
+    raise LookupError(f"{api} v{version} spec has no {method} matching {path!r}")
 
 
-def _validator(api: str, schema: dict[str, Any]) -> jsonschema.Draft4Validator:
-    wrapped = {**schema, "definitions": spec(api)["definitions"]}
-    return jsonschema.Draft4Validator(wrapped, format_checker=jsonschema.FormatChecker())
+@functools.cache
+def _validator_class(version: int) -> Any:
+    return jsonschema.Draft7Validator if version == 5 else jsonschema.Draft4Validator
 
 
-def _errors(api: str, schema: dict[str, Any], document: Any, partial: bool = False) -> list[str]:
+def _validator(api: str, schema: dict[str, Any], version: int) -> Any:
+    if version == 5:
+        wrapped = {**schema, "components": spec(api, 5)["components"]}
+    else:
+        wrapped = {**schema, "definitions": spec(api)["definitions"]}
+    return _validator_class(version)(wrapped, format_checker=jsonschema.FormatChecker())
+
+
+def _errors(
+    api: str, schema: dict[str, Any], document: Any, partial: bool = False, version: int = 4
+) -> list[str]:
     """Where ``document`` breaks ``schema``; ``partial``: a ``fields`` selection, which leaves
     out attributes by design (so missing required ones are not errors)."""
     return [
         f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message[:200]}"
-        for e in _validator(api, schema).iter_errors(document)
+        for e in _validator(api, schema, version).iter_errors(document)
         if not (partial and e.validator == "required")
     ]
 
 
-def request_errors(api: str, method: str, path: str, body: Any) -> list[str]:
+def _deref(api: str, node: dict[str, Any], version: int) -> dict[str, Any]:
+    """A v5 ``$ref`` to ``#/components/<kind>/<name>`` (responses, requestBodies) followed."""
+    while "$ref" in node:
+        _, _, kind, name = node["$ref"].split("/")
+        node = spec(api, version)["components"][kind][name]
+    return node
+
+
+def request_errors(
+    api: str,
+    method: str,
+    path: str,
+    body: Any,
+    version: int = 4,
+    media_type: str = "application/json",
+) -> list[str]:
     """What is wrong with a request body for this operation (``[]`` if it validates)."""
-    for param in operation(api, method, path).get("parameters", []):
+    op = operation(api, method, path, version)
+    if version == 5:
+        if "requestBody" not in op:
+            return [] if body is None else ["the operation takes no body"]
+        content = _deref(api, op["requestBody"], 5)["content"]
+        declared = content.get(media_type.split(";")[0].strip())
+        if declared is None:
+            return [f"media type {media_type!r} is not declared (declared: {sorted(content)})"]
+        return _errors(api, declared["schema"], body, version=5)
+    for param in op.get("parameters", []):
         if param.get("in") == "body":
             return _errors(api, param["schema"], body)
     return [] if body is None else ["the operation takes no body"]
 
 
 def response_errors(
-    api: str, method: str, path: str, status: int, body: Any, partial: bool = False
+    api: str,
+    method: str,
+    path: str,
+    status: int,
+    body: Any,
+    partial: bool = False,
+    version: int = 4,
 ) -> list[str]:
     """What is wrong with a response for this operation (undeclared statuses included);
     ``partial`` for the answer to a ``fields`` selection."""
-    responses = operation(api, method, path)["responses"]
+    responses = operation(api, method, path, version)["responses"]
     declared = responses.get(str(status)) or responses.get("default")
-    if declared is None and status in (429, 503):  # HTTP back-off, which TMF does not list
-        declared = {"schema": {"$ref": "#/definitions/Error"}}
+    error_ref = _SCHEMAS + "Error" if version == 5 else "#/definitions/Error"
+    if declared is None and status in (429, 503):  # HTTP back-off, which TMF v4 does not list
+        declared = {"schema": {"$ref": error_ref}}
     if declared is None:
         return [f"status {status} is not declared (declared: {sorted(responses)})"]
+    if version == 5:
+        declared = _deref(api, declared, 5)
+        content = declared.get("content", {}).get("application/json")
+        if content is None:
+            return [] if not body else [f"status {status} declares no body"]
+        return _errors(api, content["schema"], body, partial and status < 300, 5)
     if "schema" not in declared:
         return [] if not body else [f"status {status} declares no body"]
     return _errors(api, declared["schema"], body, partial and status < 300)

@@ -101,16 +101,22 @@ class AsyncSelfcare:
         base_url: str | None = None,
         token: str | Secret | None = None,
         profile: TmfProfile | None = None,
+        version: int | None = None,
         max_retries: int | None = None,
         timeout: float | None = None,
         deadline: float | None = None,
     ) -> AsyncSelfcare:
-        """A client on an operator's TM Forum Open APIs (v4), named as ``profile`` says
-        (:data:`~selfcare.tmf.DEFAULT_PROFILE` if not given). Same timeouts, retries and
+        """A client on an operator's TM Forum Open APIs, named as ``profile`` says
+        (:data:`~selfcare.tmf.DEFAULT_PROFILE` if not given). ``version=5`` speaks v5 to
+        every API that has one (TMF666, 678, 620, 637, 622, 621) and v4 to the rest; without
+        it, the profile's ``versions`` (v4 unless it names others). Same timeouts, retries and
         idempotency keys as the selfcare protocol; see ``sc.capabilities`` for what it maps."""
         from selfcare.tmf import DEFAULT_PROFILE, TmfProtocol
 
-        protocol = TmfProtocol(profile or DEFAULT_PROFILE)
+        chosen = profile or DEFAULT_PROFILE
+        if version is not None:
+            chosen = chosen.with_version(version)
+        protocol = TmfProtocol(chosen)
         return cls(
             http_backend(
                 base_url,

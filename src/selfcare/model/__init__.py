@@ -46,7 +46,13 @@ from selfcare.model.payment import (
     PaymentStatus,
 )
 from selfcare.model.phone import PhoneNumber
-from selfcare.model.services import ChargePeriod, ConnectedService, Service, ServiceKind
+from selfcare.model.services import (
+    Allowance,
+    ChargePeriod,
+    ConnectedService,
+    Service,
+    ServiceKind,
+)
 from selfcare.model.usage import Call, CallDirection, Expense, ExpenseKind
 
 __all__ = [
@@ -55,6 +61,7 @@ __all__ = [
     "MAX_PAYMENT",
     "Account",
     "AccountStatus",
+    "Allowance",
     "Attachment",
     "AttachmentInfo",
     "AutopayRule",

@@ -10,7 +10,7 @@ from selfcare._time import Instant
 from selfcare.model._repr import compact_repr
 from selfcare.model.money import Money, Quantity
 
-__all__ = ["ChargePeriod", "ConnectedService", "Service", "ServiceKind"]
+__all__ = ["Allowance", "ChargePeriod", "ConnectedService", "Service", "ServiceKind"]
 
 
 class ServiceKind(enum.StrEnum):
@@ -53,6 +53,20 @@ class Service:
     """Price of one SMS part beyond the allowance (tariff plans only)."""
     mms_price: Money | None = None
     """Price of one MMS beyond the allowance (tariff plans only)."""
+
+
+@attrs.frozen(repr=False)
+class Allowance:
+    """What is left of what the tariff and options include this billing period, in one unit
+    (minutes, SMS, megabytes): a TMF654 non-monetary bucket. ``included`` is ``None`` where
+    the operator does not say it."""
+
+    __repr__ = compact_repr
+
+    remaining: Quantity
+    included: Quantity | None
+    period_start: Instant
+    period_end: Instant
 
 
 @attrs.frozen(repr=False)

@@ -1,5 +1,5 @@
 """selfcare over an operator's TM Forum Open APIs (TMF635, 666, 678, 676, 654, 621, 681,
-620, 637 and 622).
+620, 637 and 622), v4, and v5 for the six that have one (``TmfProfile.with_version(5)``).
 
 ``Selfcare.tmf(base_url=..., token=..., profile=...)`` is the usual entry; the pieces are
 :class:`TmfProtocol` (the flows), :class:`TmfProfile` (one BSS's names and API roots) and
@@ -13,7 +13,10 @@ from selfcare.tmf._profile import (
     MESSAGE_CHARACTERISTICS,
     SERVICE_CHARACTERISTICS,
     STANDARD_ROOTS,
+    V5_APIS,
+    V5_ROOTS,
     TmfProfile,
+    standard_root,
 )
 from selfcare.tmf._protocol import UNSUPPORTED, TmfProtocol
 
@@ -25,6 +28,9 @@ __all__ = [
     "SERVICE_CHARACTERISTICS",
     "STANDARD_ROOTS",
     "UNSUPPORTED",
+    "V5_APIS",
+    "V5_ROOTS",
     "TmfProfile",
     "TmfProtocol",
+    "standard_root",
 ]

@@ -4,6 +4,13 @@
 serves); ``*_from_tmf`` read a TMF resource into the model (what :class:`TmfProtocol` does with
 an operator's answer). Money is ``{"value", "unit"}`` with a JSON number that is read as a
 ``Decimal`` (never a float); instants are RFC 3339 in UTC.
+
+Writers take the Open API ``version`` (4 or 5) of the API they write for: v5 gives every
+object its ``@type`` and references their polymorphic shapes (``relatedParty`` as
+``{role, partyOrPartyRole}``, ``relatedEntity`` as ``{role, entity}``) and renames a few
+attributes (``statusChangeHistory``, ``appliedBillingRateType``, prices as ``Money``).
+Readers take either version's shape, and ignore ``@type`` values and attributes they do not
+know (an unknown subtype still parses).
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from selfcare._errors import APIError
 from selfcare.model import (
     Account,
     AccountStatus,
+    Allowance,
     Balance,
     Bill,
     BillState,
@@ -37,11 +45,15 @@ from selfcare.model import (
     RelatedEntity,
     RelatedKind,
     TariffRef,
+    Unit,
 )
 from selfcare.tmf._profile import TmfProfile
 
 __all__ = [
+    "ALLOWANCE_USAGE_TYPES",
     "account_from_tmf",
+    "allowance_from_tmf",
+    "allowance_to_tmf",
     "balance_from_tmf",
     "bill_from_tmf",
     "bill_to_tmf",
@@ -56,10 +68,14 @@ __all__ = [
     "instant_to_tmf",
     "money_from_tmf",
     "money_to_tmf",
+    "party_from_tmf",
+    "party_to_tmf",
     "payment_from_tmf",
     "payment_to_tmf",
+    "ref_to_tmf",
     "topup_from_tmf",
     "topup_to_tmf",
+    "typed",
 ]
 
 Json = dict[str, Any]
@@ -84,6 +100,32 @@ def _reads(what: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
         return reader
 
     return decorate
+
+
+def typed(doc: Json, kind: str, version: int) -> Json:
+    """``doc`` with its ``@type`` in v5, where every object says what it is (v4: as it is)."""
+    return {**doc, "@type": kind} if version == 5 else doc
+
+
+def ref_to_tmf(ident: str, kind: str, version: int, **attrs: Any) -> Json:
+    """A reference to a ``kind`` resource: ``{id, …}``; in v5 ``@type`` ``<kind>Ref`` too."""
+    return typed({"id": ident, **attrs}, f"{kind}Ref", version)
+
+
+def party_to_tmf(ident: str, name: str, role: str, referred: str, version: int) -> Json:
+    """A ``relatedParty``: flat in v4, ``{role, partyOrPartyRole: PartyRef}`` in v5."""
+    if version == 5:
+        party = ref_to_tmf(ident, "Party", 5, name=name, **{"@referredType": referred})
+        return {"role": role, "partyOrPartyRole": party, "@type": "RelatedPartyRefOrPartyRoleRef"}
+    return {"id": ident, "name": name, "role": role, "@referredType": referred}
+
+
+def party_from_tmf(doc: object) -> Mapping[str, Any]:
+    """A ``relatedParty`` of either version as one flat mapping (id, name, role, …)."""
+    if not isinstance(doc, Mapping):
+        return {}
+    party = doc.get("partyOrPartyRole")
+    return {**party, "role": doc.get("role")} if isinstance(party, Mapping) else doc
 
 
 def _need(doc: Mapping[str, Any], key: str, where: str) -> Any:
@@ -138,8 +180,21 @@ def _day_from_tmf(text: object, zone: ZoneInfo, where: str) -> date:
 # ---------------------------------------------------------------- characteristics
 
 
-def characteristics_to_tmf(names: Mapping[str, str], values: Mapping[str, Any]) -> list[Json]:
-    """Name/value pairs under ``names`` (selfcare field -> TMF name), leaving out ``None``."""
+_CHARACTERISTIC_TYPES = {
+    "boolean": "BooleanCharacteristic",
+    "string": "StringCharacteristic",
+    "number": "NumberCharacteristic",
+    "object": "ObjectCharacteristic",
+    "array": "ObjectArrayCharacteristic",
+}
+"""The v5 ``Characteristic`` subtype of each ``valueType``."""
+
+
+def characteristics_to_tmf(
+    names: Mapping[str, str], values: Mapping[str, Any], version: int = 4
+) -> list[Json]:
+    """Name/value pairs under ``names`` (selfcare field -> TMF name), leaving out ``None``;
+    in v5 each is the ``Characteristic`` subtype of its value (``BooleanCharacteristic``…)."""
     out: list[Json] = []
     for field, value in values.items():
         if value is None:
@@ -155,7 +210,8 @@ def characteristics_to_tmf(names: Mapping[str, str], values: Mapping[str, Any]) 
             if isinstance(value, Mapping)
             else "array"
         )
-        out.append({"name": names[field], "valueType": kind, "value": value})
+        item = {"name": names[field], "valueType": kind, "value": value}
+        out.append(typed(item, _CHARACTERISTIC_TYPES[kind], version))
     return out
 
 
@@ -169,8 +225,10 @@ def characteristics_from_tmf(names: Mapping[str, str], items: object) -> dict[st
     return found
 
 
-def _characteristics(profile: TmfProfile, values: Mapping[str, Any]) -> list[Json]:
-    return characteristics_to_tmf(profile.characteristics, values)
+def _characteristics(
+    profile: TmfProfile, values: Mapping[str, Any], version: int = 4
+) -> list[Json]:
+    return characteristics_to_tmf(profile.characteristics, values, version)
 
 
 def _read_characteristics(profile: TmfProfile, items: object) -> dict[str, Any]:
@@ -312,38 +370,35 @@ def call_from_tmf(doc: Mapping[str, Any], profile: TmfProfile) -> Call:
 # ---------------------------------------------------------------- TMF666 / TMF637 account
 
 
-def billing_account_to_tmf(account: Account, balance: Balance, profile: TmfProfile) -> Json:
+def billing_account_to_tmf(
+    account: Account, balance: Balance, profile: TmfProfile, version: int = 4
+) -> Json:
     """The account and its balance as a TMF666 billing account."""
-    return {
+    cycle: Json = {
+        "name": "monthly",
+        "frequency": "monthly",
+        "billingDateShift": account.billing_day,
+    }
+    if version == 4:
+        cycle["isRef"] = False
+    owner = party_to_tmf(account.number.e164, account.holder, "owner", "Individual", version)
+    balance_doc = {
+        "balanceType": profile.balance_type,
+        "amount": money_to_tmf(balance.amount),
+        "validFor": {"startDateTime": instant_to_tmf(balance.as_of)},
+    }
+    structure = {"cycleSpecification": typed(cycle, "BillingCycleSpecification", version)}
+    doc: Json = {
         "id": account.personal_account,
         "name": account.personal_account,
         "state": account.status.value,
         "accountType": "personal",
-        "relatedParty": [
-            {
-                "id": account.number.e164,
-                "name": account.holder,
-                "role": "owner",
-                "@referredType": "Individual",
-            }
-        ],
-        "accountBalance": [
-            {
-                "balanceType": profile.balance_type,
-                "amount": money_to_tmf(balance.amount),
-                "validFor": {"startDateTime": instant_to_tmf(balance.as_of)},
-            }
-        ],
+        "relatedParty": [owner],
+        "accountBalance": [typed(balance_doc, "AccountBalance", version)],
         "creditLimit": money_to_tmf(balance.credit_limit),
-        "billStructure": {
-            "cycleSpecification": {
-                "name": "monthly",
-                "isRef": False,
-                "frequency": "monthly",
-                "billingDateShift": account.billing_day,
-            }
-        },
+        "billStructure": typed(structure, "BillStructure", version),
     }
+    return typed(doc, "BillingAccount", version)
 
 
 @_reads("billing account balance")
@@ -380,7 +435,11 @@ def account_from_tmf(
     if number is None:
         raise APIError(f"product {tariff.get('id')!r} has no msisdn characteristic")
     owner = next(
-        (p for p in billing.get("relatedParty") or [] if p.get("role") == "owner"),
+        (
+            party
+            for party in map(party_from_tmf, billing.get("relatedParty") or [])
+            if party.get("role") == "owner"
+        ),
         {"name": billing.get("name")},
     )
     try:
@@ -414,7 +473,9 @@ _BILL_STATE = {
 }
 
 
-def bill_to_tmf(bill: Bill, zone: ZoneInfo, account_id: str | None = None) -> Json:
+def bill_to_tmf(
+    bill: Bill, zone: ZoneInfo, account_id: str | None = None, version: int = 4
+) -> Json:
     """A bill as a TMF678 customer bill (of billing account ``account_id`` when given); its
     period ends at the midnight after its last day."""
     state = bill.state
@@ -432,7 +493,11 @@ def bill_to_tmf(bill: Bill, zone: ZoneInfo, account_id: str | None = None) -> Js
         "amountDue": money_to_tmf(bill.amount_due),
         "remainingAmount": money_to_tmf(bill.remaining),
         "state": _BILL_STATE[state],
-        **({} if account_id is None else {"billingAccount": {"id": account_id}}),
+        **(
+            {}
+            if account_id is None
+            else {"billingAccount": ref_to_tmf(account_id, "BillingAccount", version)}
+        ),
     }
 
 
@@ -558,6 +623,77 @@ def topup_from_tmf(doc: Mapping[str, Any]) -> Payment:
     )
 
 
+# ---------------------------------------------------------------- TMF654 allowance buckets
+
+ALLOWANCE_USAGE_TYPES: Mapping[Unit, str] = {
+    Unit.MINUTE: "voice",
+    Unit.SMS: "sms",
+    Unit.MEGABYTE: "data",
+}
+"""The TMF654 ``usageType`` of a non-monetary bucket in each unit (data is counted in MB)."""
+
+
+def _quantity_to_tmf(quantity: Quantity) -> Json:
+    return {"amount": quantity.value, "units": quantity.unit.value}
+
+
+def _quantity_from_tmf(doc: object, where: str) -> Quantity:
+    if not isinstance(doc, Mapping):
+        raise APIError(f"the TMF {where} is not a Quantity: {doc!r:.100}")
+    amount, units = doc.get("amount"), doc.get("units")
+    if isinstance(amount, bool) or not isinstance(amount, int | Decimal):
+        raise APIError(f"the TMF {where} {dict(doc)!r:.100} needs a numeric amount")
+    value = Quantity(Decimal(amount), str(units))  # an unknown unit is an InvalidMoney
+    if value.unit is Unit.GIGABYTE:
+        return Quantity(value.value * 1024, Unit.MEGABYTE)
+    return value
+
+
+def allowance_to_tmf(allowance: Allowance, account_id: str, version: int = 4) -> Json:
+    """An allowance as a non-monetary TMF654 ``Bucket``: ``remainingValue`` in its unit
+    (``min``, ``sms``, ``MB``), valid for the billing period; what the period includes is the
+    ``initialValue`` extension (TMF654 v4 has no attribute for it)."""
+    unit = allowance.remaining.unit
+    doc: Json = {
+        "id": f"{account_id}-{ALLOWANCE_USAGE_TYPES[unit]}",
+        "name": f"{ALLOWANCE_USAGE_TYPES[unit]} allowance",
+        "description": f"{unit.value} left of this billing period's allowance",
+        "usageType": ALLOWANCE_USAGE_TYPES[unit],
+        "status": "active",
+        "isShared": False,
+        "remainingValue": _quantity_to_tmf(allowance.remaining),
+        "remainingValueName": str(allowance.remaining),
+        "partyAccount": typed(
+            {"id": account_id, "@referredType": "BillingAccount"}, "PartyAccountRef", version
+        ),
+        "validFor": {
+            "startDateTime": instant_to_tmf(allowance.period_start),
+            "endDateTime": instant_to_tmf(allowance.period_end),
+        },
+        "@type": "Bucket",
+    }
+    if allowance.included is not None:
+        doc["initialValue"] = _quantity_to_tmf(allowance.included)
+    return doc
+
+
+@_reads("bucket")
+def allowance_from_tmf(doc: Mapping[str, Any]) -> Allowance | None:
+    """A non-monetary TMF654 bucket as an allowance (``None`` for a monetary one): GB are
+    read as MB, a bucket without ``initialValue`` has ``included=None``."""
+    if doc.get("usageType") == "monetary":
+        return None
+    remaining = _quantity_from_tmf(_need(doc, "remainingValue", "bucket"), "remainingValue")
+    initial = doc.get("initialValue")
+    valid = doc.get("validFor") or {}
+    return Allowance(
+        remaining=remaining,
+        included=None if initial is None else _quantity_from_tmf(initial, "initialValue"),
+        period_start=instant_from_tmf(valid.get("startDateTime"), "validFor.startDateTime"),
+        period_end=instant_from_tmf(valid.get("endDateTime"), "validFor.endDateTime"),
+    )
+
+
 # ---------------------------------------------------------------- TMF621 trouble ticket
 
 _TICKET_STATUS = {
@@ -594,20 +730,54 @@ def ticket_status_from_tmf(value: object) -> ComplaintStatus:
         raise APIError(f"trouble ticket status {value!r} is not a TMF621 status") from None
 
 
-def related_to_tmf(related: RelatedEntity) -> Json:
-    """A related record as a TMF621 relatedEntity (its kind is the role)."""
-    return {"id": related.id, "role": related.kind.value, "@referredType": _REFERRED[related.kind]}
+def related_to_tmf(related: RelatedEntity, version: int = 4) -> Json:
+    """A related record as a TMF621 relatedEntity (its kind is the role); in v5 the record
+    is the ``entity`` reference of a ``RelatedEntity``."""
+    referred = _REFERRED[related.kind]
+    if version == 5:
+        entity = {"id": related.id, "@referredType": referred, "@type": "EntityRef"}
+        return {"role": related.kind.value, "entity": entity, "@type": "RelatedEntity"}
+    return {"id": related.id, "role": related.kind.value, "@referredType": referred}
 
 
 def related_from_tmf(doc: Mapping[str, Any]) -> RelatedEntity:
+    """A relatedEntity of either version (v5's ``entity`` reference, or v4's flat one)."""
+    entity = doc.get("entity")
+    ident = entity.get("id") if isinstance(entity, Mapping) else doc.get("id")
     try:
-        return RelatedEntity(RelatedKind(str(doc.get("role"))), str(doc["id"]))
+        if ident is None:
+            raise KeyError("id")
+        return RelatedEntity(RelatedKind(str(doc.get("role"))), str(ident))
     except (KeyError, ValueError):
         raise APIError(f"relatedEntity {dict(doc)!r:.100} has no known role and id") from None
 
 
-def complaint_to_tmf(complaint: Complaint) -> Json:
-    """A complaint as a TMF621 trouble ticket."""
+def complaint_to_tmf(complaint: Complaint, version: int = 4) -> Json:
+    """A complaint as a TMF621 trouble ticket (v5: ``statusChangeHistory`` for v4's
+    ``statusChange``, each change dated ``statusChangeDate``)."""
+    if version == 5:
+        changes: Json = {
+            "statusChangeHistory": [
+                {
+                    "status": _TICKET_STATUS[c.status],
+                    "statusChangeDate": instant_to_tmf(c.at),
+                    "statusChangeReason": c.reason,
+                    "@type": "StatusChange",
+                }
+                for c in complaint.history
+            ]
+        }
+    else:
+        changes = {
+            "statusChange": [
+                {
+                    "status": _TICKET_STATUS[c.status],
+                    "changeDate": instant_to_tmf(c.at),
+                    "changeReason": c.reason,
+                }
+                for c in complaint.history
+            ]
+        }
     doc: Json = {
         "id": complaint.id,
         "name": complaint.subject,
@@ -618,17 +788,14 @@ def complaint_to_tmf(complaint: Complaint) -> Json:
         "creationDate": instant_to_tmf(complaint.created_at),
         "lastUpdate": instant_to_tmf(complaint.updated_at),
         "expectedResolutionDate": instant_to_tmf(complaint.expected_resolution),
-        "relatedEntity": [related_to_tmf(r) for r in complaint.related],
-        "statusChange": [
-            {
-                "status": _TICKET_STATUS[c.status],
-                "changeDate": instant_to_tmf(c.at),
-                "changeReason": c.reason,
-            }
-            for c in complaint.history
-        ],
+        "relatedEntity": [related_to_tmf(r, version) for r in complaint.related],
+        **changes,
         "note": [
-            {"id": n.id, "author": n.author, "date": instant_to_tmf(n.at), "text": n.text}
+            typed(
+                {"id": n.id, "author": n.author, "date": instant_to_tmf(n.at), "text": n.text},
+                "Note",
+                version,
+            )
             for n in complaint.notes
         ],
     }
@@ -636,7 +803,7 @@ def complaint_to_tmf(complaint: Complaint) -> Json:
         doc["resolutionDate"] = instant_to_tmf(complaint.resolved_at)
     if complaint.history:
         doc["statusChangeDate"] = instant_to_tmf(complaint.history[-1].at)
-    return doc
+    return typed(doc, "TroubleTicket", version)
 
 
 @_reads("trouble ticket")
@@ -664,10 +831,12 @@ def complaint_from_tmf(doc: Mapping[str, Any]) -> Complaint:
         history=tuple(
             ComplaintStatusChange(
                 status=ticket_status_from_tmf(c.get("status")),
-                at=instant_from_tmf(c.get("changeDate"), "statusChange.changeDate"),
-                reason=str(c.get("changeReason") or ""),
+                at=instant_from_tmf(
+                    c.get("statusChangeDate") or c.get("changeDate"), "statusChangeDate"
+                ),
+                reason=str(c.get("statusChangeReason") or c.get("changeReason") or ""),
             )
-            for c in doc.get("statusChange") or []
+            for c in doc.get("statusChangeHistory") or doc.get("statusChange") or []
         ),
         notes=tuple(
             ComplaintNote(

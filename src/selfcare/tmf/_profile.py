@@ -24,6 +24,8 @@ __all__ = [
     "MESSAGE_CHARACTERISTICS",
     "SERVICE_CHARACTERISTICS",
     "STANDARD_ROOTS",
+    "V5_APIS",
+    "V5_ROOTS",
     "TmfProfile",
 ]
 
@@ -56,6 +58,22 @@ STANDARD_ROOTS: Mapping[str, str] = MappingProxyType(
     }
 )
 """Each API's ``basePath`` in its official v4 specification (without the trailing slash)."""
+
+V5_APIS = ("account", "bill", "catalog", "inventory", "ordering", "troubleTicket")
+"""The APIs whose TM Forum Open API v5 specification is public (TMF666, 678, 620, 637, 622
+and 621); the others (TMF635, 654, 676, 681) have only v4."""
+
+V5_ROOTS: Mapping[str, str] = MappingProxyType(
+    {api: STANDARD_ROOTS[api].removesuffix("/v4") + "/v5" for api in V5_APIS}
+)
+"""The v5 root of each API that has one: the same ``apiName`` as v4, ``/v5`` instead of
+``/v4`` (``/tmf-api/customerBillManagement/v5``)."""
+
+
+def standard_root(api: str, version: int = 4) -> str:
+    """The standard root of ``api`` in ``version`` (4 or 5), without the trailing slash."""
+    return V5_ROOTS[api] if version == 5 else STANDARD_ROOTS[api]
+
 
 CHARACTERISTICS = (
     "counterpart",
@@ -93,7 +111,7 @@ SERVICE_CHARACTERISTICS: Mapping[str, str] = MappingProxyType(
 and whether a service can be switched off (offering and product characteristics)."""
 
 
-def _frozen(value: Mapping[Any, str]) -> Mapping[Any, str]:
+def _frozen(value: Mapping[Any, Any]) -> Mapping[Any, Any]:
     return MappingProxyType(dict(value))
 
 
@@ -108,7 +126,9 @@ class TmfProfile:
     in seconds, direction, answered, balance_after, volume, roaming_country, msisdn), and
     ``directions`` the values of the direction characteristic; ``message_characteristics``
     names the TMF681 characteristics of what a message has no field for. ``time_zone`` and
-    ``region`` are the operator's, since TMF accounts do not carry them.
+    ``region`` are the operator's, since TMF accounts do not carry them. ``versions`` gives
+    the Open API version (4 or 5) spoken per API (4 where not named): operators migrate one
+    API at a time; :meth:`with_version` sets every API that has a v5 to v5.
     """
 
     name: str
@@ -135,6 +155,8 @@ class TmfProfile:
         default=SERVICE_CHARACTERISTICS, converter=_frozen
     )
     """The TMF620/637 names of the service fields in :data:`SERVICE_CHARACTERISTICS`."""
+    versions: Mapping[str, int] = attrs.field(factory=dict, converter=_frozen)
+    """The Open API version of each API named (4 or 5; 4 for the others)."""
 
     def __attrs_post_init__(self) -> None:
         missing = [kind.value for kind in ExpenseKind if kind not in self.usage_types]
@@ -173,10 +195,42 @@ class TmfProfile:
         unknown = sorted(set(self.roots) - set(API_NAMES))
         if unknown:
             raise ValidationError(f"profile {self.name!r}: unknown API {unknown[0]!r}")
+        for api, version in self.versions.items():
+            if version not in (4, 5) or isinstance(version, bool):
+                raise ValidationError(
+                    f"profile {self.name!r}: version {version!r} of {api!r} is not 4 or 5",
+                    field="versions",
+                )
+            if version == 5 and api not in V5_APIS:
+                raise ValidationError(
+                    f"profile {self.name!r}: {api!r} has no TM Forum v5 API "
+                    f"(v5 exists for {', '.join(V5_APIS)})",
+                    field="versions",
+                )
+
+    def version(self, api: str) -> int:
+        """The Open API version (4 or 5) this profile speaks for ``api``."""
+        return self.versions.get(api, 4)
 
     def root(self, api: str) -> str:
-        """The root of ``api`` (a path or an absolute URL, without a trailing slash)."""
-        return self.roots.get(api, STANDARD_ROOTS[api]).rstrip("/")
+        """The root of ``api`` (a path or an absolute URL, without a trailing slash): the one
+        ``roots`` gives, or the standard root of the API's version."""
+        given = self.roots.get(api, STANDARD_ROOTS[api])
+        if given == STANDARD_ROOTS[api]:
+            given = standard_root(api, self.version(api))
+        return given.rstrip("/")
+
+    def with_version(self, version: int, *apis: str) -> TmfProfile:
+        """This profile speaking ``version`` for ``apis`` (every API that has that version
+        when none are named): ``profile.with_version(5)``, ``profile.with_version(5, "bill")``."""
+        if version not in (4, 5):
+            raise ValidationError(f"version {version!r} is not 4 or 5", field="version")
+        chosen = apis or (V5_APIS if version == 5 else API_NAMES)
+        unknown = sorted(set(chosen) - set(API_NAMES))
+        if unknown:
+            raise ValidationError(f"unknown API {unknown[0]!r}", field="apis")
+        versions: dict[str, int] = {**self.versions, **dict.fromkeys(chosen, version)}
+        return attrs.evolve(self, versions=versions)
 
     def with_roots(self, **roots: str) -> TmfProfile:
         """This profile with some APIs elsewhere: ``profile.with_roots(usage="http://…")``."""

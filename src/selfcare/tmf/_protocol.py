@@ -96,7 +96,11 @@ class _Io:
         headers = {}
         content = None
         if body is not None:
-            headers["Content-Type"] = "application/json"
+            # v5 names the merge-patch media type (v4's PATCH takes plain JSON)
+            merge = method == "PATCH" and self.profile.version(api) == 5
+            headers["Content-Type"] = (
+                "application/merge-patch+json" if merge else "application/json"
+            )
             content = encode_json(body)
         key = getattr(self.op, "idempotency_key", None)
         if key is not None and method != "GET":
@@ -110,6 +114,10 @@ class _Io:
             raise error_from_tmf(response.status_code, response.content, response.headers)
         what = f"{method} {path}"
         return decode_json(response.content, what) if response.content else None, response
+
+    def version(self, api: str) -> int:
+        """The Open API version (4 or 5) the profile speaks for ``api``."""
+        return self.profile.version(api)
 
     def billing_account(self) -> Step[Mapping[str, Any]]:
         """The billing account the token gives access to (the first one listed)."""
@@ -308,13 +316,15 @@ def _activate(io: _Io, op: ActivateCard) -> Step[Any]:
 
 
 def _file_complaint(io: _Io, op: FileComplaint) -> Step[Any]:
+    version = io.version("troubleTicket")
     body = {
         "name": op.subject,
         "description": op.text,
         "ticketType": op.category.value,
         "severity": io.profile.ticket_severity,
-        "relatedEntity": [m.related_to_tmf(r) for r in op.related],
+        "relatedEntity": [m.related_to_tmf(r, version) for r in op.related],
     }
+    body = m.typed(body, "TroubleTicket", version)  # v5: a TroubleTicket_FVO
     doc, _ = yield from io.call("POST", "troubleTicket", "/troubleTicket", body=body)
     return m.complaint_from_tmf(doc)
 
@@ -335,8 +345,12 @@ def _add_note(io: _Io, op: AddComplaintNote) -> Step[Any]:
     """TMF PATCH replaces the ``note`` list: send the notes there are plus the new one."""
     path = f"/troubleTicket/{op.complaint_id}"
     doc, _ = yield from io.call("GET", "troubleTicket", path)
-    notes = [n for n in doc.get("note") or [] if isinstance(n, Mapping)]
-    body = {"note": [*notes, {"author": "subscriber", "text": op.text}]}
+    version = io.version("troubleTicket")
+    notes = [
+        m.typed(dict(n), "Note", version) for n in doc.get("note") or [] if isinstance(n, Mapping)
+    ]
+    new = m.typed({"author": "subscriber", "text": op.text}, "Note", version)
+    body = m.typed({"note": [*notes, new]}, "TroubleTicket", version)  # v5: a TroubleTicket_MVO
     doc, _ = yield from io.call("PATCH", "troubleTicket", path, body=body)
     return m.complaint_from_tmf(doc)
 
@@ -410,10 +424,12 @@ def _connected(io: _Io, op: ListConnectedServices) -> Step[tuple[ConnectedServic
 
 def _order(io: _Io, action: str, code: str, product_id: str | None, account_id: str) -> Step[None]:
     """Place a one-item TMF622 order and poll it (with ``Wait``) until it is final."""
+    version = io.version("ordering")
     body = {
-        "billingAccount": {"id": account_id},
-        "productOrderItem": [sm.order_item(action, code, product_id)],
+        "billingAccount": m.ref_to_tmf(account_id, "BillingAccount", version),
+        "productOrderItem": [sm.order_item(action, code, product_id, version)],
     }
+    body = m.typed(body, "ProductOrder", version)  # v5: a ProductOrder_FVO
     doc, _ = yield from io.call("POST", "ordering", "/productOrder", body=body)
     doc = yield from _poll(io, "ordering", "/productOrder", doc, sm.ORDER_FINAL, "product order")
     if doc.get("state") != "completed":
@@ -480,7 +496,8 @@ _FLOWS: dict[type[Operation[Any]], Callable[[_Io, Any], Step[Any]]] = {
 
 
 class TmfProtocol:
-    """selfcare over an operator's TM Forum Open APIs (v4), as ``profile`` names things.
+    """selfcare over an operator's TM Forum Open APIs, as ``profile`` names things and in
+    the Open API version it gives each API (v4, or v5 for the six APIs that have one).
 
     Give it to the HTTP backend: ``AsyncHttpBackend(url, token, protocol=TmfProtocol())``,
     or use ``Selfcare.tmf(base_url=..., token=..., profile=...)``.
@@ -505,4 +522,5 @@ class TmfProtocol:
         return run(_Io(client, self.profile, op), op)
 
     def __repr__(self) -> str:
-        return f"TmfProtocol(profile={self.profile.name!r})"
+        v5 = sorted(api for api, v in self.profile.versions.items() if v == 5)
+        return f"TmfProtocol(profile={self.profile.name!r}{', v5=' + repr(v5) if v5 else ''})"

@@ -9,6 +9,11 @@ fee includes and whether a service can be switched off have no TMF field: they a
 ``prodSpecCharValueUse`` (offering) and ``productCharacteristic`` (product) entries named
 ``profile.service_characteristics``; clashes are ``productOfferingRelationship`` entries of
 type ``excludes``.
+
+In v5 every object carries its ``@type``; an offering's embedded price is a
+``ProductOfferingPrice`` whose ``price`` is the Money itself and whose period is
+``recurringChargePeriodType``/``recurringChargePeriodLength``; a product's price is a
+``ProductPrice`` with a typed ``Price``. Readers take either shape.
 """
 
 from __future__ import annotations
@@ -33,6 +38,8 @@ from selfcare.tmf._mapping import (
     instant_to_tmf,
     money_from_tmf,
     money_to_tmf,
+    ref_to_tmf,
+    typed,
 )
 from selfcare.tmf._profile import TmfProfile
 
@@ -51,22 +58,37 @@ ORDER_FINAL = frozenset({"completed", "failed", "rejected", "cancelled", "partia
 """TMF622 order states after which nothing changes any more."""
 
 
-def _price(kind: str, money: Money, period: ChargePeriod | None = None) -> Json:
+def _price(kind: str, money: Money, period: ChargePeriod | None = None, version: int = 4) -> Json:
+    """A product's price (TMF637 ``productPrice``, v4's offering price too)."""
     doc: Json = {"name": kind, "priceType": kind}
-    doc["price"] = {"taxIncludedAmount": money_to_tmf(money)}
+    doc["price"] = typed({"taxIncludedAmount": money_to_tmf(money)}, "Price", version)
     if period is not None:
         doc["recurringChargePeriod"] = period.value
-    return doc
+    return typed(doc, "ProductPrice", version)
+
+
+def _offering_price(
+    kind: str, money: Money, period: ChargePeriod | None = None, version: int = 4
+) -> Json:
+    """An offering's price: v4 as a product's; v5 a ``ProductOfferingPrice`` with the Money
+    as its ``price`` and the period as type and length."""
+    if version == 4:
+        return _price(kind, money, period)
+    doc: Json = {"name": kind, "priceType": kind, "price": money_to_tmf(money)}
+    if period is not None:
+        doc["recurringChargePeriodType"] = period.value
+        doc["recurringChargePeriodLength"] = 1
+    return typed(doc, "ProductOfferingPrice", version)
 
 
 _USAGE_UNITS = ("sms", "mms")
 """The ``unitOfMeasure`` units of the usage prices a tariff offering carries."""
 
 
-def _usage_price(unit: str, money: Money | None) -> list[Json]:
+def _usage_price(unit: str, money: Money | None, version: int = 4) -> list[Json]:
     if money is None:
         return []
-    doc = _price("usage", money)
+    doc = _offering_price("usage", money, version=version)
     doc["name"] = f"usage per {unit}"
     doc["unitOfMeasure"] = {"amount": 1, "units": unit}
     return [doc]
@@ -82,9 +104,13 @@ def _prices(
     for item in items if isinstance(items, list) else ():
         if not isinstance(item, Mapping):
             continue
-        amount = money_from_tmf((item.get("price") or {}).get("taxIncludedAmount"), where)
+        price = item.get("price") or {}
+        if not isinstance(price, Mapping) or not ("taxIncludedAmount" in price or "value" in price):
+            continue  # a v5 ProductOfferingPriceRef, or a price without an amount
+        amount = money_from_tmf(price.get("taxIncludedAmount", price), where)
         if item.get("priceType") == "recurring":
-            recurring = amount, ChargePeriod(str(item.get("recurringChargePeriod") or "month"))
+            period = item.get("recurringChargePeriod") or item.get("recurringChargePeriodType")
+            recurring = amount, ChargePeriod(str(period or "month"))
         elif item.get("priceType") == "oneTime":
             one_off = amount
         elif item.get("priceType") == "usage":
@@ -97,7 +123,21 @@ def _prices(
     return recurring[0], recurring[1], one_off, usage
 
 
-def service_to_tmf(service: Service, profile: TmfProfile) -> Json:
+def _value_use(name: str, kind: str, values: list[Json], version: int) -> Json:
+    """A ``prodSpecCharValueUse`` entry: its values typed by ``kind`` in v5."""
+    spec = f"{kind.capitalize()}CharacteristicValueSpecification"
+    return typed(
+        {
+            "name": name,
+            "valueType": kind,
+            "productSpecCharacteristicValue": [typed(v, spec, version) for v in values],
+        },
+        "ProductSpecificationCharacteristicValueUse",
+        version,
+    )
+
+
+def service_to_tmf(service: Service, profile: TmfProfile, version: int = 4) -> Json:
     """A catalogue entry as a TMF620 product offering (its ``id`` is the selfcare code)."""
     names = profile.service_characteristics
     return {
@@ -109,27 +149,27 @@ def service_to_tmf(service: Service, profile: TmfProfile) -> Json:
         "isSellable": True,
         "lifecycleStatus": "Launched",
         "productOfferingPrice": [
-            _price("recurring", service.recurring_price, service.period),
-            _price("oneTime", service.one_off_price),
-            *_usage_price("sms", service.sms_price),
-            *_usage_price("mms", service.mms_price),
+            _offering_price("recurring", service.recurring_price, service.period, version),
+            _offering_price("oneTime", service.one_off_price, version=version),
+            *_usage_price("sms", service.sms_price, version),
+            *_usage_price("mms", service.mms_price, version),
         ],
         "productOfferingRelationship": [
-            {"id": code, "relationshipType": "excludes"} for code in service.incompatible_with
+            typed(
+                {"id": code, "relationshipType": "excludes"},
+                "ProductOfferingRelationship",
+                version,
+            )
+            for code in service.incompatible_with
         ],
         "prodSpecCharValueUse": [
-            {
-                "name": names["includes"],
-                "valueType": "number",
-                "productSpecCharacteristicValue": [
-                    {"value": q.value, "unitOfMeasure": q.unit.value} for q in service.includes
-                ],
-            },
-            {
-                "name": names["removable"],
-                "valueType": "boolean",
-                "productSpecCharacteristicValue": [{"value": service.removable}],
-            },
+            _value_use(
+                names["includes"],
+                "number",
+                [{"value": q.value, "unitOfMeasure": q.unit.value} for q in service.includes],
+                version,
+            ),
+            _value_use(names["removable"], "boolean", [{"value": service.removable}], version),
         ],
         "@type": "ProductOffering",
     }
@@ -170,18 +210,21 @@ def service_from_tmf(doc: Mapping[str, Any], profile: TmfProfile) -> Service:
 
 
 def connected_to_tmf(
-    service: ConnectedService, account_id: str, profile: TmfProfile, msisdn: str | None = None
+    service: ConnectedService,
+    account_id: str,
+    profile: TmfProfile,
+    msisdn: str | None = None,
+    version: int = 4,
 ) -> Json:
     """A connected service as an active TMF637 product; the tariff carries the line's number."""
     chars: dict[str, Any] = {"msisdn": msisdn}
-    product_chars = _characteristics(profile, chars)
-    product_chars.append(
-        {
-            "name": profile.service_characteristics["removable"],
-            "valueType": "boolean",
-            "value": service.removable,
-        }
-    )
+    product_chars = _characteristics(profile, chars, version)
+    removable = {
+        "name": profile.service_characteristics["removable"],
+        "valueType": "boolean",
+        "value": service.removable,
+    }
+    product_chars.append(typed(removable, "BooleanCharacteristic", version))
     return {
         "id": f"{account_id}-{service.code}",
         "href": f"/product/{account_id}-{service.code}",
@@ -189,9 +232,9 @@ def connected_to_tmf(
         "isBundle": service.kind is ServiceKind.TARIFF,
         "status": "active",
         "startDate": instant_to_tmf(service.connected_at),
-        "productOffering": {"id": service.code, "name": service.name},
-        "billingAccount": {"id": account_id},
-        "productPrice": [_price("recurring", service.recurring_price, service.period)],
+        "productOffering": ref_to_tmf(service.code, "ProductOffering", version, name=service.name),
+        "billingAccount": ref_to_tmf(account_id, "BillingAccount", version),
+        "productPrice": [_price("recurring", service.recurring_price, service.period, version)],
         "productCharacteristic": product_chars,
         "@type": "Product",
     }
@@ -222,9 +265,13 @@ def connected_from_tmf(doc: Mapping[str, Any], profile: TmfProfile) -> Connected
     )
 
 
-def order_item(action: str, code: str, product_id: str | None = None) -> Json:
+def order_item(action: str, code: str, product_id: str | None = None, version: int = 4) -> Json:
     """The one ``productOrderItem`` of a selfcare order: add/delete/modify an offering."""
-    item: Json = {"id": "1", "action": action, "productOffering": {"id": code}}
+    item: Json = {
+        "id": "1",
+        "action": action,
+        "productOffering": ref_to_tmf(code, "ProductOffering", version),
+    }
     if product_id is not None:
-        item["product"] = {"id": product_id}
-    return item
+        item["product"] = ref_to_tmf(product_id, "Product", version)
+    return typed(item, "ProductOrderItem", version)

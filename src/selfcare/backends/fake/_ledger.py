@@ -81,6 +81,19 @@ class Ledger(Generic[R]):
         """The newest record, if any."""
         return self._records[-1] if self._records else None
 
+    def seek(
+        self, *, since: datetime | None, until: datetime | None, offset: int
+    ) -> tuple[str | None, int]:
+        """The cursor after which the records of ``[since, until)`` (newest first) continue
+        at ``offset`` (``None`` at 0), and how many there are: two bisections, no record read."""
+        hi = len(self._keys) if until is None else bisect_left(self._keys, (until, ""))
+        lo = 0 if since is None else bisect_left(self._keys, (since, ""))
+        total = max(0, hi - lo)
+        if offset <= 0 or total == 0:
+            return None, total
+        at, ident = self._keys[max(lo, hi - offset)]
+        return encode_cursor(at, ident), total
+
     def page(
         self,
         *,

@@ -45,8 +45,8 @@ from selfcare.backends.fake._limits import RateLimits, rate_cost
 from selfcare.backends.fake._seed import DEFAULT_PROFILES, Profile, generate
 from selfcare.backends.fake._signin import SignInDesk
 from selfcare.backends.fake._state import Subscriber
-from selfcare.model import OperationStatus, SignedIn
-from selfcare.operations import MutatingOperation, Operation
+from selfcare.model import ExpenseKind, OperationStatus, SignedIn
+from selfcare.operations import ListCalls, ListExpenses, MutatingOperation, Operation
 
 __all__ = ["AsyncFakeBackend", "FakeBackend", "FakeOperator"]
 
@@ -223,6 +223,34 @@ class FakeBackend:
             result = handler(session, op)
             return result  # type: ignore[no-any-return]
 
+    def seek(self, op: Operation[Any], offset: int) -> tuple[str | None, int] | None:
+        """For a listing the ledger can seek (expenses of every kind or calls, filtered by
+        time only): the cursor at ``offset`` records in, and how many records it has,
+        without reading those before it (``None`` for any other listing). Offset-paged
+        faces (TMF) use it so a deep page costs what the first one does."""
+        ledger: Any
+        if isinstance(op, ListExpenses) and op.counterpart is None:
+            if op.kinds and set(op.kinds) != set(ExpenseKind):
+                return None
+            ledger = "expenses"
+        elif isinstance(op, ListCalls) and (op.direction, op.missed, op.counterpart) == (
+            None,
+            None,
+            None,
+        ):
+            ledger = "calls"
+        else:
+            return None
+        with self.operator.lock:
+            subscriber = self._who()
+            now = self.operator.clock.now().astimezone(subscriber.account.zone)
+            _autopay.run_autopay(subscriber, now)
+            close_periods(subscriber, now)
+            found: tuple[str | None, int] = getattr(subscriber, ledger).seek(
+                since=op.since, until=op.until, offset=offset
+            )
+            return found
+
     def _who(self) -> Subscriber:
         """The subscriber this backend acts for now (checking and refreshing its token)."""
         if self._token is None:
@@ -333,6 +361,10 @@ class AsyncFakeBackend:
     async def execute(self, op: Operation[R]) -> R:
         """Run ``op`` on the in-memory operator (it never blocks on I/O)."""
         return self.sync.execute(op)
+
+    async def seek(self, op: Operation[Any], offset: int) -> tuple[str | None, int] | None:
+        """As :meth:`FakeBackend.seek`."""
+        return self.sync.seek(op, offset)
 
     async def aclose(self) -> None:
         """As :meth:`FakeBackend.close`."""

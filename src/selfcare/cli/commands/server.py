@@ -73,6 +73,13 @@ def _warn(text: str) -> None:
     help="selfcare's /v1 protocol, or the TM Forum Open APIs under their official base paths.",
 )
 @click.option(
+    "--tmf-version",
+    type=click.Choice(["4", "5"]),
+    default=None,
+    help="With --protocol tmf: 5 serves TMF666, 678, 620, 637, 622 and 621 as Open API v5 "
+    "under /tmf-api/<apiName>/v5 (the others have no v5 and stay v4)  [default: 4]",
+)
+@click.option(
     "--public",
     is_flag=True,
     help="Allow a --host outside loopback, reachable by others. The fake is a sandbox: never "
@@ -167,6 +174,7 @@ def serve(
     port: int,
     old_seed: int | None,
     protocol: str,
+    tmf_version: str | None,
     public: bool,
     test_hooks: bool,
     deterministic_tokens: bool,
@@ -188,7 +196,8 @@ def serve(
     Prints the base URL and the subscribers' bearer tokens (random each run unless
     --deterministic-tokens). State lives as long as the server, so commands run with
     --base-url and --token see each other's changes. With --protocol tmf the same operator
-    answers on TM Forum paths (Selfcare.tmf(...)). Example:
+    answers on TM Forum paths (Selfcare.tmf(...)); --tmf-version 5 serves v5 where TM Forum
+    has one (Selfcare.tmf(..., version=5)). Example:
 
         selfcare serve --port 8080
 
@@ -218,6 +227,8 @@ def serve(
         raise click.ClickException(
             f"selfcare serve needs the 'server' extra: pip install 'selfcare[server]' ({exc})"
         ) from exc
+    if tmf_version is not None and protocol != "tmf":
+        raise click.UsageError("--tmf-version needs --protocol tmf")
     if test_hooks and protocol != "selfcare":
         raise click.UsageError("--test-hooks needs --protocol selfcare (the hooks are /v1 routes)")
     if (mobile_network or trusted_proxies or redirect_uris) and protocol != "selfcare":
@@ -272,10 +283,12 @@ def serve(
             click.echo(f"  other subscriber {key}: {operator.token(key).reveal()}")
     resolver = FakeResolver(operator)
     if protocol == "tmf":
-        app = create_tmf_app(resolver, limits=request_limits)
-        click.echo(
-            "TM Forum APIs under their spec basePaths, e.g. /tmf-api/usageManagement/v4", err=True
-        )
+        from selfcare.tmf import DEFAULT_PROFILE
+
+        version = int(tmf_version or 4)
+        app = create_tmf_app(resolver, DEFAULT_PROFILE.with_version(version), limits=request_limits)
+        example = "customerBillManagement/v5" if version == 5 else "usageManagement/v4"
+        click.echo(f"TM Forum APIs under their spec basePaths, e.g. /tmf-api/{example}", err=True)
     else:
         app = create_app(
             resolver,

@@ -12,7 +12,7 @@ __all__ = ["ROUTES"]
 async def _billing_accounts(call: TmfCall) -> list[Json]:
     account = await call.account()
     balance = await call.run(ops.GetBalance())
-    return [m.billing_account_to_tmf(account, balance, call.profile)]
+    return [m.billing_account_to_tmf(account, balance, call.profile, call.version)]
 
 
 async def _billing_account_list(call: TmfCall) -> Served:

@@ -4,7 +4,9 @@ Authenticate the bearer token to a backend, translate the TMF request into selfc
 operations (the API's module), run them, and render the results with the same pure mapping
 functions :class:`~selfcare.tmf.TmfProtocol` reads them with. Collections are paged by the
 query engine; errors leave as TMF ``Error`` documents. Each API is mounted under its
-official ``basePath`` (``/tmf-api/usageManagement/v4``…).
+official ``basePath`` in the version the profile gives it (``/tmf-api/usageManagement/v4``,
+``/tmf-api/customerBillManagement/v5``…); the translations pass that version to the
+mapping, which is where v4 and v5 differ.
 """
 
 from __future__ import annotations
@@ -27,10 +29,12 @@ from selfcare.server._app import RequestIds, Resolver, _read_body, _token
 from selfcare.server._limits import RequestLimits, contained
 from selfcare.server.tmf.call import TmfCall, TmfRoute
 from selfcare.server.tmf.documents import (
+    JSON_PATCH,
     MAX_DOCUMENT_BYTES,
     checked_body,
     held,
     kept_size,
+    merge_from_json_patch,
     overlaid,
 )
 from selfcare.server.tmf.errors import error_response
@@ -39,7 +43,7 @@ from selfcare.server.tmf.errors import selfcare_error as _selfcare_error
 from selfcare.server.tmf.errors import unexpected as _unexpected
 from selfcare.server.tmf.query import json_response, linked, page, paging, selected
 from selfcare.server.tmf.routes import TMF_ROUTES
-from selfcare.tmf._profile import DEFAULT_PROFILE, STANDARD_ROOTS, TmfProfile
+from selfcare.tmf._profile import DEFAULT_PROFILE, TmfProfile, standard_root
 from selfcare.tmf._wire import decode_json
 
 __all__ = ["create_tmf_app"]
@@ -64,6 +68,9 @@ def _documents(resolve: Resolver) -> Documents:
 def _endpoint(
     route: TmfRoute, resolve: Resolver, profile: TmfProfile, documents: Documents, limit: int
 ) -> Callable[[Request], Awaitable[Response]]:
+    version = profile.version(route.api)
+    root = standard_root(route.api, version)
+
     async def endpoint(request: Request) -> Response:
         try:
             return await serve(request)
@@ -84,6 +91,13 @@ def _endpoint(
             body = decode_json(raw, "the request") if raw else None
         except SelfcareError:
             raise ValidationError("the request body is not valid JSON", field="body") from None
+        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if route.method == "PATCH" and media == JSON_PATCH:
+            if version == 4:
+                raise ValidationError(
+                    f"TMF v4 takes a merge patch, not {JSON_PATCH}", field="Content-Type"
+                )
+            body = merge_from_json_patch(body)
         call = TmfCall(
             profile,
             backend,
@@ -91,11 +105,12 @@ def _endpoint(
             dict(request.query_params),
             body,
             request.headers.get("idempotency-key"),
-            str(request.base_url).rstrip("/") + STANDARD_ROOTS[route.api],
+            str(request.base_url).rstrip("/") + root,
             route.api,
+            version,
         )
         if route.method in ("POST", "PATCH"):
-            checked_body(route, body)
+            checked_body(route, body, version)
         elif route.method == "GET" and "{" not in route.path:
             paging(call.query, "offset", 0)  # before the listing is read
             paging(call.query, "limit", 0)
@@ -114,6 +129,10 @@ def _endpoint(
         if served.body is None:
             return Response(status_code=served.status)
         prefix = call.href(route.collection + "/")
+        if isinstance(served.body, list) and served.total is not None:  # paged already
+            chosen = [selected(call.query, linked(d, prefix)) for d in served.body]
+            headers = {"X-Total-Count": str(served.total), "X-Result-Count": str(len(chosen))}
+            return json_response(chosen, 200, headers)
         if isinstance(served.body, list):
             shown = [d for d in served.body if d.get("id") not in collection.deleted]
             if collection.overlays:
@@ -144,8 +163,9 @@ def create_tmf_app(
     max_document_bytes: int = MAX_DOCUMENT_BYTES,
 ) -> Starlette:
     """A Starlette app serving :data:`TMF_ROUTES` for the backends ``resolve`` gives, each API
-    under its official ``basePath`` and named as ``profile`` says (``limits``: as
-    ``create_app``'s). The documents it creates
+    under its official ``basePath`` in the version ``profile`` gives it (v4 unless
+    ``profile.with_version(5)`` or its ``versions`` say v5) and named as it says (``limits``:
+    as ``create_app``'s). The documents it creates
     are kept by ``resolve.tmf_documents(token)`` where the resolver has one (the fake's
     does: each subscriber's are the operator's), else in this process. A kept resource may
     be at most ``max_document_bytes`` of JSON, after any ``PATCH`` (a larger one, or a
@@ -153,11 +173,12 @@ def create_tmf_app(
     documents = _documents(resolve)
     routes = [
         StarletteRoute(
-            STANDARD_ROOTS[route.api] + route.path,
+            standard_root(route.api, profile.version(route.api)) + route.path,
             _endpoint(route, resolve, profile, documents, max_document_bytes),
             methods=[route.method],
         )
         for route in TMF_ROUTES
+        if profile.version(route.api) in route.versions
     ]
     app = Starlette(
         routes=routes,

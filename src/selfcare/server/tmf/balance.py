@@ -6,13 +6,17 @@ monetary balance), and the ``adjustBalance`` / ``reserveBalance`` actions with t
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 from decimal import Decimal
 from typing import Any
+
+from dateutil.relativedelta import relativedelta
 
 from selfcare import operations as ops
 from selfcare._errors import ValidationError
 from selfcare._secret import Secret
-from selfcare.model import Balance
+from selfcare._time import day_start
+from selfcare.model import Allowance, Balance, Expense, ExpenseKind, Quantity, Unit
 from selfcare.server.tmf.call import (
     Json,
     Served,
@@ -131,10 +135,74 @@ async def _topup(call: TmfCall) -> Served:
     return Served(m.topup_to_tmf(await call.run(op), account), 201, keep=True, done=True)
 
 
+def period_start(today: date, billing_day: int) -> date:
+    """The first day of the billing period ``today`` falls in."""
+    if today.day >= billing_day:
+        return today.replace(day=billing_day)
+    return (today - relativedelta(months=1)).replace(day=billing_day)
+
+
+def _in_mb(quantity: Quantity) -> Decimal | None:
+    if quantity.unit is Unit.GIGABYTE:
+        return quantity.value * 1024
+    return quantity.value if quantity.unit is Unit.MEGABYTE else None
+
+
+def used_of(expense: Expense) -> tuple[Unit, Decimal] | None:
+    """What an expense took from the allowances: an outgoing call its minutes (each call
+    rounded up, as the operator rates them), an SMS its parts, data its megabytes."""
+    if expense.kind is ExpenseKind.VOICE_OUT and expense.duration is not None:
+        return Unit.MINUTE, Decimal(-(-int(expense.duration.total_seconds()) // 60))
+    if expense.kind is ExpenseKind.SMS and expense.volume and expense.volume.unit is Unit.SMS:
+        return Unit.SMS, expense.volume.value
+    if expense.kind is ExpenseKind.DATA and expense.volume is not None:
+        mb = _in_mb(expense.volume)
+        return None if mb is None else (Unit.MEGABYTE, mb)
+    return None
+
+
+async def allowances(call: TmfCall) -> list[Allowance]:
+    """The line's allowances this billing period: what its tariff and options include (the
+    catalogue's ``includes``, GB as MB), less what the period's expenses used."""
+    account = await call.account()
+    connected = {s.code for s in await call.run(ops.ListConnectedServices())}
+    included: dict[Unit, Decimal] = {}
+    for service in await call.run(ops.GetServiceCatalog()):
+        if service.code not in connected:
+            continue
+        for quantity in service.includes:
+            unit = Unit.MEGABYTE if quantity.unit is Unit.GIGABYTE else quantity.unit
+            amount = _in_mb(quantity) if unit is Unit.MEGABYTE else quantity.value
+            if unit in m.ALLOWANCE_USAGE_TYPES and amount is not None:
+                included[unit] = included.get(unit, Decimal(0)) + amount
+    if not included:
+        return []
+    first = period_start((await call.now()).date(), account.billing_day)
+    start = day_start(first, account.zone)
+    end = day_start(first + relativedelta(months=1), account.zone)
+    kinds = (ExpenseKind.VOICE_OUT, ExpenseKind.SMS, ExpenseKind.DATA)
+    used: dict[Unit, Decimal] = {}
+    for expense in await call.every(ops.ListExpenses(since=start, kinds=kinds)):
+        took = used_of(expense)
+        if took is not None:
+            used[took[0]] = used.get(took[0], Decimal(0)) + took[1]
+    return [
+        Allowance(
+            remaining=Quantity(max(Decimal(0), total - used.get(unit, Decimal(0))), unit),
+            included=Quantity(total, unit),
+            period_start=start,
+            period_end=end,
+        )
+        for unit, total in included.items()
+    ]
+
+
 async def _buckets(call: TmfCall) -> Served:
+    """The line's monetary bucket, then one per allowance (minutes, SMS, MB)."""
     account = (await call.account()).personal_account
     held = reserved(call.held("/reserveBalance"))
-    return Served([bucket_to_tmf(account, await call.run(ops.GetBalance()), held)])
+    money = bucket_to_tmf(account, await call.run(ops.GetBalance()), held)
+    return Served([money, *(m.allowance_to_tmf(a, account) for a in await allowances(call))])
 
 
 async def _adjust(call: TmfCall) -> Served:

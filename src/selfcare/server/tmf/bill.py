@@ -5,6 +5,7 @@ demand (kept ``rejected``: the fake bills monthly)."""
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from selfcare import operations as ops
 from selfcare._errors import ValidationError
@@ -24,20 +25,42 @@ from selfcare.server.tmf.call import (
 from selfcare.tmf import _mapping as m
 from selfcare.tmf._profile import TmfProfile
 
-__all__ = ["ROUTES", "bill_document", "rate_id", "rate_to_tmf"]
+__all__ = ["ROUTES", "bill_document", "cycle_id", "cycle_to_tmf", "rate_id", "rate_to_tmf"]
 
 
-def bill_document(bill_id: str) -> list[Json]:
-    """The ``billDocument`` of a customer bill: a reference to the bill's printable form."""
+def bill_document(bill_id: str, version: int = 4) -> list[Json]:
+    """The ``billDocument`` of a customer bill: its printable form (v4 a reference to the
+    attachment, v5 the ``Attachment`` itself, whose ``@type`` says which it is)."""
+    doc: Json = {
+        "id": f"{bill_id}-document",
+        "name": f"Bill {bill_id}",
+        "attachmentType": "customerBill",
+        "mimeType": "application/pdf",
+    }
     return [
-        {
-            "id": f"{bill_id}-document",
-            "name": f"Bill {bill_id}",
-            "attachmentType": "customerBill",
-            "mimeType": "application/pdf",
-            "@referredType": "Attachment",
-        }
+        {**doc, "@type": "Attachment"} if version == 5 else {**doc, "@referredType": "Attachment"}
     ]
+
+
+def cycle_id(bill: Bill) -> str:
+    """The id of the (v5) bill cycle a bill closed: its period's first day."""
+    return f"bc-{bill.period_start.isoformat()}"
+
+
+def cycle_to_tmf(bill: Bill, zone: ZoneInfo) -> Json:
+    """The v5 ``BillCycle`` a monthly bill closed: its period, billing and due dates."""
+    return {
+        "id": cycle_id(bill),
+        "name": f"{bill.period_start:%B %Y}",
+        "billingPeriod": "month",
+        "billingDate": m.instant_to_tmf(day_start(bill.issued_on, zone)),
+        "paymentDueDate": m.instant_to_tmf(day_start(bill.due_date, zone)),
+        "validFor": {
+            "startDateTime": m.instant_to_tmf(day_start(bill.period_start, zone)),
+            "endDateTime": m.instant_to_tmf(day_start(bill.period_end + timedelta(days=1), zone)),
+        },
+        "@type": "BillCycle",
+    }
 
 
 def rate_id(bill_id: str, expense_id: str) -> str:
@@ -46,18 +69,28 @@ def rate_id(bill_id: str, expense_id: str) -> str:
 
 
 def rate_to_tmf(
-    expense: Expense, bill: Bill, bill_href: str, account_id: str, profile: TmfProfile
+    expense: Expense,
+    bill: Bill,
+    bill_href: str,
+    account_id: str,
+    profile: TmfProfile,
+    version: int = 4,
 ) -> Json:
-    """One charge of a bill as a TMF678 ``AppliedCustomerBillingRate``."""
+    """One charge of a bill as a TMF678 ``AppliedCustomerBillingRate`` (its ``type`` is
+    ``appliedBillingRateType`` in v5)."""
     return {
         "id": rate_id(bill.id, expense.id),
         "date": m.instant_to_tmf(expense.at),
         "name": expense.description or profile.usage_types[expense.kind],
         "description": expense.description,
-        "type": profile.usage_types[expense.kind],
+        "appliedBillingRateType" if version == 5 else "type": profile.usage_types[expense.kind],
         "isBilled": True,
-        "bill": {"id": bill.id, "href": bill_href, "@referredType": "CustomerBill"},
-        "billingAccount": {"id": account_id, "@referredType": "BillingAccount"},
+        "bill": m.ref_to_tmf(
+            bill.id, "CustomerBill", version, href=bill_href, **{"@referredType": "CustomerBill"}
+        ),
+        "billingAccount": m.ref_to_tmf(
+            account_id, "BillingAccount", version, **{"@referredType": "BillingAccount"}
+        ),
         "taxIncludedAmount": m.money_to_tmf(expense.cost),
         "@type": "AppliedCustomerBillingRate",
     }
@@ -66,14 +99,24 @@ def rate_to_tmf(
 async def _bill_docs(call: TmfCall) -> list[Json]:
     account = await call.account()
     bills = await call.run(ops.ListBills())
+    version = call.version
+    cycles: list[Json] = []
+    if version == 5:  # v5 names the bill cycle each bill closed
+        cycles = [{"billCycle": m.ref_to_tmf(cycle_id(b), "BillCycle", 5)} for b in bills]
     return [
         {
-            **m.bill_to_tmf(b, account.zone, account.personal_account),
-            "billDocument": bill_document(b.id),
+            **m.bill_to_tmf(b, account.zone, account.personal_account, version),
+            "billDocument": bill_document(b.id, version),
+            **(cycles[i] if cycles else {}),
             "@type": "CustomerBill",
         }
-        for b in bills
+        for i, b in enumerate(bills)
     ]
+
+
+async def _cycle_docs(call: TmfCall) -> Served:
+    account = await call.account()
+    return Served([cycle_to_tmf(b, account.zone) for b in await call.run(ops.ListBills())])
 
 
 _BILL_PATCHABLE = frozenset({"state", "@type", "@baseType", "@schemaLocation"})
@@ -113,7 +156,7 @@ async def _rates(call: TmfCall) -> Served:
             until=day_start(bill.period_end + timedelta(days=1), account.zone),
         )
         docs.extend(
-            rate_to_tmf(e, bill, href, account.personal_account, call.profile)
+            rate_to_tmf(e, bill, href, account.personal_account, call.profile, call.version)
             for e in await call.every(op)
             if e.cost.amount > 0
         )
@@ -139,7 +182,12 @@ async def _bill_on_demand(call: TmfCall) -> Served:
         "CustomerBillOnDemand",
         ("lastUpdate",),
         state="rejected",
-        billingAccount={"id": account.personal_account, "@referredType": "BillingAccount"},
+        billingAccount=m.ref_to_tmf(
+            account.personal_account,
+            "BillingAccount",
+            call.version,
+            **{"@referredType": "BillingAccount"},
+        ),
         description="this operator issues bills monthly and cannot issue one on demand",
     )
 
@@ -158,6 +206,8 @@ ROUTES: tuple[TmfRoute, ...] = (
         by_id(_rates, "applied customer billing rate"),
     ),
     TmfRoute("bill", "POST", "/customerBillOnDemand", _bill_on_demand),
+    TmfRoute("bill", "GET", "/billCycle", _cycle_docs, versions=(5,)),
+    TmfRoute("bill", "GET", "/billCycle/{id}", by_id(_cycle_docs, "bill cycle"), versions=(5,)),
     TmfRoute("bill", "GET", "/customerBillOnDemand", held_only),
     TmfRoute("bill", "GET", "/customerBillOnDemand/{id}", missing("customer bill on demand")),
 )

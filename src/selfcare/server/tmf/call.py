@@ -62,6 +62,9 @@ class Served:
     it from now on, as long as the operator's own values of them stay as they were."""
     basis: Json | None = None
     """The operator's own values of the ``overlay``'s attributes when it was patched."""
+    total: int | None = None
+    """Set when the translation paged the collection itself (a seek, see ``usage``): the
+    ``body`` is the page asked for and ``total`` the collection's size."""
 
 
 @attrs.define
@@ -79,6 +82,8 @@ class TmfCall:
     base: str = ""
     """The API's root as the caller reached it (``http://host/tmf-api/…/v4``), for ``href``."""
     api: str = ""
+    version: int = 4
+    """The Open API version (4 or 5) this API is served in: the mapping's version switch."""
     documents: TmfDocuments | None = attrs.field(default=None, repr=False)
     """The documents kept for the token's subscriber (the endpoint hands them over once it
     knows whose they are)."""
@@ -137,6 +142,17 @@ class TmfCall:
         ``suffix`` tells apart the operations one request performs."""
         return None if self.idempotency_key is None else self.idempotency_key + suffix
 
+    def plain_listing(self, collection: str, handled: frozenset[str]) -> bool:
+        """Whether this listing's query is only paging, ``fields`` and the filters in
+        ``handled``, over a collection the face keeps nothing in for the subscriber (no
+        documents, deletions or patches to merge): a translation may then page it itself."""
+        if set(self.query) - handled - {"offset", "limit", "fields"}:
+            return False
+        if self.documents is None:
+            return False
+        kept = self.documents.collection(self.api + collection)
+        return not (kept.kept or kept.deleted or kept.overlays)
+
     def instant(self, name: str) -> datetime | None:
         text = self.query.get(name)
         return None if text is None else instant(text, name)
@@ -167,6 +183,8 @@ class TmfRoute:
     a ``PATCH`` may move it to (409 naming ``status`` otherwise)."""
     fixed: tuple[str, ...] = ()
     """Attributes of a held resource a ``PATCH`` may not change (409 naming one)."""
+    versions: tuple[int, ...] = (4, 5)
+    """The Open API versions that have this operation (``/billCycle`` is v5's only)."""
 
     @property
     def collection(self) -> str:

@@ -10,7 +10,8 @@ __all__ = ["ROUTES"]
 
 
 async def _offerings(call: TmfCall) -> list[Json]:
-    return [sm.service_to_tmf(s, call.profile) for s in await call.run(ops.GetServiceCatalog())]
+    services = await call.run(ops.GetServiceCatalog())
+    return [sm.service_to_tmf(s, call.profile, call.version) for s in services]
 
 
 async def _offering_list(call: TmfCall) -> Served:

@@ -14,17 +14,69 @@ from selfcare.backends.fake._documents import Kept
 from selfcare.server.tmf.call import Json, Served, TmfCall, TmfRoute
 from selfcare.tmf._wire import encode_json
 
-__all__ = ["MAX_DOCUMENT_BYTES", "checked_body", "held", "kept_size", "overlaid"]
+__all__ = [
+    "JSON_PATCH",
+    "MAX_DOCUMENT_BYTES",
+    "checked_body",
+    "held",
+    "kept_size",
+    "merge_from_json_patch",
+    "overlaid",
+]
+
+JSON_PATCH = "application/json-patch+json"
+"""The media type of an RFC 6902 JSON Patch, which v5's PATCH takes beside a merge patch."""
 
 MAX_DOCUMENT_BYTES = 64 * 1024
 """The largest document the face keeps (after a PATCH), and the largest PATCH body."""
 
 
-def checked_body(route: TmfRoute, body: Any) -> None:
+def merge_from_json_patch(operations: Any) -> Json:
+    """An RFC 6902 JSON Patch as the merge patch it amounts to, for the patches a TMF
+    resource's attributes take: ``add``/``replace`` of a top-level attribute (``/state``),
+    ``remove`` of one (``null``), and ``add`` to the end of a list (``/note/-``: the new entry
+    without an ``id``, which is how the PATCH translations tell new entries). Anything else
+    (``move``, ``copy``, ``test``, paths into entries) is a 400 naming the operation."""
+    if not isinstance(operations, list) or not operations:
+        raise ValidationError("a JSON Patch is a non-empty list of operations", field="body")
+    merged: Json = {}
+    for index, op in enumerate(operations):
+        where = f"body[{index}]"
+        if not isinstance(op, Mapping) or not isinstance(op.get("path"), str):
+            raise ValidationError(f"{where} is not a JSON Patch operation", field=where)
+        steps = op["path"].split("/")[1:]
+        kind = op.get("op")
+        if op["path"][:1] != "/" or not steps or not steps[0]:
+            raise ValidationError(f"{where}.path must name an attribute", field=where)
+        name = steps[0].replace("~1", "/").replace("~0", "~")
+        if kind in ("add", "replace") and len(steps) == 1 and "value" in op:
+            merged[name] = op["value"]
+        elif kind == "remove" and len(steps) == 1:
+            merged[name] = None
+        elif kind == "add" and steps[1:] == ["-"] and "value" in op:
+            entries = merged.setdefault(name, [])
+            if not isinstance(entries, list):
+                raise ValidationError(f"{where} adds to {name}, which it also set", field=where)
+            entries.append(op["value"])
+        else:
+            raise ValidationError(
+                f"{where}: this server takes add, replace and remove of an attribute and add "
+                f"to the end of a list, not {kind!r} of {op['path'][:60]!r}",
+                field=where,
+            )
+    return merged
+
+
+def checked_body(route: TmfRoute, body: Any, version: int = 4) -> None:
     """What the spec says of every body of this operation: an object, with its mandatory
-    attributes, enumerated ones among their values (400 naming the attribute otherwise)."""
+    attributes (v5's ``@type`` too), enumerated ones among their values (400 naming the
+    attribute otherwise)."""
     if not isinstance(body, Mapping):
         raise ValidationError("the request body must be a JSON object", field="body")
+    if version == 5 and route.method == "POST" and not isinstance(body.get("@type"), str):
+        raise ValidationError(
+            "the request body has no '@type', which every v5 resource requires", field="@type"
+        )
     for name in route.required:
         if body.get(name) is None:
             raise ValidationError(

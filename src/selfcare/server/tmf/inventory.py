@@ -20,6 +20,7 @@ async def _products(call: TmfCall) -> Served:
                 account.personal_account,
                 call.profile,
                 msisdn=account.number.e164 if service.kind is ServiceKind.TARIFF else None,
+                version=call.version,
             )
             for service in await call.run(ops.ListConnectedServices())
         ]

@@ -10,6 +10,7 @@ from typing import Any
 from selfcare import operations as ops
 from selfcare._errors import NotSupported, ValidationError
 from selfcare.server.tmf.call import Json, Served, TmfCall, TmfRoute, missing
+from selfcare.tmf import _mapping as m
 
 __all__ = ["ROUTES"]
 
@@ -38,9 +39,13 @@ async def _place_order(call: TmfCall) -> Served:
     doc: Json = {
         "id": f"po-{uuid.uuid4().hex[:16]}",
         "state": "completed",
-        "productOrderItem": [{**item, "state": "completed"}],
+        "productOrderItem": [
+            m.typed({**item, "state": "completed"}, "ProductOrderItem", call.version)
+        ],
         "@type": "ProductOrder",
     }
+    if call.version == 5:
+        doc["creationDate"] = doc["completionDate"] = m.instant_to_tmf(await call.now())
     if isinstance(call.body.get("billingAccount"), Mapping):
         doc["billingAccount"] = call.body["billingAccount"]
     return Served(doc, 201, keep=True, done=True)

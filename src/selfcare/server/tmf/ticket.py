@@ -14,8 +14,12 @@ __all__ = ["ROUTES"]
 
 
 def _related(doc: object) -> RelatedEntity:
+    """A relatedEntity of either version (v5's ``{role, entity: {id}}``, v4's ``{role, id}``)."""
     if not isinstance(doc, Mapping):
         raise ValidationError("each relatedEntity must be an object", field="related")
+    entity = doc.get("entity")
+    if isinstance(entity, Mapping):
+        doc = {**entity, "role": doc.get("role")}
     try:
         return RelatedEntity(RelatedKind(str(doc.get("role"))), str(doc["id"]))
     except (KeyError, ValueError):
@@ -37,7 +41,7 @@ async def _file(call: TmfCall) -> Served:
         related=tuple(_related(r) for r in call.body.get("relatedEntity") or []),
         idempotency_key=call.key(),
     )
-    return Served(m.complaint_to_tmf(await call.run(op)), 201)
+    return Served(m.complaint_to_tmf(await call.run(op), call.version), 201)
 
 
 async def _ticket_list(call: TmfCall) -> Served:
@@ -48,7 +52,10 @@ async def _ticket_list(call: TmfCall) -> Served:
         if wanted is None:
             return Served([])
     return Served(
-        [m.complaint_to_tmf(c) for c in await call.every(ops.ListComplaints(status=wanted))]
+        [
+            m.complaint_to_tmf(c, call.version)
+            for c in await call.every(ops.ListComplaints(status=wanted))
+        ]
     )
 
 
@@ -57,14 +64,16 @@ _TICKET_NAMES = {m.ticket_status_to_tmf(s) for s in ComplaintStatus}
 
 async def _ticket(call: TmfCall) -> Served:
     return Served(
-        m.complaint_to_tmf(await call.run(ops.GetComplaint(complaint_id=call.path["id"])))
+        m.complaint_to_tmf(
+            await call.run(ops.GetComplaint(complaint_id=call.path["id"])), call.version
+        )
     )
 
 
 async def _patch_ticket(call: TmfCall) -> Served:
     """PATCH replaces ``note``: the notes without an ``id`` are the new ones to add."""
     complaint = await call.run(ops.GetComplaint(complaint_id=call.path["id"]))  # 404 before 405
-    if not isinstance(call.body, Mapping) or set(call.body) - {"note"}:
+    if not isinstance(call.body, Mapping) or set(call.body) - _TICKET_PATCHABLE:
         raise NotSupported("the TMF face only patches a trouble ticket's 'note' list")
     for index, note in enumerate(n for n in call.field("note") if not n.get("id")):
         op = ops.AddComplaintNote(
@@ -73,8 +82,10 @@ async def _patch_ticket(call: TmfCall) -> Served:
             idempotency_key=call.key(f".{index}"),
         )
         complaint = await call.run(op)
-    return Served(m.complaint_to_tmf(complaint))
+    return Served(m.complaint_to_tmf(complaint, call.version))
 
+
+_TICKET_PATCHABLE = frozenset({"note", "@type", "@baseType", "@schemaLocation"})
 
 ROUTES: tuple[TmfRoute, ...] = (
     TmfRoute(
