@@ -12,6 +12,8 @@ from selfcare._errors import PROBLEM_PREFIX, problem_classes
 from selfcare._secret import Secret
 from selfcare._version import __version__
 from selfcare.model import PhoneNumber
+from selfcare.model.events import EVENT_DATA
+from selfcare.protocol._events import wire_type
 from selfcare.protocol._routes import ROUTES, Route
 
 __all__ = ["openapi_document"]
@@ -46,13 +48,18 @@ _PROBLEM = {
 def openapi_document() -> dict[str, Any]:
     """The whole OpenAPI 3.1 document."""
     ops = [route.op for route in ROUTES]
-    results = [route.op.result for route in ROUTES]
+    results = [wire_type(route.op.result) for route in ROUTES]
+    data = sorted(set(EVENT_DATA.values()), key=lambda kind: kind.__name__)
     schemas, components = msgspec.json.schema_components(
-        [*ops, *results],
+        [*ops, *results, *data],
         schema_hook=_schema_hook,
         ref_template=_REF,
     )
-    result_schemas = schemas[len(ops) :]
+    result_schemas = schemas[len(ops) : len(ops) + len(results)]
+    components["Event"]["properties"]["data"] = {
+        "description": "The model object the event is about: its class follows from `type`.",
+        "oneOf": [{"$ref": _REF.format(name=kind.__name__)} for kind in data],
+    }
     components["Problem"] = _PROBLEM
     _secrets_are_read_only_in_results(components, [route.op.result for route in ROUTES])
     paths: dict[str, Any] = {}

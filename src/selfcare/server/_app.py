@@ -37,8 +37,9 @@ from selfcare.model import PhoneNumber
 from selfcare.protocol._codec import decode_operation, encode_result
 from selfcare.protocol._http import CORRELATOR, correlator_problem
 from selfcare.protocol._problem import PROBLEM_JSON, problem_body
-from selfcare.protocol._routes import ROUTES, Route
+from selfcare.protocol._routes import EVENT_STREAM_PATH, ROUTES, Route
 from selfcare.protocol.openapi import openapi_document
+from selfcare.server._events import event_stream
 from selfcare.server._limits import (
     MAX_BODY_BYTES,
     BodyTooLarge,
@@ -236,7 +237,11 @@ def _test_otp(resolve: Resolver) -> Callable[[Request], Awaitable[Response]]:
 
 
 def create_app(
-    resolve: Resolver, *, test_hooks: bool = False, limits: RequestLimits | None = None
+    resolve: Resolver,
+    *,
+    test_hooks: bool = False,
+    limits: RequestLimits | None = None,
+    stream_limit: int | None = None,
 ) -> Starlette:
     """A Starlette app serving every route of the protocol for the backends ``resolve`` gives.
 
@@ -244,7 +249,9 @@ def create_app(
     not part of the protocol and must never face real users: ``GET /v1/_test/otp?number=…``
     reads the last sign-in code the fake texted to a number, as a phone would (anyone who
     can reach it can sign in as anyone). ``limits`` bound each request's body size and JSON
-    nesting (``RequestLimits()``, 1 MiB and 32 levels, by default).
+    nesting (``RequestLimits()``, 1 MiB and 32 levels, by default). ``stream_limit`` ends
+    each event stream after that many events (clients reconnect and resume after the last;
+    ``app.state.event_stream_limit`` changes it later), ``None`` for no limit.
     """
     document = openapi_document()
 
@@ -254,6 +261,8 @@ def create_app(
     routes = [StarletteRoute("/v1/openapi.json", openapi, methods=["GET"])]
     if test_hooks:
         routes.append(StarletteRoute(TEST_OTP_PATH, _test_otp(resolve), methods=["GET"]))
+    stream = event_stream(resolve, _token, _execute)
+    routes.append(StarletteRoute(EVENT_STREAM_PATH, stream, methods=["GET"]))
     routes += [
         StarletteRoute(route.path, _endpoint(route, resolve), methods=[route.method])
         for route in ROUTES
@@ -269,4 +278,5 @@ def create_app(
     )
     app.router.redirect_slashes = False  # a stray slash is a 404 problem, not a 307
     app.state.limits = limits or RequestLimits()
+    app.state.event_stream_limit = stream_limit
     return app
