@@ -6,6 +6,7 @@ The clock is the fake's ManualClock: every test moves it, none sleeps."""
 from __future__ import annotations
 
 import concurrent.futures
+import inspect
 from datetime import datetime, timedelta
 
 import pytest
@@ -26,6 +27,7 @@ from selfcare import (
     Payment,
     PaymentDeclined,
     Spending,
+    TransportError,
     ValidationError,
 )
 from selfcare.operations import Capability
@@ -271,3 +273,72 @@ def test_bad_filters_and_ids_are_refused_naming_them(sc) -> None:
     with pytest.raises(ValidationError, match="evt_9999999999") as caught:
         next(sc.events.stream(after="evt_9999999999"))
     assert caught.value.field == "after"
+
+
+def _flaky(original, drops: int):  # type: ignore[no-untyped-def]
+    """``original`` (a backend's stream_events) whose first ``drops`` connections die with a
+    TransportError right after delivering one event."""
+    left = [drops]
+    if inspect.isasyncgenfunction(original):
+
+        async def async_stream(**kwargs):  # type: ignore[no-untyped-def]
+            events = original(**kwargs)
+            try:
+                async for event in events:
+                    yield event
+                    if left[0]:
+                        left[0] -= 1
+                        raise TransportError("the connection dropped")
+            finally:
+                await events.aclose()
+
+        return async_stream
+
+    def stream(**kwargs):  # type: ignore[no-untyped-def]
+        events = original(**kwargs)
+        try:
+            for event in events:
+                yield event
+                if left[0]:
+                    left[0] -= 1
+                    raise TransportError("the connection dropped")
+        finally:
+            events.close()
+
+    return stream
+
+
+def _six_events(sc, clock) -> str:  # type: ignore[no-untyped-def]
+    """Six events after the returned id: five deliveries and a forwarding change."""
+    sc.forwarding.set("busy", "+79167654321")
+    (start,) = _events(sc)
+    for n in range(5):
+        sc.messages.send_sms(FRIEND, f"message {n}")
+    sc.forwarding.set("busy", "+79161111111")
+    clock.advance(timedelta(seconds=10))
+    return start.id
+
+
+def test_the_stream_resumes_after_dropped_connections_losing_and_repeating_nothing(
+    sc, clock, monkeypatch
+) -> None:
+    start = _six_events(sc, clock)
+    expected = [e.id for e in _events(sc)][1:]
+    backend = sc.backend
+    monkeypatch.setattr(backend, "stream_events", _flaky(backend.stream_events, drops=4))
+    stream = sc.events.stream(after=start)
+    assert [next(stream).id for _ in expected] == expected
+
+
+def test_the_stream_resumes_when_the_server_ends_it(sc, clock, configuration, request) -> None:
+    if not configuration.startswith("http"):
+        pytest.skip("the server's stream limit")
+    server, _ = request.getfixturevalue("live_server")
+    start = _six_events(sc, clock)
+    expected = [e.id for e in _events(sc)][1:]
+    server.app.state.event_stream_limit = 1  # every connection ends after one event
+    try:
+        stream = sc.events.stream(after=start)
+        assert [next(stream).id for _ in expected] == expected
+    finally:
+        server.app.state.event_stream_limit = None
