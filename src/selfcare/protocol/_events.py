@@ -4,6 +4,7 @@ objects in ``data``, which msgspec cannot tell apart by shape, so the wire form 
 
 from __future__ import annotations
 
+import functools
 import typing
 from typing import Any
 
@@ -26,6 +27,7 @@ class Event(msgspec.Struct, kw_only=True):
     data: msgspec.Raw
 
 
+@functools.lru_cache(maxsize=256)
 def wire_type(kind: Any) -> Any:
     """``kind`` with the model's Event replaced by its wire form (``Page[Event]``…)."""
     if kind is model.Event:
