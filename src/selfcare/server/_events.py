@@ -54,7 +54,7 @@ def event_stream(
         types = check_types(request.query_params.getlist("types"))
         after = request.headers.get("last-event-id") or request.query_params.get("after")
         limit = getattr(request.app.state, "event_stream_limit", None)
-        signal = getattr(getattr(backend, "operator", None), "events", None)
+        signal = getattr(getattr(backend, "operator", None), "events_changed", None)
         version = None if signal is None else signal.version  # read before the log is
         first = await execute(backend, ReadEvents(after=after or None, types=types))
 

@@ -94,14 +94,14 @@ class FakeOperator:
         self.sign_in = SignInDesk(self.subscribers, limits=lambda: self.limits)
         """Passwords, one-time codes, sessions and lockouts (see ``docs/signing-in.md``)."""
         self.lock = threading.RLock()
-        self.events = Signal()
+        self.events_changed = Signal()
         """Notified when events may have happened: after an operation that added some, and
         when a :class:`~selfcare.backends.fake.ManualClock` moves (stream readers wake)."""
         for sub in self.subscribers.values():
             _events.start_events(sub, now)
         on_advance = getattr(self.clock, "on_advance", None)
         if on_advance is not None:
-            on_advance(weak_callback(self.events.notify))
+            on_advance(weak_callback(self.events_changed.notify))
 
     def flush_events(self, now: datetime) -> None:
         """Number and append the events the rules staged (call with the lock held)."""
@@ -111,7 +111,7 @@ class FakeOperator:
                 _events.advance(sub, now)  # anything due before what was staged comes first
                 added += sub.events.flush(sub.account.number)
         if added:
-            self.events.notify()
+            self.events_changed.notify()
 
     def token(self, key: str = DEMO) -> Secret:
         """The bearer token of subscriber ``key`` (the demo subscriber by default)."""
@@ -304,7 +304,7 @@ class FakeBackend:
         this): it reads what the log has, then waits until the operator says something may
         have happened (an operation, a :class:`ManualClock` moving) or ``poll`` seconds
         pass (a real clock brings deliveries and bills without anyone asking)."""
-        signal = self.operator.events
+        signal = self.operator.events_changed
         while True:
             version = signal.version
             batch = self.execute(ReadEvents(after=after, types=types))
@@ -372,7 +372,7 @@ class AsyncFakeBackend:
         self, *, after: str | None, types: tuple[EventType, ...], poll: float = STREAM_POLL
     ) -> AsyncIterator[Event]:
         """As :meth:`FakeBackend.stream_events`, waiting without blocking the event loop."""
-        signal = self.operator.events
+        signal = self.operator.events_changed
         while True:
             version = signal.version
             batch = self.sync.execute(ReadEvents(after=after, types=types))
