@@ -40,6 +40,8 @@ RULES: list[tuple[str, str]] = [
     (r"\b__aexit__\b", "__exit__"),
     (r"\b__aiter__\b", "__iter__"),
     (r"\baclose\b", "close"),
+    (r"\baread\b", "read"),
+    (r"\baiter_sse\b", "iter_sse"),
     (r"\bAsyncIterator\b", "Iterator"),
     (r"\bAsync([A-Z]\w*)", r"\1"),
 ]

@@ -22,9 +22,9 @@ from tests.cli.conftest import Run
 SERVER = "--base-url http://127.0.0.1:8080"
 EMPTY = re.compile(r"(No [a-z -]+|Nothing [a-z ]+|.* has no members)\.$")
 """What a listing prints when it found nothing."""
-FRESH = ("contacts list", "lists list", "messages --status scheduled")
+FRESH = ("contacts list", "lists list", "messages --status scheduled", "events")
 """Examples over what a fresh fake holds none of (each ``--fake`` process starts with an empty
-phonebook and no messages): nothing found is their honest answer."""
+phonebook, no messages and no events): nothing found is their honest answer."""
 
 
 def _commands(group: click.Group, path: tuple[str, ...] = ()) -> Iterator[click.Command]:

@@ -51,6 +51,7 @@ OWN_LINE_BODIES: dict[str, dict[str, Any]] = {
     "set_forwarding": {"number": "+79161234567"},
     "connect_service": {"code": "content-block"},
     "change_tariff": {"code": "smart-l"},
+    "set_alerts": {"balance_below": {"amount": "100.00", "currency": "RUB"}},
 }
 A_NUMBER = "+79165550123"
 

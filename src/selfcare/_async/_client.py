@@ -16,9 +16,11 @@ from selfcare._async._signin import (
     secret,
 )
 from selfcare._async.account import AsyncAccountArea
+from selfcare._async.alerts import AsyncAlertsArea
 from selfcare._async.calls import AsyncCalls
 from selfcare._async.complaints import AsyncComplaints
 from selfcare._async.contacts import AsyncContacts
+from selfcare._async.events import AsyncEvents
 from selfcare._async.expenses import AsyncExpenses
 from selfcare._async.forwarding import AsyncForwarding
 from selfcare._async.logins import AsyncLogins
@@ -54,9 +56,10 @@ class AsyncSelfcare:
     :meth:`start_login` sign in as a subscriber does. Area clients hang off the instance:
     ``sc.expenses``, ``sc.calls``,
     ``sc.account``, ``sc.payments``, ``sc.messages``, ``sc.contacts``, ``sc.forwarding``,
-    ``sc.services``, ``sc.logins``, ``sc.complaints``. Use it as a context manager to release
-    connections. ``http_client=`` (an ``httpx.AsyncClient`` you own and close) lets many
-    clients, say one per signed-in user of a web app, share one connection pool.
+    ``sc.services``, ``sc.logins``, ``sc.complaints``, ``sc.events``, ``sc.alerts``. Use it
+    as a context manager to release connections. ``http_client=`` (an ``httpx.AsyncClient``
+    you own and close) lets many clients, say one per signed-in user of a web app, share one
+    connection pool.
     """
 
     def __init__(
@@ -306,6 +309,16 @@ class AsyncSelfcare:
     def complaints(self) -> AsyncComplaints:
         """Complaints to the operator and their progress."""
         return AsyncComplaints(self)
+
+    @cached_property
+    def events(self) -> AsyncEvents:
+        """What happened on the line: listed, or followed as it happens."""
+        return AsyncEvents(self)
+
+    @cached_property
+    def alerts(self) -> AsyncAlertsArea:
+        """Alerts on low balance, bills falling due and spending."""
+        return AsyncAlertsArea(self)
 
     async def execute(self, op: Operation[R]) -> R:
         """Run one operation on the backend (the area clients are built on this)."""

@@ -60,7 +60,7 @@ def _plan(kind: Any, seen: frozenset[Any]) -> Localize | None:
     if isinstance(kind, types.UnionType) or origin is typing.Union:
         options = [arg for arg in typing.get_args(kind) if arg is not type(None)]
         if len(options) != 1:
-            return None
+            return _by_class(options, seen)
         inner = _build(options[0], seen)
         return None if inner is None else _optional(inner)
     if origin is Page:
@@ -76,6 +76,19 @@ def _plan(kind: Any, seen: frozenset[Any]) -> Localize | None:
     if isinstance(kind, type) and attrs.has(kind) and kind not in seen:
         return _record(kind, seen | {kind})
     return None
+
+
+def _by_class(options: list[Any], seen: frozenset[Any]) -> Localize | None:
+    """A union of record classes (an event's ``data``): each value by its own class."""
+    if not all(isinstance(option, type) and attrs.has(option) for option in options):
+        return None
+    plans = {option: _build(option, seen) for option in options}
+
+    def localize(value: Any, zone: tzinfo, in_place: bool) -> Any:
+        plan = plans.get(type(value))
+        return value if plan is None else plan(value, zone, in_place)
+
+    return localize
 
 
 def _datetime(value: datetime, zone: tzinfo, in_place: bool) -> datetime:

@@ -17,9 +17,11 @@ from selfcare._sync._signin import (
     secret,
 )
 from selfcare._sync.account import AccountArea
+from selfcare._sync.alerts import AlertsArea
 from selfcare._sync.calls import Calls
 from selfcare._sync.complaints import Complaints
 from selfcare._sync.contacts import Contacts
+from selfcare._sync.events import Events
 from selfcare._sync.expenses import Expenses
 from selfcare._sync.forwarding import Forwarding
 from selfcare._sync.logins import Logins
@@ -55,9 +57,10 @@ class Selfcare:
     :meth:`start_login` sign in as a subscriber does. Area clients hang off the instance:
     ``sc.expenses``, ``sc.calls``,
     ``sc.account``, ``sc.payments``, ``sc.messages``, ``sc.contacts``, ``sc.forwarding``,
-    ``sc.services``, ``sc.logins``, ``sc.complaints``. Use it as a context manager to release
-    connections. ``http_client=`` (an ``httpx.Client`` you own and close) lets many
-    clients, say one per signed-in user of a web app, share one connection pool.
+    ``sc.services``, ``sc.logins``, ``sc.complaints``, ``sc.events``, ``sc.alerts``. Use it
+    as a context manager to release connections. ``http_client=`` (an ``httpx.Client``
+    you own and close) lets many clients, say one per signed-in user of a web app, share one
+    connection pool.
     """
 
     def __init__(
@@ -307,6 +310,16 @@ class Selfcare:
     def complaints(self) -> Complaints:
         """Complaints to the operator and their progress."""
         return Complaints(self)
+
+    @cached_property
+    def events(self) -> Events:
+        """What happened on the line: listed, or followed as it happens."""
+        return Events(self)
+
+    @cached_property
+    def alerts(self) -> AlertsArea:
+        """Alerts on low balance, bills falling due and spending."""
+        return AlertsArea(self)
 
     def execute(self, op: Operation[R]) -> R:
         """Run one operation on the backend (the area clients are built on this)."""

@@ -44,6 +44,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "server",
         "Show the fake operator's demo subscriber: balance, debts, expenses, missed calls.",
     ),
+    "events": (
+        "events",
+        "What happened on the line: deliveries, bills, payments, alerts, changes.",
+    ),
     "expenses": ("usage", "Every charge and credit, newest first (credits in green)."),
     "forwarding": (
         "forwarding",

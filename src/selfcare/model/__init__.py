@@ -12,6 +12,15 @@ from selfcare.model.complaints import (
     RelatedKind,
 )
 from selfcare.model.contacts import Contact, ContactDraft, ListMember, MailingList, MemberRef
+from selfcare.model.events import (
+    AlertName,
+    Alerts,
+    Event,
+    EventType,
+    Spending,
+    SpendingLimit,
+    SpendingPeriod,
+)
 from selfcare.model.forwarding import ForwardingRule, ForwardingState
 from selfcare.model.history import (
     LoginMethod,
@@ -61,6 +70,8 @@ __all__ = [
     "MAX_PAYMENT",
     "Account",
     "AccountStatus",
+    "AlertName",
+    "Alerts",
     "Allowance",
     "Attachment",
     "AttachmentInfo",
@@ -82,6 +93,8 @@ __all__ = [
     "Contact",
     "ContactDraft",
     "Delivery",
+    "Event",
+    "EventType",
     "Expense",
     "ExpenseKind",
     "ForwardingRule",
@@ -113,6 +126,9 @@ __all__ = [
     "Service",
     "ServiceKind",
     "SignedIn",
+    "Spending",
+    "SpendingLimit",
+    "SpendingPeriod",
     "StatusChange",
     "TariffRef",
     "Unit",

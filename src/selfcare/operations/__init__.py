@@ -36,6 +36,13 @@ from selfcare.operations.contacts import (
     RemoveListMembers,
     UpdateContact,
 )
+from selfcare.operations.events import (
+    DisableAlerts,
+    GetAlerts,
+    ListEvents,
+    ReadEvents,
+    SetAlerts,
+)
 from selfcare.operations.forwarding import DisableForwarding, GetForwarding, SetForwarding
 from selfcare.operations.history import ListLogins, ListOperations
 from selfcare.operations.messaging import CancelMessage, GetMessage, ListMessages, SendMms, SendSms
@@ -69,11 +76,13 @@ __all__ = [
     "CreateMailingList",
     "DeleteContact",
     "DeleteMailingList",
+    "DisableAlerts",
     "DisableAutopay",
     "DisableForwarding",
     "DisconnectService",
     "FileComplaint",
     "GetAccount",
+    "GetAlerts",
     "GetAutopay",
     "GetBalance",
     "GetComplaint",
@@ -88,6 +97,7 @@ __all__ = [
     "ListComplaints",
     "ListConnectedServices",
     "ListContacts",
+    "ListEvents",
     "ListExpenses",
     "ListLogins",
     "ListMailingLists",
@@ -98,11 +108,13 @@ __all__ = [
     "Operation",
     "PagedOperation",
     "Pay",
+    "ReadEvents",
     "RefreshSession",
     "RemoveListMembers",
     "RequestCode",
     "SendMms",
     "SendSms",
+    "SetAlerts",
     "SetAutopay",
     "SetForwarding",
     "SignInWithCode",

@@ -36,6 +36,10 @@ class Capability:
     LOGINS = "logins"
     """The subscriber's own history: sign-ins and the operation log."""
     COMPLAINTS = "complaints"
+    EVENTS = "events"
+    """What happened on the line: ``sc.events.list()`` and ``sc.events.stream()``."""
+    ALERTS = "alerts"
+    """Alerts the subscriber sets (low balance, bill due, spending): ``sc.alerts``."""
     SIGN_IN = "sign_in"
     """Signing in with a password or a one-time code, refreshing and ending sessions."""
 

@@ -24,10 +24,14 @@ import msgspec
 from selfcare._errors import ValidationError
 from selfcare._secret import Secret
 from selfcare.model import PhoneNumber
+from selfcare.model.events import Event as _EVENT
 from selfcare.operations import Operation
+from selfcare.protocol._events import from_wire, wire_type
 from selfcare.protocol._routes import Route
 
 __all__ = [
+    "decode_as",
+    "decode_event",
     "decode_operation",
     "decode_result",
     "encode_body",
@@ -151,9 +155,26 @@ def _decoder(kind: Any) -> msgspec.json.Decoder[Any]:
     return msgspec.json.Decoder(kind, dec_hook=hook)
 
 
+def _event_data(kind: type, raw: bytes) -> Any:
+    return _decoder(kind).decode(raw)
+
+
 def decode_result(route: Route, content: bytes) -> Any:
     """Decode the JSON of ``route``'s result into its model type."""
-    return _decoder(route.op.result).decode(content)
+    return decode_as(route.op.result, content)
+
+
+def decode_event(content: bytes) -> Any:
+    """One event's JSON (a server-sent event's data, a webhook's body) as an ``Event``."""
+    return decode_as(_EVENT, content)
+
+
+def decode_as(kind: Any, content: bytes) -> Any:
+    """Decode JSON into ``kind`` (events through their wire form, see ``_events``)."""
+    wire = wire_type(kind)
+    if wire is kind:
+        return _decoder(kind).decode(content)
+    return from_wire(_decoder(wire).decode(content), _event_data)
 
 
 _WHERE = re.compile(r" - at `\$\.?([\w.\[\]]*)`")

@@ -40,11 +40,13 @@ from selfcare.operations import (
     CreateMailingList,
     DeleteContact,
     DeleteMailingList,
+    DisableAlerts,
     DisableAutopay,
     DisableForwarding,
     DisconnectService,
     FileComplaint,
     GetAccount,
+    GetAlerts,
     GetAutopay,
     GetBalance,
     GetComplaint,
@@ -59,6 +61,7 @@ from selfcare.operations import (
     ListComplaints,
     ListConnectedServices,
     ListContacts,
+    ListEvents,
     ListExpenses,
     ListLogins,
     ListMailingLists,
@@ -67,11 +70,13 @@ from selfcare.operations import (
     ListPayments,
     Operation,
     Pay,
+    ReadEvents,
     RefreshSession,
     RemoveListMembers,
     RequestCode,
     SendMms,
     SendSms,
+    SetAlerts,
     SetAutopay,
     SetForwarding,
     SignInWithCode,
@@ -80,9 +85,12 @@ from selfcare.operations import (
     UpdateContact,
 )
 
-__all__ = ["ROUTES", "Route", "route_for"]
+__all__ = ["EVENT_STREAM_PATH", "ROUTES", "Route", "route_for"]
 
 PREFIX = "/v1"
+EVENT_STREAM_PATH = f"{PREFIX}/events/stream"
+"""Server-sent events: the line's events as they happen (``Last-Event-ID`` resumes), the
+one route that is not an operation (see docs/events.md)."""
 _PARAM = re.compile(r"\{(\w+)\}")
 
 
@@ -296,6 +304,16 @@ ROUTES: tuple[Route, ...] = (
         "Add a note to a complaint",
         errors=(Conflict,),
     ),
+    Route(ListEvents, "GET", f"{PREFIX}/events", "Events on the line, newest first"),
+    Route(
+        ReadEvents,
+        "GET",
+        f"{PREFIX}/events/after",
+        "Events after an event id, oldest first (a stream's catch-up without SSE)",
+    ),
+    Route(GetAlerts, "GET", f"{PREFIX}/alerts", "The alerts set on the line"),
+    Route(SetAlerts, "PUT", f"{PREFIX}/alerts", "Turn alerts on or change them"),
+    Route(DisableAlerts, "DELETE", f"{PREFIX}/alerts", "Turn alerts off"),
 )
 
 _BY_OP = {route.op: route for route in ROUTES}

@@ -34,6 +34,7 @@ from selfcare._errors import (
 from selfcare._secret import Secret
 from selfcare._version import __version__
 from selfcare.model import PhoneNumber
+from selfcare.model.events import EVENT_DATA
 from selfcare.operations import (
     ActivateCard,
     AddListMembers,
@@ -43,11 +44,13 @@ from selfcare.operations import (
     Operation,
     Pay,
     RemoveListMembers,
+    SetAlerts,
     SetAutopay,
     SetForwarding,
     SignInWithCode,
     SignInWithPassword,
 )
+from selfcare.protocol._events import wire_type
 from selfcare.protocol._routes import ROUTES, Route
 
 __all__ = ["openapi_document", "route_errors"]
@@ -72,6 +75,8 @@ _TAGS = {
     Capability.SERVICES: "The tariff plan and connected options.",
     Capability.LOGINS: "The subscriber's own history: sign-ins and the operation log.",
     Capability.COMPLAINTS: "Complaints and their notes.",
+    Capability.EVENTS: "What happened on the line: the event log and its live stream.",
+    Capability.ALERTS: "Alerts the subscriber sets: low balance, bills due, spending.",
 }
 
 _EXAMPLE_TIME = "2026-03-01T09:30:00Z"
@@ -105,6 +110,7 @@ _REQUEST_EXAMPLES: dict[type[Operation[Any]], dict[str, Any]] = {
     SetForwarding: {"number": _NUMBER},
     ConnectService: {"code": "internet-5gb"},
     ChangeTariff: {"code": "smart"},
+    SetAlerts: {"balance_below": {"amount": "100.00", "currency": "RUB"}},
 }
 """Request examples written by hand, where the schema alone cannot make a valid one."""
 
@@ -183,13 +189,18 @@ def route_errors(route: Route) -> tuple[type[SelfcareError], ...]:
 def openapi_document(server_url: str = DEFAULT_SERVER) -> dict[str, Any]:
     """The whole OpenAPI 3.1 document; ``server_url`` is the one server it names."""
     ops = [route.op for route in ROUTES]
-    results = [route.op.result for route in ROUTES]
+    results = [wire_type(route.op.result) for route in ROUTES]
+    data = sorted(set(EVENT_DATA.values()), key=lambda kind: kind.__name__)
     schemas, components = msgspec.json.schema_components(
-        [*ops, *results],
+        [*ops, *results, *data],
         schema_hook=_schema_hook,
         ref_template=_REF,
     )
-    result_schemas = schemas[len(ops) :]
+    result_schemas = schemas[len(ops) : len(ops) + len(results)]
+    components["Event"]["properties"]["data"] = {
+        "description": "The model object the event is about: its class follows from `type`.",
+        "oneOf": [{"$ref": _REF.format(name=kind.__name__)} for kind in data],
+    }
     _secrets_are_read_only_in_results(components, results)
     op_schemas = {op.__name__: components.pop(op.__name__) for op in ops}
     for schema in components.values():
@@ -323,8 +334,9 @@ def _example(schema: dict[str, Any], components: dict[str, Any], depth: int = 0)
         return schema["const"]
     if "enum" in schema:
         return schema["enum"][0]
-    if "anyOf" in schema:
-        options = [option for option in schema["anyOf"] if option != {"type": "null"}]
+    if "anyOf" in schema or "oneOf" in schema:
+        choices = schema.get("anyOf") or schema["oneOf"]
+        options = [option for option in choices if option != {"type": "null"}]
         return _example(options[0], components, depth) if options else None
     kind = schema.get("type")
     if kind == "object":

@@ -39,8 +39,9 @@ from selfcare.model import PhoneNumber
 from selfcare.protocol._codec import decode_operation, encode_result
 from selfcare.protocol._http import CORRELATOR, correlator_problem
 from selfcare.protocol._problem import PROBLEM_JSON, problem_body
-from selfcare.protocol._routes import ROUTES, Route
+from selfcare.protocol._routes import EVENT_STREAM_PATH, ROUTES, Route
 from selfcare.protocol.openapi import openapi_document
+from selfcare.server._events import event_stream
 from selfcare.server._limits import (
     MAX_BODY_BYTES,
     BodyTooLarge,
@@ -319,6 +320,7 @@ def create_app(
     network: MobileNetwork | None = None,
     issuer: str | None = None,
     redirect_uris: Iterable[str] = (),
+    stream_limit: int | None = None,
 ) -> Starlette:
     """A Starlette app serving every route of the protocol for the backends ``resolve`` gives.
 
@@ -327,7 +329,9 @@ def create_app(
     real users: it reads the sign-in code the fake texted to any number (so anyone who can
     reach it can sign in as anyone), resets the fake to its seed and moves its clock. It
     needs a fake's resolver (``FakeResolver``). ``limits`` bound each request's body size and JSON
-    nesting (``RequestLimits()``, 1 MiB and 32 levels, by default).
+    nesting (``RequestLimits()``, 1 MiB and 32 levels, by default). ``stream_limit`` ends
+    each event stream after that many events (clients reconnect and resume after the last;
+    ``app.state.event_stream_limit`` changes it later), ``None`` for no limit.
 
     A resolver that can open network sessions (the fake's) also gets the operator's
     authorization server (:class:`~selfcare.server.AuthorizationServer`: OIDC discovery,
@@ -347,6 +351,8 @@ def create_app(
         routes += server.routes()
     if test_hooks:
         routes += _test_routes(resolve)
+    stream = event_stream(resolve, _token, _execute)
+    routes.append(StarletteRoute(EVENT_STREAM_PATH, stream, methods=["GET"]))
     routes += [
         StarletteRoute(route.path, _endpoint(route, resolve), methods=[route.method])
         for route in ROUTES
@@ -362,4 +368,5 @@ def create_app(
     )
     app.router.redirect_slashes = False  # a stray slash is a 404 problem, not a 307
     app.state.limits = limits or RequestLimits()
+    app.state.event_stream_limit = stream_limit
     return app

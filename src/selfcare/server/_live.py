@@ -39,6 +39,7 @@ class LiveServer:
     """
 
     def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.app = app
         self._sock = bind(host, port)
         self.url = base_url(self._sock)
         self._server = uvicorn.Server(

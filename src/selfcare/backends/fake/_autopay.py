@@ -23,6 +23,7 @@ from dateutil import rrule
 from selfcare._errors import PaymentDeclined, ValidationError
 from selfcare._time import day_start
 from selfcare.backends.fake._billing import close_periods
+from selfcare.backends.fake._events import advance
 from selfcare.backends.fake._handlers import Session, handles
 from selfcare.backends.fake._payments import charge, check_currency
 from selfcare.backends.fake._state import Subscriber
@@ -102,6 +103,7 @@ def run_autopay(sub: Subscriber, now: datetime) -> None:
         return
     for occurrence in setting.due(now):
         close_periods(sub, occurrence)
+        advance(sub, occurrence)  # what happened before this top-up, before it
         if sub.balance >= setting.threshold:
             continue
         at = sub.entry_time(occurrence)

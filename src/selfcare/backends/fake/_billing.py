@@ -21,6 +21,7 @@ from selfcare.backends.fake._catalog import offer
 from selfcare.backends.fake._seed import PAYMENT_TERM
 from selfcare.backends.fake._state import BillRecord, Subscriber
 from selfcare.model import ChargePeriod, ExpenseKind
+from selfcare.model.events import EventType
 
 __all__ = ["close_periods"]
 
@@ -56,6 +57,7 @@ def close_periods(sub: Subscriber, now: datetime) -> list[BillRecord]:
         sub.bills.append(bill)
         issued.append(bill)
         at = _fee_time(sub, billing_day, now)
+        sub.events.stage(at, EventType.BILL_ISSUED, bill.view(billing_day, sub.currency))
         sub.post(
             at,
             ExpenseKind.SUBSCRIPTION_FEE,

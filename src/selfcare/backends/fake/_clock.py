@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -60,6 +61,7 @@ class ManualClock:
     def __init__(self, start: datetime) -> None:
         self._now = require_aware(start, "start")
         self._lock = threading.Lock()
+        self._listeners: list[Callable[[], None]] = []
 
     def now(self) -> datetime:
         """The instant the clock shows."""
@@ -71,7 +73,14 @@ class ManualClock:
             raise ValueError(f"a clock only moves forward, not by {delta}")
         with self._lock:
             self._now += delta
-            return self._now
+            now = self._now
+        for listener in list(self._listeners):
+            listener()
+        return now
+
+    def on_advance(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` after every :meth:`advance` (the fake wakes its event streams)."""
+        self._listeners.append(listener)
 
     def __repr__(self) -> str:
         return f"ManualClock({self._now.isoformat()})"

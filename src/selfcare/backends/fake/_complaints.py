@@ -11,6 +11,7 @@ from typing import Any
 
 from selfcare._client.paging import Page
 from selfcare._errors import Conflict, NotFound
+from selfcare.backends.fake._eventlog import watch_complaint
 from selfcare.backends.fake._handlers import Session, handles
 from selfcare.backends.fake._state import Subscriber
 from selfcare.backends.fake._tickets import ComplaintRecord
@@ -57,6 +58,7 @@ def file_complaint_record(s: Session, op: FileComplaint) -> ComplaintRecord:
         related=op.related,
     )
     sub.complaints.add(record)
+    watch_complaint(sub, record.id, record.at, after=s.now)
     return record
 
 

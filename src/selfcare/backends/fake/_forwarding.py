@@ -7,11 +7,14 @@ registered. The no-reply timer defaults to 20 s. A line cannot forward to itself
 
 from __future__ import annotations
 
+from typing import Any
+
 from selfcare._errors import ValidationError
 from selfcare.backends.fake._handlers import Session, handles
 from selfcare.backends.fake._state import Subscriber
 from selfcare.forwarding import ForwardingCondition
 from selfcare.model import ForwardingRule, ForwardingState
+from selfcare.model.events import EventType
 from selfcare.model.forwarding import BASIC_CONDITIONS, DEFAULT_NO_REPLY_TIMER, expand
 from selfcare.operations import DisableForwarding, GetForwarding, SetForwarding
 
@@ -45,6 +48,7 @@ def get_forwarding(s: Session, op: GetForwarding) -> ForwardingState:
 @handles(SetForwarding)
 def set_forwarding(s: Session, op: SetForwarding) -> ForwardingState:
     sub = s.subscriber
+    before = dict(sub.forwarding)
     target = sub.voicemail if op.voicemail or op.number is None else op.number
     if target == sub.account.number:
         raise ValidationError(
@@ -55,11 +59,20 @@ def set_forwarding(s: Session, op: SetForwarding) -> ForwardingState:
         if condition is ForwardingCondition.NO_REPLY:
             timer = op.timer if op.timer is not None else DEFAULT_NO_REPLY_TIMER
         sub.forwarding[condition] = (target, timer)
-    return forwarding_state(sub)
+    return _changed(s, before)
 
 
 @handles(DisableForwarding)
 def disable_forwarding(s: Session, op: DisableForwarding) -> ForwardingState:
+    before = dict(s.subscriber.forwarding)
     for condition in expand(op.condition):
         s.subscriber.forwarding.pop(condition, None)
-    return forwarding_state(s.subscriber)
+    return _changed(s, before)
+
+
+def _changed(s: Session, before: dict[Any, Any]) -> ForwardingState:
+    """The state now, with a ``forwarding.changed`` event if it differs from ``before``."""
+    state = forwarding_state(s.subscriber)
+    if s.subscriber.forwarding != before:
+        s.subscriber.events.stage(s.now, EventType.FORWARDING_CHANGED, state)
+    return state

@@ -31,7 +31,7 @@ from selfcare.model.messaging import (
     StatusChange,
 )
 
-__all__ = ["SWITCHED_OFF", "UNKNOWN_PREFIX", "Mailbox", "MessageRecord"]
+__all__ = ["SWITCHED_OFF", "UNKNOWN_PREFIX", "Mailbox", "MessageRecord", "fate"]
 
 UNKNOWN_PREFIX: Final = "+799900000"
 """Numbers starting so (``+7 999 000-00-xx``) belong to nobody."""
@@ -47,7 +47,7 @@ UNKNOWN_REASON: Final = "unknown subscriber: the number is not in service"
 EXPIRED_REASON: Final = "the validity period ended while the phone was unreachable"
 
 
-def _fate(
+def fate(
     number: PhoneNumber,
     start: datetime,
     validity: timedelta,
@@ -116,7 +116,7 @@ class MessageRecord:
         else:
             changes.append(StatusChange(MessageStatus.ACCEPTED, self.start))
             changes.append(
-                _fate(number, self.start, self.validity, self.priority, self.delivery_report)
+                fate(number, self.start, self.validity, self.priority, self.delivery_report)
             )
         return tuple(change for change in changes if change.at <= now)
 

@@ -20,6 +20,7 @@ from selfcare._rules.messaging import (
     check_validity,
 )
 from selfcare._time import day_start
+from selfcare.backends.fake._eventlog import watch_message
 from selfcare.backends.fake._handlers import Session, handles
 from selfcare.backends.fake._mailbox import MessageRecord
 from selfcare.backends.fake._state import Subscriber
@@ -124,6 +125,7 @@ def send_sms(s: Session, op: SendSms) -> Message:
     parts = "" if plan.count == 1 else f" ({plan.count} parts)"
     _charge(s, ExpenseKind.SMS, op.to, costs, Unit.SMS, plan.count, f"Outgoing SMS{parts}")
     sub.mailbox.add(record)
+    watch_message(sub, record)
     return record.view(s.now)
 
 
@@ -154,6 +156,7 @@ def send_mms(s: Session, op: SendMms) -> Message:
     )
     _charge(s, ExpenseKind.MMS, op.to, costs, Unit.MMS, 1, "Outgoing MMS")
     sub.mailbox.add(record)
+    watch_message(sub, record)
     return record.view(s.now)
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import secrets
 import threading
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import datetime
 from typing import Any, TypeVar
 
 from selfcare._errors import (
@@ -24,6 +25,7 @@ from selfcare.backends.fake import (  # noqa: F401  (registers handlers)
     _autopay,
     _complaints,
     _contacts,
+    _events,
     _forwarding,
     _history,
     _messaging,
@@ -34,6 +36,7 @@ from selfcare.backends.fake import (  # noqa: F401  (registers handlers)
 from selfcare.backends.fake._billing import close_periods
 from selfcare.backends.fake._cards import CardStore
 from selfcare.backends.fake._clock import Clock, SystemClock
+from selfcare.backends.fake._eventlog import Signal, weak_callback
 from selfcare.backends.fake._handlers import HANDLERS, PUBLIC_HANDLERS, Front, Session
 from selfcare.backends.fake._idempotency import (
     IdempotencyLimits,
@@ -46,12 +49,16 @@ from selfcare.backends.fake._seed import DEFAULT_PROFILES, Profile, generate
 from selfcare.backends.fake._signin import SignInDesk
 from selfcare.backends.fake._state import Subscriber
 from selfcare.model import ExpenseKind, OperationStatus, SignedIn
-from selfcare.operations import ListCalls, ListExpenses, MutatingOperation, Operation
+from selfcare.model.events import Event, EventType
+from selfcare.operations import ListCalls, ListExpenses, MutatingOperation, Operation, ReadEvents
 
 __all__ = ["AsyncFakeBackend", "FakeBackend", "FakeOperator"]
 
 R = TypeVar("R")
 DEMO = "demo"
+STREAM_POLL = 1.0
+"""Seconds an event stream of the fake waits before it looks again unprompted."""
+READ_BATCH = ReadEvents().limit
 
 
 class FakeOperator:
@@ -80,7 +87,13 @@ class FakeOperator:
         self.clock: Clock = clock or SystemClock()
         self._profiles = tuple(profiles)
         self.lock = threading.RLock()
+        self.events_changed = Signal()
+        """Notified when events may have happened: after an operation that added some, and
+        when a :class:`~selfcare.backends.fake.ManualClock` moves (stream readers wake)."""
         self._seed_state()
+        on_advance = getattr(self.clock, "on_advance", None)
+        if on_advance is not None:
+            on_advance(weak_callback(self.events_changed.notify))
 
     def _seed_state(self) -> None:
         now = self.clock.now()
@@ -91,6 +104,8 @@ class FakeOperator:
         """The prepaid payment cards the operator has printed (see ``docs/payments.md``)."""
         self.sign_in = SignInDesk(self.subscribers, limits=lambda: self.limits)
         """Passwords, one-time codes, sessions and lockouts (see ``docs/signing-in.md``)."""
+        for sub in self.subscribers.values():
+            _events.start_events(sub, now)
 
     def reset(self) -> None:
         """Back to the seed: every subscriber's data, the cards, sessions, codes and lockouts
@@ -102,6 +117,16 @@ class FakeOperator:
             for key, token in tokens.items():
                 if key in self.subscribers:
                     self.subscribers[key].token = token
+
+    def flush_events(self, now: datetime) -> None:
+        """Number and append the events the rules staged (call with the lock held)."""
+        added = 0
+        for sub in self.subscribers.values():
+            if sub.events.has_staged:
+                _events.advance(sub, now)  # anything due before what was staged comes first
+                added += sub.events.flush(sub.account.number)
+        if added:
+            self.events_changed.notify()
 
     def token(self, key: str = DEMO) -> Secret:
         """The bearer token of subscriber ``key`` (the demo subscriber by default)."""
@@ -205,9 +230,11 @@ class FakeBackend:
         public = PUBLIC_HANDLERS.get(type(op))
         if public is not None:
             with self.operator.lock:
-                result: Any = public(
-                    Front(self.operator, self.operator.clock.now(), self.channel, self.client), op
-                )
+                now = self.operator.clock.now()
+                try:
+                    result: Any = public(Front(self.operator, now, self.channel, self.client), op)
+                finally:
+                    self.operator.flush_events(now)
                 return result  # type: ignore[no-any-return]
         handler = HANDLERS.get(type(op))
         if handler is None:
@@ -215,13 +242,18 @@ class FakeBackend:
         with self.operator.lock:
             subscriber = self._who()
             now = self.operator.clock.now().astimezone(subscriber.account.zone)
-            _autopay.run_autopay(subscriber, now)
-            close_periods(subscriber, now)
-            session = Session(self.operator, subscriber, now, self._token)
-            if isinstance(op, MutatingOperation):
-                return self._perform_once(session, handler, op)  # type: ignore[no-any-return]
-            result = handler(session, op)
-            return result  # type: ignore[no-any-return]
+            try:
+                _autopay.run_autopay(subscriber, now)
+                close_periods(subscriber, now)
+                _events.advance(subscriber, now)
+                self.operator.flush_events(now)  # a reader sees what the clock brought
+                session = Session(self.operator, subscriber, now, self._token)
+                if isinstance(op, MutatingOperation):
+                    return self._perform_once(session, handler, op)  # type: ignore[no-any-return]
+                result = handler(session, op)
+                return result  # type: ignore[no-any-return]
+            finally:
+                self.operator.flush_events(now)
 
     def seek(self, op: Operation[Any], offset: int) -> tuple[str | None, int] | None:
         """For a listing the ledger can seek (expenses of every kind or calls, filtered by
@@ -308,6 +340,23 @@ class FakeBackend:
         )
         return result
 
+    def stream_events(
+        self, *, after: str | None, types: tuple[EventType, ...], poll: float = STREAM_POLL
+    ) -> Iterator[Event]:
+        """The line's events after ``after`` as they happen (``sc.events.stream()`` drives
+        this): it reads what the log has, then waits until the operator says something may
+        have happened (an operation, a :class:`ManualClock` moving) or ``poll`` seconds
+        pass (a real clock brings deliveries and bills without anyone asking)."""
+        signal = self.operator.events_changed
+        while True:
+            version = signal.version
+            batch = self.execute(ReadEvents(after=after, types=types))
+            for event in batch:
+                after = event.id
+                yield event
+            if len(batch) < READ_BATCH:
+                signal.wait(version, poll)
+
     def close(self) -> None:
         """Nothing to release, but a closed backend refuses to be used (as an HTTP one does):
         :class:`~selfcare.ClientClosed`. The operator and its state stay."""
@@ -365,6 +414,20 @@ class AsyncFakeBackend:
     async def seek(self, op: Operation[Any], offset: int) -> tuple[str | None, int] | None:
         """As :meth:`FakeBackend.seek`."""
         return self.sync.seek(op, offset)
+
+    async def stream_events(
+        self, *, after: str | None, types: tuple[EventType, ...], poll: float = STREAM_POLL
+    ) -> AsyncIterator[Event]:
+        """As :meth:`FakeBackend.stream_events`, waiting without blocking the event loop."""
+        signal = self.operator.events_changed
+        while True:
+            version = signal.version
+            batch = self.sync.execute(ReadEvents(after=after, types=types))
+            for event in batch:
+                after = event.id
+                yield event
+            if len(batch) < READ_BATCH:
+                await signal.wait_async(version, poll)
 
     async def aclose(self) -> None:
         """As :meth:`FakeBackend.close`."""

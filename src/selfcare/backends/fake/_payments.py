@@ -18,6 +18,7 @@ from selfcare.backends.fake._cards import LOCKOUT, CardState
 from selfcare.backends.fake._handlers import Session, handles
 from selfcare.backends.fake._state import Subscriber
 from selfcare.model import Money, Payment, PaymentMethod, PaymentMethodKind, PaymentStatus
+from selfcare.model.events import EventType
 from selfcare.operations import ActivateCard, ListPayments, Pay
 
 DECLINED_PREFIX = "tok_declined"
@@ -49,15 +50,15 @@ def charge(sub: Subscriber, at: datetime, amount: Money, method: PaymentMethod) 
     if method.kind is PaymentMethodKind.CARD and method.reference.reveal().startswith(
         DECLINED_PREFIX
     ):
-        sub.payments.add(
-            Payment(
-                id=sub.next_id("p"),
-                at=at,
-                amount=amount,
-                method=shown,
-                status=PaymentStatus.DECLINED,
-            )
+        declined = Payment(
+            id=sub.next_id("p"),
+            at=at,
+            amount=amount,
+            method=shown,
+            status=PaymentStatus.DECLINED,
         )
+        sub.payments.add(declined)
+        sub.events.stage(at, EventType.PAYMENT_FAILED, declined)
         raise PaymentDeclined(
             f"the bank declined the payment of {amount} from {shown}; nothing was charged",
             field="method",

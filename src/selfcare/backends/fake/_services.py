@@ -26,6 +26,7 @@ from selfcare.model import (
     ServiceKind,
     TariffRef,
 )
+from selfcare.model.events import EventType
 from selfcare.operations import (
     ChangeTariff,
     ConnectService,
@@ -115,7 +116,9 @@ def connect(s: Session, op: ConnectService) -> ConnectedService:
     sub.services[op.code] = s.now
     if wanted.period is ChargePeriod.DAY and not wanted.charged_on_use:
         sub.daily_fees_through[op.code] = sub.today(s.now)
-    return next(item for item in _connected(sub, s.now) if item.code == op.code)
+    connected = next(item for item in _connected(sub, s.now) if item.code == op.code)
+    sub.events.stage(s.now, EventType.SERVICE_CONNECTED, connected)
+    return connected
 
 
 @handles(DisconnectService)
@@ -132,8 +135,10 @@ def disconnect(s: Session, op: DisconnectService) -> tuple[ConnectedService, ...
         raise Conflict(f"{wanted.name} ({op.code}) is not connected", field="code")
     if not wanted.removable:
         raise Conflict(f"{wanted.name} ({op.code}) cannot be switched off", field="code")
+    gone = next(item for item in _connected(sub, s.now) if item.code == op.code)
     del sub.services[op.code]
     sub.daily_fees_through.pop(op.code, None)
+    sub.events.stage(s.now, EventType.SERVICE_DISCONNECTED, gone)
     return _connected(sub, s.now)
 
 

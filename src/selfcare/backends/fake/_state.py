@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from selfcare._secret import Secret
+from selfcare.backends.fake._alerts import AlertState
 from selfcare.backends.fake._cards import CardAttempts
 from selfcare.backends.fake._documents import TmfDocuments
+from selfcare.backends.fake._eventlog import EventLog
 from selfcare.backends.fake._idempotency import IdempotencyCache
 from selfcare.backends.fake._ledger import Ledger
 from selfcare.backends.fake._limits import Limiter, RateLimits
@@ -42,6 +44,7 @@ from selfcare.model import (
     PhoneNumber,
     Quantity,
 )
+from selfcare.model.events import EventType
 from selfcare.operations import MutatingOperation
 
 if TYPE_CHECKING:
@@ -186,6 +189,10 @@ class Subscriber:
     """The autopay rule, when one is set (see ``_autopay``)."""
     tmf_documents: TmfDocuments = attrs.field(factory=TmfDocuments, repr=False)
     """What the TMF face created and changed for this subscriber (see ``_documents``)."""
+    events: EventLog = attrs.field(factory=EventLog, repr=False)
+    """What happened on the line, in order (see ``_eventlog``)."""
+    alerts: AlertState = attrs.field(factory=AlertState, repr=False)
+    """The alerts the subscriber set (see ``_alerts``)."""
     _last_id: int = attrs.field(default=0, repr=False)
 
     @property
@@ -241,6 +248,7 @@ class Subscriber:
         self.expenses.add(expense)
         if cost < 0:
             self._apply_credit(-cost, at.astimezone(self.account.zone).date())
+        self.alerts.after_post(self, expense)
         return expense
 
     def top_up(self, at: datetime, amount: Decimal, method: str, description: str) -> Payment:
@@ -261,6 +269,7 @@ class Subscriber:
             expense_id=expense.id,
         )
         self.payments.add(payment)
+        self.events.stage(at, EventType.PAYMENT_SUCCEEDED, payment)
         return payment
 
     def _apply_credit(self, amount: Decimal, on: date) -> None:
@@ -325,4 +334,6 @@ class Subscriber:
             client=client,
         )
         self.logins.add(record)
+        if status is LoginStatus.SUCCESS and method is not LoginMethod.TOKEN:
+            self.events.stage(at, EventType.SIGN_IN_SUCCEEDED, record)
         return record

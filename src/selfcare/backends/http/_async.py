@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from typing import Any, TypeVar
 
 import attrs
 import httpx
+from httpx_sse import EventSource
 
 from selfcare._async._io import sleep
 from selfcare._errors import ClientClosed, SelfcareError
 from selfcare._secret import Secret
 from selfcare.model import SignedIn
-from selfcare.operations import Operation
+from selfcare.model.events import Event, EventType
+from selfcare.operations import Operation, ReadEvents
+from selfcare.protocol._codec import decode_event
 from selfcare.protocol._http import (
     DEFAULT_TIMEOUT,
     HttpSettings,
@@ -25,11 +28,15 @@ from selfcare.protocol._http import (
     checked_headers,
     transport_error,
 )
+from selfcare.protocol._problem import error_from_problem
 from selfcare.protocol._retry import RetryPolicy
+from selfcare.protocol._routes import EVENT_STREAM_PATH
 
 __all__ = ["AsyncHttpBackend"]
 
 R = TypeVar("R")
+STREAM_READ_TIMEOUT = 60.0
+"""Seconds an event stream may stay silent: the server sends a keep-alive every 15."""
 log = logging.getLogger("selfcare.http")
 
 
@@ -184,6 +191,39 @@ class AsyncHttpBackend:
         request = self._build.build_request(method, url, **kwargs)
         request.extensions["timeout"] = self.timeout.as_dict()
         return await self._http.send(request, auth=None, follow_redirects=False)
+
+    async def stream_events(
+        self, *, after: str | None, types: tuple[EventType, ...]
+    ) -> AsyncIterator[Event]:
+        """One server-sent-events connection to the line's events after ``after``: yields
+        them until the server ends the stream (the caller reconnects) or the connection
+        drops (:class:`~selfcare.TransportError`). ``sc.events.stream()`` drives this."""
+        op = ReadEvents(after=after, types=types)
+        self._check_open(op)
+        headers = {"Accept": "text/event-stream", "Cache-Control": "no-store"}
+        if after is not None:
+            headers["Last-Event-ID"] = after
+        request = self._build.build_request(
+            "GET", EVENT_STREAM_PATH, params=[("types", t.value) for t in types], headers=headers
+        )
+        timeout = httpx.Timeout(self.timeout.connect, read=STREAM_READ_TIMEOUT)
+        request.extensions["timeout"] = timeout.as_dict()
+        try:
+            response = await self._http.send(request, auth=self.auth, stream=True)
+        except httpx.HTTPError as exc:
+            raise transport_error(op, exc) from exc
+        try:
+            if not response.is_success:
+                await response.aread()
+                raise error_from_problem(response.status_code, response.content)
+            async for sse in EventSource(response).aiter_sse():
+                if sse.event == "message" or not sse.data:
+                    continue  # a keep-alive or an unnamed message: not an event
+                yield decode_event(sse.data.encode())
+        except httpx.HTTPError as exc:
+            raise transport_error(op, exc) from exc
+        finally:
+            await response.aclose()
 
     def _check_open(self, op: Operation[Any]) -> None:
         if self._closed or self._http.is_closed:
