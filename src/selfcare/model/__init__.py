@@ -20,6 +20,7 @@ from selfcare.model.history import (
     OperationRecord,
     OperationStatus,
 )
+from selfcare.model.lines import Line, LineBills, LineExpense, LineRole
 from selfcare.model.messaging import (
     Attachment,
     AttachmentInfo,
@@ -78,6 +79,10 @@ __all__ = [
     "ExpenseKind",
     "ForwardingRule",
     "ForwardingState",
+    "Line",
+    "LineBills",
+    "LineExpense",
+    "LineRole",
     "ListMember",
     "LoginMethod",
     "LoginRecord",

@@ -38,6 +38,7 @@ from selfcare.operations.contacts import (
 )
 from selfcare.operations.forwarding import DisableForwarding, GetForwarding, SetForwarding
 from selfcare.operations.history import ListLogins, ListOperations
+from selfcare.operations.lines import ListLines
 from selfcare.operations.messaging import CancelMessage, GetMessage, ListMessages, SendMms, SendSms
 from selfcare.operations.payments import (
     ActivateCard,
@@ -89,6 +90,7 @@ __all__ = [
     "ListConnectedServices",
     "ListContacts",
     "ListExpenses",
+    "ListLines",
     "ListLogins",
     "ListMailingLists",
     "ListMessages",

@@ -12,7 +12,7 @@ from selfcare._errors import PROBLEM_PREFIX, problem_classes
 from selfcare._secret import Secret
 from selfcare._version import __version__
 from selfcare.model import PhoneNumber
-from selfcare.protocol._routes import ROUTES, Route
+from selfcare.protocol._routes import LINE_HEADER, ROUTES, Route
 
 __all__ = ["openapi_document"]
 
@@ -135,6 +135,17 @@ def _operation(route: Route, op_schema: dict[str, Any], result: dict[str, Any]) 
                 "required": False,
                 "description": "Repeating a key within 24 h returns the first result.",
                 "schema": {"type": "string", "pattern": "^[A-Za-z0-9._:-]{8,255}$"},
+            }
+        )
+    if route.op.line_scoped and not route.public:
+        parameters.append(
+            {
+                "name": LINE_HEADER,
+                "in": "header",
+                "required": False,
+                "description": "The line (E.164) to act on, if not the login's own; a line "
+                "the login may not see is 404 whether or not it exists.",
+                "schema": {"type": "string", "pattern": r"^\+[1-9][0-9]{6,14}$"},
             }
         )
     problem = {"application/problem+json": {"schema": {"$ref": _REF.format(name="Problem")}}}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import secrets
 import threading
 from collections.abc import Iterable
@@ -26,6 +27,7 @@ from selfcare.backends.fake import (  # noqa: F401  (registers handlers)
     _contacts,
     _forwarding,
     _history,
+    _lines,
     _messaging,
     _payments,
     _services,
@@ -43,9 +45,18 @@ from selfcare.backends.fake._idempotency import (
 )
 from selfcare.backends.fake._limits import RateLimits, rate_cost
 from selfcare.backends.fake._seed import DEFAULT_PROFILES, Profile, generate
+from selfcare.backends.fake._seed_fleet import Fleet, LineSpec, seeded_fleets
 from selfcare.backends.fake._signin import SignInDesk
 from selfcare.backends.fake._state import Subscriber
-from selfcare.model import OperationStatus, SignedIn
+from selfcare.model import (
+    AccountStatus,
+    Line,
+    LineRole,
+    OperationStatus,
+    PhoneNumber,
+    SignedIn,
+    TariffRef,
+)
 from selfcare.operations import MutatingOperation, Operation
 
 __all__ = ["AsyncFakeBackend", "FakeBackend", "FakeOperator"]
@@ -70,6 +81,7 @@ class FakeOperator:
         profiles: Iterable[Profile] = DEFAULT_PROFILES,
         limits: RateLimits | None = None,
         idempotency: IdempotencyLimits | None = None,
+        fleets: Iterable[Fleet] | None = None,
     ) -> None:
         self.seed = seed
         self.limits = limits or RateLimits()
@@ -82,6 +94,19 @@ class FakeOperator:
         self.subscribers: dict[str, Subscriber] = {
             profile.key: generate(profile, seed=seed, now=now) for profile in profiles
         }
+        self.fleets: tuple[Fleet, ...] = seeded_fleets(seed) if fleets is None else tuple(fleets)
+        """Accounts with several lines (the seeded ``family`` and ``acme``): their lines with a
+        login are subscribers above; the others are generated when first read (:meth:`line`)."""
+        self._born = now
+        self._fleet_of: dict[str, Fleet] = {}
+        self._lines: dict[str, Subscriber] = {}
+        """The fleets' lines read so far (and those with a login), by number."""
+        for fleet in self.fleets:
+            for number, spec in fleet.lines.items():
+                self._fleet_of[number] = fleet
+                if spec.login is not None:
+                    sub = generate(spec.profile, seed=seed, now=now, cached=spec.cached)
+                    self.subscribers[spec.login] = self._lines[number] = sub
         self.cards = CardStore.seeded(now.date())
         """The prepaid payment cards the operator has printed (see ``docs/payments.md``)."""
         self.sign_in = SignInDesk(self.subscribers, limits=lambda: self.limits)
@@ -123,6 +148,69 @@ class FakeOperator:
             raise AuthenticationError("the token is not valid")
         return found
 
+    # -- lines: who may see and act on which (the one place that decides) ----------------
+
+    def _own_line(self, login: Subscriber) -> tuple[Fleet | None, LineSpec | None]:
+        number = login.account.number.e164
+        fleet = self._fleet_of.get(number)
+        return fleet, None if fleet is None else fleet.lines[number]
+
+    def _line_of(self, fleet: Fleet, number: str) -> Subscriber:
+        """The subscriber of one of ``fleet``'s lines, generated from its seed on first read."""
+        sub = self._lines.get(number)
+        if sub is None:
+            spec = fleet.lines[number]
+            sub = generate(spec.profile, seed=self.seed, now=self._born, cached=spec.cached)
+            self._lines[number] = sub
+        return sub
+
+    @property
+    def generated_lines(self) -> int:
+        """How many of the fleets' lines exist in memory: those with a login, and those some
+        request has read; the rest cost nothing until read."""
+        return len(self._lines)
+
+    def visible_lines(self, login: Subscriber) -> list[Line]:
+        """The lines ``login`` may see, by number: its whole account's for an owner or a
+        manager, its own for a member (and for a subscriber with one line, its owner)."""
+        fleet, own = self._own_line(login)
+        if fleet is None or own is None:
+            return [_line_view(login, LineRole.OWNER)]
+        if not own.role.sees_all_lines:
+            return [_line_view(login, own.role)]
+        lines = sorted(fleet.lines.items())
+        return [self._spec_view(number, spec) for number, spec in lines]
+
+    def _spec_view(self, number: str, spec: LineSpec) -> Line:
+        sub = self._lines.get(number)
+        if sub is not None:
+            return _line_view(sub, spec.role)
+        profile = spec.profile
+        return Line(
+            number=PhoneNumber(number),
+            holder=profile.holder,
+            role=spec.role,
+            tariff=TariffRef(profile.tariff.code, profile.tariff.name),
+            status=AccountStatus.ACTIVE,
+        )
+
+    def line(self, login: Subscriber, number: PhoneNumber) -> Subscriber:
+        """The subscriber of line ``number`` if ``login`` may act on it: its own line always;
+        any line of its account if it is the owner's or a manager's login. Anything else,
+        another member's line or another account's, is ``NotFound`` worded the same whether
+        or not the number exists, so nobody learns which numbers are lines."""
+        if number == login.account.number:
+            return login
+        fleet, own = self._own_line(login)
+        if (
+            fleet is not None
+            and own is not None
+            and own.role.sees_all_lines
+            and number.e164 in fleet.lines
+        ):
+            return self._line_of(fleet, number.e164)
+        raise NotFound("no such line among the lines this login may see")
+
     def key_of(self, subscriber: Subscriber) -> str:
         """The key (``demo``, ``oleg``…) of one of this operator's subscribers."""
         return next(k for k, s in self.subscribers.items() if s is subscriber)
@@ -133,6 +221,11 @@ class FakeOperator:
 
     def __repr__(self) -> str:
         return f"FakeOperator(seed={self.seed}, subscribers={list(self.subscribers)})"
+
+
+def _line_view(sub: Subscriber, role: LineRole) -> Line:
+    account = sub.account
+    return Line(account.number, account.holder, role, account.tariff, account.status)
 
 
 class FakeBackend:
@@ -166,6 +259,8 @@ class FakeBackend:
         self._closed = False
         """The caller's address as a server saw it (``None`` in process): sign-in locks
         and the login history go by it."""
+        self.line: PhoneNumber | None = None
+        """The line operations act on (``None``: the login's own); see :meth:`for_line`."""
 
     def signed_in(self, session: SignedIn) -> FakeBackend:
         """A backend acting with ``session``'s access token, refreshing it when it expires."""
@@ -174,6 +269,13 @@ class FakeBackend:
         )
         backend._session = session
         return backend
+
+    def for_line(self, number: PhoneNumber) -> FakeBackend:
+        """This backend acting on line ``number``: allowed or ``NotFound`` on each operation,
+        as :meth:`FakeOperator.line` decides for the login."""
+        other = copy.copy(self)
+        other.line = number
+        return other
 
     @property
     def capabilities(self) -> frozenset[str]:
@@ -199,6 +301,8 @@ class FakeBackend:
             raise NotSupported(f"the fake backend cannot perform {type(op).__name__}")
         with self.operator.lock:
             subscriber = self._who()
+            if self.line is not None and op.line_scoped:
+                subscriber = self.operator.line(subscriber, self.line)
             now = self.operator.clock.now().astimezone(subscriber.account.zone)
             _autopay.run_autopay(subscriber, now)
             close_periods(subscriber, now)
@@ -275,7 +379,8 @@ class FakeBackend:
             return "FakeBackend(signed in with a token)"
         if self._subscriber is None:
             return "FakeBackend(not signed in)"
-        return f"FakeBackend(subscriber={self._subscriber.account.number.e164!r})"
+        line = "" if self.line is None else f", line={self.line.e164!r}"
+        return f"FakeBackend(subscriber={self._subscriber.account.number.e164!r}{line})"
 
 
 class AsyncFakeBackend:
@@ -309,6 +414,10 @@ class AsyncFakeBackend:
     def signed_in(self, session: SignedIn) -> AsyncFakeBackend:
         """The async face of :meth:`FakeBackend.signed_in`."""
         return AsyncFakeBackend.wrap(self.sync.signed_in(session))
+
+    def for_line(self, number: PhoneNumber) -> AsyncFakeBackend:
+        """The async face of :meth:`FakeBackend.for_line`."""
+        return AsyncFakeBackend.wrap(self.sync.for_line(number))
 
     @property
     def capabilities(self) -> frozenset[str]:

@@ -7,6 +7,7 @@ invariant: balance = opening balance + credits − charges, entry by entry.
 from __future__ import annotations
 
 import enum
+import functools
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -133,6 +134,13 @@ class BillRecord:
         )
 
 
+@functools.lru_cache(maxsize=8192)
+def _money(amount: Decimal, currency: str) -> Money:
+    """Money is frozen, so equal amounts share one instance: replaying a history posts the
+    same few costs and balances thousands of times, and building each anew was most of it."""
+    return Money(amount, currency).rounded()
+
+
 def voicemail_number(number: PhoneNumber) -> PhoneNumber:
     """The fake's voicemail number for a line: its number with the three digits after the
     operator prefix replaced by ``000`` (``+7 916 555-01-23`` → ``+7 916 000-01-23``)."""
@@ -192,7 +200,7 @@ class Subscriber:
 
     def money(self, amount: Decimal) -> Money:
         """``amount`` in the account's currency, to its minor units."""
-        return Money(amount, self.currency).rounded()
+        return _money(amount, self.currency)
 
     def next_id(self, prefix: str) -> str:
         """Ids that sort in creation order (the ledger's tie-break within an instant)."""
