@@ -135,9 +135,10 @@ class BillRecord:
 
 
 @functools.lru_cache(maxsize=8192)
-def _money(amount: Decimal, currency: str) -> Money:
+def _money(amount: Decimal, signed: bool, currency: str) -> Money:
     """Money is frozen, so equal amounts share one instance: replaying a history posts the
-    same few costs and balances thousands of times, and building each anew was most of it."""
+    same few costs and balances thousands of times, and building each anew was most of it.
+    (``signed`` keeps ``-0`` apart from ``0``, which compare equal.)"""
     return Money(amount, currency).rounded()
 
 
@@ -200,7 +201,7 @@ class Subscriber:
 
     def money(self, amount: Decimal) -> Money:
         """``amount`` in the account's currency, to its minor units."""
-        return _money(amount, self.currency)
+        return _money(amount, amount.is_signed(), self.currency)
 
     def next_id(self, prefix: str) -> str:
         """Ids that sort in creation order (the ledger's tie-break within an instant)."""
