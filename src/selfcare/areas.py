@@ -12,6 +12,7 @@ from selfcare._async.complaints import AsyncComplaints
 from selfcare._async.contacts import AsyncContacts, AsyncMailingLists
 from selfcare._async.expenses import AsyncExpenses
 from selfcare._async.forwarding import AsyncForwarding
+from selfcare._async.lines import AsyncLineExpenses, AsyncLines
 from selfcare._async.logins import AsyncLogins
 from selfcare._async.messages import AsyncMessages
 from selfcare._async.payments import AsyncPayments
@@ -22,6 +23,7 @@ from selfcare._sync.complaints import Complaints
 from selfcare._sync.contacts import Contacts, MailingLists
 from selfcare._sync.expenses import Expenses
 from selfcare._sync.forwarding import Forwarding
+from selfcare._sync.lines import LineExpenses, Lines
 from selfcare._sync.logins import Logins
 from selfcare._sync.messages import Messages
 from selfcare._sync.payments import Payments
@@ -35,6 +37,8 @@ __all__ = [
     "AsyncContacts",
     "AsyncExpenses",
     "AsyncForwarding",
+    "AsyncLineExpenses",
+    "AsyncLines",
     "AsyncLogins",
     "AsyncMailingLists",
     "AsyncMessages",
@@ -45,6 +49,8 @@ __all__ = [
     "Contacts",
     "Expenses",
     "Forwarding",
+    "LineExpenses",
+    "Lines",
     "Logins",
     "MailingLists",
     "Messages",
