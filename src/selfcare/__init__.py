@@ -14,6 +14,7 @@ used: the async twin (``selfcare.AsyncSelfcare``, PEP 562 below), the fake opera
 import typing as _typing
 
 from selfcare._client import lazy as _lazy
+from selfcare._client.fleet_export import ExportSummary
 from selfcare._client.paging import Page
 from selfcare._client.summary import SpendingSummary, SummaryRow
 from selfcare._errors import (
@@ -169,6 +170,7 @@ __all__ = [
     "Delivery",
     "Expense",
     "ExpenseKind",
+    "ExportSummary",
     "ForwardingCondition",
     "ForwardingRule",
     "ForwardingState",

@@ -264,3 +264,70 @@ def test_a_backend_without_lines_says_so(login) -> None:
     assert Capability.LINES not in sc.capabilities
     with pytest.raises(NotSupported):
         sc.line(OWNER)
+
+
+@pytest.mark.requires(Capability.LINES, Capability.EXPENSES)
+class TestExport:
+    def test_writes_a_hive_partitioned_dataset_duckdb_reads_as_it_is(self, login, tmp_path) -> None:
+        duckdb = pytest.importorskip("duckdb")
+        family = login("family")
+        since = date(2026, 10, 1)
+        done: list[tuple[str, int | None]] = []
+        summary = family.lines.export(
+            tmp_path, since=since, max_concurrency=2, progress=lambda n, r: done.append((n.e164, r))
+        )
+        merged = list(family.lines.expenses(since=since, page_size=1000))
+        assert (summary.lines, summary.skipped, summary.rows) == (4, 0, len(merged))
+        assert summary.bytes == sum(p.stat().st_size for p in tmp_path.rglob("*.parquet"))
+        assert sorted(number for number, _ in done) == [OWNER, MEMBER, KID, GRAN]
+        assert sorted(p.name for p in tmp_path.iterdir()) == [
+            f"line={n}" for n in sorted((OWNER, MEMBER, KID, GRAN))
+        ]
+        assert (tmp_path / f"line={KID}" / "month=2026-11" / "part-0.parquet").is_file()
+        rows = duckdb.sql(
+            f"select line, month, count(*) as n, sum(cost) as total from read_parquet("
+            f"'{tmp_path}/**/*.parquet', hive_partitioning = true) group by all order by all"
+        ).fetchall()
+        assert sum(n for _, _, n, _ in rows) == len(merged)
+        assert {line for line, *_ in rows} == {OWNER, MEMBER, KID, GRAN}
+        assert {month for _, month, *_ in rows} == {"2026-10", "2026-11"}
+        kid_november = [
+            r.expense.cost.amount
+            for r in merged
+            if r.line.e164 == KID and r.expense.at.strftime("%Y-%m") == "2026-11"
+        ]
+        assert (KID, "2026-11", len(kid_november), sum(kid_november)) in rows
+
+    def test_resumes_skipping_the_lines_already_written(self, login, tmp_path) -> None:
+        pytest.importorskip("pyarrow")
+        family = login("family")
+        since = date(2026, 11, 15)
+        first = family.lines.export(tmp_path, since=since)
+        again = family.lines.export(tmp_path, since=since)
+        assert (again.lines, again.skipped, again.rows) == (0, 4, 0)
+        for path in (tmp_path / f"line={KID}").rglob("*"):
+            if path.is_file():
+                path.unlink()
+        (tmp_path / f"line={KID}" / "month=2026-11").rmdir()
+        (tmp_path / f"line={KID}").rmdir()
+        resumed = family.lines.export(tmp_path, since=since)
+        assert (resumed.lines, resumed.skipped) == (1, 3)
+        rewritten = family.lines.export(tmp_path, since=since, overwrite=True)
+        assert (rewritten.lines, rewritten.rows) == (4, first.rows)
+        assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+    def test_exports_only_what_the_login_may_see(self, login, tmp_path) -> None:
+        pytest.importorskip("pyarrow")
+        member = login("family-member")
+        summary = member.lines.export(tmp_path, since=date(2026, 11, 20))
+        assert summary.lines == 1
+        assert [p.name for p in tmp_path.iterdir()] == [f"line={MEMBER}"]
+        with pytest.raises(NotFound):
+            member.lines.export(tmp_path / "other", since=date(2026, 11, 20), lines=[OWNER])
+        assert not (tmp_path / "other" / f"line={OWNER}").exists()
+
+    def test_refuses_a_concurrency_out_of_bounds(self, login, tmp_path) -> None:
+        for bad in (0, 65, 2.5):
+            with pytest.raises(ValidationError) as caught:
+                login("family").lines.export(tmp_path, max_concurrency=bad)
+            assert caught.value.field == "max_concurrency"
