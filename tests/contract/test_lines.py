@@ -205,6 +205,16 @@ class TestAcrossLines:
             assert [r.expense.id for r in merged if r.line.e164 == number] == stored
         assert {r.line.e164 for r in merged} == {OWNER, MEMBER, KID, GRAN}
 
+    def test_merged_expenses_as_a_data_frame_with_a_line_column(self, login) -> None:
+        pytest.importorskip("pandas")
+        family = login("family")
+        merged = family.lines.expenses(since=date(2026, 11, 20), lines=[KID, GRAN])
+        frame = merged.to_pandas()
+        assert list(frame.columns[:3]) == ["line", "id", "at"]
+        assert set(frame["line"]) == {KID, GRAN}
+        assert len(frame) == len(merged.to_list())
+        assert frame["at"].is_monotonic_decreasing
+
     def test_expenses_of_some_lines_only(self, login) -> None:
         merged = list(
             login("acme").lines.expenses(since=date(2026, 11, 20), lines=["+7 985 700-01-23"])
