@@ -261,6 +261,8 @@ class FakeBackend:
         and the login history go by it."""
         self.line: PhoneNumber | None = None
         """The line operations act on (``None``: the login's own); see :meth:`for_line`."""
+        self._login: FakeBackend | None = None
+        """The backend a line-scoped copy signs in through (so they share one session)."""
 
     def signed_in(self, session: SignedIn) -> FakeBackend:
         """A backend acting with ``session``'s access token, refreshing it when it expires."""
@@ -275,6 +277,7 @@ class FakeBackend:
         as :meth:`FakeOperator.line` decides for the login."""
         other = copy.copy(self)
         other.line = number
+        other._login = self._login or self  # one session, refreshed in one place
         return other
 
     @property
@@ -284,7 +287,7 @@ class FakeBackend:
 
     def execute(self, op: Operation[R]) -> R:
         """Apply the fake operator's rules to ``op``."""
-        if self._closed:
+        if self._closed or (self._login is not None and self._login._closed):
             raise ClientClosed(
                 f"cannot {op.operation_name()}: the client is closed (by close()/aclose() or "
                 "by leaving its with block); make a new one"
@@ -314,6 +317,8 @@ class FakeBackend:
 
     def _who(self) -> Subscriber:
         """The subscriber this backend acts for now (checking and refreshing its token)."""
+        if self._login is not None:
+            return self._login._who()
         if self._token is None:
             if self._subscriber is None:
                 raise AuthenticationError("not signed in: sign in first (Selfcare.login)")
