@@ -36,7 +36,7 @@ class EventLoopThread:
 def wrap(value: Any, runner: EventLoopThread) -> Any:
     if inspect.iscoroutine(value):
         return wrap(runner.run(value), runner)
-    if isinstance(value, AsyncPager):
+    if isinstance(value, AsyncPager) or type(value).__name__ == "AsyncLineExpenses":
         return PagerBridge(value, runner)
     if inspect.isasyncgen(value):
         return _iterate(value, runner)

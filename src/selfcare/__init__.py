@@ -14,6 +14,7 @@ used: the async twin (``selfcare.AsyncSelfcare``, PEP 562 below), the fake opera
 import typing as _typing
 
 from selfcare._client import lazy as _lazy
+from selfcare._client.fleet_export import ExportSummary
 from selfcare._client.paging import Page
 from selfcare._client.summary import SpendingSummary, SummaryRow
 from selfcare._errors import (
@@ -79,6 +80,10 @@ from selfcare.model import (
     ExpenseKind,
     ForwardingRule,
     ForwardingState,
+    Line,
+    LineBills,
+    LineExpense,
+    LineRole,
     ListMember,
     LoginMethod,
     LoginRecord,
@@ -181,6 +186,7 @@ __all__ = [
     "EventType",
     "Expense",
     "ExpenseKind",
+    "ExportSummary",
     "ForwardingCondition",
     "ForwardingRule",
     "ForwardingState",
@@ -188,6 +194,10 @@ __all__ = [
     "IdempotencyKeyReused",
     "InvalidMoney",
     "InvalidPhoneNumber",
+    "Line",
+    "LineBills",
+    "LineExpense",
+    "LineRole",
     "ListMember",
     "LoginMethod",
     "LoginRecord",

@@ -14,6 +14,7 @@ from selfcare._async.contacts import AsyncContacts, AsyncMailingLists
 from selfcare._async.events import AsyncEvents
 from selfcare._async.expenses import AsyncExpenses
 from selfcare._async.forwarding import AsyncForwarding
+from selfcare._async.lines import AsyncLineExpenses, AsyncLines
 from selfcare._async.logins import AsyncLogins
 from selfcare._async.messages import AsyncMessages
 from selfcare._async.payments import AsyncPayments
@@ -26,6 +27,7 @@ from selfcare._sync.contacts import Contacts, MailingLists
 from selfcare._sync.events import Events
 from selfcare._sync.expenses import Expenses
 from selfcare._sync.forwarding import Forwarding
+from selfcare._sync.lines import LineExpenses, Lines
 from selfcare._sync.logins import Logins
 from selfcare._sync.messages import Messages
 from selfcare._sync.payments import Payments
@@ -42,6 +44,8 @@ __all__ = [
     "AsyncEvents",
     "AsyncExpenses",
     "AsyncForwarding",
+    "AsyncLineExpenses",
+    "AsyncLines",
     "AsyncLogins",
     "AsyncMailingLists",
     "AsyncMessages",
@@ -53,6 +57,8 @@ __all__ = [
     "Events",
     "Expenses",
     "Forwarding",
+    "LineExpenses",
+    "Lines",
     "Logins",
     "MailingLists",
     "Messages",

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from selfcare import BillState, CallDirection, ExpenseKind, Selfcare
+from selfcare import BillState, CallDirection, ExpenseKind, PhoneNumber, Selfcare
 from selfcare.backends.fake import FakeOperator, ManualClock
 from tests.conftest import NOW
 
@@ -15,9 +15,22 @@ def operator() -> FakeOperator:
     return FakeOperator(seed=42, clock=ManualClock(NOW))
 
 
-@pytest.fixture(scope="module", params=["demo", "oleg", "aigerim"])
+@pytest.fixture(
+    scope="module",
+    params=[
+        "demo",
+        "oleg",
+        "aigerim",
+        "family",
+        "family-member",
+        "family:+79165557004",  # lines without a login, generated when first read
+        "acme:+79857000123",
+    ],
+)
 def subscriber(operator: FakeOperator, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
-    return operator.subscriber(request.param)
+    key, _, line = request.param.partition(":")
+    login = operator.subscriber(key)
+    return operator.line(login, PhoneNumber(line)) if line else login
 
 
 def test_balance_is_opening_plus_credits_minus_charges(subscriber) -> None:  # type: ignore[no-untyped-def]

@@ -11,6 +11,7 @@ import pytest
 
 from selfcare import Selfcare
 from selfcare.backends.fake import FakeOperator, ManualClock
+from selfcare.backends.fake._state import Subscriber
 from selfcare.server import FakeResolver, LiveServer, create_app
 from tests.conftest import NOW
 
@@ -52,7 +53,11 @@ def wire() -> Iterator[dict[str, Any]]:
 def snapshot(operator: FakeOperator, key: str = "demo") -> tuple[object, ...]:
     """Everything a request could change for one subscriber (a refused request may add a
     ``failed`` entry to the operation log; that is the log doing its job, not a change)."""
-    sub = operator.subscriber(key)
+    return snapshot_of(operator.subscriber(key))
+
+
+def snapshot_of(sub: Subscriber) -> tuple[object, ...]:
+    """:func:`snapshot` of one subscriber (or one line of a family's or a company's)."""
     return (
         len(sub.expenses),
         sub.balance,

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 
 from selfcare.protocol._routes import ROUTES, Route
-from tests.reliability.conftest import snapshot
+from tests.reliability.conftest import snapshot, snapshot_of
 
 # Which of A's ids each path parameter takes (by path prefix), and the routes whose path
 # parameter names no resource of anyone's (a forwarding condition, a catalogue code).
@@ -142,3 +143,127 @@ def test_a_sees_its_own_resources(wire) -> None:
     a, ids = wire["a"], wire["ids"]
     assert a.get(f"/v1/messages/{ids['message']}").status_code == 200
     assert a.get(f"/v1/contacts/{ids['contact']}").status_code == 200
+
+
+# -- many lines: the walk again with a Selfcare-Line header, for each role -----------------
+
+OWNER, MEMBER, KID = "+79165557001", "+79165557002", "+79165557003"
+ACME_LINE = "+79857000123"
+REFUSED_LINES = [
+    ("family-member", OWNER, "member → the owner's line (same account)"),
+    ("family-member", KID, "member → another member's line (same account)"),
+    ("family-member", ACME_LINE, "member → another account's line"),
+    ("family", ACME_LINE, "owner → another account's line"),
+    ("acme", KID, "manager → another account's line"),
+    ("demo", OWNER, "single-line subscriber → another account's line"),
+    ("family", "+79165559999", "owner → a number that is nobody's line"),
+]
+ALLOWED_LINES = [
+    ("family", KID, "owner → a member's line"),
+    ("acme", "+79857000001", "manager → one of the company's lines"),  # not on smart-l yet
+    ("family-member", MEMBER, "member → their own line"),
+]
+
+
+def _line_of(operator: Any, number: str) -> Any:
+    """The subscriber behind ``number`` (generating a company line as a read would)."""
+    from selfcare.model import PhoneNumber
+
+    for key in ("family", "acme", "demo"):
+        try:
+            return operator.line(operator.subscriber(key), PhoneNumber(number))
+        except Exception:
+            continue
+    return None
+
+
+def _walk(wire: dict[str, Any], key: str, number: str) -> list[tuple[Route, Any]]:
+    operator, ids = wire["operator"], wire["ids"]
+    base = wire["a"].base_url
+    token = operator.token(key).reveal()
+    answers = []
+    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}) as client:
+        for route in ROUTES:
+            path, body, _names_a = _plan(route, ids)
+            response = client.request(
+                route.method,
+                path,
+                json=body if body is not None else ({} if route.body_fields else None),
+                headers={"Idempotency-Key": f"walk-{key}-{route.name}", "Selfcare-Line": number},
+            )
+            assert response.status_code < 500, (key, number, route.name, response.text[:200])
+            answers.append((route, response))
+    return answers
+
+
+def test_every_route_refuses_a_line_the_login_may_not_see(wire, report) -> None:
+    operator = wire["operator"]
+    refused = 0
+    for key, number, why in REFUSED_LINES:
+        target = _line_of(operator, number)
+        before = None if target is None else snapshot_of(target)
+        details = set()
+        for route, response in _walk(wire, key, number):
+            where = (why, route.name, response.status_code, response.text[:200])
+            if route.public:
+                assert response.status_code == 422, where  # no token, no line: as before
+            elif route.name == "sign_out":
+                assert response.status_code == 409, where  # the login's, not a line's
+            elif route.name == "list_lines":
+                assert response.is_success, where  # the login's own lines, never the target
+                assert number not in response.text, where
+            else:
+                assert response.status_code == 404, where
+                assert response.json()["type"] == "urn:selfcare:problem:not-found", where
+                assert number not in response.text, where
+                details.add(response.json()["detail"])
+                refused += 1
+        assert len(details) == 1, (why, details)  # the same words for every refusal
+        if target is not None:
+            assert snapshot_of(target) == before, why
+    assert len({d for d in details}) == 1
+    report(
+        f"lines isolation: {len(REFUSED_LINES)} login/line pairs not allowed "
+        f"(member → own account's other lines, every role → another account's, nobody's "
+        f"number) × every line-scoped route: {refused} requests, all 404 in the same words, "
+        "targets unchanged"
+    )
+
+
+def test_every_route_acts_on_a_line_the_login_may_see(wire, report) -> None:
+    operator, ids = wire["operator"], wire["ids"]
+    done = 0
+    for key, number, why in ALLOWED_LINES:
+        target = _line_of(operator, number)
+        own = operator.subscriber(key)
+        own_before = snapshot_of(own) if own is not target else None
+        before = snapshot_of(target)
+        for route, response in _walk(wire, key, number):
+            _path, _body, names_a = _plan(route, ids)
+            where = (why, route.name, response.status_code, response.text[:200])
+            if names_a:
+                assert response.status_code == 404, where  # demo's records stay demo's
+            elif route.public:
+                assert response.status_code == 422, where
+            elif route.name == "sign_out":
+                assert response.status_code == 409, where
+            elif route.name == "activate_card" and response.status_code == 409:
+                # one printed card: the first pair activated it, the others find it used
+                assert response.json()["type"].endswith("card-already-used"), where
+            else:
+                assert response.is_success, where
+                done += 1
+        assert snapshot_of(target) != before, why  # the requests landed on the line named
+        if own_before is not None:
+            assert snapshot_of(own) == own_before, why  # and not on the login's own line
+    report(
+        f"lines isolation: {len(ALLOWED_LINES)} allowed login/line pairs (owner → member, "
+        f"manager → company line, member → own): {done} requests acted on the line named only"
+    )
+
+
+def test_a_line_header_that_is_no_number_is_refused_naming_it(wire) -> None:
+    response = wire["b"].get("/v1/account", headers={"Selfcare-Line": "8 916 555"})
+    assert response.status_code == 422
+    assert response.json()["field"] == "Selfcare-Line"
+    assert len(response.text) < 1000

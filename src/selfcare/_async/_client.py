@@ -23,16 +23,25 @@ from selfcare._async.contacts import AsyncContacts
 from selfcare._async.events import AsyncEvents
 from selfcare._async.expenses import AsyncExpenses
 from selfcare._async.forwarding import AsyncForwarding
+from selfcare._async.lines import AsyncLines
 from selfcare._async.logins import AsyncLogins
 from selfcare._async.messages import AsyncMessages
 from selfcare._async.payments import AsyncPayments
 from selfcare._async.services import AsyncServices
 from selfcare._client.context import Context
 from selfcare._client.localize import localizer
+from selfcare._errors import NotSupported
 from selfcare._secret import Secret
 from selfcare.backends import AsyncBackend
 from selfcare.model import PhoneNumber
-from selfcare.operations import GetAccount, Operation, RequestCode, SignInWithPassword, SignOut
+from selfcare.operations import (
+    Capability,
+    GetAccount,
+    Operation,
+    RequestCode,
+    SignInWithPassword,
+    SignOut,
+)
 
 if TYPE_CHECKING:  # imported where used: the fake, TMF and httpx load only when needed
     import httpx
@@ -56,10 +65,11 @@ class AsyncSelfcare:
     :meth:`start_login` sign in as a subscriber does. Area clients hang off the instance:
     ``sc.expenses``, ``sc.calls``,
     ``sc.account``, ``sc.payments``, ``sc.messages``, ``sc.contacts``, ``sc.forwarding``,
-    ``sc.services``, ``sc.logins``, ``sc.complaints``, ``sc.events``, ``sc.alerts``. Use it
-    as a context manager to release connections. ``http_client=`` (an ``httpx.AsyncClient``
-    you own and close) lets many clients, say one per signed-in user of a web app, share one
-    connection pool.
+    ``sc.services``, ``sc.logins``, ``sc.complaints``, ``sc.events``, ``sc.alerts``,
+    ``sc.lines``; ``sc.line(number)`` is the same surface on another line of the account
+    (``docs/lines.md``). Use it as a context manager to release connections.
+    ``http_client=`` (an ``httpx.AsyncClient`` you own and close) lets many clients, say one
+    per signed-in user of a web app, share one connection pool.
     """
 
     def __init__(
@@ -82,6 +92,7 @@ class AsyncSelfcare:
             http_client=http_client,
         )
         self._ctx: Context | None = None
+        self._line: PhoneNumber | None = None
 
     @classmethod
     def fake(
@@ -247,8 +258,24 @@ class AsyncSelfcare:
         if configure is not None:
             backend = configure(max_retries=max_retries, timeout=timeout, deadline=deadline)
         clone = type(self)(backend)
-        clone._ctx = self._ctx
+        clone._ctx, clone._line = self._ctx, self._line
         return clone
+
+    def line(self, number: str | PhoneNumber, *, region: str = "RU") -> AsyncSelfcare:
+        """This client acting on line ``number`` (as typed, read in ``region``): the same
+        surface, every operation on that line. No request is made here; the first one
+        raises :class:`~selfcare.NotFound` if this login may not act on the line (a member
+        acts on their own line only; ``docs/lines.md``). Close this client, not the copy."""
+        phone = phone_number(number, region)
+        for_line = getattr(self._backend, "for_line", None)
+        if for_line is None or Capability.LINES not in self.capabilities:
+            raise NotSupported(
+                f"{type(self._backend).__name__} has no lines: this client acts on its "
+                "login's own line only"
+            )
+        scoped = type(self)(for_line(phone))
+        scoped._line = phone
+        return scoped
 
     @property
     def backend(self) -> AsyncBackend:
@@ -320,6 +347,11 @@ class AsyncSelfcare:
         """Alerts on low balance, bills falling due and spending."""
         return AsyncAlertsArea(self)
 
+    @cached_property
+    def lines(self) -> AsyncLines:
+        """The lines this login may see, and their data across lines."""
+        return AsyncLines(self)
+
     async def execute(self, op: Operation[R]) -> R:
         """Run one operation on the backend (the area clients are built on this)."""
         return await self._execute(op)
@@ -354,7 +386,8 @@ class AsyncSelfcare:
         await self.aclose()
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} backend={self._backend!r}>"
+        line = "" if self._line is None else f" line={self._line.e164!r}"
+        return f"<{type(self).__name__} backend={self._backend!r}{line}>"
 
 
 def _network_backend(

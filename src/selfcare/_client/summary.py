@@ -9,12 +9,14 @@ from typing import Any, Literal
 import attrs
 
 from selfcare._errors import ValidationError
-from selfcare.model import Expense, Money
+from selfcare.model import Expense, Money, PhoneNumber
 
-__all__ = ["SpendingSummary", "Summarizer", "SummaryBy", "SummaryRow"]
+__all__ = ["LINES_BY", "SpendingSummary", "Summarizer", "SummaryBy", "SummaryRow"]
 
-SummaryBy = Literal["kind", "month", "counterpart"]
+SummaryBy = Literal["kind", "month", "counterpart", "line"]
 _BY: tuple[SummaryBy, ...] = ("kind", "month", "counterpart")
+LINES_BY: tuple[SummaryBy, ...] = ("line", "month", "kind")
+"""The groupings of ``sc.lines.summary()`` (``line``: by the line's number)."""
 
 
 @attrs.frozen
@@ -28,7 +30,8 @@ class SummaryRow:
 
 @attrs.frozen
 class SpendingSummary:
-    """Charges grouped by kind, month (``2026-11`` in the account's zone) or counterpart.
+    """Charges grouped by kind, month (``2026-11`` in the account's zone), counterpart or
+    line (``sc.lines.summary()``).
 
     Credits (top-ups, refunds) are not spending and are left out; so is free usage.
     """
@@ -57,25 +60,33 @@ class SpendingSummary:
 class Summarizer:
     """Accumulates expenses one at a time, so a summary never holds the history in memory."""
 
-    def __init__(self, by: SummaryBy | str, zone: tzinfo, currency: str) -> None:
-        if by not in _BY:
-            raise ValidationError(f"by={by!r} must be one of {', '.join(_BY)}", field="by")
+    def __init__(
+        self,
+        by: SummaryBy | str,
+        zone: tzinfo,
+        currency: str,
+        allowed: tuple[SummaryBy, ...] = _BY,
+    ) -> None:
+        if by not in allowed:
+            raise ValidationError(f"by={by!r} must be one of {', '.join(allowed)}", field="by")
         self.by: SummaryBy = by
         self.zone, self.currency = zone, currency
         self._groups: dict[str, tuple[int, Money]] = {}
 
-    def _key(self, expense: Expense) -> str:
+    def _key(self, expense: Expense, line: PhoneNumber | None) -> str:
+        if self.by == "line":
+            return line.e164 if line else "-"
         if self.by == "kind":
             return expense.kind.value
         if self.by == "month":
             return f"{expense.at.astimezone(self.zone):%Y-%m}"
         return expense.counterpart.e164 if expense.counterpart else "-"
 
-    def add(self, expense: Expense) -> None:
-        """Count ``expense`` if it is a charge."""
+    def add(self, expense: Expense, line: PhoneNumber | None = None) -> None:
+        """Count ``expense`` (of ``line``, when summing by line) if it is a charge."""
         if expense.cost.amount <= 0:
             return
-        key = self._key(expense)
+        key = self._key(expense, line)
         count, total = self._groups.get(key, (0, Money.zero(self.currency)))
         self._groups[key] = (count + 1, total + expense.cost)
 

@@ -24,16 +24,25 @@ from selfcare._sync.contacts import Contacts
 from selfcare._sync.events import Events
 from selfcare._sync.expenses import Expenses
 from selfcare._sync.forwarding import Forwarding
+from selfcare._sync.lines import Lines
 from selfcare._sync.logins import Logins
 from selfcare._sync.messages import Messages
 from selfcare._sync.payments import Payments
 from selfcare._sync.services import Services
 from selfcare._client.context import Context
 from selfcare._client.localize import localizer
+from selfcare._errors import NotSupported
 from selfcare._secret import Secret
 from selfcare.backends import Backend
 from selfcare.model import PhoneNumber
-from selfcare.operations import GetAccount, Operation, RequestCode, SignInWithPassword, SignOut
+from selfcare.operations import (
+    Capability,
+    GetAccount,
+    Operation,
+    RequestCode,
+    SignInWithPassword,
+    SignOut,
+)
 
 if TYPE_CHECKING:  # imported where used: the fake, TMF and httpx load only when needed
     import httpx
@@ -57,10 +66,11 @@ class Selfcare:
     :meth:`start_login` sign in as a subscriber does. Area clients hang off the instance:
     ``sc.expenses``, ``sc.calls``,
     ``sc.account``, ``sc.payments``, ``sc.messages``, ``sc.contacts``, ``sc.forwarding``,
-    ``sc.services``, ``sc.logins``, ``sc.complaints``, ``sc.events``, ``sc.alerts``. Use it
-    as a context manager to release connections. ``http_client=`` (an ``httpx.Client``
-    you own and close) lets many clients, say one per signed-in user of a web app, share one
-    connection pool.
+    ``sc.services``, ``sc.logins``, ``sc.complaints``, ``sc.events``, ``sc.alerts``,
+    ``sc.lines``; ``sc.line(number)`` is the same surface on another line of the account
+    (``docs/lines.md``). Use it as a context manager to release connections.
+    ``http_client=`` (an ``httpx.Client`` you own and close) lets many clients, say one
+    per signed-in user of a web app, share one connection pool.
     """
 
     def __init__(
@@ -83,6 +93,7 @@ class Selfcare:
             http_client=http_client,
         )
         self._ctx: Context | None = None
+        self._line: PhoneNumber | None = None
 
     @classmethod
     def fake(
@@ -248,8 +259,24 @@ class Selfcare:
         if configure is not None:
             backend = configure(max_retries=max_retries, timeout=timeout, deadline=deadline)
         clone = type(self)(backend)
-        clone._ctx = self._ctx
+        clone._ctx, clone._line = self._ctx, self._line
         return clone
+
+    def line(self, number: str | PhoneNumber, *, region: str = "RU") -> Selfcare:
+        """This client acting on line ``number`` (as typed, read in ``region``): the same
+        surface, every operation on that line. No request is made here; the first one
+        raises :class:`~selfcare.NotFound` if this login may not act on the line (a member
+        acts on their own line only; ``docs/lines.md``). Close this client, not the copy."""
+        phone = phone_number(number, region)
+        for_line = getattr(self._backend, "for_line", None)
+        if for_line is None or Capability.LINES not in self.capabilities:
+            raise NotSupported(
+                f"{type(self._backend).__name__} has no lines: this client acts on its "
+                "login's own line only"
+            )
+        scoped = type(self)(for_line(phone))
+        scoped._line = phone
+        return scoped
 
     @property
     def backend(self) -> Backend:
@@ -321,6 +348,11 @@ class Selfcare:
         """Alerts on low balance, bills falling due and spending."""
         return AlertsArea(self)
 
+    @cached_property
+    def lines(self) -> Lines:
+        """The lines this login may see, and their data across lines."""
+        return Lines(self)
+
     def execute(self, op: Operation[R]) -> R:
         """Run one operation on the backend (the area clients are built on this)."""
         return self._execute(op)
@@ -355,7 +387,8 @@ class Selfcare:
         self.close()
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} backend={self._backend!r}>"
+        line = "" if self._line is None else f" line={self._line.e164!r}"
+        return f"<{type(self).__name__} backend={self._backend!r}{line}>"
 
 
 def _network_backend(

@@ -54,6 +54,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Call forwarding: show it, forward to a number or to voicemail, switch it off.",
     ),
     "history": ("history", "Your own history: sign-ins and the operation log."),
+    "lines": ("lines", "The lines this login may see and their data: list, export."),
     "lists": ("contacts", "Mailing lists of contacts and numbers, for 'selfcare broadcast'."),
     "login": ("auth", "Sign in to a server and save it as a profile."),
     "logout": ("auth", "Forget the profile (--profile, default 'default') and its stored token."),
@@ -193,6 +194,13 @@ class SelfcareGroup(click.Group):
     help="Seed of the fake operator's data (for --fake, demo and serve).",
 )
 @click.option(
+    "--subscriber",
+    default="demo",
+    show_default=True,
+    help="For --fake: the seeded subscriber to act as (demo, oleg, aigerim, family, "
+    "family-member, acme).",
+)
+@click.option(
     "--base-url", envvar="SELFCARE_BASE_URL", show_envvar=True, help="The server's root URL."
 )
 @click.option(
@@ -215,6 +223,7 @@ def cli(
     ctx: click.Context,
     fake: bool,
     seed: int,
+    subscriber: str,
     base_url: str | None,
     token: str | None,
     profile: str | None,
@@ -239,6 +248,7 @@ def cli(
     """
     state = ctx.ensure_object(State)
     state.fake, state.seed, state.debug = fake, seed, debug
+    state.subscriber = subscriber
     state.base_url, state.token, state.profile = base_url, token, profile
 
 

@@ -34,6 +34,8 @@ class State:
 
     fake: bool = False
     seed: int = 42
+    subscriber: str = "demo"
+    """The seeded subscriber ``--fake`` acts as."""
     base_url: str | None = None
     token: str | None = None
     profile: str | None = None
@@ -55,8 +57,8 @@ class State:
     def _build(self) -> Selfcare:
         if self.fake:
             if self.operator is not None:
-                return Selfcare.fake(operator=self.operator)
-            return Selfcare.fake(seed=self.seed)
+                return Selfcare.fake(operator=self.operator, subscriber=self.subscriber)
+            return Selfcare.fake(seed=self.seed, subscriber=self.subscriber)
         token = None if self.token is None else Secret(self.token)
         if self.base_url:
             return Selfcare(base_url=self.base_url, token=token)

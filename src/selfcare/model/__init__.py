@@ -30,6 +30,7 @@ from selfcare.model.history import (
     OperationRecord,
     OperationStatus,
 )
+from selfcare.model.lines import Line, LineBills, LineExpense, LineRole
 from selfcare.model.messaging import (
     Attachment,
     AttachmentInfo,
@@ -99,6 +100,10 @@ __all__ = [
     "ExpenseKind",
     "ForwardingRule",
     "ForwardingState",
+    "Line",
+    "LineBills",
+    "LineExpense",
+    "LineRole",
     "ListMember",
     "LoginMethod",
     "LoginRecord",

@@ -45,6 +45,7 @@ from selfcare.operations.events import (
 )
 from selfcare.operations.forwarding import DisableForwarding, GetForwarding, SetForwarding
 from selfcare.operations.history import ListLogins, ListOperations
+from selfcare.operations.lines import ListLines
 from selfcare.operations.messaging import CancelMessage, GetMessage, ListMessages, SendMms, SendSms
 from selfcare.operations.payments import (
     ActivateCard,
@@ -99,6 +100,7 @@ __all__ = [
     "ListContacts",
     "ListEvents",
     "ListExpenses",
+    "ListLines",
     "ListLogins",
     "ListMailingLists",
     "ListMessages",

@@ -42,6 +42,8 @@ class Capability:
     """Alerts the subscriber sets (low balance, bill due, spending): ``sc.alerts``."""
     SIGN_IN = "sign_in"
     """Signing in with a password or a one-time code, refreshing and ending sessions."""
+    LINES = "lines"
+    """Many lines under one login: listing them and acting on one (``sc.line(number)``)."""
 
 
 class Operation(Generic[R]):
@@ -59,6 +61,9 @@ class Operation(Generic[R]):
     idempotent: ClassVar[bool] = True
     """Safe to repeat; non-idempotent operations carry an ``idempotency_key`` field."""
     rate_limit: ClassVar[str | None] = None
+    line_scoped: ClassVar[bool] = True
+    """Acts on one line (the login's own, or the one ``sc.line(number)`` names); ``False``
+    for what belongs to the login itself (its lines, its session)."""
     """The operator's rate-limit bucket this operation draws on (``sends``, ``card_attempts``)."""
 
     @classmethod

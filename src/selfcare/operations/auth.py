@@ -104,6 +104,7 @@ class SignOut(Operation[None]):
 
     result = None
     capability = Capability.SIGN_IN
+    line_scoped = False
 
 
 PUBLIC_OPERATIONS: frozenset[type[Operation[Any]]] = frozenset(

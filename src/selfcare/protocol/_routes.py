@@ -7,6 +7,10 @@ Where an operation's fields travel follows from the method: path parameters are 
 ``{names}`` in the path; for GET and DELETE every other field is a query parameter; for
 POST, PUT and PATCH they form the JSON body. ``idempotency_key`` always travels as the
 ``Idempotency-Key`` header.
+
+A request acts on the login's own line unless it names another in the ``Selfcare-Line``
+header (:data:`LINE_HEADER`, an E.164 number), the same way for every route; a line the login
+may not see is ``404 not-found`` whether or not it exists (``docs/lines.md``).
 """
 
 from __future__ import annotations
@@ -63,6 +67,7 @@ from selfcare.operations import (
     ListContacts,
     ListEvents,
     ListExpenses,
+    ListLines,
     ListLogins,
     ListMailingLists,
     ListMessages,
@@ -85,12 +90,14 @@ from selfcare.operations import (
     UpdateContact,
 )
 
-__all__ = ["EVENT_STREAM_PATH", "ROUTES", "Route", "route_for"]
+__all__ = ["EVENT_STREAM_PATH", "LINE_HEADER", "ROUTES", "Route", "route_for"]
 
 PREFIX = "/v1"
 EVENT_STREAM_PATH = f"{PREFIX}/events/stream"
 """Server-sent events: the line's events as they happen (``Last-Event-ID`` resumes), the
 one route that is not an operation (see docs/events.md)."""
+LINE_HEADER = "Selfcare-Line"
+"""The header naming the line (E.164) a request acts on; absent: the login's own line."""
 _PARAM = re.compile(r"\{(\w+)\}")
 
 
@@ -287,6 +294,7 @@ ROUTES: tuple[Route, ...] = (
         errors=(NotFound, Conflict),
     ),
     Route(ListOperations, "GET", f"{PREFIX}/operations", "The operation log, newest first"),
+    Route(ListLines, "GET", f"{PREFIX}/lines", "The lines this login may see, by number"),
     Route(ListLogins, "GET", f"{PREFIX}/logins", "Sign-ins, newest first"),
     Route(
         FileComplaint,

@@ -51,7 +51,7 @@ from selfcare.operations import (
     SignInWithPassword,
 )
 from selfcare.protocol._events import wire_type
-from selfcare.protocol._routes import ROUTES, Route
+from selfcare.protocol._routes import LINE_HEADER, ROUTES, Route
 
 __all__ = ["openapi_document", "route_errors"]
 
@@ -77,6 +77,7 @@ _TAGS = {
     Capability.COMPLAINTS: "Complaints and their notes.",
     Capability.EVENTS: "What happened on the line: the event log and its live stream.",
     Capability.ALERTS: "Alerts the subscriber sets: low balance, bills due, spending.",
+    Capability.LINES: "The lines a login may see: families and company fleets.",
 }
 
 _EXAMPLE_TIME = "2026-03-01T09:30:00Z"
@@ -446,6 +447,17 @@ def _operation(
                 "required": False,
                 "description": "Repeating a key within 24 h returns the first result.",
                 "schema": {"type": "string", "pattern": "^[A-Za-z0-9._:-]{8,255}$"},
+            }
+        )
+    if route.op.line_scoped and not route.public:
+        parameters.append(
+            {
+                "name": LINE_HEADER,
+                "in": "header",
+                "required": False,
+                "description": "The line (E.164) to act on, if not the login's own; a line "
+                "the login may not see is 404 whether or not it exists.",
+                "schema": {"type": "string", "pattern": r"^\+[1-9][0-9]{6,14}$"},
             }
         )
     description = _markdown(route.op.__doc__ or route.summary)

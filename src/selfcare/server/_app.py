@@ -39,7 +39,7 @@ from selfcare.model import PhoneNumber
 from selfcare.protocol._codec import decode_operation, encode_result
 from selfcare.protocol._http import CORRELATOR, correlator_problem
 from selfcare.protocol._problem import PROBLEM_JSON, problem_body
-from selfcare.protocol._routes import EVENT_STREAM_PATH, ROUTES, Route
+from selfcare.protocol._routes import EVENT_STREAM_PATH, LINE_HEADER, ROUTES, Route
 from selfcare.protocol.openapi import openapi_document
 from selfcare.server._events import event_stream
 from selfcare.server._limits import (
@@ -180,6 +180,27 @@ def _public_backend(resolve: Resolver, request: Request) -> Backend | AsyncBacke
     return backend
 
 
+def _on_line(backend: Any, route: Route, request: Request) -> Any:
+    """``backend`` acting on the line the ``Selfcare-Line`` header names, if it names one (the
+    backend decides whether the login may: ``NotFound`` if not, on first use)."""
+    value = request.headers.get(LINE_HEADER)
+    if value is None or not route.op.line_scoped:
+        return backend
+    try:
+        number = PhoneNumber(value.strip())
+    except ValueError:
+        shown = value if len(value) <= 20 else value[:20] + "…"
+        raise ValidationError(
+            f"the {LINE_HEADER} header {shown!r} must be a line's number in E.164 form "
+            "(+79165550123)",
+            field=LINE_HEADER,
+        ) from None
+    for_line = getattr(backend, "for_line", None)
+    if for_line is None:
+        raise NotSupported(f"this server's backend has no lines: drop the {LINE_HEADER} header")
+    return for_line(number)
+
+
 def _endpoint(route: Route, resolve: Resolver) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         if route.public:
@@ -188,6 +209,8 @@ def _endpoint(route: Route, resolve: Resolver) -> Callable[[Request], Awaitable[
             backend = resolve(_token(request))
         if inspect.isawaitable(backend):
             backend = await backend
+        if not route.public:
+            backend = _on_line(backend, route, request)
         # a change that takes no body still reads one, to refuse it rather than ignore it
         body = await _read_body(request) if route.method != "GET" else b""
         op = decode_operation(

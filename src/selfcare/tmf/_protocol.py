@@ -71,6 +71,8 @@ UNSUPPORTED = {
     Capability.LOGINS: "TM Forum has no Open API for a subscriber's sign-ins or operation log",
     Capability.AUTOPAY: "TMF654's auto top-up (isAutoTopup, recurringPeriod) recharges every "
     "period unconditionally; it has no balance threshold to top up below",
+    Capability.LINES: "not mapped yet: many lines under one login will come from TMF637 "
+    "products (one per number) and TMF666 account relationships",
 }
 """Capabilities TmfProtocol does not carry, and why (the ``NotSupported`` message)."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import secrets
 import threading
 from collections.abc import AsyncIterator, Iterable, Iterator
@@ -28,6 +29,7 @@ from selfcare.backends.fake import (  # noqa: F401  (registers handlers)
     _events,
     _forwarding,
     _history,
+    _lines,
     _messaging,
     _payments,
     _services,
@@ -46,9 +48,19 @@ from selfcare.backends.fake._idempotency import (
 )
 from selfcare.backends.fake._limits import RateLimits, rate_cost
 from selfcare.backends.fake._seed import DEFAULT_PROFILES, Profile, generate
+from selfcare.backends.fake._seed_fleet import Fleet, LineSpec, seeded_fleets
 from selfcare.backends.fake._signin import SignInDesk
 from selfcare.backends.fake._state import Subscriber
-from selfcare.model import ExpenseKind, OperationStatus, SignedIn
+from selfcare.model import (
+    AccountStatus,
+    ExpenseKind,
+    Line,
+    LineRole,
+    OperationStatus,
+    PhoneNumber,
+    SignedIn,
+    TariffRef,
+)
 from selfcare.model.events import Event, EventType
 from selfcare.operations import ListCalls, ListExpenses, MutatingOperation, Operation, ReadEvents
 
@@ -77,6 +89,7 @@ class FakeOperator:
         profiles: Iterable[Profile] = DEFAULT_PROFILES,
         limits: RateLimits | None = None,
         idempotency: IdempotencyLimits | None = None,
+        fleets: Iterable[Fleet] | None = None,
     ) -> None:
         self.seed = seed
         self.limits = limits or RateLimits()
@@ -86,6 +99,7 @@ class FakeOperator:
         """How long and how many idempotency keys each subscriber's cache holds."""
         self.clock: Clock = clock or SystemClock()
         self._profiles = tuple(profiles)
+        self._fleets = None if fleets is None else tuple(fleets)
         self.lock = threading.RLock()
         self.events_changed = Signal()
         """Notified when events may have happened: after an operation that added some, and
@@ -100,6 +114,21 @@ class FakeOperator:
         self.subscribers: dict[str, Subscriber] = {
             profile.key: generate(profile, seed=self.seed, now=now) for profile in self._profiles
         }
+        self.fleets: tuple[Fleet, ...] = (
+            seeded_fleets(self.seed) if self._fleets is None else self._fleets
+        )
+        """Accounts with several lines (the seeded ``family`` and ``acme``): their lines with a
+        login are subscribers above; the others are generated when first read (:meth:`line`)."""
+        self._born = now
+        self._fleet_of: dict[str, Fleet] = {}
+        self._lines: dict[str, Subscriber] = {}
+        """The fleets' lines read so far (and those with a login), by number."""
+        for fleet in self.fleets:
+            for number, spec in fleet.lines.items():
+                self._fleet_of[number] = fleet
+                if spec.login is not None:
+                    sub = generate(spec.profile, seed=self.seed, now=now, cached=spec.cached)
+                    self.subscribers[spec.login] = self._lines[number] = sub
         self.cards = CardStore.seeded(now.date())
         """The prepaid payment cards the operator has printed (see ``docs/payments.md``)."""
         self.sign_in = SignInDesk(self.subscribers, limits=lambda: self.limits)
@@ -121,7 +150,8 @@ class FakeOperator:
     def flush_events(self, now: datetime) -> None:
         """Number and append the events the rules staged (call with the lock held)."""
         added = 0
-        for sub in self.subscribers.values():
+        lines = {id(sub): sub for sub in (*self.subscribers.values(), *self._lines.values())}
+        for sub in lines.values():
             if sub.events.has_staged:
                 _events.advance(sub, now)  # anything due before what was staged comes first
                 added += sub.events.flush(sub.account.number)
@@ -163,6 +193,70 @@ class FakeOperator:
             raise AuthenticationError("the token is not valid")
         return found
 
+    # -- lines: who may see and act on which (the one place that decides) ----------------
+
+    def _own_line(self, login: Subscriber) -> tuple[Fleet | None, LineSpec | None]:
+        number = login.account.number.e164
+        fleet = self._fleet_of.get(number)
+        return fleet, None if fleet is None else fleet.lines[number]
+
+    def _line_of(self, fleet: Fleet, number: str) -> Subscriber:
+        """The subscriber of one of ``fleet``'s lines, generated from its seed on first read."""
+        sub = self._lines.get(number)
+        if sub is None:
+            spec = fleet.lines[number]
+            sub = generate(spec.profile, seed=self.seed, now=self._born, cached=spec.cached)
+            _events.start_events(sub, self._born)
+            self._lines[number] = sub
+        return sub
+
+    @property
+    def generated_lines(self) -> int:
+        """How many of the fleets' lines exist in memory: those with a login, and those some
+        request has read; the rest cost nothing until read."""
+        return len(self._lines)
+
+    def visible_lines(self, login: Subscriber) -> list[Line]:
+        """The lines ``login`` may see, by number: its whole account's for an owner or a
+        manager, its own for a member (and for a subscriber with one line, its owner)."""
+        fleet, own = self._own_line(login)
+        if fleet is None or own is None:
+            return [_line_view(login, LineRole.OWNER)]
+        if not own.role.sees_all_lines:
+            return [_line_view(login, own.role)]
+        lines = sorted(fleet.lines.items())
+        return [self._spec_view(number, spec) for number, spec in lines]
+
+    def _spec_view(self, number: str, spec: LineSpec) -> Line:
+        sub = self._lines.get(number)
+        if sub is not None:
+            return _line_view(sub, spec.role)
+        profile = spec.profile
+        return Line(
+            number=PhoneNumber(number),
+            holder=profile.holder,
+            role=spec.role,
+            tariff=TariffRef(profile.tariff.code, profile.tariff.name),
+            status=AccountStatus.ACTIVE,
+        )
+
+    def line(self, login: Subscriber, number: PhoneNumber) -> Subscriber:
+        """The subscriber of line ``number`` if ``login`` may act on it: its own line always;
+        any line of its account if it is the owner's or a manager's login. Anything else,
+        another member's line or another account's, is ``NotFound`` worded the same whether
+        or not the number exists, so nobody learns which numbers are lines."""
+        if number == login.account.number:
+            return login
+        fleet, own = self._own_line(login)
+        if (
+            fleet is not None
+            and own is not None
+            and own.role.sees_all_lines
+            and number.e164 in fleet.lines
+        ):
+            return self._line_of(fleet, number.e164)
+        raise NotFound("no such line among the lines this login may see")
+
     def key_of(self, subscriber: Subscriber) -> str:
         """The key (``demo``, ``oleg``…) of one of this operator's subscribers."""
         return next(k for k, s in self.subscribers.items() if s is subscriber)
@@ -173,6 +267,11 @@ class FakeOperator:
 
     def __repr__(self) -> str:
         return f"FakeOperator(seed={self.seed}, subscribers={list(self.subscribers)})"
+
+
+def _line_view(sub: Subscriber, role: LineRole) -> Line:
+    account = sub.account
+    return Line(account.number, account.holder, role, account.tariff, account.status)
 
 
 class FakeBackend:
@@ -206,6 +305,10 @@ class FakeBackend:
         self._closed = False
         """The caller's address as a server saw it (``None`` in process): sign-in locks
         and the login history go by it."""
+        self.line: PhoneNumber | None = None
+        """The line operations act on (``None``: the login's own); see :meth:`for_line`."""
+        self._login: FakeBackend | None = None
+        """The backend a line-scoped copy signs in through (so they share one session)."""
 
     def signed_in(self, session: SignedIn) -> FakeBackend:
         """A backend acting with ``session``'s access token, refreshing it when it expires."""
@@ -215,6 +318,14 @@ class FakeBackend:
         backend._session = session
         return backend
 
+    def for_line(self, number: PhoneNumber) -> FakeBackend:
+        """This backend acting on line ``number``: allowed or ``NotFound`` on each operation,
+        as :meth:`FakeOperator.line` decides for the login."""
+        other = copy.copy(self)
+        other.line = number
+        other._login = self._login or self  # one session, refreshed in one place
+        return other
+
     @property
     def capabilities(self) -> frozenset[str]:
         """Everything: the fake implements every operation selfcare has."""
@@ -222,7 +333,7 @@ class FakeBackend:
 
     def execute(self, op: Operation[R]) -> R:
         """Apply the fake operator's rules to ``op``."""
-        if self._closed:
+        if self._closed or (self._login is not None and self._login._closed):
             raise ClientClosed(
                 f"cannot {op.operation_name()}: the client is closed (by close()/aclose() or "
                 "by leaving its with block); make a new one"
@@ -241,6 +352,8 @@ class FakeBackend:
             raise NotSupported(f"the fake backend cannot perform {type(op).__name__}")
         with self.operator.lock:
             subscriber = self._who()
+            if self.line is not None and op.line_scoped:
+                subscriber = self.operator.line(subscriber, self.line)
             now = self.operator.clock.now().astimezone(subscriber.account.zone)
             try:
                 _autopay.run_autopay(subscriber, now)
@@ -285,6 +398,8 @@ class FakeBackend:
 
     def _who(self) -> Subscriber:
         """The subscriber this backend acts for now (checking and refreshing its token)."""
+        if self._login is not None:
+            return self._login._who()
         if self._token is None:
             if self._subscriber is None:
                 raise AuthenticationError("not signed in: sign in first (Selfcare.login)")
@@ -367,7 +482,8 @@ class FakeBackend:
             return "FakeBackend(signed in with a token)"
         if self._subscriber is None:
             return "FakeBackend(not signed in)"
-        return f"FakeBackend(subscriber={self._subscriber.account.number.e164!r})"
+        line = "" if self.line is None else f", line={self.line.e164!r}"
+        return f"FakeBackend(subscriber={self._subscriber.account.number.e164!r}{line})"
 
 
 class AsyncFakeBackend:
@@ -401,6 +517,10 @@ class AsyncFakeBackend:
     def signed_in(self, session: SignedIn) -> AsyncFakeBackend:
         """The async face of :meth:`FakeBackend.signed_in`."""
         return AsyncFakeBackend.wrap(self.sync.signed_in(session))
+
+    def for_line(self, number: PhoneNumber) -> AsyncFakeBackend:
+        """The async face of :meth:`FakeBackend.for_line`."""
+        return AsyncFakeBackend.wrap(self.sync.for_line(number))
 
     @property
     def capabilities(self) -> frozenset[str]:

@@ -69,6 +69,12 @@ class Profile:
     calls_per_day: float
     roaming: tuple[int, int, str, str] | None = None
     """(days ago it began, length in days, ISO country, country name)."""
+    sms_per_day: float = 3.0
+    data_per_day: float = 4.0
+    """Mobile-internet sessions a day."""
+    signs_in: bool = True
+    """Whether the line has a login of its own (a history of sign-ins); a company's lines
+    mostly do not: their manager acts for them."""
 
 
 SMART_S = TariffPlan(
@@ -185,17 +191,24 @@ def _billing_day(now_local: date) -> int:
     return min((now_local - timedelta(days=10)).day, 28)
 
 
-def generate(profile: Profile, *, seed: int, now: datetime) -> Subscriber:
+def generate(profile: Profile, *, seed: int, now: datetime, cached: bool = True) -> Subscriber:
     """A subscriber with ``profile.history_days`` of history ending at ``now``.
 
     Replaying a history takes most of a second; the same profile, seed and ``now`` give the
     same subscriber, so each is replayed once per process and copied (the frozen records are
-    shared: a test suite builds thousands of operators on one clock)."""
+    shared: a test suite builds thousands of operators on one clock). ``cached=False``
+    replays without keeping it (a company's thousand lines, each read now and then)."""
+    if not cached:
+        return _replay(profile, seed, now)
     return copy.deepcopy(_replayed(profile, seed, now))
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=16)
 def _replayed(profile: Profile, seed: int, now: datetime) -> Subscriber:
+    return _replay(profile, seed, now)
+
+
+def _replay(profile: Profile, seed: int, now: datetime) -> Subscriber:
     rng = random.Random(f"{seed}:{profile.key}")  # noqa: S311  (a simulation, not crypto)
     zone = ZoneInfo(profile.time_zone)
     today = now.astimezone(zone).date()
@@ -221,7 +234,14 @@ def _replayed(profile: Profile, seed: int, now: datetime) -> Subscriber:
     _History(subscriber, profile, rng, zone, now).replay(
         today - timedelta(days=profile.history_days)
     )
-    seed_line(subscriber, profile.key, seed=seed, now=now, history_days=profile.history_days)
+    seed_line(
+        subscriber,
+        profile.key,
+        seed=seed,
+        now=now,
+        history_days=profile.history_days,
+        logins=profile.signs_in,
+    )
     return subscriber
 
 
@@ -336,13 +356,13 @@ class _History:
         for _ in range(self._poisson(self.profile.calls_per_day)):
             when = self.at(day, rng.triangular(8 * 3600, 23.5 * 3600, 19 * 3600))
             events.append((when, self._call(when, roaming)))
-        for _ in range(self._poisson(3.0)):
+        for _ in range(self._poisson(self.profile.sms_per_day)):
             when = self.at(day, rng.uniform(8 * 3600, 24 * 3600 - 1))
             events.append((when, self._sms(when, roaming)))
         if rng.random() < 0.02:
             when = self.at(day, rng.uniform(10 * 3600, 22 * 3600))
             events.append((when, self._mms(when)))
-        for _ in range(self._poisson(4.0)):
+        for _ in range(self._poisson(self.profile.data_per_day)):
             when = self.at(day, rng.uniform(0, 24 * 3600 - 1))
             events.append((when, self._data(when, roaming)))
         return events

@@ -27,15 +27,25 @@ from selfcare.operations import FileComplaint, SetForwarding
 __all__ = ["seed_line"]
 
 
-def seed_line(sub: Subscriber, key: str, *, seed: int, now: datetime, history_days: int) -> None:
-    """Give ``sub`` the line state a subscriber of ``history_days`` would have by ``now``."""
+def seed_line(
+    sub: Subscriber,
+    key: str,
+    *,
+    seed: int,
+    now: datetime,
+    history_days: int,
+    logins: bool = True,
+) -> None:
+    """Give ``sub`` the line state a subscriber of ``history_days`` would have by ``now``
+    (sign-ins only if the line has a login of its own: ``logins``)."""
     rng = random.Random(f"{seed}:{key}:line")  # noqa: S311  (a simulation, not crypto)
     start = now.astimezone(sub.account.zone) - timedelta(days=history_days)
     sub.tariff_since = start.replace(hour=0, minute=0, second=5, microsecond=0)
     for code in ("voicemail", "caller-id"):
         sub.services[code] = sub.tariff_since
     _forwarding(sub, rng, start)
-    _logins(sub, rng, start, now.astimezone(sub.account.zone))
+    if logins:
+        _logins(sub, rng, start, now.astimezone(sub.account.zone))
     _complaints(sub, rng, now.astimezone(sub.account.zone))
 
 

@@ -7,6 +7,7 @@ invariant: balance = opening balance + credits − charges, entry by entry.
 from __future__ import annotations
 
 import enum
+import functools
 from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -138,6 +139,14 @@ class BillRecord:
         )
 
 
+@functools.lru_cache(maxsize=8192)
+def _money(amount: Decimal, signed: bool, currency: str) -> Money:
+    """Money is frozen, so equal amounts share one instance: replaying a history posts the
+    same few costs and balances thousands of times, and building each anew was most of it.
+    (``signed`` keeps ``-0`` apart from ``0``, which compare equal.)"""
+    return Money(amount, currency).rounded()
+
+
 def voicemail_number(number: PhoneNumber) -> PhoneNumber:
     """The fake's voicemail number for a line: its number with the three digits after the
     operator prefix replaced by ``000`` (``+7 916 555-01-23`` → ``+7 916 000-01-23``)."""
@@ -201,7 +210,7 @@ class Subscriber:
 
     def money(self, amount: Decimal) -> Money:
         """``amount`` in the account's currency, to its minor units."""
-        return Money(amount, self.currency).rounded()
+        return _money(amount, amount.is_signed(), self.currency)
 
     def next_id(self, prefix: str) -> str:
         """Ids that sort in creation order (the ledger's tie-break within an instant)."""

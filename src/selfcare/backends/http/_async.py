@@ -13,11 +13,11 @@ import httpx
 from httpx_sse import EventSource
 
 from selfcare._async._io import sleep
-from selfcare._errors import ClientClosed, SelfcareError
+from selfcare._errors import ClientClosed, NotSupported, SelfcareError
 from selfcare._secret import Secret
-from selfcare.model import SignedIn
+from selfcare.model import PhoneNumber, SignedIn
 from selfcare.model.events import Event, EventType
-from selfcare.operations import Operation, ReadEvents
+from selfcare.operations import Capability, Operation, ReadEvents
 from selfcare.protocol._codec import decode_event
 from selfcare.protocol._http import (
     DEFAULT_TIMEOUT,
@@ -30,7 +30,7 @@ from selfcare.protocol._http import (
 )
 from selfcare.protocol._problem import error_from_problem
 from selfcare.protocol._retry import RetryPolicy
-from selfcare.protocol._routes import EVENT_STREAM_PATH
+from selfcare.protocol._routes import EVENT_STREAM_PATH, LINE_HEADER
 
 __all__ = ["AsyncHttpBackend"]
 
@@ -90,6 +90,9 @@ class AsyncHttpBackend:
         options["headers"].update(checked_headers(headers or {}))
         self.auth: httpx.Auth | None = options.pop("auth")
         """Sent with every request: the bearer token, a session's, or none (signing in)."""
+        self.line: PhoneNumber | None = None
+        """The line requests act on (sent as the ``Selfcare-Line`` header); ``None``: the
+        login's own."""
         self._owns_http = http_client is None
         self._closed = False
         """Set by :meth:`aclose`: a closed backend refuses calls even on a shared pool."""
@@ -111,6 +114,18 @@ class AsyncHttpBackend:
         expires), sharing this one's connection pool: close the copy, not this one."""
         other = self.with_options()
         other.auth = self.settings.session_auth(session)
+        return other
+
+    def for_line(self, number: PhoneNumber) -> AsyncHttpBackend:
+        """A copy acting on line ``number`` (the server decides whether this login may),
+        sharing this one's connection pool: close the copy, not this one."""
+        if Capability.LINES not in self.capabilities:
+            raise NotSupported(
+                f"lines are not supported by {type(self.protocol).__name__}: a client acts "
+                "on its login's own line only"
+            )
+        other = self.with_options()
+        other.line = number
         return other
 
     def with_options(
@@ -142,6 +157,8 @@ class AsyncHttpBackend:
                 await sleep(step.seconds)
                 answer = None
             else:
+                if self.line is not None and op.line_scoped:
+                    step.headers[LINE_HEADER] = self.line.e164
                 answer = await self._send(step, op)
             try:
                 step = flow.send(answer)
@@ -240,7 +257,8 @@ class AsyncHttpBackend:
             await self._http.aclose()
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.settings.base_url!r})"
+        line = "" if self.line is None else f", line={self.line.e164!r}"
+        return f"{type(self).__name__}({self.settings.base_url!r}{line})"
 
 
 _UNSENT = httpx.MockTransport(lambda request: httpx.Response(500))
