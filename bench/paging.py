@@ -1,4 +1,5 @@
-"""Paging throughput: typed SDK iteration against raw httpx + json, on replayed pages.
+"""Paging throughput: typed SDK iteration against raw httpx + json, on replayed pages, and
+end to end through the reference server.
 
 200,000 expense records are rendered once as the reference server renders them (pages of
 1,000, with cursors), then replayed from memory by an httpx transport, so the server's own
@@ -6,13 +7,19 @@ speed is not what is measured. We time:
 
   (a) the floor: raw httpx + ``json.loads`` into dicts, following ``next_cursor``;
   (b) ``Selfcare(...).expenses.list()`` into typed model objects, sync and async;
+  (c) the sync client paging through the same records served by the reference server
+      (``selfcare serve``'s app under uvicorn on 127.0.0.1, in a thread of this process,
+      serving the fake operator holding those records);
 
-and print records/s, the ratio (b)/(a), and the memory of a 50k and a 200k run, each in a
-fresh process that loads the recorded pages and iterates them once: its peak RSS, how much
-that peak grew while iterating, and the peak of Python allocations while iterating
-(tracemalloc). One end-to-end figure against the live reference server on 127.0.0.1 follows.
+in rounds that run each once in turn (best of ``--repeat``), and print records/s, the ratio
+(b)/(a) and (c)/(b sync), each also per CPU second (all threads of the process, so the
+server's work counts in (c): on a machine shared with other jobs, waiting for a CPU is not
+counted). Then the memory of a 50k and a 200k run, each in a fresh process that loads the
+recorded pages and iterates them once: its peak RSS, how much that peak grew while
+iterating, and the peak of Python allocations while iterating (tracemalloc).
 
     python bench/paging.py            # everything
+    python bench/paging.py --no-memory   # the rates only
     python bench/paging.py --records 50000 --only sdk-sync   # one measurement of memory
 """
 

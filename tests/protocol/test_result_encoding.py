@@ -78,6 +78,13 @@ class Inner:
 
 
 @attrs.frozen
+class Dialled:
+    at: datetime
+    who: PhoneNumber | None
+    to: PhoneNumber
+
+
+@attrs.frozen
 class Plain:
     name: str
     amount: Money
@@ -128,6 +135,8 @@ SHAPES = [
     {"at": AT, "nested": {"deeper": [AT, 1]}, "plain": "x"},
     (AT, "x", 3),
     [Inner(AT, RUB)],
+    [Dialled(AT, PhoneNumber("+79161234567"), PhoneNumber("+79031234567"))],
+    (Dialled(AT, None, PhoneNumber("+79031234567")),),
     Plain("a", RUB, date(2026, 11, 25), ExpenseKind.SMS),
     Node("root", (Node("leaf", when=AT), Node("bare")), when=NOW),
     Shapes(

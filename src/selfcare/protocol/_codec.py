@@ -208,13 +208,22 @@ def _attrs_converter(kind: type) -> Callable[[Any], Any] | None:
     return convert
 
 
-_READS = {None: "v.{0}", "utc": "v.{0}.astimezone(UTC)", "walk": "in_utc(v.{0})"}
-"""How the copy of an attrs object reads a field, by the field's plan."""
+_READS = {
+    None: "v.{0}",
+    "utc": "v.{0}.astimezone(UTC)",
+    "walk": "in_utc(v.{0})",
+    "text": "(None if (x := v.{0}) is None else str.__str__(x))",
+}
+"""How the copy of an attrs object reads a field, by the field's plan (``text``: a phone
+number as its E.164 string, which msgspec would otherwise ask ``enc_hook`` for)."""
 
 
 def _field_plan(hint: Any) -> str | None:
     """How a field typed ``hint`` is moved to UTC: ``None`` (it holds no datetime),
-    ``"utc"`` (it is one) or ``"walk"`` (look at the value: it may hold some)."""
+    ``"utc"`` (it is one) or ``"walk"`` (look at the value: it may hold some); a phone
+    number (or ``None``) is read as ``"text"``."""
+    if hint is PhoneNumber or hint == PhoneNumber | None:
+        return "text"
     if hint is datetime or (
         typing.get_origin(hint) is typing.Annotated and hint.__origin__ is datetime
     ):
