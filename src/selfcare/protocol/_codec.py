@@ -197,7 +197,10 @@ def _attrs_converter(kind: type) -> Callable[[Any], Any] | None:
         return None
     # A msgspec struct with the same fields: built in C from positional values and encoded
     # fastest of all; untracked by the garbage collector, as nothing it holds refers back.
-    copy = msgspec.defstruct(f"{kind.__name__}InUtc", [(name, Any) for name in names], gc=False)
+    try:
+        copy = msgspec.defstruct(f"{kind.__name__}InUtc", [(n, Any) for n in names], gc=False)
+    except (TypeError, ValueError):  # a field name a struct cannot take
+        return _builtins_in_utc
     # One call reading every field, generated as attrs generates its own methods: a loop
     # over the names costs several times more than the copy itself.
     values = ", ".join(_READS[plans[name]].format(name) for name in names)
