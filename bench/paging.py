@@ -1,4 +1,5 @@
-"""Paging throughput: typed SDK iteration against raw httpx + json, on replayed pages.
+"""Paging throughput: typed SDK iteration against raw httpx + json, on replayed pages, and
+end to end through the reference server.
 
 200,000 expense records are rendered once as the reference server renders them (pages of
 1,000, with cursors), then replayed from memory by an httpx transport, so the server's own
@@ -6,13 +7,19 @@ speed is not what is measured. We time:
 
   (a) the floor: raw httpx + ``json.loads`` into dicts, following ``next_cursor``;
   (b) ``Selfcare(...).expenses.list()`` into typed model objects, sync and async;
+  (c) the sync client paging through the same records served by the reference server
+      (``selfcare serve``'s app under uvicorn on 127.0.0.1, in a thread of this process,
+      serving the fake operator holding those records);
 
-and print records/s, the ratio (b)/(a), and the memory of a 50k and a 200k run, each in a
-fresh process that loads the recorded pages and iterates them once: its peak RSS, how much
-that peak grew while iterating, and the peak of Python allocations while iterating
-(tracemalloc). One end-to-end figure against the live reference server on 127.0.0.1 follows.
+in rounds that run each once in turn (best of ``--repeat``), and print records/s, the ratio
+(b)/(a) and (c)/(b sync), each also per CPU second (all threads of the process, so the
+server's work counts in (c): on a machine shared with other jobs, waiting for a CPU is not
+counted). Then the memory of a 50k and a 200k run, each in a fresh process that loads the
+recorded pages and iterates them once: its peak RSS, how much that peak grew while
+iterating, and the peak of Python allocations while iterating (tracemalloc).
 
     python bench/paging.py            # everything
+    python bench/paging.py --no-memory   # the rates only
     python bench/paging.py --records 50000 --only sdk-sync   # one measurement of memory
 """
 
@@ -20,6 +27,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import functools
 import json
 import pickle
 import resource
@@ -28,6 +37,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from decimal import Decimal
 from urllib.parse import parse_qs
@@ -44,33 +54,36 @@ PAGE = 1000
 BASE = "http://bench.local"
 
 
+def expense_records(records: int) -> list[Expense]:
+    """``records`` expenses, newest first, cycling through the demo subscriber's seeded ones."""
+    demo = FakeOperator(seed=42).subscriber()
+    seeds = list(demo.expenses)
+    newest = seeds[-1].at
+    return [
+        Expense(
+            id=f"e{records - n:09d}",
+            at=newest - timedelta(minutes=7 * n),
+            kind=seed.kind,
+            cost=seed.cost,
+            balance_after=Money(Decimal(-n) / 100, "RUB"),
+            description=seed.description,
+            counterpart=seed.counterpart,
+            duration=seed.duration,
+            volume=seed.volume,
+            roaming_country=seed.roaming_country,
+        )
+        for n, seed in ((n, seeds[n % len(seeds)]) for n in range(records))
+    ]
+
+
 def render_pages(records: int) -> tuple[dict[str, bytes], bytes]:
     """The pages the server would send for ``records`` expenses, keyed by request cursor."""
-    operator = FakeOperator(seed=42)
-    demo = operator.subscriber()
-    seeds = list(demo.expenses)
-    account = encode_result(demo.account)
-    newest = seeds[-1].at
+    expenses = expense_records(records)
+    account = encode_result(FakeOperator(seed=42).subscriber().account)
     pages: dict[str, bytes] = {}
     cursor = ""
     for start in range(0, records, PAGE):
-        items = []
-        for n in range(start, min(start + PAGE, records)):
-            seed = seeds[n % len(seeds)]
-            items.append(
-                Expense(
-                    id=f"e{records - n:09d}",
-                    at=newest - timedelta(minutes=7 * n),
-                    kind=seed.kind,
-                    cost=seed.cost,
-                    balance_after=Money(Decimal(-n) / 100, "RUB"),
-                    description=seed.description,
-                    counterpart=seed.counterpart,
-                    duration=seed.duration,
-                    volume=seed.volume,
-                    roaming_country=seed.roaming_country,
-                )
-            )
+        items = expenses[start : start + PAGE]
         last = items[-1]
         more = start + PAGE < records
         next_cursor = encode_cursor(last.at, last.id) if more else None
@@ -122,32 +135,46 @@ def sdk_async(pages: dict[str, bytes], account: bytes) -> int:
     return asyncio.run(run())
 
 
-def end_to_end() -> tuple[int, float]:
+@contextlib.contextmanager
+def served(records: int) -> Iterator[Callable[[], int]]:
+    """The reference server (``selfcare serve``'s app under uvicorn on 127.0.0.1, in a
+    thread of this process) serving the fake with the same ``records`` expenses as the
+    replayed pages: yields a run of the sync client paging through all of them."""
+    from selfcare.backends.fake._ledger import Ledger
     from selfcare.server import FakeResolver, LiveServer, create_app
 
     operator = FakeOperator(seed=42)
     operator.issue_random_tokens()  # as selfcare serve does: a listening fake never has the seed's
+    ledger: Ledger[Expense] = Ledger()
+    for expense in reversed(expense_records(records)):
+        ledger.add(expense)
+    operator.subscriber().expenses = ledger
     with (
         LiveServer(create_app(FakeResolver(operator))) as server,
         Selfcare(base_url=server.url, token=operator.token()) as sc,
     ):
-        sc.account.get()
-        started = time.perf_counter()
-        count = sum(1 for _ in sc.expenses.list(page_size=PAGE))
-        return count, time.perf_counter() - started
+        sc.account.get()  # connected, as the replayed runs are once their client exists
+        yield lambda: sum(1 for _ in sc.expenses.list(page_size=PAGE))
 
 
 MEASURES = {"floor": floor, "sdk-sync": sdk_sync, "sdk-async": sdk_async}
 
 
-def best_of(fn, pages, account, repeat: int) -> tuple[int, float]:  # type: ignore[no-untyped-def]
-    best = float("inf")
-    count = 0
+Timing = tuple[int, float, float]
+"""Records, and the best wall-clock and CPU seconds (all threads of this process) of a run."""
+
+
+def best_of(runs: dict[str, Callable[[], int]], repeat: int) -> dict[str, Timing]:
+    """Records and best times of each run, over ``repeat`` rounds that run each once in turn
+    (so a change in the machine's load falls on all of them alike)."""
+    best = {name: (0, float("inf"), float("inf")) for name in runs}
     for _ in range(repeat):
-        started = time.perf_counter()
-        count = fn(pages, account)
-        best = min(best, time.perf_counter() - started)
-    return count, best
+        for name, run in runs.items():
+            started, cpu = time.perf_counter(), time.process_time()
+            count = run()
+            wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+            best[name] = (count, min(best[name][1], wall), min(best[name][2], cpu))
+    return best
 
 
 def peak_rss_mib() -> float:
@@ -195,6 +222,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--only", choices=sorted(MEASURES))
     parser.add_argument("--pages", help="recorded pages to load (written by a full run)")
+    parser.add_argument("--no-memory", action="store_true", help="rates only, no memory runs")
     args = parser.parse_args()
 
     if args.only:  # one measurement of memory, in a process of its own
@@ -207,12 +235,26 @@ def main() -> None:
         return
 
     pages, account = render_pages(args.records)
-    results = {name: best_of(fn, pages, account, args.repeat) for name, fn in MEASURES.items()}
-    floor_rate = results["floor"][0] / results["floor"][1]
+    with served(args.records) as through_server:
+        runs = {name: functools.partial(fn, pages, account) for name, fn in MEASURES.items()}
+        results = best_of({**runs, "server": through_server}, args.repeat)
+    rates = {name: count / wall for name, (count, wall, _) in results.items()}
+    per_cpu = {name: count / cpu for name, (count, _, cpu) in results.items()}
     print(f"{args.records:,} records in pages of {PAGE}, best of {args.repeat}")
-    for name, (count, seconds) in results.items():
-        rate = count / seconds
-        print(f"  {name:10} {rate:>12,.0f} records/s   ratio {rate / floor_rate:.2f}x floor")
+    for name in MEASURES:
+        ratio = rates[name] / rates["floor"]
+        print(
+            f"  {name:10} {rates[name]:>12,.0f} records/s   ratio {ratio:.2f}x floor   "
+            f"(per CPU second: {per_cpu[name] / per_cpu['floor']:.2f}x)"
+        )
+    print(
+        f"  end to end through the reference server (sync client, the same records served "
+        f"by the fake): {rates['server']:,.0f} records/s = "
+        f"{rates['server'] / rates['sdk-sync']:.2f}x sdk-sync on replayed pages   "
+        f"(per CPU second, client and server: {per_cpu['server'] / per_cpu['sdk-sync']:.2f}x)"
+    )
+    if args.no_memory:
+        return
 
     print("  memory of one iteration in a fresh process holding the recorded pages:")
     with tempfile.TemporaryDirectory() as tmp:
@@ -230,11 +272,6 @@ def main() -> None:
                 f"{figures[0]['rss_growth_mib']:.1f} / {figures[1]['rss_growth_mib']:.1f} MiB; "
                 f"Python peak {figures[0]['peak_mib']:.2f} / {figures[1]['peak_mib']:.2f} MiB"
             )
-    count, seconds = end_to_end()
-    print(
-        f"  end to end against the live reference server: {count:,} records "
-        f"in {seconds:.2f} s = {count / seconds:,.0f} records/s"
-    )
 
 
 if __name__ == "__main__":
