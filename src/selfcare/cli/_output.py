@@ -32,6 +32,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 from rich.text import Text
 
+from selfcare._i18n import gettext as _
 from selfcare._rules.text import csv_row, strip_controls
 from selfcare.cli import _format as fmt
 from selfcare.cli._context import State
@@ -61,6 +62,8 @@ class Column(Generic[T]):
     """One column: its header, how to read it from a record, and how to show it to people."""
 
     header: str
+    """The header in English: the CSV name (unless ``key``) and the msgid people read
+    translated (``babel.cfg`` extracts ``Column``'s first argument)."""
     get: Callable[[T], object]
     show: Callable[[T], RenderableType] | None = None
     """Overrides the default human rendering (a rich Text with a style, say)."""
@@ -130,7 +133,7 @@ def human(value: object, zone: Zone) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, datetime):
         return f"{value.astimezone(zone()):%d.%m.%Y %H:%M}"
     if isinstance(value, date):
@@ -142,7 +145,9 @@ def human(value: object, zone: Zone) -> str:
     if isinstance(value, Money):
         return fmt.money(value)
     if isinstance(value, enum.Enum):
-        return str(value.value).replace("_", " ")
+        return fmt.enum_label(value)
+    if isinstance(value, Quantity):
+        return fmt.quantity(value)
     if isinstance(value, tuple | list):
         return ", ".join(human(item, zone) for item in value)
     return str(value)
@@ -199,13 +204,17 @@ def emit(
     columns: Sequence[Column[T]],
     *,
     title: str | None = None,
-    empty: str = "Nothing found.",
+    empty: str | None = None,
     row_style: Callable[[T], str | None] | None = None,
-    label: str = "Fetching",
+    label: str | None = None,
 ) -> int:
-    """Write ``records`` in the chosen format; returns how many were written."""
+    """Write ``records`` in the chosen format; returns how many were written.
+
+    ``title``, ``empty`` and ``label`` are for people, already in their language (the
+    caller wraps them in ``_()``); column headers are translated here, since their English
+    text is also the CSV header (``--json`` and ``--csv`` stay English)."""
     count = 0
-    with progress(label) as advance:
+    with progress(_("Fetching") if label is None else label) as advance:
         if state.format == "json":
             out = sys.stdout
             for record in records:
@@ -230,7 +239,7 @@ def emit(
             box=box.SIMPLE_HEAD,
         )
         for column in columns:
-            table.add_column(column.header, justify="right" if column.right else "left")
+            table.add_column(_(column.header), justify="right" if column.right else "left")
         for record in records:
             table.add_row(
                 *(_cell(c, record, zone) for c in columns),
@@ -242,7 +251,7 @@ def emit(
     if count:
         console.print(table)
     else:
-        console.print(text(empty, style="dim"))
+        console.print(text(_("Nothing found.") if empty is None else empty, style="dim"))
     return count
 
 
@@ -258,7 +267,7 @@ def emit_one(
     table.add_column(style="bold")
     table.add_column()
     for field in fields:
-        table.add_row(field.header, _cell(field, record, zone))
+        table.add_row(_(field.header), _cell(field, record, zone))
     console = stdout()
     if title:
         console.print(text(title, style="bold"))

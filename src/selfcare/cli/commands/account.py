@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from rich.text import Text
 
+from selfcare._i18n import gettext as _
 from selfcare.cli import _format as fmt
 from selfcare.cli._context import State, pass_state
 from selfcare.cli._options import output_options
@@ -70,7 +71,7 @@ def bills(state: State, open_only: bool) -> None:
     """
     sc = state.client()
     found = sc.account.debts() if open_only else sc.account.bills()
-    emit(state, found, BILL_COLUMNS, title="Bills", empty="Nothing owed.", row_style=_overdue)
+    emit(state, found, BILL_COLUMNS, title=_("Bills"), empty=_("Nothing owed."), row_style=_overdue)
 
 
 COMMANDS = [balance, bills]

@@ -6,6 +6,7 @@ import click
 from rich.text import Text
 
 from selfcare._errors import ValidationError
+from selfcare._i18n import gettext as _
 from selfcare.cli._context import State, pass_state
 from selfcare.cli._options import choice, limit_option, output_options
 from selfcare.cli._output import Column, emit, emit_one
@@ -64,7 +65,7 @@ def _show(state: State, complaint: Complaint, title: str) -> None:
                 Column("Status", lambda h: h.status),
                 Column("Why", lambda h: h.reason),
             ],
-            title="History",
+            title=_("History"),
         )
     if complaint.notes:
         emit(
@@ -75,7 +76,7 @@ def _show(state: State, complaint: Complaint, title: str) -> None:
                 Column("Author", lambda n: n.author),
                 Column("Note", lambda n: n.text),
             ],
-            title="Notes",
+            title=_("Notes"),
         )
 
 
@@ -124,7 +125,11 @@ def list_(state: State, status: str | None, limit: int | None) -> None:
     """
     pager = state.client().complaints.list(status=status, page_size=page_size(limit))
     emit(
-        state, limited(pager, limit), COMPLAINT_COLUMNS, title="Complaints", empty="No complaints."
+        state,
+        limited(pager, limit),
+        COMPLAINT_COLUMNS,
+        title=_("Complaints"),
+        empty=_("No complaints."),
     )
 
 

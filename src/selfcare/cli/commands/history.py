@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 import click
 from rich.text import Text
 
+from selfcare._i18n import gettext as _
 from selfcare.cli._context import State, pass_state
 from selfcare.cli._options import choice, limit_option, output_options, since_until
 from selfcare.cli._output import Column, emit
@@ -86,7 +87,7 @@ def logins(
         status=status,
         page_size=page_size(limit),
     )
-    emit(state, limited(pager, limit), LOGIN_COLUMNS, title="Sign-ins", empty="No sign-ins.")
+    emit(state, limited(pager, limit), LOGIN_COLUMNS, title=_("Sign-ins"), empty=_("No sign-ins."))
 
 
 @history.command("operations")
@@ -124,8 +125,8 @@ def operations(
         state,
         limited(pager, limit),
         OPERATION_COLUMNS,
-        title="Operations",
-        empty="No operations.",
+        title=_("Operations"),
+        empty=_("No operations."),
     )
 
 
