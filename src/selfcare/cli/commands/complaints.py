@@ -8,6 +8,7 @@ from rich.text import Text
 from selfcare._errors import ValidationError
 from selfcare._i18n import gettext as _
 from selfcare.cli._context import State, pass_state
+from selfcare.cli._format import enum_label
 from selfcare.cli._options import choice, limit_option, output_options
 from selfcare.cli._output import Column, emit, emit_one
 from selfcare.cli.commands.usage import limited, page_size
@@ -23,7 +24,7 @@ COMPLAINT_COLUMNS: list[Column[Complaint]] = [
     Column(
         "Status",
         lambda c: c.status,
-        show=lambda c: Text(c.status.value.replace("_", " "), style="dim" if c.is_closed else ""),
+        show=lambda c: Text(enum_label(c.status), style="dim" if c.is_closed else ""),
     ),
     Column("Subject", lambda c: c.subject),
     Column("Expected by", lambda c: c.expected_resolution, key="expected_resolution"),

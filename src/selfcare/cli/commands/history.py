@@ -9,6 +9,7 @@ from rich.text import Text
 
 from selfcare._i18n import gettext as _
 from selfcare.cli._context import State, pass_state
+from selfcare.cli._format import enum_label
 from selfcare.cli._options import choice, limit_option, output_options, since_until
 from selfcare.cli._output import Column, emit
 from selfcare.cli.commands.usage import limited, page_size
@@ -24,7 +25,7 @@ LOGIN_COLUMNS: list[Column[LoginRecord]] = [
     Column(
         "Status",
         lambda r: r.status,
-        show=lambda r: Text(r.status.value, style="red" if r.failed else ""),
+        show=lambda r: Text(enum_label(r.status), style="red" if r.failed else ""),
     ),
     Column("Reason", lambda r: r.reason),
     Column("IP", lambda r: r.ip),
@@ -45,7 +46,7 @@ OPERATION_COLUMNS: list[Column[OperationRecord]] = [
         "Status",
         lambda r: r.status,
         show=lambda r: Text(
-            r.status.value + (f": {r.reason}" if r.reason else ""),
+            enum_label(r.status) + (f": {r.reason}" if r.reason else ""),
             style="red" if r.status is OperationStatus.FAILED else "",
         ),
     ),

@@ -17,6 +17,7 @@ from selfcare._i18n import gettext as _
 from selfcare._secret import Secret
 from selfcare.cli._context import State, pass_state
 from selfcare.cli._errors import BadInput
+from selfcare.cli._format import enum_label
 from selfcare.cli._options import limit_option, output_options, since_until
 from selfcare.cli._output import Column, emit, emit_one, note
 from selfcare.cli.commands.usage import limited, page_size
@@ -31,7 +32,7 @@ PAYMENT_COLUMNS: list[Column[Payment]] = [
     Column(
         "Status",
         lambda p: p.status,
-        show=lambda p: Text(p.status.value, style="green" if p.succeeded else "red"),
+        show=lambda p: Text(enum_label(p.status), style="green" if p.succeeded else "red"),
     ),
     Column("Bills", lambda p: p.bills),
     Column("Id", lambda p: p.id),
