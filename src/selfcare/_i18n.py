@@ -25,8 +25,6 @@ from typing import TYPE_CHECKING, Final
 if TYPE_CHECKING:
     from gettext import NullTranslations
 
-    from babel import Locale
-
 __all__ = [
     "DEFAULT_LANGUAGE",
     "DOMAIN",
@@ -131,10 +129,3 @@ def NC_(context: str, message: str) -> str:
 def N_(message: str) -> str:
     """Marks ``message`` for extraction without translating it (that happens later)."""
     return message
-
-
-def babel_locale(identifier: str) -> Locale:
-    """A Babel :class:`~babel.Locale` (``ru_RU``, ``ru``)."""
-    from babel import Locale
-
-    return Locale.parse(identifier)

@@ -128,6 +128,22 @@ def test_plurals_and_numbers_follow_the_language(
     assert fmt.quantity(Quantity(n, Unit.MINUTE), "en_US") == english
 
 
+@pytest.mark.parametrize(
+    ("lang", "account", "expected"),
+    [
+        ("en", "ru_RU", "ru_RU"),  # English: the account's region, as before translations
+        ("ru", "ru_RU", "ru_RU"),
+        ("ru_KZ.UTF-8", "ru_RU", "ru_RU"),  # the account's, since it is in Russian
+        ("ru_KZ.UTF-8", "en_US", "ru_KZ"),
+    ],
+)
+def test_money_and_numbers_are_written_in_the_readers_locale(
+    lang: str, account: str, expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SELFCARE_LANG", lang)
+    assert fmt.locale(account) == expected
+
+
 def test_the_demo_speaks_russian(monkeypatch: pytest.MonkeyPatch) -> None:
     result = CliRunner().invoke(
         cli, ["demo"], env={"COLUMNS": "120", "SELFCARE_LANG": None, "LANG": "ru_RU.UTF-8"}
