@@ -148,6 +148,7 @@ class Portal:
         env.install_gettext_callables(  # type: ignore[attr-defined]
             gettext=lambda message: _i18n.gettext(message, _LANGUAGE.get()),
             ngettext=lambda one, many, n: _i18n.ngettext(one, many, n, _LANGUAGE.get()),
+            pgettext=lambda context, message: _i18n.pgettext(context, message, _LANGUAGE.get()),
             newstyle=True,
         )
 

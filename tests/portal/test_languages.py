@@ -55,7 +55,12 @@ def test_the_switch_overrides_accept_language_and_is_remembered(
         assert ">Expenses<" in http.get("/dashboard").text
         switched = http.get("/dashboard", params={"lang": "ru"})
         assert ">Расходы<" in switched.text and '<html lang="ru">' in switched.text
+        assert (
+            "Неоплаченные счета" in switched.text and "Здравствуйте, Anna Smirnova" in switched.text
+        )
+        assert "просрочен" in switched.text and "Open bills" not in switched.text
         assert ">Расходы<" in http.get("/calls").text  # the cookie remembers
         assert ">Calls<" in http.get("/calls", params={"lang": "en"}).text
-        assert ">Calls<" in http.get("/dashboard").text
+        dashboard = http.get("/dashboard").text
+        assert ">Calls<" in dashboard and "Open bills" in dashboard
         assert '<html lang="en">' in http.get("/dashboard", params={"lang": "xx"}).text
