@@ -200,6 +200,13 @@ def capabilities_of(configuration: str) -> frozenset[str]:
 
 
 @pytest.fixture(autouse=True)
+def _english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """People's words in English whatever the machine's LANG (tests of other languages set
+    SELFCARE_LANG themselves); subprocesses inherit it."""
+    monkeypatch.setenv("SELFCARE_LANG", "en")
+
+
+@pytest.fixture(autouse=True)
 def _requires_capability(request: pytest.FixtureRequest) -> None:
     """``@pytest.mark.requires(Capability.X, ...)``: skip where the backend lacks one of them;
     ``@pytest.mark.lacks(Capability.X, ...)``: skip where it has them all (a test of what a

@@ -29,6 +29,7 @@ HEAVY = (
     "pandas",
     "pyarrow",
     "babel",
+    "selfcare._i18n",
     "starlette",
     "uvicorn",
     "authlib",

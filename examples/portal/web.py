@@ -12,6 +12,7 @@ import logging
 import secrets
 import time
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -27,7 +28,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
-from selfcare import Account, AsyncSelfcare, Money, Secret, SelfcareError, ValidationError
+from selfcare import Account, AsyncSelfcare, Money, Secret, SelfcareError, ValidationError, _i18n
 from selfcare.keypad import KeypadRegistry
 
 HERE = Path(__file__).resolve().parent
@@ -142,6 +143,14 @@ class Portal:
         env.filters["day"] = lambda value: "" if value is None else value.isoformat()
         env.filters["duration"] = duration
         env.finalize = _people_money
+        # {% trans %} and _() in templates: the selfcare catalogs, in the request's language.
+        env.add_extension("jinja2.ext.i18n")
+        env.install_gettext_callables(  # type: ignore[attr-defined]
+            gettext=lambda message: _i18n.gettext(message, _LANGUAGE.get()),
+            ngettext=lambda one, many, n: _i18n.ngettext(one, many, n, _LANGUAGE.get()),
+            pgettext=lambda context, message: _i18n.pgettext(context, message, _LANGUAGE.get()),
+            newstyle=True,
+        )
 
     async def sign_in(self, request: Request, token: str) -> UserSession:
         """Check ``token`` by reading the account; keep the client under a fresh session id
@@ -227,7 +236,10 @@ class Portal:
         user: UserSession | None = None,
         status_code: int = 200,
     ) -> HTMLResponse:
-        values: dict[str, Any] = {"user": user, "path": request.url.path}
+        lang, chosen = request_language(request)
+        _LANGUAGE.set(lang)
+        values: dict[str, Any] = {"user": user, "path": request.url.path, "lang": lang}
+        values["languages"] = _i18n.LANGUAGES
         if "session" in request.scope:
             token = csrf_token(request)
             values["csrf_token"] = token
@@ -243,7 +255,49 @@ class Portal:
             request, template, values, status_code=status_code
         )
         response.headers["Cache-Control"] = "no-store"
+        response.headers["Vary"] = "Accept-Language, Cookie"
+        if chosen:  # the switch (?lang=ru) is remembered for the next pages
+            response.set_cookie(
+                LANGUAGE_COOKIE, lang, max_age=365 * 86400, httponly=True, samesite="lax"
+            )
         return response
+
+
+LANGUAGE_COOKIE = "lang"
+_LANGUAGE: ContextVar[str] = ContextVar("portal_language", default=_i18n.DEFAULT_LANGUAGE)
+"""The language of the page being rendered (templates render inside the request's task)."""
+
+
+def request_language(request: Request) -> tuple[str, bool]:
+    """The page's language and whether the reader just chose it: ``?lang=ru`` (the switch),
+    else the ``lang`` cookie the switch set, else the best of ``Accept-Language`` that the
+    catalogs have (by q-value), else English."""
+    asked = request.query_params.get("lang", "")
+    if asked in _i18n.LANGUAGES:
+        return asked, True
+    remembered = request.cookies.get(LANGUAGE_COOKIE, "")
+    if remembered in _i18n.LANGUAGES:
+        return remembered, False
+    return accepted_language(request.headers.get("accept-language", "")), False
+
+
+def accepted_language(header: str) -> str:
+    """The language of ``Accept-Language`` (RFC 9110) the catalogs have, highest q first."""
+    ranked: list[tuple[float, int, str]] = []
+    for at, item in enumerate(header[:1000].split(",")):
+        tag, _, params = item.strip().partition(";")
+        q = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        code = tag.strip().split("-")[0].lower()
+        if code in _i18n.LANGUAGES and q > 0:
+            ranked.append((-q, at, code))
+    return min(ranked)[2] if ranked else _i18n.DEFAULT_LANGUAGE
 
 
 async def _close(user: UserSession) -> None:

@@ -33,7 +33,7 @@ def test_demo_shows_the_whole_screen() -> None:
         "Last 10 expenses",
         "Spending by kind since",
         "Total",
-        "Missed calls since",
+        "missed calls since",
         "Call forwarding (voicemail +7 916 000-01-23)",
         "no reply",
         "**61*+79160000123**20#",
@@ -83,8 +83,9 @@ def test_rows_are_whole_and_dated_unambiguously(width: int) -> None:
         assert expense.cost.format("ru_RU") in row  # the account (RU) writes money so
 
     missed = list(sc.calls.missed(since=NOW.date() - timedelta(days=6)))
-    assert f"Missed calls since {NOW.date() - timedelta(days=6):%d.%m.%Y}: {len(missed)}" in screen
-    for row, call in zip(_section(screen, "Missed calls since"), missed, strict=True):
+    title = f"{len(missed)} missed call{'' if len(missed) == 1 else 's'} since"
+    assert f"{title} {NOW.date() - timedelta(days=6):%d.%m.%Y}" in screen
+    for row, call in zip(_section(screen, title), missed, strict=True):
         assert row.split()[:2] == f"{call.at.astimezone(MOSCOW):%d.%m %H:%M}".split()
         assert call.counterpart.international in row
 

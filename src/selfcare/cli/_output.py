@@ -35,6 +35,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 from rich.text import Text
 
+from selfcare._i18n import gettext as _
 from selfcare._rules.text import csv_row, strip_controls
 from selfcare.cli import _format as fmt
 from selfcare.cli._context import State
@@ -67,6 +68,8 @@ class Column(Generic[T]):
     """One column: its header, how to read it from a record, and how to show it to people."""
 
     header: str
+    """The header in English: the CSV name (unless ``key``) and the msgid people read
+    translated (``babel.cfg`` extracts ``Column``'s first argument)."""
     get: Callable[[T], object]
     show: Callable[[T], RenderableType] | None = None
     """Overrides the default human rendering (a rich Text with a style, say)."""
@@ -194,7 +197,7 @@ def human(value: object, zone: Zone) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, datetime):
         return f"{value.astimezone(zone()):%d.%m.%Y %H:%M}"
     if isinstance(value, date):
@@ -206,7 +209,9 @@ def human(value: object, zone: Zone) -> str:
     if isinstance(value, Money):
         return fmt.money(value)
     if isinstance(value, enum.Enum):
-        return str(value.value).replace("_", " ")
+        return fmt.enum_label(value)
+    if isinstance(value, Quantity):
+        return fmt.quantity(value)
     if isinstance(value, tuple | list):
         return ", ".join(human(item, zone) for item in value)
     return str(value)
@@ -264,9 +269,9 @@ def emit(
     columns: Sequence[Column[T]],
     *,
     title: str | None = None,
-    empty: str = "Nothing found.",
+    empty: str | None = None,
     row_style: Callable[[T], str | None] | None = None,
-    label: str = "Fetching",
+    label: str | None = None,
     extra: Mapping[str, object] | None = None,
     nested: Nested | None = None,
 ) -> int:
@@ -274,9 +279,12 @@ def emit(
 
     JSON carries every column too (see :class:`_JsonLines`); ``extra`` adds what the table
     shows in its title to JSON and CSV; ``nested`` names fields whose records a table shows
-    as rows, for JSON to carry their columns as well."""
+    as rows, for JSON to carry their columns as well. ``title``, ``empty`` and ``label`` are
+    for people, already in their language (the caller wraps them in ``_()``); column headers
+    are translated here, since their English text is also the CSV header (``--json`` and
+    ``--csv`` stay English)."""
     count = 0
-    with progress(label) as advance:
+    with progress(_("Fetching") if label is None else label) as advance:
         if state.format == "json":
             out = sys.stdout
             lines = _JsonLines([c for c in columns if c.csv], extra or {}, nested or {})
@@ -306,7 +314,7 @@ def emit(
         columns = [c for c in columns if c.table]
         for column in columns:
             table.add_column(
-                Text(column.header, no_wrap=False),  # a header may wrap, its values not
+                Text(_(column.header), no_wrap=False),  # a header may wrap, its values not
                 justify="right" if column.right else "left",
                 no_wrap=not column.wrap,
                 overflow="fold",
@@ -323,7 +331,7 @@ def emit(
     if count:
         _print_whole(console, table, sizes)
     else:
-        console.print(text(empty, style="dim"))
+        console.print(text(_("Nothing found.") if empty is None else empty, style="dim"))
     return count
 
 
@@ -402,7 +410,7 @@ def emit_one(
     table.add_column()
     for field in fields:
         if field.table:
-            table.add_row(field.header, _cell(field, record, zone))
+            table.add_row(_(field.header), _cell(field, record, zone))
     console = stdout()
     if title:
         console.print(text(title, style="bold"))

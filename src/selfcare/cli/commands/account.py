@@ -5,8 +5,10 @@ from __future__ import annotations
 import click
 from rich.text import Text
 
+from selfcare._i18n import gettext as _
 from selfcare.cli import _format as fmt
 from selfcare.cli._context import State, pass_state
+from selfcare.cli._format import enum_label
 from selfcare.cli._options import output_options
 from selfcare.cli._output import Column, emit, emit_one
 from selfcare.model import Balance, Bill
@@ -23,9 +25,7 @@ BILL_COLUMNS: list[Column[Bill]] = [
     Column(
         "State",
         lambda b: b.state,
-        show=lambda b: Text(
-            b.state.value.replace("_", " "), style="bold red" if b.is_overdue else ""
-        ),
+        show=lambda b: Text(enum_label(b.state), style="bold red" if b.is_overdue else ""),
     ),
 ]
 
@@ -72,7 +72,7 @@ def bills(state: State, open_only: bool) -> None:
     """
     sc = state.client()
     found = sc.account.debts() if open_only else sc.account.bills()
-    emit(state, found, BILL_COLUMNS, title="Bills", empty="Nothing owed.", row_style=_overdue)
+    emit(state, found, BILL_COLUMNS, title=_("Bills"), empty=_("Nothing owed."), row_style=_overdue)
 
 
 COMMANDS = [balance, bills]

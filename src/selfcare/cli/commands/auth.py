@@ -20,6 +20,7 @@ from click.core import ParameterSource
 
 from selfcare import Selfcare
 from selfcare._errors import AuthenticationError, Conflict, SelfcareError, ValidationError
+from selfcare._i18n import gettext as _
 from selfcare._secret import Secret
 from selfcare.cli._config import (
     DEFAULT_PROFILE,
@@ -124,20 +125,33 @@ def login(
             session = _session_of(sc)
             account = sc.account.get()
         token = session.access_token
-        how = "one-time code" if with_code else "password"
+        how = _("one-time code") if with_code else _("password")
     profile = save_profile(name, base_url.rstrip("/"), token)
     where = (
-        "the system keyring"
+        _("the system keyring")
         if profile.in_keyring
-        else f"{config_dir() / 'tokens'} (readable by you only)"
+        else _("%(path)s (readable by you only)") % {"path": config_dir() / "tokens"}
     )
     note(
-        f"Signed in to {profile.base_url} as {account.number.international} "
-        f"({account.holder}) with a {how}; profile {name!r}, token kept in {where}."
+        _(
+            "Signed in to %(url)s as %(number)s (%(holder)s) with a %(how)s; "
+            "profile %(profile)r, token kept in %(where)s."
+        )
+        % {
+            "url": profile.base_url,
+            "number": account.number.international,
+            "holder": account.holder,
+            "how": how,
+            "profile": name,
+            "where": where,
+        }
     )
     if session is not None:
         until = _local(session.access_expires_at, account.zone)
-        note(f"The session lasts until {until}; then run 'selfcare login' again.")
+        note(
+            _("The session lasts until %(until)s; then run 'selfcare login' again.")
+            % {"until": until}
+        )
 
 
 def _check_options(
@@ -169,7 +183,7 @@ def _read_token(state: State, token_stdin: bool) -> Secret:
     elif state.token:
         token = Secret(state.token)
     else:
-        token = Secret(str(click.prompt("Token", hide_input=True)).strip())
+        token = Secret(str(click.prompt(_("Token"), hide_input=True)).strip())
     if not token:
         raise ValidationError("the token is empty", field="token")
     return token
@@ -179,26 +193,29 @@ def _read_password(from_stdin: bool) -> Secret:
     if from_stdin:
         # Only the line ending goes: spaces may be part of a password.
         return Secret(sys.stdin.readline().rstrip("\r\n"))
-    return Secret(str(click.prompt("Password", hide_input=True)))
+    return Secret(str(click.prompt(_("Password"), hide_input=True)))
 
 
 def _sign_in_with_code(base_url: str, number: str, from_stdin: bool) -> Selfcare:
     pending = Selfcare.start_login(base_url, number)
     try:
         note(
-            f"A one-time code was sent to {pending.number.international}; "
-            f"it works until {_local(pending.expires_at, None)}."
+            _("A one-time code was sent to %(number)s; it works until %(until)s.")
+            % {
+                "number": pending.number.international,
+                "until": _local(pending.expires_at, None),
+            }
         )
         if from_stdin:
             return pending.confirm(Secret(sys.stdin.readline().strip()))
         for attempt in range(1, CODE_ATTEMPTS + 1):
-            code = Secret(str(click.prompt("Code", hide_input=True)).strip())
+            code = Secret(str(click.prompt(_("Code"), hide_input=True)).strip())
             try:
                 return pending.confirm(code)
             except AuthenticationError:
                 if attempt == CODE_ATTEMPTS:
                     raise
-                note("That code did not work; try again.")
+                note(_("That code did not work; try again."))
         raise AssertionError("unreachable")  # pragma: no cover
     except BaseException:
         pending.close()
@@ -244,9 +261,12 @@ def logout(state: State) -> None:
         ended = _end_session(profile.base_url, token)
     delete_profile(name)
     if ended:
-        note(f"Signed out: the session is ended and profile {name!r} and its token are gone.")
+        note(
+            _("Signed out: the session is ended and profile %(profile)r and its token are gone.")
+            % {"profile": name}
+        )
     else:
-        note(f"Signed out: profile {name!r} and its token are gone.")
+        note(_("Signed out: profile %(profile)r and its token are gone.") % {"profile": name})
 
 
 def _end_session(base_url: str, token: Secret) -> bool:
@@ -259,7 +279,10 @@ def _end_session(base_url: str, token: Secret) -> bool:
     except AuthenticationError:
         return False  # the session already expired or was ended
     except SelfcareError as exc:
-        note(f"Could not reach the server to end the session ({exc}); forgetting it anyway.")
+        note(
+            _("Could not reach the server to end the session (%(error)s); forgetting it anyway.")
+            % {"error": exc}
+        )
         return False
     return True
 

@@ -6,7 +6,9 @@ import click
 from rich.text import Text
 
 from selfcare._errors import ValidationError
+from selfcare._i18n import gettext as _
 from selfcare.cli._context import State, pass_state
+from selfcare.cli._format import enum_label
 from selfcare.cli._options import choice, limit_option, output_options
 from selfcare.cli._output import Column, emit, emit_one
 from selfcare.cli.commands.usage import limited, page_size
@@ -22,7 +24,7 @@ COMPLAINT_COLUMNS: list[Column[Complaint]] = [
     Column(
         "Status",
         lambda c: c.status,
-        show=lambda c: Text(c.status.value.replace("_", " "), style="dim" if c.is_closed else ""),
+        show=lambda c: Text(enum_label(c.status), style="dim" if c.is_closed else ""),
     ),
     Column("Subject", lambda c: c.subject, wrap=True),
     Column("Expected by", lambda c: c.expected_resolution, key="expected_resolution"),
@@ -64,7 +66,7 @@ def _show(state: State, complaint: Complaint, title: str) -> None:
                 Column("Status", lambda h: h.status),
                 Column("Why", lambda h: h.reason, key="reason", wrap=True),
             ],
-            title="History",
+            title=_("History"),
         )
     if complaint.notes:
         emit(
@@ -75,7 +77,7 @@ def _show(state: State, complaint: Complaint, title: str) -> None:
                 Column("Author", lambda n: n.author, wrap=True),
                 Column("Note", lambda n: n.text, key="text", wrap=True),
             ],
-            title="Notes",
+            title=_("Notes"),
         )
 
 
@@ -124,7 +126,11 @@ def list_(state: State, status: str | None, limit: int | None) -> None:
     """
     pager = state.client().complaints.list(status=status, page_size=page_size(limit))
     emit(
-        state, limited(pager, limit), COMPLAINT_COLUMNS, title="Complaints", empty="No complaints."
+        state,
+        limited(pager, limit),
+        COMPLAINT_COLUMNS,
+        title=_("Complaints"),
+        empty=_("No complaints."),
     )
 
 

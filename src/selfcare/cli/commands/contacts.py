@@ -8,6 +8,8 @@ from pathlib import Path
 import click
 
 from selfcare._errors import ValidationError
+from selfcare._i18n import gettext as _
+from selfcare._i18n import ngettext
 from selfcare._rules.text import strip_controls
 from selfcare.cli._context import State, pass_state
 from selfcare.cli._options import output_options
@@ -73,7 +75,7 @@ def list_(state: State, search: str | None) -> None:
     Example: selfcare --fake contacts list --search ivan
     """
     found = state.client().contacts.list(search=search)
-    emit(state, found, CONTACT_COLUMNS, title="Contacts", empty="No contacts.")
+    emit(state, found, CONTACT_COLUMNS, title=_("Contacts"), empty=_("No contacts."))
 
 
 @contacts.command("add")
@@ -91,7 +93,7 @@ def add(
     Example: selfcare --fake contacts add "Ivan Petrov" +79161234567 "8 903 000-00-01"
     """
     contact = state.client().contacts.add(name, list(phones), email=email, note=note)
-    emit_one(state, contact, CONTACT_COLUMNS, title="Contact added")
+    emit_one(state, contact, CONTACT_COLUMNS, title=_("Contact added"))
 
 
 @contacts.command("edit")
@@ -117,7 +119,7 @@ def edit(
     contact = state.client().contacts.update(
         contact_id, name=name, phones=list(phones) or None, email=email, note=note
     )
-    emit_one(state, contact, CONTACT_COLUMNS, title="Contact changed")
+    emit_one(state, contact, CONTACT_COLUMNS, title=_("Contact changed"))
 
 
 @contacts.command("rm")
@@ -129,7 +131,7 @@ def rm(state: State, contact_id: str) -> None:
     Example: selfcare --base-url http://127.0.0.1:8080 contacts rm k00000001
     """
     state.client().contacts.delete(contact_id)
-    note(f"Removed contact {contact_id}.")
+    note(_("Removed contact %(id)s.") % {"id": contact_id})
 
 
 @contacts.command("import")
@@ -150,11 +152,15 @@ def import_(state: State, file: Path, format_: str | None) -> None:
         state,
         added,
         CONTACT_COLUMNS,
-        title=f"Imported {len(added)}",
-        empty="Nothing new to import.",
+        title=ngettext("Imported %(count)s contact", "Imported %(count)s contacts", len(added))
+        % {"count": len(added)},
+        empty=_("Nothing new to import."),
     )
     if added.skipped:
-        note(f"Skipped {added.skipped} already in the phonebook (same name and numbers).")
+        note(
+            _("Skipped %(count)s already in the phonebook (same name and numbers).")
+            % {"count": added.skipped}
+        )
 
 
 @contacts.command("export")
@@ -177,7 +183,7 @@ def export(state: State, format_: str, output: Path | None) -> None:
         click.echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8")
-        note(f"Wrote {output}.")
+        note(_("Wrote %(path)s.") % {"path": output})
 
 
 @click.group()
@@ -196,7 +202,7 @@ def lists_list(state: State) -> None:
 
     Example: selfcare --fake lists list
     """
-    emit(state, state.client().contacts.lists.list(), LIST_COLUMNS, empty="No mailing lists.")
+    emit(state, state.client().contacts.lists.list(), LIST_COLUMNS, empty=_("No mailing lists."))
 
 
 def _show_list(state: State, found: MailingList, title: str) -> None:
@@ -208,7 +214,7 @@ def _show_list(state: State, found: MailingList, title: str) -> None:
             found.members,
             MEMBER_COLUMNS,
             title=f"{title}: {found.name} ({found.id})",
-            empty=f"{found.name} has no members.",
+            empty=_("%(list)s has no members.") % {"list": found.name},
         )
 
 
@@ -221,7 +227,7 @@ def lists_show(state: State, list_ref: str) -> None:
 
     Example: selfcare --base-url http://127.0.0.1:8080 lists show Family
     """
-    _show_list(state, find_list(state, list_ref), "Mailing list")
+    _show_list(state, find_list(state, list_ref), _("Mailing list"))
 
 
 @lists.command("create")
@@ -235,7 +241,7 @@ def lists_create(state: State, name: str, members: tuple[str, ...]) -> None:
     Example: selfcare --fake lists create Family +79161234567 "8 903 123-45-67"
     """
     found = state.client().contacts.lists.create(name, _members(state, members))
-    _show_list(state, found, "Created")
+    _show_list(state, found, _("Created"))
 
 
 @lists.command("add")
@@ -250,7 +256,7 @@ def lists_add(state: State, list_ref: str, members: tuple[str, ...]) -> None:
     """
     area = state.client().contacts.lists
     found = area.add_members(find_list(state, list_ref), _members(state, members))
-    _show_list(state, found, "Mailing list")
+    _show_list(state, found, _("Mailing list"))
 
 
 @lists.command("remove")
@@ -265,7 +271,7 @@ def lists_remove(state: State, list_ref: str, members: tuple[str, ...]) -> None:
     """
     area = state.client().contacts.lists
     found = area.remove_members(find_list(state, list_ref), _members(state, members))
-    _show_list(state, found, "Mailing list")
+    _show_list(state, found, _("Mailing list"))
 
 
 @lists.command("rm")
@@ -278,7 +284,7 @@ def lists_rm(state: State, list_ref: str) -> None:
     """
     found = find_list(state, list_ref)
     state.client().contacts.lists.delete(found)
-    note(f"Deleted mailing list {found.name} ({found.id}).")
+    note(_("Deleted mailing list %(list)s (%(id)s).") % {"list": found.name, "id": found.id})
 
 
 def _members(state: State, members: tuple[str, ...]) -> list[Contact | str]:

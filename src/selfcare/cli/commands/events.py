@@ -57,7 +57,7 @@ def summary(event: Event) -> str:
 
 COLUMNS: list[Column[Event]] = [
     Column("When", lambda e: e.occurred_at, key="occurred_at"),
-    Column("Type", lambda e: e.type, key="type"),
+    Column("Type", lambda e: e.type.value, key="type"),  # a code people type in --type
     Column("What", summary, key="summary"),
     Column("Id", lambda e: e.id, key="id"),
 ]

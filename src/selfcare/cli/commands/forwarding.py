@@ -5,8 +5,11 @@ from __future__ import annotations
 import click
 from rich.text import Text
 
+from selfcare._i18n import N_
+from selfcare._i18n import gettext as _
 from selfcare.cli import _format as fmt
 from selfcare.cli._context import State, pass_state
+from selfcare.cli._format import enum_label
 from selfcare.cli._options import choice, output_options
 from selfcare.cli._output import Column, emit, note
 from selfcare.forwarding import ForwardingCondition
@@ -24,10 +27,16 @@ def _state(rule: ForwardingRule) -> str:
 
 
 _STYLES = {"forwarding": "green", "overridden by unconditional": "yellow", "off": "dim"}
+_LABELS = {
+    "forwarding": N_("forwarding"),
+    "overridden by unconditional": N_("overridden by unconditional"),
+    "off": N_("off"),
+}
 
 
 def _status(rule: ForwardingRule) -> Text:
-    return Text(_state(rule), style=_STYLES[_state(rule)])
+    state = _state(rule)
+    return Text(_(_LABELS[state]), style=_STYLES[state])
 
 
 RULE_COLUMNS: list[Column[ForwardingRule]] = [
@@ -49,7 +58,9 @@ def _show(state: State, forwarding: ForwardingState) -> None:
     if state.format == "json":
         emit(state, [forwarding], [], nested={"rules": RULE_COLUMNS})
         return
-    title = f"Call forwarding (voicemail {forwarding.voicemail.international})"
+    title = _("Call forwarding (voicemail %(number)s)") % {
+        "number": forwarding.voicemail.international
+    }
     emit(state, forwarding.rules, RULE_COLUMNS, title=title)
 
 
@@ -96,7 +107,10 @@ def set_(
     result = state.client().forwarding.set(
         condition, " ".join(number), timer=_timer(timer, old_timer)
     )
-    note(f"Forwarding {condition.replace('_', ' ')} calls to {' '.join(number)}.")
+    note(
+        _("Forwarding %(condition)s calls to %(number)s.")
+        % {"condition": enum_label(ForwardingCondition(condition)), "number": " ".join(number)}
+    )
     _show(state, result)
 
 
@@ -112,7 +126,10 @@ def voicemail(state: State, condition: str, timer: int | None, old_timer: int | 
     Example: selfcare --fake forwarding voicemail all_conditional --timer 20
     """
     result = state.client().forwarding.to_voicemail(condition, timer=_timer(timer, old_timer))
-    note(f"Forwarding {condition.replace('_', ' ')} calls to voicemail.")
+    note(
+        _("Forwarding %(condition)s calls to voicemail.")
+        % {"condition": enum_label(ForwardingCondition(condition))}
+    )
     _show(state, result)
 
 
@@ -126,7 +143,10 @@ def disable(state: State, condition: str) -> None:
     Example: selfcare --fake forwarding disable all
     """
     result = state.client().forwarding.disable(condition)
-    note(f"Forwarding {condition.replace('_', ' ')} calls is off.")
+    note(
+        _("Forwarding %(condition)s calls is off.")
+        % {"condition": enum_label(ForwardingCondition(condition))}
+    )
     _show(state, result)
 
 

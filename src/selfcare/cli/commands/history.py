@@ -7,7 +7,9 @@ from datetime import date, datetime, timedelta
 import click
 from rich.text import Text
 
+from selfcare._i18n import gettext as _
 from selfcare.cli._context import State, pass_state
+from selfcare.cli._format import enum_label
 from selfcare.cli._options import choice, limit_option, output_options, since_until
 from selfcare.cli._output import Column, emit
 from selfcare.cli.commands.usage import limited, page_size
@@ -23,7 +25,7 @@ LOGIN_COLUMNS: list[Column[LoginRecord]] = [
     Column(
         "Status",
         lambda r: r.status,
-        show=lambda r: Text(r.status.value, style="red" if r.failed else ""),
+        show=lambda r: Text(enum_label(r.status), style="red" if r.failed else ""),
     ),
     Column("Reason", lambda r: r.reason, wrap=True),
     Column("IP", lambda r: r.ip),
@@ -44,7 +46,7 @@ OPERATION_COLUMNS: list[Column[OperationRecord]] = [
         "Status",
         lambda r: r.status,
         show=lambda r: Text(
-            r.status.value + (f": {r.reason}" if r.reason else ""),
+            enum_label(r.status) + (f": {r.reason}" if r.reason else ""),
             style="red" if r.status is OperationStatus.FAILED else "",
         ),
     ),
@@ -86,7 +88,7 @@ def logins(
         status=status,
         page_size=page_size(limit),
     )
-    emit(state, limited(pager, limit), LOGIN_COLUMNS, title="Sign-ins", empty="No sign-ins.")
+    emit(state, limited(pager, limit), LOGIN_COLUMNS, title=_("Sign-ins"), empty=_("No sign-ins."))
 
 
 @history.command("operations")
@@ -124,8 +126,8 @@ def operations(
         state,
         limited(pager, limit),
         OPERATION_COLUMNS,
-        title="Operations",
-        empty="No operations.",
+        title=_("Operations"),
+        empty=_("No operations."),
     )
 
 

@@ -13,9 +13,11 @@ import click
 from rich.text import Text
 
 from selfcare._errors import NotFound, ValidationError
+from selfcare._i18n import gettext as _
 from selfcare.cli import _format as fmt
 from selfcare.cli._context import State, pass_state
 from selfcare.cli._errors import EXIT_FAILED
+from selfcare.cli._format import enum_label
 from selfcare.cli._options import choice, limit_option, output_options, since_until
 from selfcare.cli._output import Column, emit, emit_one, note, progress
 from selfcare.cli._params import DURATION, LATER
@@ -55,7 +57,7 @@ MESSAGE_COLUMNS: list[Column[Message]] = [
         "Status",
         lambda m: m.status,
         show=lambda m: Text(
-            m.status.value.replace("_", " "),
+            enum_label(m.status),
             style="green" if m.status.reached else ("red" if m.is_final else "yellow"),
         ),
     ),
@@ -94,7 +96,7 @@ RESULT_COLUMNS: list[Column[RecipientResult]] = [
     Column(
         "Status",
         lambda r: r.status,
-        show=lambda r: Text(r.status.value, style="green" if r.sent else "red"),
+        show=lambda r: Text(enum_label(r.status), style="green" if r.sent else "red"),
     ),
     Column("Message", lambda r: None if r.message is None else r.message.id),
     Column("Reason", lambda r: r.reason, wrap=True),
@@ -198,7 +200,7 @@ def sms_send(
         flash=flash,
         idempotency_key=idempotency_key,
     )
-    emit_one(state, message, MESSAGE_FIELDS, title="Message sent")
+    emit_one(state, message, MESSAGE_FIELDS, title=_("Message sent"))
 
 
 def _price(state: State, value: str | None) -> Money | None:
@@ -246,7 +248,7 @@ def sms_plan(state: State, text: str, encoding: str | None, price: str | None) -
             show=lambda p: "unknown" if p.cost is None else fmt.money(p.cost),
         ),
     ]
-    emit_one(state, found, fields, title="SMS plan")
+    emit_one(state, found, fields, title=_("SMS plan"))
 
 
 @sms.command("show")
@@ -260,9 +262,10 @@ def sms_show(state: State, message_id: str) -> None:
     """
     message = state.client().messages.get(message_id)
     deliveries = {"deliveries": DELIVERY_COLUMNS}
-    emit_one(state, message, MESSAGE_FIELDS, title=f"Message {message.id}", nested=deliveries)
+    title = _("Message %(id)s") % {"id": message.id}
+    emit_one(state, message, MESSAGE_FIELDS, title=title, nested=deliveries)
     if state.format == "table" and message.deliveries:
-        emit(state, message.deliveries, DELIVERY_COLUMNS, title="Deliveries")
+        emit(state, message.deliveries, DELIVERY_COLUMNS, title=_("Deliveries"))
 
 
 @sms.command("cancel")
@@ -275,7 +278,7 @@ def sms_cancel(state: State, message_id: str) -> None:
     Example: selfcare --base-url http://127.0.0.1:8080 sms cancel m00000001
     """
     message = state.client().messages.cancel(message_id)
-    emit_one(state, message, MESSAGE_FIELDS, title="Message cancelled")
+    emit_one(state, message, MESSAGE_FIELDS, title=_("Message cancelled"))
 
 
 @click.group()
@@ -327,7 +330,7 @@ def mms_send(
         delivery_report=not no_report,
         idempotency_key=idempotency_key,
     )
-    emit_one(state, message, MESSAGE_FIELDS, title="Message sent")
+    emit_one(state, message, MESSAGE_FIELDS, title=_("Message sent"))
 
 
 @click.command()
@@ -350,7 +353,9 @@ def messages(
     pager = state.client().messages.list(
         since=state.when(since), until=state.when(until), status=status, page_size=page_size(limit)
     )
-    emit(state, limited(pager, limit), MESSAGE_COLUMNS, title="Messages", empty="No messages.")
+    emit(
+        state, limited(pager, limit), MESSAGE_COLUMNS, title=_("Messages"), empty=_("No messages.")
+    )
 
 
 def find_list(state: State, ref: str) -> MailingList:
@@ -413,8 +418,16 @@ def broadcast(
     if state.format == "json":
         emit(state, [outcome], [], nested={"results": RESULT_COLUMNS})
     else:
-        emit(state, outcome.results, RESULT_COLUMNS, title=f"Broadcast to {found.name}")
-    note(f"Sent {len(outcome.sent)}, refused {len(outcome.rejected)}.")
+        emit(
+            state,
+            outcome.results,
+            RESULT_COLUMNS,
+            title=_("Broadcast to %(list)s") % {"list": found.name},
+        )
+    note(
+        _("Sent %(sent)s, refused %(refused)s.")
+        % {"sent": len(outcome.sent), "refused": len(outcome.rejected)}
+    )
     if any(r.status is RecipientStatus.REJECTED for r in outcome.results):
         click.get_current_context().exit(EXIT_FAILED)
 

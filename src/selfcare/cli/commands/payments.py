@@ -13,9 +13,11 @@ from datetime import date, datetime, timedelta
 import click
 from rich.text import Text
 
+from selfcare._i18n import gettext as _
 from selfcare._secret import Secret
 from selfcare.cli._context import State, pass_state
 from selfcare.cli._errors import BadInput
+from selfcare.cli._format import enum_label
 from selfcare.cli._options import limit_option, output_options, since_until
 from selfcare.cli._output import Column, emit, emit_one, note
 from selfcare.cli.commands.usage import limited, page_size
@@ -30,7 +32,7 @@ PAYMENT_COLUMNS: list[Column[Payment]] = [
     Column(
         "Status",
         lambda p: p.status,
-        show=lambda p: Text(p.status.value, style="green" if p.succeeded else "red"),
+        show=lambda p: Text(enum_label(p.status), style="green" if p.succeeded else "red"),
     ),
     Column("Bills", lambda p: p.bills, wrap=True),
     Column("Id", lambda p: p.id),
@@ -59,7 +61,7 @@ def pay(state: State, amount: str, method: str, idempotency_key: str | None) -> 
     Example: selfcare --fake pay 500 --method card:tok_4242424242
     """
     payment = state.client().payments.pay(amount, method=method, idempotency_key=idempotency_key)
-    emit_one(state, payment, PAYMENT_COLUMNS, title="Payment")
+    emit_one(state, payment, PAYMENT_COLUMNS, title=_("Payment"))
 
 
 @click.command()
@@ -80,7 +82,9 @@ def payments(
     pager = state.client().payments.list(
         since=state.when(since), until=state.when(until), page_size=page_size(limit)
     )
-    emit(state, limited(pager, limit), PAYMENT_COLUMNS, title="Payments", empty="No payments.")
+    emit(
+        state, limited(pager, limit), PAYMENT_COLUMNS, title=_("Payments"), empty=_("No payments.")
+    )
 
 
 @click.group()
@@ -112,9 +116,9 @@ def activate(state: State, pin_stdin: bool) -> None:
     if pin_stdin:
         pin = Secret(sys.stdin.readline().strip())
     else:
-        pin = Secret(str(click.prompt("Card PIN", hide_input=True)).strip())
+        pin = Secret(str(click.prompt(_("Card PIN"), hide_input=True)).strip())
     payment = state.client().payments.activate_card(pin)
-    emit_one(state, payment, PAYMENT_COLUMNS, title="Card activated")
+    emit_one(state, payment, PAYMENT_COLUMNS, title=_("Card activated"))
 
 
 AUTOPAY_FIELDS: list[Column[AutopayRule]] = [
@@ -152,7 +156,9 @@ def autopay_show(state: State) -> None:
 
     Example: selfcare --fake autopay show
     """
-    _show_rule(state, state.client().payments.autopay(), title="Autopay", off="Autopay is off.")
+    _show_rule(
+        state, state.client().payments.autopay(), title=_("Autopay"), off=_("Autopay is off.")
+    )
 
 
 @autopay.command("set")
@@ -189,7 +195,7 @@ def autopay_set(
         schedule=schedule,
         idempotency_key=idempotency_key,
     )
-    _show_rule(state, rule, title="Autopay set", off="")
+    _show_rule(state, rule, title=_("Autopay set"), off="")
 
 
 @autopay.command("off")
@@ -201,7 +207,7 @@ def autopay_off(state: State) -> None:
     Example: selfcare --fake autopay off
     """
     removed = state.client().payments.disable_autopay()
-    _show_rule(state, removed, title="Autopay turned off", off="Autopay was already off.")
+    _show_rule(state, removed, title=_("Autopay turned off"), off=_("Autopay was already off."))
 
 
 COMMANDS = [pay, payments, card, autopay]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from selfcare._i18n import gettext as _
 from selfcare.cli._context import State, pass_state
 from selfcare.cli._options import choice, output_options
 from selfcare.cli._output import Column, emit, emit_one, note
@@ -50,7 +51,7 @@ def catalog(state: State, kind: str | None) -> None:
 
     Example: selfcare --fake services catalog --kind option
     """
-    emit(state, state.client().services.catalog(kind), SERVICE_COLUMNS, title="Catalogue")
+    emit(state, state.client().services.catalog(kind), SERVICE_COLUMNS, title=_("Catalogue"))
 
 
 @services.command("connected")
@@ -61,7 +62,7 @@ def connected(state: State) -> None:
 
     Example: selfcare --fake services connected
     """
-    emit(state, state.client().services.connected(), CONNECTED_COLUMNS, title="Connected")
+    emit(state, state.client().services.connected(), CONNECTED_COLUMNS, title=_("Connected"))
 
 
 @services.command("connect")
@@ -74,7 +75,7 @@ def connect(state: State, code: str) -> None:
     Example: selfcare --fake services connect internet-5gb
     """
     service = state.client().services.connect(code)
-    emit_one(state, service, CONNECTED_COLUMNS, title="Connected")
+    emit_one(state, service, CONNECTED_COLUMNS, title=_("Connected"))
 
 
 @services.command("disconnect")
@@ -87,8 +88,8 @@ def disconnect(state: State, code: str) -> None:
     Example: selfcare --base-url http://127.0.0.1:8080 services disconnect internet-5gb
     """
     remaining = state.client().services.disconnect(code)
-    note(f"Disconnected {code}.")
-    emit(state, remaining, CONNECTED_COLUMNS, title="Still connected")
+    note(_("Disconnected %(code)s.") % {"code": code})
+    emit(state, remaining, CONNECTED_COLUMNS, title=_("Still connected"))
 
 
 @services.command("tariff")
@@ -105,15 +106,15 @@ def tariff(state: State, code: str | None) -> None:
     wanted = account.tariff.code
     plans = [s for s in sc.services.catalog("tariff") if s.code == wanted]
     if code is not None:
-        note(f"The line is now on {account.tariff.name}.")
+        note(_("The line is now on %(tariff)s.") % {"tariff": account.tariff.name})
     if plans:
-        emit_one(state, plans[0], SERVICE_COLUMNS, title="Tariff plan")
+        emit_one(state, plans[0], SERVICE_COLUMNS, title=_("Tariff plan"))
     else:
         emit_one(
             state,
             account.tariff,
             [Column("Code", lambda t: t.code), Column("Name", lambda t: t.name)],
-            title="Tariff plan",
+            title=_("Tariff plan"),
         )
 
 

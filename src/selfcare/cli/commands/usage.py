@@ -10,6 +10,7 @@ from typing import TypeVar
 import click
 from rich.text import Text
 
+from selfcare._i18n import gettext as _
 from selfcare.cli import _format as fmt
 from selfcare.cli._context import State, pass_state
 from selfcare.cli._options import choice, limit_option, output_options, since_until
@@ -46,7 +47,7 @@ CALL_COLUMNS: list[Column[Call]] = [
     Column(
         "Answered",
         lambda c: c.answered,
-        show=lambda c: Text("missed", style="red") if c.missed else Text("yes"),
+        show=lambda c: Text(_("missed"), style="red") if c.missed else Text(_("yes")),
     ),
     Column("Duration", lambda c: c.duration, right=True),
     Column("Cost", lambda c: c.cost, right=True),
@@ -101,7 +102,9 @@ def expenses(
         counterpart=counterpart,
         page_size=page_size(limit),
     )
-    emit(state, limited(pager, limit), EXPENSE_COLUMNS, title="Expenses", empty="No expenses.")
+    emit(
+        state, limited(pager, limit), EXPENSE_COLUMNS, title=_("Expenses"), empty=_("No expenses.")
+    )
 
 
 @click.command()
@@ -134,7 +137,7 @@ def calls(
         counterpart=counterpart,
         page_size=page_size(limit),
     )
-    emit(state, limited(pager, limit), CALL_COLUMNS, title="Calls", empty="No calls.")
+    emit(state, limited(pager, limit), CALL_COLUMNS, title=_("Calls"), empty=_("No calls."))
 
 
 COMMANDS = [expenses, calls]
