@@ -37,7 +37,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 from web import HERE, Connect, Portal, Settings, protected
 
-from selfcare import AsyncSelfcare
+from selfcare import AsyncNetworkLogin, AsyncPendingLogin, AsyncSelfcare
 
 __all__ = ["SharedPool", "create_portal", "fake_operator_server", "http_connect", "main"]
 
@@ -73,6 +73,13 @@ def create_portal(
         Route("/", views.home),
         Route("/signin", views.signin_form, methods=["GET"]),
         Route("/signin", views.signin, methods=["POST"]),
+        Route("/signin/password", views.signin_password, methods=["POST"]),
+        Route("/signin/code", views.code_form, methods=["GET"]),
+        Route("/signin/code", views.code_request, methods=["POST"]),
+        Route("/signin/code/resend", views.code_resend, methods=["POST"]),
+        Route("/signin/code/confirm", views.code_confirm, methods=["POST"]),
+        Route("/signin/network", views.network_start, methods=["GET"]),
+        Route("/signin/network/callback", views.network_callback, methods=["GET"]),
         Route("/signout", views.signout, methods=["POST"]),
         Route("/dashboard", views.dashboard),
         Route("/expenses", views.expenses),
@@ -169,6 +176,21 @@ class SharedPool:
 
     def __call__(self, token: str) -> AsyncSelfcare:
         return AsyncSelfcare(base_url=self.base_url, token=token, http_client=self.http)
+
+    # The three ways a subscriber signs in, all through the same pool (``http_client=``).
+
+    async def login(self, number: str, password: str) -> AsyncSelfcare:
+        return await AsyncSelfcare.login(
+            self.base_url, number, password=password, http_client=self.http
+        )
+
+    async def start_login(self, number: str) -> AsyncPendingLogin:
+        return await AsyncSelfcare.start_login(self.base_url, number, http_client=self.http)
+
+    async def start_network_login(self, redirect_uri: str) -> AsyncNetworkLogin:
+        return await AsyncSelfcare.start_network_login(
+            self.base_url, redirect_uri=redirect_uri, http_client=self.http
+        )
 
     async def aclose(self) -> None:
         await self.http.aclose()
