@@ -19,7 +19,7 @@ import os
 import secrets
 import sys
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -204,18 +204,23 @@ def http_connect(
 
 
 @contextlib.contextmanager
-def fake_operator_server(seed: int = 42) -> Iterator[tuple[str, str]]:
+def fake_operator_server(
+    seed: int = 42, mobile_network: Iterable[str] = ()
+) -> Iterator[tuple[str, str]]:
     """The fake operator behind selfcare's reference server, on a free local port.
 
     Yields its base URL and the demo subscriber's token (a random one, as ``selfcare serve``
-    gives: the seed's tokens are computable by anyone on the machine).
+    gives: the seed's tokens are computable by anyone on the machine). ``mobile_network``
+    maps browsers' addresses to lines (``127.0.0.1=+79165550123``), as ``selfcare serve
+    --mobile-network`` does, for "Continue with my mobile network".
     """
     from selfcare.backends.fake import FakeOperator
-    from selfcare.server import FakeResolver, LiveServer, create_app
+    from selfcare.server import FakeResolver, LiveServer, MobileNetwork, create_app
 
     operator = FakeOperator(seed=seed)
     operator.issue_random_tokens()
-    with LiveServer(create_app(FakeResolver(operator))) as server:
+    network = MobileNetwork.parse(mobile_network)
+    with LiveServer(create_app(FakeResolver(operator), network=network)) as server:
         yield server.url, operator.token().reveal()
 
 
@@ -250,6 +255,14 @@ def main(argv: list[str] | None = None) -> int:
         help="an origin forms may be posted from, e.g. https://portal.example when behind a "
         "reverse proxy (repeatable; default: the portal's own)",
     )
+    parser.add_argument(
+        "--mobile-network",
+        action="append",
+        default=[],
+        metavar="ADDR=NUMBER",
+        help="with the fake operator: the line a browser at ADDR is on, for signing in by "
+        "the mobile network (repeatable; e.g. 127.0.0.1=+79165550123)",
+    )
     args = parser.parse_args(argv)
     try:
         settings = Settings(
@@ -264,7 +277,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.base_url:
             server_url, token = args.base_url, args.token
         else:
-            server_url, token = stack.enter_context(fake_operator_server(args.seed))
+            try:
+                fake = fake_operator_server(args.seed, args.mobile_network)
+                server_url, token = stack.enter_context(fake)
+            except ValueError as exc:
+                parser.error(str(exc))
             print(f"Fake operator: {server_url}", flush=True)
         if args.base_url:
             app = create_portal(http_connect(server_url), preset_token=token, settings=settings)

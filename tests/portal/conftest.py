@@ -8,6 +8,7 @@ off the network: every host but 127.0.0.1/localhost resolves to nothing.
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import shutil
 import subprocess
@@ -122,8 +123,15 @@ def browser() -> Iterator[Any]:
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
     driver.implicitly_wait(0)
+    # selenium logs each WebDriver command with its body at DEBUG, so the passwords the
+    # tests type would reach the suite's leak check: that is the test's own traffic to the
+    # driver, not the portal's or the SDK's (whose loggers stay at DEBUG).
+    wire = logging.getLogger("selenium.webdriver.remote.remote_connection")
+    level = wire.level
+    wire.setLevel(logging.INFO)
     yield driver
     driver.quit()
+    wire.setLevel(level)
 
 
 SAFETY_NET = 120

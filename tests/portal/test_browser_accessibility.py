@@ -5,6 +5,9 @@ card work from the keyboard alone.
 axe-core is an npm package pinned in ``tests/portal/axe/package.json`` (and its lock file),
 installed with ``npm ci`` into ``tests/portal/axe/node_modules`` (gitignored) on first use,
 and injected into each page through the driver.
+
+Runs after ``test_browser.py`` (file order): activating a card here pays the overdue bill
+and adds an activation to the history, which that file's first tests count.
 """
 
 from __future__ import annotations
