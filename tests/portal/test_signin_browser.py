@@ -92,6 +92,7 @@ def test_code_with_tries_left_resend_cool_down_and_keypad(
     for digit in first:
         keys[digit].click()
     assert page.css("#pin-dots").get_attribute("data-entered") == "6"
+    page.screenshot("signin-code")
     assert first not in page.css("#positions").get_attribute("value").replace(",", "")
     page.submit("#confirm-keypad")
     _at_dashboard(page)
