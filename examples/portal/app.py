@@ -5,9 +5,10 @@ Run it on the fake operator (served over HTTP by selfcare's reference server, in
     python examples/portal/app.py [--host 127.0.0.1] [--port 8090]
 
 or point it at any selfcare server with ``--base-url``/``--token`` (or ``SELFCARE_BASE_URL``
-and ``SELFCARE_TOKEN``). The portal only uses ``AsyncSelfcare``; each sign-in makes a client
-with the token typed on the sign-in page, kept on the server; all the clients share one
-connection pool.
+and ``SELFCARE_TOKEN``). The portal only uses ``AsyncSelfcare``. Subscribers sign in with
+their phone number and password, a one-time SMS code, or their mobile network (access
+tokens only in development mode); each sign-in's client stays on the server, and all of
+them share one connection pool.
 """
 
 from __future__ import annotations
