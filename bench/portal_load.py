@@ -148,7 +148,9 @@ async def subscriber(transport: httpx.AsyncHTTPTransport, base: str, stats: Stat
     token = CSRF.search(page.text)
     form = {"number": NUMBER, "password": PASSWORD, "csrf_token": token.group(1) if token else ""}
     signed = await request("POST", "/signin/password", data=form)
-    if signed is None or signed.headers.get("location") != "/dashboard":
+    if signed is None:
+        return
+    if signed.headers.get("location") != "/dashboard":
         stats.failed("sign-in did not lead to the dashboard")
         return
     await request("GET", "/dashboard")

@@ -16,6 +16,7 @@ from web import (
     PendingNetwork,
     Portal,
     UserSession,
+    _status,
     action,
     clip,
     day,
@@ -121,10 +122,12 @@ def _signin_page(
 
 
 def _refused(exc: BaseException) -> int:
-    """The status of a sign-in page that shows ``exc``."""
+    """The status of a sign-in page that shows ``exc``: the error's own (401 for a wrong
+    password, 429 for a lock, 503 when the operator did not answer in time), 400 for input
+    refused before sending."""
     if isinstance(exc, RateLimited):
         return 429
-    return 400 if isinstance(exc, ValueError) else 401
+    return 400 if isinstance(exc, ValueError) else _status(exc)
 
 
 def _short(form: Any, name: str, limit: int) -> str:
