@@ -5,9 +5,10 @@ Run it on the fake operator (served over HTTP by selfcare's reference server, in
     python examples/portal/app.py [--host 127.0.0.1] [--port 8090]
 
 or point it at any selfcare server with ``--base-url``/``--token`` (or ``SELFCARE_BASE_URL``
-and ``SELFCARE_TOKEN``). The portal only uses ``AsyncSelfcare``; each sign-in makes a client
-with the token typed on the sign-in page, kept on the server; all the clients share one
-connection pool.
+and ``SELFCARE_TOKEN``). The portal only uses ``AsyncSelfcare``. Subscribers sign in with
+their phone number and password, a one-time SMS code, or their mobile network (access
+tokens only in development mode); each sign-in's client stays on the server, and all of
+them share one connection pool.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import os
 import secrets
 import sys
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 from web import HERE, Connect, Portal, Settings, protected
 
-from selfcare import AsyncSelfcare
+from selfcare import AsyncNetworkLogin, AsyncPendingLogin, AsyncSelfcare
 
 __all__ = ["SharedPool", "create_portal", "fake_operator_server", "http_connect", "main"]
 
@@ -73,6 +74,13 @@ def create_portal(
         Route("/", views.home),
         Route("/signin", views.signin_form, methods=["GET"]),
         Route("/signin", views.signin, methods=["POST"]),
+        Route("/signin/password", views.signin_password, methods=["POST"]),
+        Route("/signin/code", views.code_form, methods=["GET"]),
+        Route("/signin/code", views.code_request, methods=["POST"]),
+        Route("/signin/code/resend", views.code_resend, methods=["POST"]),
+        Route("/signin/code/confirm", views.code_confirm, methods=["POST"]),
+        Route("/signin/network", views.network_start, methods=["GET"]),
+        Route("/signin/network/callback", views.network_callback, methods=["GET"]),
         Route("/signout", views.signout, methods=["POST"]),
         Route("/dashboard", views.dashboard),
         Route("/expenses", views.expenses),
@@ -170,6 +178,21 @@ class SharedPool:
     def __call__(self, token: str) -> AsyncSelfcare:
         return AsyncSelfcare(base_url=self.base_url, token=token, http_client=self.http)
 
+    # The three ways a subscriber signs in, all through the same pool (``http_client=``).
+
+    async def login(self, number: str, password: str) -> AsyncSelfcare:
+        return await AsyncSelfcare.login(
+            self.base_url, number, password=password, http_client=self.http
+        )
+
+    async def start_login(self, number: str) -> AsyncPendingLogin:
+        return await AsyncSelfcare.start_login(self.base_url, number, http_client=self.http)
+
+    async def start_network_login(self, redirect_uri: str) -> AsyncNetworkLogin:
+        return await AsyncSelfcare.start_network_login(
+            self.base_url, redirect_uri=redirect_uri, http_client=self.http
+        )
+
     async def aclose(self) -> None:
         await self.http.aclose()
 
@@ -182,18 +205,23 @@ def http_connect(
 
 
 @contextlib.contextmanager
-def fake_operator_server(seed: int = 42) -> Iterator[tuple[str, str]]:
+def fake_operator_server(
+    seed: int = 42, mobile_network: Iterable[str] = ()
+) -> Iterator[tuple[str, str]]:
     """The fake operator behind selfcare's reference server, on a free local port.
 
     Yields its base URL and the demo subscriber's token (a random one, as ``selfcare serve``
-    gives: the seed's tokens are computable by anyone on the machine).
+    gives: the seed's tokens are computable by anyone on the machine). ``mobile_network``
+    maps browsers' addresses to lines (``127.0.0.1=+79165550123``), as ``selfcare serve
+    --mobile-network`` does, for "Continue with my mobile network".
     """
     from selfcare.backends.fake import FakeOperator
-    from selfcare.server import FakeResolver, LiveServer, create_app
+    from selfcare.server import FakeResolver, LiveServer, MobileNetwork, create_app
 
     operator = FakeOperator(seed=seed)
     operator.issue_random_tokens()
-    with LiveServer(create_app(FakeResolver(operator))) as server:
+    network = MobileNetwork.parse(mobile_network)
+    with LiveServer(create_app(FakeResolver(operator), network=network)) as server:
         yield server.url, operator.token().reveal()
 
 
@@ -228,6 +256,14 @@ def main(argv: list[str] | None = None) -> int:
         help="an origin forms may be posted from, e.g. https://portal.example when behind a "
         "reverse proxy (repeatable; default: the portal's own)",
     )
+    parser.add_argument(
+        "--mobile-network",
+        action="append",
+        default=[],
+        metavar="ADDR=NUMBER",
+        help="with the fake operator: the line a browser at ADDR is on, for signing in by "
+        "the mobile network (repeatable; e.g. 127.0.0.1=+79165550123)",
+    )
     args = parser.parse_args(argv)
     try:
         settings = Settings(
@@ -242,7 +278,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.base_url:
             server_url, token = args.base_url, args.token
         else:
-            server_url, token = stack.enter_context(fake_operator_server(args.seed))
+            try:
+                fake = fake_operator_server(args.seed, args.mobile_network)
+                server_url, token = stack.enter_context(fake)
+            except ValueError as exc:
+                parser.error(str(exc))
             print(f"Fake operator: {server_url}", flush=True)
         if args.base_url:
             app = create_portal(http_connect(server_url), preset_token=token, settings=settings)

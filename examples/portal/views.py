@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -11,8 +12,11 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 from web import (
+    PendingCode,
+    PendingNetwork,
     Portal,
     UserSession,
+    _status,
     action,
     clip,
     day,
@@ -24,7 +28,9 @@ from web import (
 )
 
 from selfcare import (
+    APIError,
     AsyncPager,
+    AuthenticationError,
     CallDirection,
     ComplaintCategory,
     ExpenseKind,
@@ -34,6 +40,7 @@ from selfcare import (
     Money,
     OperationStatus,
     PhoneNumber,
+    RateLimited,
     RelatedEntity,
     RelatedKind,
     SelfcareError,
@@ -43,6 +50,9 @@ from selfcare._client import phonebook_io
 from selfcare.operations import ImportContacts
 
 PAGE_SIZE = 25
+MAX_NUMBER = 64
+"""Longer "phone numbers" are refused before the operator is asked."""
+MAX_PASSWORD = 256
 TIMERS = (5, 10, 15, 20, 25, 30)
 RULES = (
     ForwardingCondition.UNCONDITIONAL,
@@ -93,36 +103,210 @@ def _preset_allowed(request: Request) -> bool:
 
 
 def _signin_offers(request: Request) -> dict[str, Any]:
-    return {"demo_token": _portal(request).demo_token, "preset": _preset_allowed(request)}
+    portal = _portal(request)
+    return {
+        "demo_token": portal.demo_token,
+        "preset": _preset_allowed(request),
+        "tokens": portal.tokens,
+        "subscriber": portal.subscriber_signin,
+    }
+
+
+def _signin_page(
+    request: Request, error: str, status_code: int, *, notice: str | None = None, **extra: Any
+) -> Response:
+    """The sign-in page with an SDK error (``error``) or one of the portal's own notices,
+    named by ``notice`` and worded in the template (so they can be translated there)."""
+    context = {**_signin_offers(request), "error": error, "notice": notice, **extra}
+    return _portal(request).render(request, "signin.html", context, status_code=status_code)
+
+
+def _refused(exc: BaseException) -> int:
+    """The status of a sign-in page that shows ``exc``: the error's own (401 for a wrong
+    password, 429 for a lock, 503 when the operator did not answer in time), 400 for input
+    refused before sending."""
+    if isinstance(exc, RateLimited):
+        return 429
+    return 400 if isinstance(exc, ValueError) else _status(exc)
+
+
+def _short(form: Any, name: str, limit: int) -> str:
+    """A sign-in field, refused by name (and never echoed) when oversized."""
+    value = str(form.get(name, "")).strip()
+    if len(value) > limit:
+        raise ValidationError(f"the {name} is too long (over {limit} characters)", field=name)
+    return value
 
 
 async def signin(request: Request) -> Response:
+    """An access token: development mode only (the fake's demo token, ``--token``)."""
     portal = _portal(request)
     form = await request.form()
     token = str(form.get("token", ""))
     if form.get("preset"):
         if not _preset_allowed(request):
-            return portal.render(
-                request,
-                "signin.html",
-                {
-                    **_signin_offers(request),
-                    "error": "The portal's own token can only be used on the machine it runs "
-                    "on. Sign in with your access token.",
-                },
-                status_code=403,
-            )
+            return _signin_page(request, "", 403, notice="preset-remote")
         assert portal.preset_token is not None
         token = portal.preset_token.reveal()
+    elif not portal.tokens:
+        return _signin_page(request, "", 403, notice="tokens-off")
     try:
         await portal.sign_in(request, token)
     except Exception as exc:
-        return portal.render(
-            request,
-            "signin.html",
-            {**_signin_offers(request), "error": readable(exc)},
-            status_code=400 if isinstance(exc, ValueError) else 401,
-        )
+        return _signin_page(request, readable(exc), _refused(exc))
+    return redirect("/dashboard")
+
+
+async def signin_password(request: Request) -> Response:
+    portal = _portal(request)
+    form = await request.form()
+    number = str(form.get("number", ""))[:MAX_NUMBER]
+    try:
+        number = _short(form, "number", MAX_NUMBER)
+        password = str(form.get("password", ""))
+        if len(password) > MAX_PASSWORD:
+            raise ValidationError("the password is too long", field="password")
+        if not password:
+            raise ValidationError("enter your password", field="password")
+        client = await portal.connect.login(number, password)  # type: ignore[attr-defined]
+        await portal.open_session(request, client)
+    except Exception as exc:
+        return _signin_page(request, readable(exc), _refused(exc), number=number)
+    return redirect("/dashboard")
+
+
+async def code_request(request: Request) -> Response:
+    """Ask the operator to text a one-time code; the code page takes it."""
+    portal = _portal(request)
+    form = await request.form()
+    number = str(form.get("number", ""))[:MAX_NUMBER]
+    try:
+        number = _short(form, "number", MAX_NUMBER)
+        login = await portal.connect.start_login(number)  # type: ignore[attr-defined]
+    except Exception as exc:
+        return _signin_page(request, readable(exc), _refused(exc), number=number)
+    now = portal.clock()
+    await portal.hold(request, PendingCode(login, login.number.e164, sent=now, started=now))
+    return redirect("/signin/code")
+
+
+def _waiting_code(request: Request) -> PendingCode | None:
+    pending = _portal(request).pending_of(request)
+    return pending if isinstance(pending, PendingCode) else None
+
+
+def _code_page(
+    request: Request, pending: PendingCode, *, status_code: int = 200, **extra: Any
+) -> Response:
+    portal = _portal(request)
+    limits = portal.settings
+    wait = math.ceil(limits.code_resend_cooldown - (portal.clock() - pending.sent))
+    context = {
+        "number": pending.number,
+        "expires_at": pending.login.expires_at,
+        "attempts_left": limits.code_attempts - pending.wrong,
+        "resend_wait": max(0, wait),
+        "keypad": portal.keypads.issue(),
+        **extra,
+    }
+    return portal.render(request, "signin_code.html", context, status_code=status_code)
+
+
+async def code_form(request: Request) -> Response:
+    pending = _waiting_code(request)
+    if pending is None:
+        return redirect("/signin")
+    return _code_page(request, pending)
+
+
+async def code_resend(request: Request) -> Response:
+    portal = _portal(request)
+    pending = _waiting_code(request)
+    if pending is None:
+        return redirect("/signin")
+    wait = math.ceil(portal.settings.code_resend_cooldown - (portal.clock() - pending.sent))
+    if wait > 0:
+        return _code_page(request, pending, status_code=429, resend_refused=wait)
+    try:
+        login = await portal.connect.start_login(pending.number)  # type: ignore[attr-defined]
+    except Exception as exc:
+        return _code_page(request, pending, status_code=_refused(exc), error=readable(exc))
+    old = pending.login
+    pending.login, pending.sent, pending.wrong = login, portal.clock(), 0
+    await old.aclose()
+    return _code_page(request, pending, resent=True)
+
+
+async def code_confirm(request: Request) -> Response:
+    portal = _portal(request)
+    pending = _waiting_code(request)
+    if pending is None:
+        return redirect("/signin")
+    form = await request.form()
+    try:
+        if form.get("keypad_id"):
+            raw = str(form.get("positions", ""))[:200]
+            try:
+                positions = [int(p) for p in raw.split(",") if p.strip()]
+            except ValueError:
+                raise ValidationError("the keypad sent something other than positions") from None
+            code = portal.keypads.decode(str(form.get("keypad_id", ""))[:100], positions).reveal()
+        else:
+            code = _short(form, "code", 32)
+        client = await pending.login.confirm(code)
+    except AuthenticationError as exc:
+        pending.wrong += 1
+        if pending.wrong >= portal.settings.code_attempts:
+            await portal.drop_pending(request)
+            return _signin_page(request, readable(exc), 401, notice="codes-used-up")
+        return _code_page(request, pending, status_code=401, error=readable(exc))
+    except Exception as exc:
+        return _code_page(request, pending, status_code=_refused(exc), error=readable(exc))
+    try:
+        await portal.open_session(request, client)
+    except Exception as exc:
+        return _signin_page(request, readable(exc), _refused(exc))
+    return redirect("/dashboard")
+
+
+CALLBACK = "/signin/network/callback"
+
+
+async def network_start(request: Request) -> Response:
+    """Send the browser to the operator, which recognises the line from the connection
+    (a GET: the Content-Security-Policy's ``form-action 'self'`` would stop a form's
+    redirect to the operator)."""
+    portal = _portal(request)
+    if not portal.subscriber_signin:
+        return redirect("/signin")
+    redirect_uri = str(request.url.replace(path=CALLBACK, query=""))
+    try:
+        login = await portal.connect.start_network_login(redirect_uri)  # type: ignore[attr-defined]
+    except Exception as exc:
+        return _signin_page(request, readable(exc), 502 if isinstance(exc, APIError) else 400)
+    await portal.hold(request, PendingNetwork(login, portal.clock()))
+    return redirect(login.authorization_url)
+
+
+async def network_callback(request: Request) -> Response:
+    """Where the operator sends the browser back, with a code or ``login_required``."""
+    portal = _portal(request)
+    pending = portal.pending_of(request)
+    if not isinstance(pending, PendingNetwork):
+        if "again" not in request.query_params and "state" in request.query_params:
+            # Coming from the operator's site, the browser sent no SameSite=Strict cookie:
+            # a page of the portal's own leads it back here, and then it does.
+            again = str(request.url.include_query_params(again="1"))
+            return portal.render(request, "continue.html", {"next": again})
+        return _signin_page(request, "", 400, notice="stale-network")
+    portal.pending.pop(request.session.get("pending", ""), None)  # a callback completes once
+    try:
+        client = await pending.login.complete(str(request.url.remove_query_params("again")))
+        await portal.open_session(request, client)
+    except Exception as exc:
+        if "login_required" in str(exc):
+            return _signin_page(request, "", 401, notice="not-recognised")
+        return _signin_page(request, readable(exc), _refused(exc))
     return redirect("/dashboard")
 
 

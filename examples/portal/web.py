@@ -28,7 +28,17 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
-from selfcare import Account, AsyncSelfcare, Money, Secret, SelfcareError, ValidationError, _i18n
+from selfcare import (
+    Account,
+    AsyncNetworkLogin,
+    AsyncPendingLogin,
+    AsyncSelfcare,
+    Money,
+    Secret,
+    SelfcareError,
+    ValidationError,
+    _i18n,
+)
 from selfcare.keypad import KeypadRegistry
 
 HERE = Path(__file__).resolve().parent
@@ -63,6 +73,13 @@ class Settings:
     trusted_origins: tuple[str, ...] = ()
     """Origins (``https://portal.example``) forms may be posted from; empty means the
     portal's own, from the request's scheme and Host (set it behind a reverse proxy)."""
+    code_resend_cooldown: int = 60
+    """Seconds before a new one-time code may be asked for the same sign-in."""
+    code_attempts: int = 5
+    """Wrong codes one sign-in may try before it has to ask for a new code (the operator
+    locks a number for a while after five wrong ones)."""
+    pending_signin: int = 10 * 60
+    """Seconds a sign-in waiting for its code or for the mobile network is kept."""
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -97,6 +114,29 @@ class UserSession:
     def take_flashes(self) -> list[tuple[str, str]]:
         taken, self.flashes = self.flashes, []
         return taken
+
+
+@dataclass
+class PendingCode:
+    """A sign-in waiting for the one-time code texted to ``number``."""
+
+    login: AsyncPendingLogin
+    number: str
+    sent: float
+    """When the code was asked for (the portal's clock): the resend cool-down counts from it."""
+    started: float
+    wrong: int = 0
+
+
+@dataclass
+class PendingNetwork:
+    """A sign-in by the mobile network, waiting for the operator to send the browser back."""
+
+    login: AsyncNetworkLogin
+    started: float
+
+
+Pending = PendingCode | PendingNetwork
 
 
 @pass_context
@@ -135,6 +175,7 @@ class Portal:
         self.settings = settings or Settings()
         self.clock = clock
         self.sessions: dict[str, UserSession] = {}  # in sign-in order, oldest first
+        self.pending: dict[str, Pending] = {}  # sign-ins under way, oldest first
         self._parsers: anyio.CapacityLimiter | None = None
         self.keypads = KeypadRegistry()
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -152,6 +193,22 @@ class Portal:
             newstyle=True,
         )
 
+    @property
+    def subscriber_signin(self) -> bool:
+        """Whether subscribers can sign in with a password, a code or the mobile network
+        (``connect`` is a :class:`~app.SharedPool` over HTTP, not a token-only test double)."""
+        return hasattr(self.connect, "login")
+
+    @property
+    def tokens(self) -> bool:
+        """Whether the page takes access tokens: only in development mode (the fake's demo
+        token, or ``--base-url/--token``), or when ``connect`` can do nothing else."""
+        return (
+            self.demo_token is not None
+            or self.preset_token is not None
+            or not self.subscriber_signin
+        )
+
     async def sign_in(self, request: Request, token: str) -> UserSession:
         """Check ``token`` by reading the account; keep the client under a fresh session id
         (and a fresh CSRF token: nothing from before signing in counts after it)."""
@@ -162,12 +219,18 @@ class Portal:
             raise ValidationError(
                 f"that is not an access token (over {MAX_TOKEN} characters)", field="token"
             )
-        client = self.connect(token)
+        return await self.open_session(request, self.connect(token))
+
+    async def open_session(self, request: Request, client: AsyncSelfcare) -> UserSession:
+        """Keep a signed-in ``client`` (whatever the sign-in) under a fresh session id and
+        CSRF token, once reading its account works; closes it if that fails."""
         try:
             account = await client.account.get()
         except BaseException:
             await client.aclose()
             raise
+        # The pending sign-in that led here is done; its connections are the client's now.
+        self.pending.pop(request.session.get("pending", ""), None)
         await self.sweep()
         now = self.clock()
         user = UserSession(client, account, created=now, seen=now)
@@ -178,6 +241,26 @@ class Portal:
         request.session["sid"] = sid
         csrf_token(request)
         return user
+
+    # -- sign-ins under way (a code, the mobile network): kept on the server, bounded ------
+
+    async def hold(self, request: Request, pending: Pending) -> None:
+        """Keep ``pending`` for this browser (replacing any earlier one of it)."""
+        await self.drop_pending(request)
+        await self.sweep()
+        while len(self.pending) >= self.settings.max_sessions:
+            await _close_pending(self.pending.pop(next(iter(self.pending))))
+        pid = secrets.token_urlsafe(32)
+        self.pending[pid] = pending
+        request.session["pending"] = pid
+
+    def pending_of(self, request: Request) -> Pending | None:
+        return self.pending.get(request.session.get("pending", ""))
+
+    async def drop_pending(self, request: Request) -> None:
+        pending = self.pending.pop(request.session.pop("pending", ""), None)
+        if pending is not None:
+            await _close_pending(pending)
 
     async def sign_out(self, request: Request) -> None:
         user = self.sessions.pop(request.session.get("sid", ""), None)
@@ -202,6 +285,9 @@ class Portal:
         now = self.clock()
         for sid in [sid for sid, user in self.sessions.items() if self.expired(user, now)]:
             await _close(self.sessions.pop(sid))
+        old = now - self.settings.pending_signin
+        for pid in [pid for pid, p in self.pending.items() if p.started < old]:
+            await _close_pending(self.pending.pop(pid))
 
     async def _make_room(self, subscriber: str) -> None:
         """End the oldest sessions until one more fits under both caps."""
@@ -220,6 +306,9 @@ class Portal:
         return await anyio.to_thread.run_sync(func, *args, limiter=self._parsers)
 
     async def close(self) -> None:
+        pending, self.pending = list(self.pending.values()), {}
+        for waiting in pending:
+            await _close_pending(waiting)
         sessions, self.sessions = list(self.sessions.values()), {}
         for user in sessions:
             await _close(user)
@@ -305,6 +394,13 @@ async def _close(user: UserSession) -> None:
         await user.client.aclose()
     except Exception:  # a client that fails to close must not fail the request that ended it
         log.exception("closing a session's client failed")
+
+
+async def _close_pending(pending: Pending) -> None:
+    try:
+        await pending.login.aclose()
+    except Exception:
+        log.exception("closing a pending sign-in failed")
 
 
 def clip(text: str, limit: int = ECHO) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import httpx
+import pytest
 
 from selfcare import AsyncSelfcare, Selfcare
 from tests.http.test_client_config import Recorder
@@ -63,3 +64,68 @@ def test_a_client_without_http_client_still_closes_its_own_pool() -> None:
     pool = sc.backend._http  # type: ignore[attr-defined]
     sc.close()
     assert pool.is_closed
+
+
+def test_every_sign_in_can_send_through_a_shared_pool() -> None:
+    """``login``, ``start_login`` and ``start_network_login`` take ``http_client=`` too, so a
+    web app signing many subscribers in keeps one pool; closing a signed-in client leaves it
+    open. (Before, each sign-in opened a pool of its own: the portal held 11 for 20.)"""
+    from selfcare import ValidationError
+    from selfcare.backends.fake import FakeOperator, ManualClock
+    from selfcare.model import PhoneNumber
+    from selfcare.server import FakeResolver, create_app
+    from tests.conftest import NOW
+
+    operator = FakeOperator(seed=42, clock=ManualClock(NOW))
+    app = create_app(FakeResolver(operator))
+    url, number = "http://api.test", "8 916 555-01-23"
+
+    async def main() -> None:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app)) as pool:
+            sc = await AsyncSelfcare.login(
+                url, number, password="demo-password-1", http_client=pool
+            )
+            assert (await sc.account.get()).number.e164 == "+79165550123"
+            await sc.aclose()
+            pending = await AsyncSelfcare.start_login(url, number, http_client=pool)
+            code = operator.sign_in.last_code(PhoneNumber.parse("+79165550123")).code
+            other = await pending.confirm(code)
+            await other.account.get()
+            await other.aclose()
+            login = await AsyncSelfcare.start_network_login(
+                url, redirect_uri="http://127.0.0.1:9/cb", http_client=pool
+            )
+            assert "prompt=none" in login.authorization_url
+            await login.aclose()
+            assert not pool.is_closed
+            with pytest.raises(ValidationError, match="not both") as refused:
+                await AsyncSelfcare.start_network_login(
+                    url,
+                    redirect_uri="http://127.0.0.1:9/cb",
+                    http_client=pool,
+                    transport=httpx.AsyncHTTPTransport(),
+                )
+            assert refused.value.field == "http_client"
+
+    made: list[object] = []
+    init = httpx.AsyncHTTPTransport.__init__
+
+    def counting(self: httpx.AsyncHTTPTransport, *args: object, **kwargs: object) -> None:
+        made.append(self)
+        init(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    httpx.AsyncHTTPTransport.__init__ = counting  # type: ignore[method-assign]
+    try:
+        asyncio.run(main())
+    finally:
+        httpx.AsyncHTTPTransport.__init__ = init  # type: ignore[method-assign]
+    assert len(made) == 1  # the one the test itself made for the refused call
+
+
+def test_the_sync_sign_ins_take_http_client_too() -> None:
+    """The sync twin is generated from the async source (``scripts/unasync.py --check``):
+    the same argument, for a ``httpx.Client``."""
+    import inspect
+
+    for name in ("login", "start_login", "start_network_login"):
+        assert "http_client" in inspect.signature(getattr(Selfcare, name)).parameters

@@ -8,6 +8,7 @@ off the network: every host but 127.0.0.1/localhost resolves to nothing.
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import shutil
 import subprocess
@@ -19,7 +20,7 @@ from typing import Any
 import pytest
 
 from selfcare.backends.fake import FakeOperator, ManualClock
-from selfcare.server import FakeResolver, LiveServer, create_app
+from selfcare.server import FakeResolver, LiveServer, MobileNetwork, create_app
 from tests.conftest import NOW
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,10 +70,26 @@ def portal_operator() -> FakeOperator:
     return FakeOperator(seed=42, clock=ManualClock(NOW))
 
 
+BROWSER_LINE = "+79165550123"
+"""The demo subscriber's line, which the operator's network sees the browser on: Chromium
+connects from 127.0.0.1, mapped as ``selfcare serve --mobile-network 127.0.0.1=...`` does."""
+
+
 @pytest.fixture(scope="session")
-def portal_url(portal_module: Any, portal_operator: FakeOperator) -> Iterator[str]:
-    """The reference server on the fake operator, and the portal in front of it over HTTP."""
-    with LiveServer(create_app(FakeResolver(portal_operator))) as api:
+def mobile_lines() -> dict[str, Any]:
+    """The API server's address-to-line map; a test may take 127.0.0.1 out for a while
+    (an unmapped connection) and must put it back."""
+    return dict(MobileNetwork.parse([f"127.0.0.1={BROWSER_LINE}"]).lines)
+
+
+@pytest.fixture(scope="session")
+def portal_url(
+    portal_module: Any, portal_operator: FakeOperator, mobile_lines: dict[str, Any]
+) -> Iterator[str]:
+    """The reference server on the fake operator (the browser's connection mapped to the
+    demo line), and the portal in front of it over HTTP."""
+    network = MobileNetwork(lines=mobile_lines)
+    with LiveServer(create_app(FakeResolver(portal_operator), network=network)) as api:
         app = portal_module.create_portal(
             portal_module.http_connect(api.url), demo_token=portal_operator.token().reveal()
         )
@@ -106,8 +123,15 @@ def browser() -> Iterator[Any]:
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
     driver.implicitly_wait(0)
+    # selenium logs each WebDriver command with its body at DEBUG, so the passwords the
+    # tests type would reach the suite's leak check: that is the test's own traffic to the
+    # driver, not the portal's or the SDK's (whose loggers stay at DEBUG).
+    wire = logging.getLogger("selenium.webdriver.remote.remote_connection")
+    level = wire.level
+    wire.setLevel(logging.INFO)
     yield driver
     driver.quit()
+    wire.setLevel(level)
 
 
 SAFETY_NET = 120

@@ -157,6 +157,16 @@ async def sign_in(http: httpx.AsyncClient, token: str) -> str:
     return csrf_of((await http.get("/forwarding")).text)
 
 
+async def sign_in_with_password(http: httpx.AsyncClient, number: str, password: str) -> str:
+    """Sign in with a phone number and password, as a subscriber does; the session's CSRF
+    token."""
+    form = await http.get("/signin")
+    data = {"number": number, "password": password, "csrf_token": csrf_of(form.text)}
+    answer = await http.post("/signin/password", data=data)
+    assert answer.status_code == 303 and answer.headers["location"] == "/dashboard", answer.text
+    return csrf_of((await http.get("/forwarding")).text)
+
+
 async def signed_in(http: httpx.AsyncClient) -> bool:
     """Whether the browser is signed in (a light page; the dashboard reads a year of bills)."""
     answer = await http.get("/forwarding")
@@ -255,7 +265,9 @@ async def test_signing_out_closes_the_client(portal: Any, connect: Counted, toke
 def test_signed_in_clients_share_one_connection_pool(
     portal_modules: Any, operator: FakeOperator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Over real sockets: 20 sign-ins open one pool (one transport, one SSL context), not 20."""
+    """Over real sockets: 20 sign-ins open one pool (one transport, one SSL context), not 20,
+    whether by token (development mode) or by phone number and password (the SDK's
+    ``login(..., http_client=)``: it opened a pool per sign-in before)."""
     from selfcare.server import LiveServer
 
     app_module = portal_modules[0]
@@ -270,10 +282,13 @@ def test_signed_in_clients_share_one_connection_pool(
 
     async def main(url: str) -> None:
         connect = app_module.http_connect(url)
-        portal = app_module.create_portal(connect, secret_key="k")
-        for _ in range(20):
+        portal = app_module.create_portal(connect, secret_key="k", demo_token="shown")
+        for n in range(20):
             async with browser(portal) as http:
-                await sign_in(http, operator.token().reveal())
+                if n % 2:
+                    await sign_in(http, operator.token().reveal())
+                else:
+                    await sign_in_with_password(http, "8 916 555-01-23", "demo-password-1")
                 assert await signed_in(http)
         await portal.state.portal.close()
 

@@ -1,4 +1,5 @@
-// The portal's only script: the SMS counter, the card keypad and the demo-token button.
+// The portal's only script: the SMS counter, the keypads, the code's resend cool-down and the
+// demo-token button.
 "use strict";
 
 // --- SMS segmentation, mirroring selfcare.sms.plan (3GPP TS 23.038 / 23.040) --------------
@@ -83,6 +84,19 @@ function setUpKeypad(keypad) {
   show();
 }
 
+// --- the one-time code's "send a new code": held back until its cool-down has passed ------
+function setUpResend(button) {
+  let wait = Number(button.dataset.wait || 0);
+  const shown = document.getElementById("resend-wait");
+  if (wait <= 0) return;
+  button.disabled = true;
+  const timer = setInterval(() => {
+    wait -= 1;
+    if (shown) shown.textContent = Math.max(wait, 0);
+    if (wait <= 0) { button.disabled = false; clearInterval(timer); }
+  }, 1000);
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   const textarea = document.getElementById("sms-text");
   const counter = document.getElementById("sms-counter");
@@ -92,6 +106,8 @@ document.addEventListener("DOMContentLoaded", () => {
   }
   const keypad = document.getElementById("keypad");
   if (keypad) setUpKeypad(keypad);
+  const resend = document.getElementById("resend");
+  if (resend) setUpResend(resend);
   const demo = document.getElementById("use-demo");
   if (demo) {
     demo.addEventListener("click", () => {

@@ -30,7 +30,7 @@ from selfcare._async.payments import AsyncPayments
 from selfcare._async.services import AsyncServices
 from selfcare._client.context import Context
 from selfcare._client.localize import localizer
-from selfcare._errors import NotSupported
+from selfcare._errors import NotSupported, ValidationError
 from selfcare._secret import Secret
 from selfcare.backends import AsyncBackend
 from selfcare.model import PhoneNumber
@@ -154,6 +154,7 @@ class AsyncSelfcare:
         max_retries: int | None = None,
         timeout: float | None = None,
         deadline: float | None = None,
+        http_client: httpx.AsyncClient | None = None,
     ) -> AsyncSelfcare:
         """Sign in with the subscriber's number (as typed, read in ``region``) and password;
         the client returned acts with the session, refreshing it silently as it expires.
@@ -161,10 +162,13 @@ class AsyncSelfcare:
         ``base_url`` is the server (or ``SELFCARE_BASE_URL``); ``operator=`` signs in to
         the fake in process instead. Wrong passwords raise :class:`~selfcare.AuthenticationError`;
         five within 15 minutes lock the number's sign-in (:class:`~selfcare.TooManyAttempts`).
+        ``http_client=`` sends through a connection pool you own and share, as for the
+        constructor (a web app signing many subscribers in).
         """
         phone = phone_number(number, region)
         op = SignInWithPassword(number=phone, password=secret(password, "password"))
-        backend = door(base_url, operator, _http_options(max_retries, timeout, deadline))
+        options = _http_options(max_retries, timeout, deadline, http_client)
+        backend = door(base_url, operator, options)
         session = await execute_or_close(backend, op)
         return cls(backend.signed_in(session))
 
@@ -179,11 +183,13 @@ class AsyncSelfcare:
         max_retries: int | None = None,
         timeout: float | None = None,
         deadline: float | None = None,
+        http_client: httpx.AsyncClient | None = None,
     ) -> AsyncPendingLogin:
         """Ask the operator to text a one-time code to ``number``; ``await
         pending.confirm(code)`` on the result signs in. Arguments as for :meth:`login`."""
         phone = phone_number(number, region)
-        backend = door(base_url, operator, _http_options(max_retries, timeout, deadline))
+        options = _http_options(max_retries, timeout, deadline, http_client)
+        backend = door(base_url, operator, options)
         sent = await execute_or_close(backend, RequestCode(number=phone))
         return AsyncPendingLogin(cls, backend, sent.number, sent.expires_at)
 
@@ -197,14 +203,16 @@ class AsyncSelfcare:
         scope: str = "openid",
         transport: httpx.AsyncBaseTransport | None = None,
         timeout: float | None = None,
+        http_client: httpx.AsyncClient | None = None,
     ) -> AsyncNetworkLogin:
         """Start a sign-in by the mobile network (OIDC authorization code with PKCE S256,
         ``state``, ``nonce``, ``prompt=none``): send the device to the result's
         ``authorization_url`` over its mobile data; ``await login.complete(callback_url)``
         with the URL the operator redirected it to (``redirect_uri?code=...``) gives the
         signed-in client. ``transport`` (an httpx transport) carries every request, the
-        sign-in's and the client's."""
-        backend = _network_backend(base_url, transport, timeout)
+        sign-in's and the client's; or ``http_client=`` (a pool you own and share, as for the
+        constructor) does: a web app starting many sign-ins keeps one pool."""
+        backend = _network_backend(base_url, transport, timeout, http_client)
         return await begin(
             cls, backend, redirect_uri=redirect_uri, client_id=client_id, scope=scope
         )
@@ -391,17 +399,36 @@ class AsyncSelfcare:
 
 
 def _network_backend(
-    base_url: str | None, transport: httpx.AsyncBaseTransport | None, timeout: float | None
+    base_url: str | None,
+    transport: httpx.AsyncBaseTransport | None,
+    timeout: float | None,
+    http_client: httpx.AsyncClient | None = None,
 ) -> AsyncHttpBackend:
     from selfcare.backends.http._async import AsyncHttpBackend
     from selfcare.protocol._http import DEFAULT_TIMEOUT
 
+    if transport is not None and http_client is not None:
+        raise ValidationError(
+            "give transport (the device's connection) or http_client (a shared pool), not both",
+            field="http_client",
+        )
     return AsyncHttpBackend(
-        base_url, anonymous=True, transport=transport, timeout=timeout or DEFAULT_TIMEOUT
+        base_url,
+        anonymous=True,
+        transport=transport,
+        timeout=timeout or DEFAULT_TIMEOUT,
+        http_client=http_client,
     )
 
 
 def _http_options(
-    max_retries: int | None, timeout: float | None, deadline: float | None
+    max_retries: int | None,
+    timeout: float | None,
+    deadline: float | None,
+    http_client: httpx.AsyncClient | None = None,
 ) -> dict[str, object]:
-    return {"max_retries": max_retries, "timeout": timeout, "deadline": deadline}
+    options: dict[str, object] = {"max_retries": max_retries, "timeout": timeout}
+    options["deadline"] = deadline
+    if http_client is not None:
+        options["http_client"] = http_client
+    return options
