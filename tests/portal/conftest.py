@@ -134,6 +134,19 @@ def browser() -> Iterator[Any]:
     wire.setLevel(level)
 
 
+SIGNED_IN_PAGES = (
+    "/dashboard",
+    "/expenses",
+    "/calls",
+    "/forwarding",
+    "/messages",
+    "/contacts",
+    "/payments",
+    "/history",
+    "/complaints",
+)
+"""Every page of the navigation, for the checks that walk them all (CSP, accessibility)."""
+
 SAFETY_NET = 120
 """Seconds a browser wait may take before the test fails: a page that never comes, not a slow one."""
 

@@ -15,7 +15,7 @@ import pytest
 from selfcare import Money, Selfcare
 from selfcare.backends.fake import FakeOperator
 from selfcare.sms import plan
-from tests.portal.conftest import Page
+from tests.portal.conftest import SIGNED_IN_PAGES, Page
 
 pytestmark = pytest.mark.browser
 
@@ -428,18 +428,7 @@ def test_no_page_breaks_the_content_security_policy(page: Page) -> None:
     script included, must work within that: Chromium reports each thing it blocked on the
     console. The other tests show the script still runs (keypad, SMS counter, demo token)."""
     page.driver.get_log("browser")  # forget what came before
-    for path in (
-        "/dashboard",
-        "/expenses",
-        "/calls",
-        "/forwarding",
-        "/messages",
-        "/contacts",
-        "/payments",
-        "/history",
-        "/complaints",
-        "/signin",
-    ):
+    for path in (*SIGNED_IN_PAGES, "/signin"):
         page.open(path)
     blocked = [
         entry["message"]

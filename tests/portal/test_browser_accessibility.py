@@ -21,7 +21,7 @@ import pytest
 
 from selfcare import PhoneNumber
 from selfcare.backends.fake import FakeOperator
-from tests.portal.conftest import BROWSER_LINE, Page
+from tests.portal.conftest import BROWSER_LINE, SIGNED_IN_PAGES, Page
 
 pytestmark = pytest.mark.browser
 
@@ -101,18 +101,7 @@ def test_no_page_has_a_serious_violation(
     page.fill("#code", code)
     page.submit("#confirm-code")
     assert driver.current_url.endswith("/dashboard")
-    for path in (
-        "/dashboard",
-        "/expenses",
-        "/calls",
-        "/forwarding",
-        "/messages",
-        "/contacts",
-        "/payments",
-        "/history",
-        "/complaints",
-        "/expenses?since=yesterday",  # the error page
-    ):
+    for path in (*SIGNED_IN_PAGES, "/expenses?since=yesterday"):  # and the error page
         page.open(path)
         check(path)
     # a contact, a mailing list and a complaint, where the session's other tests made some

@@ -11,6 +11,7 @@ from selfcare._client.paging import Page, check_page_size
 from selfcare._errors import ValidationError
 from selfcare._time import optional_aware_validator
 from selfcare.model import Money
+from selfcare.model._enums import coerce_enums
 from selfcare.model.events import (
     MAX_BILL_DUE_WITHIN,
     AlertName,
@@ -37,23 +38,7 @@ MAX_READ = 1000
 
 def check_types(value: Any) -> tuple[EventType, ...]:
     """Event types as given (one, or an iterable of names or members), checked."""
-    if value is None:
-        return ()
-    if isinstance(value, str | EventType):
-        value = (value,)
-    if not isinstance(value, tuple | list | set | frozenset):
-        raise ValidationError(f"types={value!r} must be event type names", field="types")
-    found = []
-    for item in value:
-        try:
-            found.append(EventType(item))
-        except ValueError:
-            raise ValidationError(
-                f"types: {item!r} is not an event type; choose from "
-                + ", ".join(t.value for t in EventType),
-                field="types",
-            ) from None
-    return tuple(dict.fromkeys(found))
+    return () if value is None else coerce_enums(EventType, value, "types", "event type")
 
 
 @attrs.frozen
@@ -165,21 +150,7 @@ class SetAlerts(MutatingOperation[Alerts]):
 
 def check_alert_names(value: Any) -> tuple[AlertName, ...]:
     """Alert names as given (one, or an iterable), checked."""
-    if isinstance(value, str | AlertName):
-        value = (value,)
-    if not isinstance(value, tuple | list | set | frozenset):
-        raise ValidationError(f"alerts={value!r} must be alert names", field="alerts")
-    found = []
-    for item in value:
-        try:
-            found.append(AlertName(item))
-        except ValueError:
-            raise ValidationError(
-                f"alerts: {item!r} is not an alert; choose from "
-                + ", ".join(n.value for n in AlertName),
-                field="alerts",
-            ) from None
-    return tuple(dict.fromkeys(found))
+    return coerce_enums(AlertName, value, "alerts", "alert")
 
 
 @attrs.frozen
