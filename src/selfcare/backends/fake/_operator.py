@@ -37,7 +37,7 @@ from selfcare.backends.fake import (  # noqa: F401  (registers handlers)
 )
 from selfcare.backends.fake._billing import close_periods
 from selfcare.backends.fake._cards import CardStore
-from selfcare.backends.fake._clock import Clock, SystemClock
+from selfcare.backends.fake._clock import Clock, ManualClock, SystemClock
 from selfcare.backends.fake._eventlog import Signal, weak_callback
 from selfcare.backends.fake._handlers import HANDLERS, PUBLIC_HANDLERS, Front, Session
 from selfcare.backends.fake._idempotency import (
@@ -109,10 +109,18 @@ class FakeOperator:
         if on_advance is not None:
             on_advance(weak_callback(self.events_changed.notify))
 
+    @property
+    def _repeats(self) -> bool:
+        """Whether another operator may be seeded at this clock's instant, so a replayed
+        history is worth keeping for it: only a manual clock stands still (tests); a system
+        or sandbox clock never gives the same ``now`` twice."""
+        return isinstance(self.clock, ManualClock)
+
     def _seed_state(self) -> None:
         now = self.clock.now()
         self.subscribers: dict[str, Subscriber] = {
-            profile.key: generate(profile, seed=self.seed, now=now) for profile in self._profiles
+            profile.key: generate(profile, seed=self.seed, now=now, cached=self._repeats)
+            for profile in self._profiles
         }
         self.fleets: tuple[Fleet, ...] = (
             seeded_fleets(self.seed) if self._fleets is None else self._fleets
@@ -127,7 +135,9 @@ class FakeOperator:
             for number, spec in fleet.lines.items():
                 self._fleet_of[number] = fleet
                 if spec.login is not None:
-                    sub = generate(spec.profile, seed=self.seed, now=now, cached=spec.cached)
+                    sub = generate(
+                        spec.profile, seed=self.seed, now=now, cached=spec.cached and self._repeats
+                    )
                     self.subscribers[spec.login] = self._lines[number] = sub
         self.cards = CardStore.seeded(now.date())
         """The prepaid payment cards the operator has printed (see ``docs/payments.md``)."""
@@ -205,7 +215,9 @@ class FakeOperator:
         sub = self._lines.get(number)
         if sub is None:
             spec = fleet.lines[number]
-            sub = generate(spec.profile, seed=self.seed, now=self._born, cached=spec.cached)
+            sub = generate(
+                spec.profile, seed=self.seed, now=self._born, cached=spec.cached and self._repeats
+            )
             _events.start_events(sub, self._born)
             self._lines[number] = sub
         return sub
