@@ -128,6 +128,20 @@ def no_secret_in_any_log_record(report: Callable[[str], None]) -> Iterator[None]
     assert not watch.leaks, watch.leaks[:5]
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """On a pytest-xdist worker, hand the figures to the controller, which prints them."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        worker = session.config.workerinput["workerid"]  # type: ignore[attr-defined]
+        workeroutput["selfcare_figures"] = [f"[{worker}] {line}" for line in FIGURES]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """The controller collects each worker's figures as the worker finishes."""
+    FIGURES.extend(getattr(node, "workeroutput", {}).get("selfcare_figures", []))
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     if FIGURES:
         terminalreporter.section("selfcare figures")

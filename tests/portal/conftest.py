@@ -21,6 +21,7 @@ import pytest
 
 from selfcare.backends.fake import FakeOperator, ManualClock
 from selfcare.server import FakeResolver, LiveServer, MobileNetwork, create_app
+from tests._once import one_at_a_time
 from tests.conftest import NOW
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -103,7 +104,8 @@ def browser() -> Iterator[Any]:
     webdriver = pytest.importorskip("selenium.webdriver")
     from selenium.webdriver.chrome.service import Service
 
-    reason = _install_chromium()
+    with one_at_a_time("chromium"):
+        reason = _install_chromium()
     if reason is not None:
         message = f"browser tests need Debian's chromium and chromium-driver: {reason}"
         if os.environ.get("CI"):  # .ci/run: the browser tests must run there, not be skipped

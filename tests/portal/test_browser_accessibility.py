@@ -21,6 +21,7 @@ import pytest
 
 from selfcare import PhoneNumber
 from selfcare.backends.fake import FakeOperator
+from tests._once import one_at_a_time
 from tests.portal.conftest import BROWSER_LINE, SIGNED_IN_PAGES, Page
 
 pytestmark = pytest.mark.browser
@@ -33,16 +34,17 @@ TAB_LIMIT = 60
 
 @pytest.fixture(scope="module")
 def axe_source() -> str:
-    if not AXE.exists():
-        npm = shutil.which("npm")
-        if npm is None:
-            pytest.skip("npm is not installed, so axe-core cannot be installed")
-        subprocess.run(
-            [npm, "ci", "--prefix", str(AXE_DIR), "--no-audit", "--no-fund"],
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
+    with one_at_a_time("axe-core"):
+        if not AXE.exists():
+            npm = shutil.which("npm")
+            if npm is None:
+                pytest.skip("npm is not installed, so axe-core cannot be installed")
+            subprocess.run(
+                [npm, "ci", "--prefix", str(AXE_DIR), "--no-audit", "--no-fund"],
+                check=True,
+                capture_output=True,
+                timeout=300,
+            )
     return AXE.read_text(encoding="utf-8")
 
 

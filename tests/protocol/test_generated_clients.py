@@ -31,6 +31,7 @@ import httpx
 import pytest
 
 from selfcare.protocol.openapi import openapi_document
+from tests._once import one_at_a_time
 from tests.protocol.conftest import Served
 
 NPM_DIR = Path(__file__).parent / "npm"
@@ -63,13 +64,14 @@ def _run(*argv: str | Path, cwd: Path | None = None, timeout: float = 300) -> st
 @pytest.fixture(scope="session")
 def npm_tools() -> Path:
     """``node_modules/.bin`` with spectral, openapi-typescript and tsc (``npm ci`` once)."""
-    if all((BIN / tool).exists() for tool in ("spectral", "openapi-typescript", "tsc")):
-        return BIN
-    npm = shutil.which("npm")
-    if npm is None or shutil.which("node") is None:
-        _unavailable("node and npm are not installed, so the OpenAPI tools cannot be")
-    assert npm is not None
-    _run(npm, "ci", "--prefix", NPM_DIR, "--no-audit", "--no-fund", timeout=600)
+    with one_at_a_time("openapi-tools"):
+        if all((BIN / tool).exists() for tool in ("spectral", "openapi-typescript", "tsc")):
+            return BIN
+        npm = shutil.which("npm")
+        if npm is None or shutil.which("node") is None:
+            _unavailable("node and npm are not installed, so the OpenAPI tools cannot be")
+        assert npm is not None
+        _run(npm, "ci", "--prefix", NPM_DIR, "--no-audit", "--no-fund", timeout=600)
     return BIN
 
 
@@ -168,13 +170,14 @@ def test_openapi_typescript_types_compile_strictly(npm_tools: Path, document_fil
 def _generator_python() -> Path:
     """The interpreter of the generator's own virtual environment, made on first use."""
     python = GENERATOR_VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-    if not python.exists():
-        try:
-            _run(sys.executable, "-m", "venv", GENERATOR_VENV)
-            _run(python, "-m", "pip", "install", "-q", GENERATOR, timeout=600)
-        except (AssertionError, OSError, subprocess.TimeoutExpired) as error:
-            shutil.rmtree(GENERATOR_VENV, ignore_errors=True)
-            _unavailable(f"could not install {GENERATOR}: {str(error)[-500:]}")
+    with one_at_a_time("generator-venv"):
+        if not python.exists():
+            try:
+                _run(sys.executable, "-m", "venv", GENERATOR_VENV)
+                _run(python, "-m", "pip", "install", "-q", GENERATOR, timeout=600)
+            except (AssertionError, OSError, subprocess.TimeoutExpired) as error:
+                shutil.rmtree(GENERATOR_VENV, ignore_errors=True)
+                _unavailable(f"could not install {GENERATOR}: {str(error)[-500:]}")
     return python
 
 

@@ -36,6 +36,7 @@ from selfcare.model import (
 )
 from selfcare.protocol._http import Wait
 from selfcare.tmf import API_NAMES, DEFAULT_PROFILE, TmfProtocol
+from tests._once import one_at_a_time
 from tests.tmf._spec import SPEC_DIR, SPEC_FILES
 
 PRISM_DIR = Path(__file__).parent / "prism"
@@ -50,6 +51,11 @@ def _free_port() -> int:
 
 
 def _install() -> None:
+    with one_at_a_time("prism"):
+        _install_once()
+
+
+def _install_once() -> None:
     if PRISM.exists():
         return
     npm = shutil.which("npm")
