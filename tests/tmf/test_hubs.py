@@ -23,7 +23,15 @@ from selfcare.backends.fake import FakeBackend, FakeOperator, ManualClock
 from selfcare.model.events import Event, EventType
 from selfcare.server import FakeResolver, create_tmf_app
 from selfcare.server.tmf.hub import RETRY_SCHEDULE, TmfHubs
-from selfcare.tmf import DEFAULT_PROFILE, HUB_EVENTS, UNMAPPED, parse_event, standard_root
+from selfcare.tmf import (
+    DEFAULT_PROFILE,
+    HUB_EVENTS,
+    UNMAPPED,
+    TmfProtocol,
+    hub_queries,
+    parse_event,
+    standard_root,
+)
 from tests.tmf._spec import listener_errors
 
 FRIEND = "+79161234567"
@@ -383,3 +391,44 @@ def test_parse_event_takes_the_line_when_the_envelope_does_not_name_it() -> None
         "+79165550123",
         "e1",
     )
+
+
+# ---------------------------------------------------------------- the client side
+
+
+async def _drive(client: httpx.AsyncClient, flow: Any) -> Any:
+    """Send a TmfProtocol flow's requests as the HTTP backend does."""
+    answer = None
+    while True:
+        try:
+            request = flow.send(answer)
+        except StopIteration as done:
+            return done.value
+        answer = await client.send(request)
+
+
+async def test_the_protocol_registers_and_deletes_the_hubs_a_subscription_needs(
+    face: Face,
+) -> None:
+    protocol = TmfProtocol(DEFAULT_PROFILE.with_version(face.version))
+    wanted = ["payment.succeeded", "bill.issued"]
+    assert hub_queries(wanted) == {
+        "bill": "eventType=CustomerBillCreateEvent",
+        "payment": "eventType=PaymentCreateEvent",
+        "prepay": "eventType=TopupBalanceCreateEvent",
+    }
+    hubs = await _drive(face.client, protocol.register_hubs(face.client, LISTENER, wanted))
+    assert sorted(h.api for h in hubs) == ["bill", "payment", "prepay"]
+    assert "s3cr3t" not in repr(hubs)
+    assert {h.id for h in hubs} == set(face.hubs.hubs)
+    face.sc().payments.activate_card("11111111111110")
+    await face.hubs.deliver()
+    assert sorted(b["eventType"] for b in face.listener.bodies()) == [
+        "PaymentCreateEvent",
+        "TopupBalanceCreateEvent",
+    ]
+    await _drive(face.client, protocol.delete_hubs(face.client, hubs))
+    assert face.hubs.hubs == {}
+    with pytest.raises(ValidationError) as caught:
+        hub_queries(["forwarding.changed"])
+    assert "forwarding.changed" in str(caught.value)

@@ -8,6 +8,7 @@ TMF hub POSTed to a listener into the same :class:`~selfcare.Event` the event lo
 """
 
 from selfcare.tmf._events import HUB_EVENTS, UNMAPPED, TmfEventKind, parse_event
+from selfcare.tmf._hubs import TmfHub, hub_queries
 from selfcare.tmf._profile import (
     API_NAMES,
     DEFAULT_PROFILE,
@@ -35,8 +36,10 @@ __all__ = [
     "V5_APIS",
     "V5_ROOTS",
     "TmfEventKind",
+    "TmfHub",
     "TmfProfile",
     "TmfProtocol",
+    "hub_queries",
     "parse_event",
     "standard_root",
 ]
