@@ -8,6 +8,7 @@ lifespan loop is not started), so nothing sleeps."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from selfcare import PaymentDeclined, Selfcare, ValidationError
+from selfcare import PaymentDeclined, PhoneNumber, Selfcare, ValidationError
 from selfcare.backends.fake import FakeBackend, FakeOperator, ManualClock
 from selfcare.model.events import Event, EventType
 from selfcare.server import FakeResolver, create_tmf_app
@@ -432,3 +433,49 @@ async def test_the_protocol_registers_and_deletes_the_hubs_a_subscription_needs(
     with pytest.raises(ValidationError) as caught:
         hub_queries(["forwarding.changed"])
     assert "forwarding.changed" in str(caught.value)
+
+
+async def test_the_served_app_delivers_by_itself_when_something_happens(
+    operator: FakeOperator,
+) -> None:
+    """The app's lifespan runs the delivery loop: it wakes on the fake's signal."""
+    arrived = asyncio.Event()
+    listener = Listener()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        answer = listener(request)
+        arrived.set()
+        return answer
+
+    resolver = FakeResolver(operator)
+    http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    hubs = TmfHubs(DEFAULT_PROFILE, resolver.now, http_client=http)
+    app = create_tmf_app(resolver, hubs=hubs)
+    token = operator.token().reveal()
+    client = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app),
+        base_url="http://face.test",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    async with client, app.router.lifespan_context(app):
+        created = await client.post(standard_root("payment") + "/hub", json={"callback": LISTENER})
+        assert created.status_code == 201
+        Selfcare(backend=FakeBackend(operator)).payments.pay(100, method=CARD)
+        await asyncio.wait_for(arrived.wait(), 60)  # the loop delivers; nothing sleeps here
+    assert [b["eventType"] for b in listener.bodies()] == ["PaymentCreateEvent"]
+
+
+async def test_a_hub_ends_with_the_session_that_registered_it(face4: Face) -> None:
+    face = face4
+    resolver = FakeResolver(face.operator)
+    session = resolver.network_sign_in(PhoneNumber(A_NUMBER), None, frozenset())
+    headers = {"Authorization": f"Bearer {session.access_token.reveal()}"}
+    created = await face.client.post(
+        face.url("payment", "/hub"), json={"callback": LISTENER}, headers=headers
+    )
+    assert created.status_code == 201
+    resolver.revoke(session.access_token)
+    face.sc().payments.pay(100, method=CARD)
+    await face.hubs.deliver()
+    assert face.hubs.hubs == {}  # its credentials ended: the hub is gone, nothing was sent
+    assert face.listener.received == []

@@ -40,7 +40,13 @@ from starlette.responses import Response
 from starlette.routing import Route as StarletteRoute
 
 from selfcare import operations as ops
-from selfcare._errors import Conflict, NotFound, SelfcareError, ValidationError
+from selfcare._errors import (
+    AuthenticationError,
+    Conflict,
+    NotFound,
+    SelfcareError,
+    ValidationError,
+)
 from selfcare.backends import AsyncBackend, Backend
 from selfcare.model import Account, Bill, Complaint, ConnectedService, Message, Payment
 from selfcare.model.events import Event, EventType
@@ -372,6 +378,10 @@ class TmfHubs:
         while len(hub.outbox) < OUTBOX_LIMIT:
             try:
                 batch = await _execute(hub.backend, ops.ReadEvents(after=hub.cursor, limit=_READ))
+            except AuthenticationError:  # the session that registered it ended
+                self.hubs.pop(hub.id, None)
+                log.info("hub %s deleted: the token that registered it no longer works", hub.id)
+                return
             except SelfcareError as exc:
                 log.warning("hub %s cannot read its line's events: %s", hub.id, type(exc).__name__)
                 return
