@@ -140,6 +140,7 @@ def parse_hub_query(text: object, api: str) -> dict[str, str]:
                 field="query",
             )
         if name == "eventType":
+            value = ",".join(v.strip() for v in value.split(","))
             sent = hub_event_names(api)
             for wanted in value.split(","):
                 if wanted not in sent:
@@ -168,9 +169,9 @@ def _callback(value: object) -> str:
         raise ValidationError(f"callback is over {MAX_CALLBACK} characters", field="callback")
     try:
         parts = urlsplit(value)
-        port = parts.port
+        parts.port  # noqa: B018 - a port that is not a number raises here
     except ValueError:
-        parts, port = None, None
+        parts = None
     if (
         parts is None
         or parts.scheme not in ("http", "https")
@@ -182,7 +183,6 @@ def _callback(value: object) -> str:
             "callback must be an absolute http or https URL with a host and no user name",
             field="callback",
         )
-    del port
     return value
 
 
