@@ -168,6 +168,8 @@ async def test_every_mapped_event_reaches_its_apis_hub_valid_and_reads_back_the_
             assert kind.api == api
             errors = listener_errors(api, kind.listener, kind.resource, body, version)
             assert errors == [], (body["eventType"], errors[:3])
+            broken = {**body, "eventId": 7, "event": {kind.resource: {"id": 7}}}
+            assert listener_errors(api, kind.listener, kind.resource, broken, version)
             event = parse_event(face.listener.raw[f"{url} {body['eventId']}"])
             assert event == logged[body["eventId"]]
             assert type(event.data) is type(logged[body["eventId"]].data)
