@@ -218,3 +218,40 @@ def response_errors(
     if "schema" not in declared:
         return [] if not body else [f"status {status} declares no body"]
     return _errors(api, declared["schema"], body, partial and status < 300)
+
+
+_ENVELOPE_FROM = ("payment", "PaymentCreateEvent")
+"""The v4 file whose event envelope stands for the APIs whose files define none."""
+
+
+def listener_errors(
+    api: str, listener: str, resource: str, body: Any, version: int = 4
+) -> list[str]:
+    """What is wrong with a notification a hub POSTs to ``listener`` (``/listener/…Event``):
+    validated as the request body of the spec's listener operation. TMF678 and TMF681 v4
+    files define no listener and no event: there the envelope is checked against the common
+    v4 envelope (the attributes of every v4 file's ``*Event``, taken from TMF676's) with
+    ``event.<resource>`` against the API's own resource definition."""
+    try:
+        operation(api, "POST", listener, version)
+    except LookupError:
+        if version == 5:
+            raise
+    else:
+        return request_errors(api, "POST", listener, body, version)
+    source, name = _ENVELOPE_FROM
+    common = {k: v for k, v in spec(source)["definitions"][name]["properties"].items()}
+    definition = resource[0].upper() + resource[1:]
+    if definition not in spec(api)["definitions"]:
+        raise LookupError(f"{api} v4 defines no {definition}")
+    common["event"] = {
+        "type": "object",
+        "properties": {resource: {"$ref": f"#/definitions/{definition}"}},
+        "required": [resource],
+    }
+    schema = {
+        "type": "object",
+        "properties": common,
+        "required": ["eventId", "eventTime", "eventType", "event"],
+    }
+    return _errors(api, schema, body)

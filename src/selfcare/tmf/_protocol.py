@@ -9,7 +9,7 @@ retries and idempotency keys; nothing here does I/O.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Generator, Mapping
+from collections.abc import Callable, Generator, Iterable, Mapping
 from datetime import date, datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -19,6 +19,7 @@ import httpx
 from selfcare._client.paging import Page
 from selfcare._errors import APIError, Conflict, NotSupported, WaitTimeout
 from selfcare.model import Call, ConnectedService, Expense, Message, Service, ServiceKind
+from selfcare.model.events import EventType
 from selfcare.operations import (
     ActivateCard,
     AddComplaintNote,
@@ -47,6 +48,7 @@ from selfcare.operations import (
     SendSms,
 )
 from selfcare.protocol._http import Flow, Wait
+from selfcare.tmf import _hubs
 from selfcare.tmf import _mapping as m
 from selfcare.tmf import _message_mapping as mm
 from selfcare.tmf import _service_mapping as sm
@@ -522,6 +524,25 @@ class TmfProtocol:
                 f"{op.capability} ({type(op).__name__}) is not supported by the TMF backend: {why}"
             )
         return run(_Io(client, self.profile, op), op)
+
+    def register_hubs(
+        self,
+        client: httpx.Client | httpx.AsyncClient,
+        callback: str,
+        types: Iterable[EventType | str] | EventType | str | None = None,
+    ) -> Flow:
+        """The flow registering ``callback`` on the hub of each API that carries ``types``
+        (every type a TMF hub carries when none), filtered to them; its result is the
+        :class:`~selfcare.tmf.TmfHub` tuple to keep for :meth:`delete_hubs`. It is the
+        flow a webhook-creating operation's entry in the flow table will be (``yield from``
+        it); until that operation exists, drive it as the HTTP backend drives any flow."""
+        return _hubs.register_hubs(client, self.profile, callback, types)
+
+    def delete_hubs(
+        self, client: httpx.Client | httpx.AsyncClient, hubs: Iterable[_hubs.TmfHub]
+    ) -> Flow:
+        """The flow deleting ``hubs`` (those :meth:`register_hubs` made)."""
+        return _hubs.delete_hubs(client, self.profile, hubs)
 
     def __repr__(self) -> str:
         v5 = sorted(api for api, v in self.profile.versions.items() if v == 5)

@@ -11,8 +11,11 @@ mapping, which is where v4 and v5 differ.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import inspect
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import datetime
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -41,6 +44,7 @@ from selfcare.server.tmf.errors import error_response
 from selfcare.server.tmf.errors import http_error as _http_error
 from selfcare.server.tmf.errors import selfcare_error as _selfcare_error
 from selfcare.server.tmf.errors import unexpected as _unexpected
+from selfcare.server.tmf.hub import TmfHubs, hub_routes
 from selfcare.server.tmf.query import json_response, linked, page, paging, selected
 from selfcare.server.tmf.routes import TMF_ROUTES
 from selfcare.tmf._profile import DEFAULT_PROFILE, TmfProfile, standard_root
@@ -161,6 +165,7 @@ def create_tmf_app(
     limits: RequestLimits | None = None,
     *,
     max_document_bytes: int = MAX_DOCUMENT_BYTES,
+    hubs: TmfHubs | None = None,
 ) -> Starlette:
     """A Starlette app serving :data:`TMF_ROUTES` for the backends ``resolve`` gives, each API
     under its official ``basePath`` in the version ``profile`` gives it (v4 unless
@@ -169,8 +174,29 @@ def create_tmf_app(
     are kept by ``resolve.tmf_documents(token)`` where the resolver has one (the fake's
     does: each subscriber's are the operator's), else in this process. A kept resource may
     be at most ``max_document_bytes`` of JSON, after any ``PATCH`` (a larger one, or a
-    larger ``PATCH`` body, is a 400 naming the limit)."""
+    larger ``PATCH`` body, is a 400 naming the limit).
+
+    Every API also has its notification hub (``POST /hub``, ``DELETE /hub/{id}``), kept and
+    delivered by ``hubs`` (a :class:`~selfcare.server.tmf.hub.TmfHubs` on the resolver's
+    clock when ``None``; ``app.state.tmf_hubs``): the app's lifespan runs its delivery loop
+    while the app is served."""
     documents = _documents(resolve)
+    if hubs is None:
+        now: Callable[[], datetime] | None = getattr(resolve, "now", None)
+        hubs = TmfHubs(profile, now)
+    delivery = hubs
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        task = asyncio.create_task(delivery.run())
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            await delivery.aclose()
+
     routes = [
         StarletteRoute(
             standard_root(route.api, profile.version(route.api)) + route.path,
@@ -180,8 +206,10 @@ def create_tmf_app(
         for route in TMF_ROUTES
         if profile.version(route.api) in route.versions
     ]
+    routes += hub_routes(resolve, profile, hubs)
     app = Starlette(
         routes=routes,
+        lifespan=lifespan,
         middleware=[
             Middleware(RequestIds, render=error_response),
             contained(lambda: error_response(SelfcareError("the server failed unexpectedly"))),
@@ -193,5 +221,6 @@ def create_tmf_app(
         },
     )
     app.state.limits = limits or RequestLimits()
+    app.state.tmf_hubs = hubs
     app.router.redirect_slashes = False  # a stray slash is a 404 error, not a 307
     return app

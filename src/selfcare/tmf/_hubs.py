@@ -1,0 +1,108 @@
+"""Registering and deleting TMF notification hubs from the client side: which hubs carry
+which selfcare event types, and the flows (``POST /hub`` on each API, ``DELETE /hub/{id}``)
+that :class:`~selfcare.tmf.TmfProtocol` hands to the HTTP driver.
+
+This is the TMF half of a future ``sc.webhooks.create(url, types=[...])`` on a TMF backend:
+one selfcare subscription is one hub per API involved, each filtered with a TMF630 query
+(``eventType=A,B``). Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Iterable, Mapping
+from typing import Any
+
+import attrs
+import httpx
+
+from selfcare._errors import APIError, ValidationError
+from selfcare.model.events import EventType
+from selfcare.operations.events import check_types
+from selfcare.tmf._events import HUB_EVENTS, UNMAPPED
+from selfcare.tmf._profile import TmfProfile
+from selfcare.tmf._wire import decode_json, encode_json, error_from_tmf
+
+__all__ = ["TmfHub", "delete_hubs", "hub_queries", "register_hubs"]
+
+Flow = Generator[httpx.Request, httpx.Response | None, Any]
+
+
+@attrs.frozen(repr=False)
+class TmfHub:
+    """A hub registered on one API of a BSS (its ``callback`` may carry a secret path, so
+    its repr shows only the API and id)."""
+
+    api: str
+    id: str
+    callback: str
+    query: str | None
+
+    def __repr__(self) -> str:
+        return f"TmfHub(api={self.api!r}, id={self.id!r})"
+
+
+def hub_queries(types: Iterable[EventType | str] | EventType | str | None = None) -> dict[str, str]:
+    """The hubs that carry ``types`` (every type a hub carries when none are given): each
+    API's short name, and the TMF630 query of its hub (``eventType=A,B``). A type no TMF hub
+    carries (:data:`~selfcare.tmf.UNMAPPED`) is refused naming it and saying why."""
+    wanted = check_types(types) or tuple(HUB_EVENTS)
+    names: dict[str, set[str]] = {}
+    for kind in wanted:
+        if kind in UNMAPPED:
+            raise ValidationError(
+                f"{kind.value} cannot come through a TMF hub: {UNMAPPED[kind]}", field="types"
+            )
+        for tmf in HUB_EVENTS[kind]:
+            names.setdefault(tmf.api, set()).add(tmf.name)
+    return {api: "eventType=" + ",".join(sorted(found)) for api, found in sorted(names.items())}
+
+
+def _send(
+    client: httpx.Client | httpx.AsyncClient, method: str, url: str, body: Any = None
+) -> Generator[httpx.Request, httpx.Response | None, Any]:
+    headers = {} if body is None else {"Content-Type": "application/json"}
+    content = None if body is None else encode_json(body)
+    response = yield client.build_request(method, url, content=content, headers=headers)
+    assert response is not None
+    if not response.is_success:
+        raise error_from_tmf(response.status_code, response.content, response.headers)
+    return decode_json(response.content, f"{method} hub") if response.content else None
+
+
+def register_hubs(
+    client: httpx.Client | httpx.AsyncClient,
+    profile: TmfProfile,
+    callback: str,
+    types: Iterable[EventType | str] | EventType | str | None = None,
+) -> Flow:
+    """``POST /hub`` on each API that carries ``types`` (see :func:`hub_queries`), with
+    ``callback``; the result is the hubs registered, as :class:`TmfHub`. A failure part-way
+    deletes the hubs already registered before it raises."""
+    done: list[TmfHub] = []
+    try:
+        for api, query in hub_queries(types).items():
+            body: dict[str, Any] = {"callback": callback, "query": query}
+            if profile.version(api) == 5:
+                body["@type"] = "Hub"
+            doc = yield from _send(client, "POST", profile.root(api) + "/hub", body)
+            if not isinstance(doc, Mapping) or not doc.get("id"):
+                raise APIError(f"the {api} hub answered without an id")
+            done.append(TmfHub(api, str(doc["id"]), callback, query))
+    except Exception:
+        if done:
+            yield from delete_hubs(client, profile, done)
+        raise
+    return tuple(done)
+
+
+def delete_hubs(
+    client: httpx.Client | httpx.AsyncClient, profile: TmfProfile, hubs: Iterable[TmfHub]
+) -> Flow:
+    """``DELETE /hub/{id}`` for each hub (one already gone, a 404, counts as deleted)."""
+    for hub in hubs:
+        url = f"{profile.root(hub.api)}/hub/{hub.id}"
+        response = yield client.build_request("DELETE", url)
+        assert response is not None
+        if not response.is_success and response.status_code != 404:
+            raise error_from_tmf(response.status_code, response.content, response.headers)
+    return None
