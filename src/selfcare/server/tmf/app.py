@@ -41,6 +41,7 @@ from selfcare.server.tmf.errors import error_response
 from selfcare.server.tmf.errors import http_error as _http_error
 from selfcare.server.tmf.errors import selfcare_error as _selfcare_error
 from selfcare.server.tmf.errors import unexpected as _unexpected
+from selfcare.server.tmf.lines import scoped
 from selfcare.server.tmf.query import json_response, linked, page, paging, selected
 from selfcare.server.tmf.routes import TMF_ROUTES
 from selfcare.tmf._profile import DEFAULT_PROFILE, TmfProfile, standard_root
@@ -98,16 +99,21 @@ def _endpoint(
                     f"TMF v4 takes a merge patch, not {JSON_PATCH}", field="Content-Type"
                 )
             body = merge_from_json_patch(body)
+        query = dict(request.query_params)
+        login = backend
+        backend, line = scoped(backend, query)  # the line the request names, if any
         call = TmfCall(
             profile,
             backend,
             dict(request.path_params),
-            dict(request.query_params),
+            query,
             body,
             request.headers.get("idempotency-key"),
             str(request.base_url).rstrip("/") + root,
             route.api,
             version,
+            line=line,
+            login=login,
         )
         if route.method in ("POST", "PATCH"):
             checked_body(route, body, version)
