@@ -10,6 +10,7 @@ import pytest
 
 from selfcare import AsyncSelfcare, NotFound, NotSupported, Selfcare, ValidationError
 from selfcare.backends.fake import FakeOperator
+from selfcare.backends.http import HttpBackend
 from selfcare.model import Line, LineExpense, LineRole, PhoneNumber
 from selfcare.operations import Capability
 from tests._bridge import Bridge, EventLoopThread
@@ -44,19 +45,30 @@ def login(
             kind = Selfcare if configuration == "http-sync" else AsyncSelfcare
             client = kind(base_url=server.url, token=token)
         else:
-            server, resolver, _check = request.getfixturevalue("tmf_live_server")
+            version = 5 if configuration.startswith("tmf5") else 4
+            fixture = "tmf5_live_server" if version == 5 else "tmf_live_server"
+            server, resolver, check = request.getfixturevalue(fixture)
             resolver.use(operator)
-            kind = Selfcare.tmf if configuration == "tmf-sync" else AsyncSelfcare.tmf
-            client = kind(base_url=server.url, token=token)
+            checks.append(check)
+            kind = Selfcare.tmf if configuration.endswith("-sync") else AsyncSelfcare.tmf
+            client = kind(base_url=server.url, token=token, version=version)
         opened.append(client)
         return Bridge(client, loop_thread) if isinstance(client, AsyncSelfcare) else client
 
+    checks: list[Any] = []
+    if configuration.startswith("tmf"):
+        fixture = "tmf5_live_server" if configuration.startswith("tmf5") else "tmf_live_server"
+        request.getfixturevalue(fixture)[2].violations.clear()
     yield make
     for client in opened:
         if isinstance(client, AsyncSelfcare):
             loop_thread.run(client.aclose())
         else:
             client.close()
+    for check in checks[:1]:  # every exchange of the TMF runs, against the official specs
+        assert not check.violations, "TMF exchanges broke the official specs:\n" + "\n".join(
+            check.violations[:20]
+        )
 
 
 def _newest(ledger: Any) -> list[Any]:
@@ -129,6 +141,12 @@ class TestScopedClient:
         family.line(KID).messages.send_sms("+79161234567", "Dinner at seven")
         assert len(kid.mailbox.messages) == kid_messages + 1
         assert len(owner.mailbox.messages) == owner_messages
+        assert _newest(kid.operations)[0].operation == "send_sms"  # in the line's own log
+
+    @pytest.mark.requires(Capability.LOGINS)
+    def test_the_lines_operation_log_shows_what_was_done_on_it(self, login) -> None:
+        family = login("family")
+        family.line(KID).messages.send_sms("+79161234567", "Dinner at seven")
         logged = family.line(KID).logins.operations().first(1)[0]
         assert logged.operation == "send_sms"
 
@@ -268,12 +286,20 @@ class TestAcrossLines:
             assert section.bills
 
 
-@pytest.mark.lacks(Capability.LINES)
-def test_a_backend_without_lines_says_so(login) -> None:
-    sc = login("demo")
-    assert Capability.LINES not in sc.capabilities
-    with pytest.raises(NotSupported):
-        sc.line(OWNER)
+class _NoLines:
+    """A wire protocol that carries no lines (every configuration above has them)."""
+
+    capabilities = frozenset({Capability.ACCOUNT})
+
+    def flow(self, client: Any, op: Any) -> Any:
+        raise NotImplementedError
+
+
+def test_a_backend_without_lines_says_so() -> None:
+    with Selfcare(HttpBackend("http://127.0.0.1:9", "t", protocol=_NoLines())) as sc:
+        assert Capability.LINES not in sc.capabilities
+        with pytest.raises(NotSupported):
+            sc.line(OWNER)
 
 
 @pytest.mark.requires(Capability.LINES, Capability.EXPENSES)

@@ -7,6 +7,7 @@ from selfcare import operations as ops
 from selfcare.model import Line, ServiceKind
 from selfcare.server.tmf.call import Json, Served, TmfCall, TmfRoute, by_id
 from selfcare.server.tmf.lines import every_line, line_of
+from selfcare.server.tmf.query import paging
 from selfcare.tmf import _line_mapping as lm
 from selfcare.tmf import _service_mapping as sm
 
@@ -40,7 +41,10 @@ async def _products(call: TmfCall) -> Served:
     with the login's own line's options after its own (for the other lines, what the line
     listing knows; their own products, billing account and prices are read with
     ``relatedParty.id`` naming the line). With a line named: that line's products."""
-    lines = await every_line(call)
+    lines = await every_line(call) or [line_of(await call.account(), [])]
+    if call.line is None and call.query.get("isBundle") == "true":
+        if call.plain_listing("/product", frozenset({"isBundle"})):
+            return await _lines_page(call, lines)
     own = await _line_products(call, lines)
     if call.line is not None or "billingAccount.id" in call.query:
         return Served(own)  # the other lines' products name no billing account
@@ -51,7 +55,23 @@ async def _products(call: TmfCall) -> Served:
             docs.extend(own)
         else:
             docs.append(lm.line_to_tmf(line, call.profile, call.version))
-    return Served(docs if any(line.number == number for line in lines) else [*own, *docs])
+    return Served(docs)
+
+
+async def _lines_page(call: TmfCall, lines: list[Line]) -> Served:
+    """``?isBundle=true`` and paging only: the page of lines asked for, rendering only its
+    products (a company's thousand lines cost a page, not a thousand products)."""
+    offset = paging(call.query, "offset", 0)
+    limit = paging(call.query, "limit", -1)
+    chosen = lines[offset:] if limit < 0 else lines[offset : offset + limit]
+    number = (await call.account()).number
+    docs = [
+        (await _line_products(call, lines))[0]
+        if line.number == number
+        else lm.line_to_tmf(line, call.profile, call.version)
+        for line in chosen
+    ]
+    return Served(docs, total=len(lines))
 
 
 ROUTES: tuple[TmfRoute, ...] = (
