@@ -115,6 +115,8 @@ def _endpoint(
             line=line,
             login=login,
         )
+        if line is not None:  # a line the login may not see: 404 before anything else
+            await call.account()
         if route.method in ("POST", "PATCH"):
             checked_body(route, body, version)
         elif route.method == "GET" and "{" not in route.path:

@@ -42,9 +42,9 @@ async def _products(call: TmfCall) -> Served:
     listing knows; their own products, billing account and prices are read with
     ``relatedParty.id`` naming the line). With a line named: that line's products."""
     lines = await every_line(call) or [line_of(await call.account(), [])]
-    if call.line is None and call.query.get("isBundle") == "true":
-        if call.plain_listing("/product", frozenset({"isBundle"})):
-            return await _lines_page(call, lines)
+    listing = call.line is None and call.query.get("isBundle") == "true"
+    if listing and call.plain_listing("/product", frozenset({"isBundle"})):
+        return await _lines_page(call, lines)
     own = await _line_products(call, lines)
     if call.line is not None or "billingAccount.id" in call.query:
         return Served(own)  # the other lines' products name no billing account
