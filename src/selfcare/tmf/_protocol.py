@@ -11,23 +11,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Generator, Mapping
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import httpx
 
 from selfcare._client.paging import Page
 from selfcare._errors import APIError, Conflict, NotSupported, WaitTimeout
-from selfcare.model import (
-    Call,
-    ConnectedService,
-    Expense,
-    Line,
-    Message,
-    PhoneNumber,
-    Service,
-    ServiceKind,
-)
+from selfcare.model import Call, ConnectedService, Expense, Message, Service, ServiceKind
 from selfcare.operations import (
     ActivateCard,
     AddComplaintNote,
@@ -57,10 +48,10 @@ from selfcare.operations import (
     SendSms,
 )
 from selfcare.protocol._http import Flow, Wait
-from selfcare.tmf import _line_mapping as lm
 from selfcare.tmf import _mapping as m
 from selfcare.tmf import _message_mapping as mm
 from selfcare.tmf import _service_mapping as sm
+from selfcare.tmf._line_mapping import is_line, line_from_tmf, line_scope
 from selfcare.tmf._profile import DEFAULT_PROFILE, TmfProfile
 from selfcare.tmf._wire import (
     decode_json,
@@ -69,6 +60,9 @@ from selfcare.tmf._wire import (
     encode_offset,
     error_from_tmf,
 )
+
+if TYPE_CHECKING:
+    from selfcare.model import Line, PhoneNumber
 
 __all__ = ["TmfProtocol"]
 
@@ -495,7 +489,7 @@ def _lines(io: _Io, op: ListLines) -> Step[Page[Line]]:
     profile = io.profile
 
     def parse(doc: Mapping[str, Any]) -> Line | None:
-        return lm.line_from_tmf(doc, profile) if lm.is_line(doc, profile) else None
+        return line_from_tmf(doc, profile) if is_line(doc, profile) else None
 
     def keep(line: Line | None) -> bool:
         return line is not None
@@ -552,7 +546,7 @@ class TmfProtocol:
         """Name ``line`` on a request of a line-scoped operation: the TMF filter on the
         line's party, ``relatedParty.id`` (v5: ``relatedParty.partyOrPartyRole.id``)."""
         version = request.extensions.get(_VERSION, 4)
-        name, value = lm.line_scope(version, line)
+        name, value = line_scope(version, line)
         request.url = request.url.copy_add_param(name, value)
 
     def flow(self, client: httpx.Client | httpx.AsyncClient, op: Operation[Any]) -> Flow:

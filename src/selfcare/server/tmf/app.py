@@ -27,6 +27,7 @@ from selfcare.backends.fake import TmfDocuments
 from selfcare.model import Account
 from selfcare.server._app import RequestIds, Resolver, _read_body, _token
 from selfcare.server._limits import RequestLimits, contained
+from selfcare.server.tmf import lines
 from selfcare.server.tmf.call import TmfCall, TmfRoute
 from selfcare.server.tmf.documents import (
     JSON_PATCH,
@@ -41,7 +42,6 @@ from selfcare.server.tmf.errors import error_response
 from selfcare.server.tmf.errors import http_error as _http_error
 from selfcare.server.tmf.errors import selfcare_error as _selfcare_error
 from selfcare.server.tmf.errors import unexpected as _unexpected
-from selfcare.server.tmf.lines import scoped
 from selfcare.server.tmf.query import json_response, linked, page, paging, selected
 from selfcare.server.tmf.routes import TMF_ROUTES
 from selfcare.tmf._profile import DEFAULT_PROFILE, TmfProfile, standard_root
@@ -101,7 +101,7 @@ def _endpoint(
             body = merge_from_json_patch(body)
         query = dict(request.query_params)
         login = backend
-        backend, line = scoped(backend, query)  # the line the request names, if any
+        backend, line = lines.scoped(backend, query)  # the line the request names, if any
         call = TmfCall(
             profile,
             backend,
