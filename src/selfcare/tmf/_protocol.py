@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Generator, Iterable, Mapping
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -39,6 +39,7 @@ from selfcare.operations import (
     ListComplaints,
     ListConnectedServices,
     ListExpenses,
+    ListLines,
     ListMessages,
     ListPayments,
     Operation,
@@ -52,6 +53,7 @@ from selfcare.tmf import _hubs
 from selfcare.tmf import _mapping as m
 from selfcare.tmf import _message_mapping as mm
 from selfcare.tmf import _service_mapping as sm
+from selfcare.tmf._line_mapping import is_line, line_from_tmf, line_scope
 from selfcare.tmf._profile import DEFAULT_PROFILE, TmfProfile
 from selfcare.tmf._wire import (
     decode_json,
@@ -60,6 +62,9 @@ from selfcare.tmf._wire import (
     encode_offset,
     error_from_tmf,
 )
+
+if TYPE_CHECKING:
+    from selfcare.model import Line, PhoneNumber
 
 __all__ = ["TmfProtocol"]
 
@@ -73,10 +78,12 @@ UNSUPPORTED = {
     Capability.LOGINS: "TM Forum has no Open API for a subscriber's sign-ins or operation log",
     Capability.AUTOPAY: "TMF654's auto top-up (isAutoTopup, recurringPeriod) recharges every "
     "period unconditionally; it has no balance threshold to top up below",
-    Capability.LINES: "not mapped yet: many lines under one login will come from TMF637 "
-    "products (one per number) and TMF666 account relationships",
 }
 """Capabilities TmfProtocol does not carry, and why (the ``NotSupported`` message)."""
+
+
+_VERSION = "selfcare.tmf.version"
+"""The request extension saying which Open API version its API speaks (for :meth:`scope`)."""
 
 
 class _Io:
@@ -110,7 +117,12 @@ class _Io:
         if key is not None and method != "GET":
             headers["Idempotency-Key"] = key
         request = self.client.build_request(
-            method, self.profile.root(api) + path, params=params, content=content, headers=headers
+            method,
+            self.profile.root(api) + path,
+            params=params,
+            content=content,
+            headers=headers,
+            extensions={_VERSION: self.profile.version(api)},
         )
         response = yield request
         assert response is not None
@@ -154,7 +166,7 @@ def _range(field: str, since: datetime | None, until: datetime | None) -> Params
 
 def _paged(
     io: _Io,
-    op: PagedOperation[T],
+    op: PagedOperation[Any],
     api: str,
     path: str,
     params: Params,
@@ -473,6 +485,22 @@ def _change_tariff(io: _Io, op: ChangeTariff) -> Step[Any]:
     return (yield from _account(io, GetAccount()))
 
 
+def _lines(io: _Io, op: ListLines) -> Step[Page[Line]]:
+    """TMF637 bundle products with a number, one per line, in the order the server lists
+    them (the fake's TMF face: by number)."""
+    profile = io.profile
+
+    def parse(doc: Mapping[str, Any]) -> Line | None:
+        return line_from_tmf(doc, profile) if is_line(doc, profile) else None
+
+    def keep(line: Line | None) -> bool:
+        return line is not None
+
+    params: Params = [("isBundle", "true")]
+    page = yield from _paged(io, op, "inventory", "/product", params, parse, keep)
+    return Page(tuple(line for line in page.items if line is not None), page.next_cursor)
+
+
 _FLOWS: dict[type[Operation[Any]], Callable[[_Io, Any], Step[Any]]] = {
     ListExpenses: _expenses,
     ListCalls: _calls,
@@ -496,6 +524,7 @@ _FLOWS: dict[type[Operation[Any]], Callable[[_Io, Any], Step[Any]]] = {
     ConnectService: _connect,
     DisconnectService: _disconnect,
     ChangeTariff: _change_tariff,
+    ListLines: _lines,
 }
 
 
@@ -514,6 +543,13 @@ class TmfProtocol:
     def capabilities(self) -> frozenset[str]:
         """What this protocol maps (forwarding, contacts and logins have no TMF API)."""
         return frozenset(op.capability for op in _FLOWS)
+
+    def scope(self, request: httpx.Request, line: PhoneNumber) -> None:
+        """Name ``line`` on a request of a line-scoped operation: the TMF filter on the
+        line's party, ``relatedParty.id`` (v5: ``relatedParty.partyOrPartyRole.id``)."""
+        version = request.extensions.get(_VERSION, 4)
+        name, value = line_scope(version, line)
+        request.url = request.url.copy_add_param(name, value)
 
     def flow(self, client: httpx.Client | httpx.AsyncClient, op: Operation[Any]) -> Flow:
         """The requests that carry ``op``, and its result."""

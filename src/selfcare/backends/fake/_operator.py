@@ -400,6 +400,8 @@ class FakeBackend:
             return None
         with self.operator.lock:
             subscriber = self._who()
+            if self.line is not None:  # the line's ledger, as execute reads it
+                subscriber = self.operator.line(subscriber, self.line)
             now = self.operator.clock.now().astimezone(subscriber.account.zone)
             _autopay.run_autopay(subscriber, now)
             close_periods(subscriber, now)

@@ -159,7 +159,7 @@ class HttpBackend:
                 answer = None
             else:
                 if self.line is not None and op.line_scoped:
-                    step.headers[LINE_HEADER] = self.line.e164
+                    _scope(self.protocol, step, self.line)
                 answer = self._send(step, op)
             try:
                 step = flow.send(answer)
@@ -260,6 +260,16 @@ class HttpBackend:
     def __repr__(self) -> str:
         line = "" if self.line is None else f", line={self.line.e164!r}"
         return f"{type(self).__name__}({self.settings.base_url!r}{line})"
+
+
+def _scope(protocol: WireProtocol, request: httpx.Request, line: PhoneNumber) -> None:
+    """Name ``line`` on ``request`` as the protocol does (TMF: a ``relatedParty`` filter),
+    else in the ``Selfcare-Line`` header."""
+    scope = getattr(protocol, "scope", None)
+    if scope is not None:
+        scope(request, line)
+    else:
+        request.headers[LINE_HEADER] = line.e164
 
 
 _UNSENT = httpx.MockTransport(lambda request: httpx.Response(500))

@@ -1,8 +1,13 @@
-"""TMF666 Account Management: the token's billing account (the line's account and balance)."""
+"""TMF666 Account Management: the billing account of the line a request acts on (its
+account and balance). Each line has its own billing account; the account of a line other
+than the login's own, read by an owner's or a manager's login, names the login's account in
+``accountRelationship`` (``managedBy``): the aggregating account TMF666 describes."""
 
 from __future__ import annotations
 
 from selfcare import operations as ops
+from selfcare.model import Account
+from selfcare.server._app import _execute
 from selfcare.server.tmf.call import Json, Served, TmfCall, TmfRoute, one
 from selfcare.tmf import _mapping as m
 
@@ -12,7 +17,19 @@ __all__ = ["ROUTES"]
 async def _billing_accounts(call: TmfCall) -> list[Json]:
     account = await call.account()
     balance = await call.run(ops.GetBalance())
-    return [m.billing_account_to_tmf(account, balance, call.profile, call.version)]
+    doc = m.billing_account_to_tmf(account, balance, call.profile, call.version)
+    if call.line is not None and call.login is not None:
+        login: Account = await _execute(call.login, ops.GetAccount())
+        if login.number != account.number:
+            relation: Json = {
+                "relationshipType": "managedBy",
+                "validFor": {},
+                "account": m.ref_to_tmf(
+                    login.personal_account, "Account", call.version, name=login.holder
+                ),
+            }
+            doc["accountRelationship"] = [m.typed(relation, "AccountRelationship", call.version)]
+    return [doc]
 
 
 async def _billing_account_list(call: TmfCall) -> Served:

@@ -30,6 +30,7 @@ from selfcare.backends.fake import TmfDocuments
 from selfcare.model import Account
 from selfcare.server._app import RequestIds, Resolver, _read_body, _token
 from selfcare.server._limits import RequestLimits, contained
+from selfcare.server.tmf import lines
 from selfcare.server.tmf.call import TmfCall, TmfRoute
 from selfcare.server.tmf.documents import (
     JSON_PATCH,
@@ -102,17 +103,24 @@ def _endpoint(
                     f"TMF v4 takes a merge patch, not {JSON_PATCH}", field="Content-Type"
                 )
             body = merge_from_json_patch(body)
+        query = dict(request.query_params)
+        login = backend
+        backend, line = lines.scoped(backend, query)  # the line the request names, if any
         call = TmfCall(
             profile,
             backend,
             dict(request.path_params),
-            dict(request.query_params),
+            query,
             body,
             request.headers.get("idempotency-key"),
             str(request.base_url).rstrip("/") + root,
             route.api,
             version,
+            line=line,
+            login=login,
         )
+        if line is not None:  # a line the login may not see: 404 before anything else
+            await call.account()
         if route.method in ("POST", "PATCH"):
             checked_body(route, body, version)
         elif route.method == "GET" and "{" not in route.path:

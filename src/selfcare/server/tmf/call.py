@@ -18,7 +18,7 @@ from selfcare._client.paging import MAX_PAGE_SIZE, Page
 from selfcare._errors import NotFound, NotSupported, ValidationError
 from selfcare.backends import AsyncBackend, Backend
 from selfcare.backends.fake import TmfDocuments
-from selfcare.model import Account, Balance
+from selfcare.model import Account, Balance, PhoneNumber
 from selfcare.server._app import _execute
 from selfcare.server.tmf.query import Json, instant
 from selfcare.tmf import _mapping as m
@@ -87,6 +87,10 @@ class TmfCall:
     documents: TmfDocuments | None = attrs.field(default=None, repr=False)
     """The documents kept for the token's subscriber (the endpoint hands them over once it
     knows whose they are)."""
+    line: PhoneNumber | None = None
+    """The line the request names (``relatedParty.id``; ``backend`` acts on it), if any."""
+    login: Backend | AsyncBackend | None = attrs.field(default=None, repr=False)
+    """The login's own backend, whatever line the request names."""
     _account: Account | None = attrs.field(default=None, init=False)
 
     def href(self, path: str) -> str:
