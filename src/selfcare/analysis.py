@@ -29,9 +29,18 @@ from typing import Any
 
 import attrs
 
+from selfcare._dask import dask_expenses
 from selfcare.model import Money, PhoneNumber, Quantity, Unit, _locale
 
-__all__ = ["Column", "arrow_table", "columns", "frame", "require_pandas", "require_pyarrow"]
+__all__ = [
+    "Column",
+    "arrow_table",
+    "columns",
+    "dask_expenses",
+    "frame",
+    "require_pandas",
+    "require_pyarrow",
+]
 
 
 def require_pandas(feature: str = "to_pandas()") -> Any:
