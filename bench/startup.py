@@ -7,6 +7,8 @@ each figure is the median over the rounds and is printed as a ratio to the floor
 An empty interpreter (``python -c pass``) is shown too, for scale.
 
 Targets: ``import selfcare`` at most 1.5x the floor, ``selfcare --help`` at most 2.5x.
+``selfcare --fake balance`` (the fake replays the demo subscriber's year) and
+``Selfcare.fake(subscriber='acme')`` (nobody replayed until used) are shown without a target.
 
     python bench/startup.py              # 15 rounds
     python bench/startup.py --rounds 31
@@ -35,6 +37,8 @@ CASES: dict[str, list[str]] = {
     "import httpx": ["-c", "import httpx"],
     "import selfcare": ["-c", "import selfcare"],
     "selfcare --help": ["-c", CLI, "--help"],
+    "--fake balance": ["-c", CLI, "--fake", "balance"],
+    "fake acme": ["-c", "from selfcare import Selfcare; Selfcare.fake(subscriber='acme')"],
 }
 FLOOR = "import httpx"
 TARGETS = {"import selfcare": 1.5, "selfcare --help": 2.5}

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import types
 import typing
 from collections.abc import Iterable
@@ -29,9 +30,18 @@ from typing import Any
 
 import attrs
 
+from selfcare._dask import dask_expenses
 from selfcare.model import Money, PhoneNumber, Quantity, Unit, _locale
 
-__all__ = ["Column", "arrow_table", "columns", "frame", "require_pandas", "require_pyarrow"]
+__all__ = [
+    "Column",
+    "arrow_table",
+    "columns",
+    "dask_expenses",
+    "frame",
+    "require_pandas",
+    "require_pyarrow",
+]
 
 
 def require_pandas(feature: str = "to_pandas()") -> Any:
@@ -82,7 +92,19 @@ def _zone_name(zone: dt.tzinfo) -> str:
 
 
 def _quantize(value: Decimal | None, scale: int) -> Decimal | None:
-    return None if value is None else value.quantize(Decimal(1).scaleb(-scale))
+    return None if value is None else value.quantize(_quantum(scale))
+
+
+@functools.cache
+def _quantum(scale: int) -> Decimal:
+    return Decimal(1).scaleb(-scale)
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    """``cls``'s resolved annotations (evaluating the strings costs more than converting a
+    page of records, and an export converts hundreds of pages)."""
+    return typing.get_type_hints(cls)
 
 
 def columns(
@@ -102,7 +124,7 @@ def columns(
     import pyarrow as pa
 
     rows = list(records)
-    hints = typing.get_type_hints(cls)
+    hints = _hints(cls)
     out: list[Column] = []
     has_money = False
     for field in attrs.fields(cls):
@@ -113,16 +135,18 @@ def columns(
         if kind is Money:
             has_money = True
             currency = next((v.currency for v in values if v is not None), currency)
-            scale = max((v.minor_units for v in values if v is not None), default=-1)
+            codes = {v.currency for v in values if v is not None}
+            scale = max((_locale.minor_units(code) for code in codes), default=-1)
             if scale < 0:  # no money in these records: the account currency's own scale
                 scale = _locale.minor_units(currency) if currency else 2
-            amounts = [None if v is None else _quantize(v.amount, scale) for v in values]
+            quantum = _quantum(scale)
+            amounts = [None if v is None else v.amount.quantize(quantum) for v in values]
             out.append(Column(field.name, amounts, pa.decimal128(18, scale), "decimal"))
         elif kind is Quantity:
             out.append(
                 Column(
                     field.name,
-                    [None if v is None else _quantize(v.value, 3) for v in values],
+                    [None if v is None else v.value.quantize(_quantum(3)) for v in values],
                     pa.decimal128(18, 3),
                     "decimal",
                 )

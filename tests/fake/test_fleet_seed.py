@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from selfcare.backends.fake import FakeOperator, ManualClock
 from selfcare.backends.fake._seed_fleet import FLEET_SIZE, seeded_fleets
 from selfcare.model import LineRole, PhoneNumber
@@ -18,12 +20,37 @@ def _line(operator: FakeOperator, login: str, number: str):  # type: ignore[no-u
     return operator.line(operator.subscriber(login), PhoneNumber(number))
 
 
-def test_a_new_operator_generates_only_the_lines_with_a_login() -> None:
+def test_a_new_operator_generates_nobody_until_used() -> None:
     operator = FakeOperator(seed=42, clock=ManualClock(NOW))
-    assert operator.generated_lines == 3  # family, family-member, acme's manager
+    assert operator.generated_lines == 0
     assert {"family", "family-member", "acme"} <= set(operator.subscribers)
+    assert operator.subscribers.made() == []
+    operator.token("acme")  # tokens are known without replaying anyone
+    assert operator.subscribers.made() == []
     _line(operator, "acme", LINE_7)
-    assert operator.generated_lines == 4
+    assert operator.generated_lines == 1  # line 7; and acme's manager, as the login:
+    assert [operator.key_of(sub) for sub in operator.subscribers.made()] == ["acme"]
+
+
+def test_a_subscriber_is_the_same_whenever_it_is_generated() -> None:
+    # each from its own seed as of the operator's birth: reading others first changes nothing
+    eager = FakeOperator(seed=42, clock=ManualClock(NOW))
+    for key in eager.subscribers:
+        eager.subscriber(key)
+    clock = ManualClock(NOW)
+    lazy = FakeOperator(seed=42, clock=clock)
+    clock.advance(timedelta(hours=3))  # generated later, still as of the operator's birth
+    for key in reversed(list(lazy.subscribers)):
+        assert _history(lazy.subscriber(key)) == _history(eager.subscriber(key)), key
+        assert lazy.subscriber(key).token == eager.subscriber(key).token
+
+
+def test_the_seeded_token_is_the_generated_subscribers() -> None:
+    operator = FakeOperator(seed=42, clock=ManualClock(NOW))
+    for key in operator.subscribers:
+        token = operator.token(key)
+        assert operator.subscriber(key).token == token
+        assert operator.authenticate(token) is operator.subscriber(key)
 
 
 def test_a_line_is_the_same_whatever_was_read_before_it() -> None:

@@ -69,13 +69,16 @@ class LineWriter:
 
     def write(self, items: Sequence[Expense]) -> None:
         """Add a page of the line's expenses (newest first, as listings give them)."""
+        zone = self.zone
+        local = [item.at.astimezone(zone) for item in items]
+        months = [(at.year, at.month) for at in local]  # strftime per record cost as much
         start = 0
         while start < len(items):
-            month = f"{items[start].at.astimezone(self.zone):%Y-%m}"
-            end = start
-            while end < len(items) and f"{items[end].at.astimezone(self.zone):%Y-%m}" == month:
+            month = months[start]
+            end = start + 1
+            while end < len(items) and months[end] == month:
                 end += 1
-            self._write_month(month, items[start:end])
+            self._write_month(f"{month[0]:04d}-{month[1]:02d}", items[start:end])
             start = end
 
     def _write_month(self, month: str, items: Sequence[Expense]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import secrets
 import threading
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -47,7 +47,8 @@ from selfcare.backends.fake._idempotency import (
     request_digest,
 )
 from selfcare.backends.fake._limits import RateLimits, rate_cost
-from selfcare.backends.fake._seed import DEFAULT_PROFILES, Profile, generate
+from selfcare.backends.fake._roster import Roster, Seat
+from selfcare.backends.fake._seed import DEFAULT_PROFILES, Profile, generate, seeded_token
 from selfcare.backends.fake._seed_fleet import Fleet, LineSpec, seeded_fleets
 from selfcare.backends.fake._signin import SignInDesk
 from selfcare.backends.fake._state import Subscriber
@@ -118,49 +119,66 @@ class FakeOperator:
 
     def _seed_state(self) -> None:
         now = self.clock.now()
-        self.subscribers: dict[str, Subscriber] = {
-            profile.key: generate(profile, seed=self.seed, now=now, cached=self._repeats)
-            for profile in self._profiles
-        }
+        self._born = now
         self.fleets: tuple[Fleet, ...] = (
             seeded_fleets(self.seed) if self._fleets is None else self._fleets
         )
         """Accounts with several lines (the seeded ``family`` and ``acme``): their lines with a
-        login are subscribers above; the others are generated when first read (:meth:`line`)."""
-        self._born = now
-        self._fleet_of: dict[str, Fleet] = {}
+        login are subscribers; the others are generated when first read (:meth:`line`)."""
         self._lines: dict[str, Subscriber] = {}
-        """The fleets' lines read so far (and those with a login), by number."""
+        """The fleets' lines generated so far (by a read, or as a login's subscriber)."""
+        seats = {
+            profile.key: Seat(
+                profile.number, seeded_token(profile, self.seed), self._maker(profile, True)
+            )
+            for profile in self._profiles
+        }
         for fleet in self.fleets:
-            for number, spec in fleet.lines.items():
-                self._fleet_of[number] = fleet
-                if spec.login is not None:
-                    sub = generate(
-                        spec.profile, seed=self.seed, now=now, cached=spec.cached and self._repeats
-                    )
-                    self.subscribers[spec.login] = self._lines[number] = sub
+            for key, spec in fleet.logins.items():
+                seats[key] = Seat(
+                    spec.profile.number,
+                    seeded_token(spec.profile, self.seed),
+                    self._maker(spec.profile, spec.cached, line=True),
+                )
+        self.subscribers: Roster = Roster(seats, self.lock)
+        """The subscribers with a login, by key: each generated when first used, so an
+        operator costs only the subscribers something reads (see ``_roster``)."""
         self.cards = CardStore.seeded(now.date())
         """The prepaid payment cards the operator has printed (see ``docs/payments.md``)."""
         self.sign_in = SignInDesk(self.subscribers, limits=lambda: self.limits)
         """Passwords, one-time codes, sessions and lockouts (see ``docs/signing-in.md``)."""
-        for sub in self.subscribers.values():
-            _events.start_events(sub, now)
+
+    def _maker(
+        self, profile: Profile, cached: bool, *, line: bool = False
+    ) -> Callable[[], Subscriber]:
+        """What replays ``profile`` as of the operator's birth, its events started then (as
+        if it had been generated with the operator: when it happens makes no difference)."""
+
+        def make() -> Subscriber:
+            sub = generate(profile, seed=self.seed, now=self._born, cached=cached and self._repeats)
+            _events.start_events(sub, self._born)
+            if line:
+                self._lines[profile.number] = sub
+            return sub
+
+        return make
 
     def reset(self) -> None:
         """Back to the seed: every subscriber's data, the cards, sessions, codes and lockouts
         as a new operator with this seed would have them at the clock's time now (the clock
         itself does not move back). The subscribers keep their API tokens."""
         with self.lock:
-            tokens = {key: sub.token for key, sub in self.subscribers.items()}
+            tokens = self.subscribers.tokens()
             self._seed_state()
             for key, token in tokens.items():
                 if key in self.subscribers:
-                    self.subscribers[key].token = token
+                    self.subscribers.set_token(key, token)
 
     def flush_events(self, now: datetime) -> None:
         """Number and append the events the rules staged (call with the lock held)."""
         added = 0
-        lines = {id(sub): sub for sub in (*self.subscribers.values(), *self._lines.values())}
+        made = (*self.subscribers.made(), *self._lines.values())
+        lines = {id(sub): sub for sub in made}  # a fleet's login is in both
         for sub in lines.values():
             if sub.events.has_staged:
                 _events.advance(sub, now)  # anything due before what was staged comes first
@@ -170,15 +188,18 @@ class FakeOperator:
 
     def token(self, key: str = DEMO) -> Secret:
         """The bearer token of subscriber ``key`` (the demo subscriber by default)."""
-        return self.subscriber(key).token
+        try:
+            return self.subscribers.token(key)
+        except KeyError:
+            raise NotFound(f"the fake operator has no subscriber {key!r}") from None
 
     def issue_random_tokens(self) -> None:
         """Give every subscriber a new API token from :mod:`secrets`, so that nobody can
         compute it from the seed (``selfcare serve`` does this unless told
         ``--deterministic-tokens``). The old tokens stop working."""
         with self.lock:
-            for key, sub in self.subscribers.items():
-                sub.token = Secret(f"sc_{key}_{secrets.token_hex(16)}")
+            for key in self.subscribers:
+                self.subscribers.set_token(key, Secret(f"sc_{key}_{secrets.token_hex(16)}"))
 
     def subscriber(self, key: str = DEMO) -> Subscriber:
         """The subscriber called ``key``."""
@@ -192,10 +213,8 @@ class FakeOperator:
         (compared in constant time) or a live session's access token (``TokenExpired`` when
         it ran out, so the client refreshes it)."""
         token = Secret(token)
-        found = None
-        for sub in self.subscribers.values():
-            if sub.token == token:  # every token is compared, so timing reveals nothing
-                found = sub
+        key = self.subscribers.key_for_token(token)  # compares every token
+        found = None if key is None else self.subscribers[key]
         if found is None:
             with self.lock:
                 found = self.sign_in.authenticate(token, self.clock.now())
@@ -207,14 +226,18 @@ class FakeOperator:
 
     def _own_line(self, login: Subscriber) -> tuple[Fleet | None, LineSpec | None]:
         number = login.account.number.e164
-        fleet = self._fleet_of.get(number)
-        return fleet, None if fleet is None else fleet.lines[number]
+        for fleet in self.fleets:
+            if number in fleet.lines:
+                return fleet, fleet.lines[number]
+        return None, None
 
     def _line_of(self, fleet: Fleet, number: str) -> Subscriber:
         """The subscriber of one of ``fleet``'s lines, generated from its seed on first read."""
         sub = self._lines.get(number)
         if sub is None:
             spec = fleet.lines[number]
+            if spec.login is not None:  # a login's line is that login's subscriber
+                return self.subscribers[spec.login]
             sub = generate(
                 spec.profile, seed=self.seed, now=self._born, cached=spec.cached and self._repeats
             )
@@ -224,9 +247,11 @@ class FakeOperator:
 
     @property
     def generated_lines(self) -> int:
-        """How many of the fleets' lines exist in memory: those with a login, and those some
-        request has read; the rest cost nothing until read."""
-        return len(self._lines)
+        """How many of the fleets' lines without a login of their own some request has read
+        (and so exist in memory); the rest cost nothing until read. (The lines with a login
+        are subscribers, generated on the login's first use: ``subscribers.made()``.)"""
+        logins = {id(sub) for sub in self.subscribers.made()}
+        return sum(id(sub) not in logins for sub in self._lines.values())
 
     def visible_lines(self, login: Subscriber) -> list[Line]:
         """The lines ``login`` may see, by number: its whole account's for an owner or a
@@ -271,7 +296,7 @@ class FakeOperator:
 
     def key_of(self, subscriber: Subscriber) -> str:
         """The key (``demo``, ``oleg``…) of one of this operator's subscribers."""
-        return next(k for k, s in self.subscribers.items() if s is subscriber)
+        return self.subscribers.key_of(subscriber)
 
     def backend(self, key: str = DEMO, *, channel: str = "sdk") -> FakeBackend:
         """A backend signed in as subscriber ``key``; ``channel`` names it in operation logs."""

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import copy
 import functools
+import itertools
+import math
 import random
+from bisect import bisect
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_CEILING, Decimal
@@ -45,6 +48,7 @@ __all__ = [
     "SMART_S",
     "Profile",
     "generate",
+    "seeded_token",
 ]
 
 PAYMENT_TERM = timedelta(days=20)
@@ -208,6 +212,22 @@ def _replayed(profile: Profile, seed: int, now: datetime) -> Subscriber:
     return _replay(profile, seed, now)
 
 
+def seeded_token(profile: Profile, seed: int) -> Secret:
+    """The API token :func:`generate` gives ``profile``'s subscriber, without replaying its
+    history (the same first draws of the same random stream)."""
+    rng = random.Random(f"{seed}:{profile.key}")  # noqa: S311  (a simulation, not crypto)
+    _personal_account(rng)
+    return _token(profile, rng)
+
+
+def _personal_account(rng: random.Random) -> str:
+    return f"{rng.randrange(10**11, 10**12)}"
+
+
+def _token(profile: Profile, rng: random.Random) -> Secret:
+    return Secret(f"sc_{profile.key}_{rng.getrandbits(96):024x}")
+
+
 def _replay(profile: Profile, seed: int, now: datetime) -> Subscriber:
     rng = random.Random(f"{seed}:{profile.key}")  # noqa: S311  (a simulation, not crypto)
     zone = ZoneInfo(profile.time_zone)
@@ -222,11 +242,11 @@ def _replay(profile: Profile, seed: int, now: datetime) -> Subscriber:
         region=profile.region,
         time_zone=profile.time_zone,
         billing_day=billing_day,
-        personal_account=f"{rng.randrange(10**11, 10**12)}",
+        personal_account=_personal_account(rng),
     )
     subscriber = Subscriber(
         account=account,
-        token=Secret(f"sc_{profile.key}_{rng.getrandbits(96):024x}"),
+        token=_token(profile, rng),
         tariff=profile.tariff,
         opening_balance=profile.opening_balance,
         credit_limit=profile.credit_limit,
@@ -245,6 +265,21 @@ def _replay(profile: Profile, seed: int, now: datetime) -> Subscriber:
     return subscriber
 
 
+_ONE_SMS, _ONE_MMS = Quantity(1, Unit.SMS), Quantity(1, Unit.MMS)
+
+
+def _megabytes(value: Decimal) -> Quantity:
+    """``Quantity(value, Unit.MEGABYTE)`` for a whole, positive ``value`` the generator drew,
+    without the checks of people's input (a third of replaying a data session)."""
+    quantity: Quantity = object.__new__(Quantity)
+    quantity.__attrs_init__(value, Unit.MEGABYTE)
+    return quantity
+
+
+def _first(event: tuple[datetime, Callable[[], None]]) -> datetime:
+    return event[0]
+
+
 class _History:
     """Replays the days of one subscriber's history in order."""
 
@@ -254,7 +289,12 @@ class _History:
         self.sub, self.profile, self.rng, self.zone, self.now = sub, profile, rng, zone, now
         self.tariff = profile.tariff
         self.contacts = self._contacts()
-        self.weights = [1.0 / (rank + 1) for rank in range(len(self.contacts))]
+        weights = [1.0 / (rank + 1) for rank in range(len(self.contacts))]
+        # what rng.choices(contacts, weights=weights) accumulates on every call, once
+        self.cum_weights = list(itertools.accumulate(weights))
+        self.total_weight = self.cum_weights[-1] + 0.0
+        self.hi = len(self.contacts) - 1
+        self.day, self.midnight = date.min, datetime.min
         self.minutes_left = self.sms_left = self.mb_left = 0
         self.period_start = date.min
         self.period_charges = Decimal(0)
@@ -272,29 +312,34 @@ class _History:
         return numbers
 
     def at(self, day: date, seconds: float) -> datetime:
-        return datetime.combine(day, time(), tzinfo=self.zone) + timedelta(seconds=int(seconds))
+        if day != self.day:  # most calls are for the day being played: its midnight, once
+            self.day, self.midnight = day, datetime.combine(day, time(), tzinfo=self.zone)
+        return self.midnight + timedelta(seconds=int(seconds))
 
     def replay(self, first_day: date) -> None:
         """Play every day from the first billing day on or after ``first_day`` until now."""
         last_day = self.now.astimezone(self.zone).date()
         billing_days = self._billing_days(first_day, last_day)
         day, bills = billing_days[0], len(billing_days) - 1
+        periods = set(billing_days)
         issued = 0
         while day <= last_day:
-            events: list[tuple[datetime, Callable[[], None]]] = []
-            if day in billing_days:
+            if day in periods:
                 if day != billing_days[0]:
                     issued += 1
                     self._issue_bill(day, partial=issued == bills - 1)
                 self._new_period(day)
-            events.extend(self._usage(day))
+            events = self._usage(day)
             events.extend(
                 (when, self._pay(when, amount))
                 for when, amount in self.payments
                 if when.date() == day
             )
-            for when, action in sorted(events, key=lambda event: event[0]):
-                if when <= self.now:
+            events.sort(key=_first)  # stable, as sorted() was: same-instant events keep order
+            # a day before today ends before now; only today's events can lie ahead of it
+            today = day == last_day
+            for when, action in events:
+                if not today or when <= self.now:
                     action()
             day += timedelta(days=1)
 
@@ -375,14 +420,18 @@ class _History:
         return (code, name) if start <= day < start + timedelta(days=length) else None
 
     def _poisson(self, mean: float) -> int:
-        count, total = 0, self.rng.expovariate(1.0)
+        # rng.expovariate(1.0) inlined: the same draws, without two calls per draw
+        random, log = self.rng.random, math.log
+        count, total = 0, -log(1.0 - random())
         while total < mean:
             count += 1
-            total += self.rng.expovariate(1.0)
+            total += -log(1.0 - random())
         return count
 
     def _counterpart(self) -> PhoneNumber:
-        return self.rng.choices(self.contacts, weights=self.weights)[0]
+        # rng.choices(contacts, weights=...)[0] with the weights accumulated once: one draw
+        index = bisect(self.cum_weights, self.rng.random() * self.total_weight, 0, self.hi)
+        return self.contacts[index]
 
     def _call(self, when: datetime, roaming: tuple[str, str] | None) -> Callable[[], None]:
         rng = self.rng
@@ -454,7 +503,7 @@ class _History:
                     Decimal("19.00"),
                     f"SMS in roaming ({roaming[1]})",
                     counterpart=counterpart,
-                    volume=Quantity(1, Unit.SMS),
+                    volume=_ONE_SMS,
                     roaming_country=roaming[0],
                 )
                 return
@@ -466,7 +515,7 @@ class _History:
                 cost,
                 "Outgoing SMS",
                 counterpart=counterpart,
-                volume=Quantity(1, Unit.SMS),
+                volume=_ONE_SMS,
             )
 
         return sms
@@ -481,7 +530,7 @@ class _History:
                 self.tariff.mms_price,
                 "Outgoing MMS",
                 counterpart=counterpart,
-                volume=Quantity(1, Unit.MMS),
+                volume=_ONE_MMS,
             )
 
         return mms
@@ -490,7 +539,7 @@ class _History:
         megabytes = Decimal(int(self.rng.lognormvariate(3.5, 1.2)) + 1)
 
         def data() -> None:
-            volume = Quantity(megabytes, Unit.MEGABYTE)
+            volume = _megabytes(megabytes)
             if roaming:
                 cost = (megabytes * Decimal("3.00")).quantize(Decimal("0.01"))
                 self._charge(

@@ -1,16 +1,17 @@
 """Seeded accounts with many lines: a family and a company (``docs/lines.md``).
 
 Each line is a profile like any other subscriber's, with a role in its account. Lines with a
-login of their own (the family's owner and one member, the company's manager) are generated
-with the operator, as every subscriber with a login is; the others are generated from their
-own seed when first read, so a thousand lines cost nothing until used.
+login of their own (the family's owner and one member, the company's manager) are
+subscribers of the operator, generated when first used as every subscriber with a login is;
+the others are generated from their own seed when first read, so a thousand lines cost
+nothing until used. Even the company's line profiles are drawn only when asked for.
 """
 
 from __future__ import annotations
 
 import functools
 import random
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 
 import attrs
@@ -44,6 +45,13 @@ class Fleet:
     name: str
     lines: Mapping[str, LineSpec]
     """By E.164 number, in number order."""
+    logins: Mapping[str, LineSpec] = attrs.field(
+        default=attrs.Factory(
+            lambda fleet: {spec.login: spec for spec in fleet.lines.values() if spec.login},
+            takes_self=True,
+        )
+    )
+    """The lines with a login of their own, by login key."""
 
 
 _MOSCOW_PREFIXES = ("+7903", "+7905", "+7915", "+7916", "+7925", "+7926", "+7977", "+7495")
@@ -138,7 +146,7 @@ def _acme_line(seed: int, index: int) -> LineSpec:
     manager = index == 0
     profile = _ru(
         "acme" if manager else f"acme-{index:04d}",
-        f"+7985700{index:04d}",
+        f"{_ACME_PREFIX}{index:04d}",
         "Galina Orlova" if manager else holder,
         tariff=tariff,
         opening_balance=Decimal("0.00"),
@@ -155,9 +163,49 @@ def _acme_line(seed: int, index: int) -> LineSpec:
     return LineSpec(profile, LineRole.MEMBER, cached=False)
 
 
+_ACME_PREFIX = "+7985700"
+
+
+class _AcmeLines(Mapping[str, LineSpec]):
+    """The company's lines by number, each drawn from its seed when first asked for: the
+    numbers are known without drawing (``+7985700`` and the line's index), so an operator
+    that never lists the company's lines does not pay for a thousand profiles."""
+
+    def __init__(self, seed: int) -> None:
+        self._seed = seed
+        self._specs: dict[int, LineSpec] = {}
+
+    def _index(self, number: object) -> int | None:
+        if not isinstance(number, str) or not number.startswith(_ACME_PREFIX):
+            return None
+        digits = number.removeprefix(_ACME_PREFIX)
+        if len(digits) != 4 or not digits.isdigit() or int(digits) >= FLEET_SIZE:
+            return None
+        return int(digits)
+
+    def __getitem__(self, number: str) -> LineSpec:
+        index = self._index(number)
+        if index is None:
+            raise KeyError(number)
+        spec = self._specs.get(index)
+        if spec is None:
+            spec = self._specs[index] = _acme_line(self._seed, index)
+        return spec
+
+    def __contains__(self, number: object) -> bool:
+        return self._index(number) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return (f"{_ACME_PREFIX}{index:04d}" for index in range(FLEET_SIZE))
+
+    def __len__(self) -> int:
+        return FLEET_SIZE
+
+
 def _acme(seed: int) -> Fleet:
-    lines = (_acme_line(seed, index) for index in range(FLEET_SIZE))
-    return Fleet("acme", "Acme Logistics LLC", {line.profile.number: line for line in lines})
+    lines = _AcmeLines(seed)
+    manager = lines[f"{_ACME_PREFIX}0000"]
+    return Fleet("acme", "Acme Logistics LLC", lines, {"acme": manager})
 
 
 @functools.lru_cache(maxsize=4)

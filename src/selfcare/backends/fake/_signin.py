@@ -37,6 +37,7 @@ from selfcare.backends.fake._limits import Lockout, RateLimits
 from selfcare.model import CodeSent, LoginMethod, LoginStatus, PhoneNumber, SignedIn
 
 if TYPE_CHECKING:
+    from selfcare.backends.fake._roster import Roster
     from selfcare.backends.fake._state import Subscriber
 
 __all__ = [
@@ -159,7 +160,7 @@ class SignInDesk:
     """
 
     def __init__(
-        self, subscribers: dict[str, Subscriber], *, limits: Callable[[], RateLimits] = RateLimits
+        self, subscribers: Roster, *, limits: Callable[[], RateLimits] = RateLimits
     ) -> None:
         self._subscribers = subscribers
         self._limits = limits
@@ -350,13 +351,11 @@ class SignInDesk:
     # -- internals -----------------------------------------------------------------------
 
     def _owner(self, number: PhoneNumber) -> Subscriber | None:
-        for sub in self._subscribers.values():
-            if sub.account.number == number:
-                return sub
-        return None
+        key = self._subscribers.key_for_number(number.e164)
+        return None if key is None else self._subscribers[key]
 
     def _key(self, sub: Subscriber) -> str:
-        return next(k for k, s in self._subscribers.items() if s is sub)
+        return self._subscribers.key_of(sub)
 
     def _is_known(self, number: PhoneNumber, client: str, now: datetime) -> bool:
         at = self._known.get(number.e164, {}).get(client)

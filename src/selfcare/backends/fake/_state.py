@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import functools
 from datetime import date, datetime, timedelta, tzinfo
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -147,6 +147,20 @@ def _money(amount: Decimal, signed: bool, currency: str) -> Money:
     return Money(amount, currency).rounded()
 
 
+@functools.lru_cache(maxsize=64)
+def _quantum(currency: str) -> Decimal:
+    return Decimal(1).scaleb(-Money.zero(currency).minor_units)
+
+
+def _balance_money(amount: Decimal, currency: str) -> Money:
+    """``Money(amount, currency).rounded()`` for a balance the ledger computed, built
+    without re-validating it: running balances rarely repeat, so the cache of
+    :func:`_money` would only churn, and the checks were most of posting an entry."""
+    money: Money = object.__new__(Money)
+    money.__attrs_init__(amount.quantize(_quantum(currency), ROUND_HALF_UP), currency)
+    return money
+
+
 def voicemail_number(number: PhoneNumber) -> PhoneNumber:
     """The fake's voicemail number for a line: its number with the three digits after the
     operator prefix replaced by ``000`` (``+7 916 555-01-23`` → ``+7 916 000-01-23``)."""
@@ -247,7 +261,7 @@ class Subscriber:
             at=at,
             kind=kind,
             cost=self.money(cost),
-            balance_after=self.money(self.balance - cost),
+            balance_after=_balance_money(self.balance - cost, self.currency),
             description=description,
             counterpart=counterpart,
             duration=duration,

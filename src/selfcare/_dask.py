@@ -1,0 +1,185 @@
+"""Lines' expenses as a Dask DataFrame fetched on the cluster's workers (the ``scale`` extra).
+
+The driver (where :func:`dask_expenses` is called) only decides which lines there are and
+what the frame looks like; each partition is a group of lines, and whichever worker computes
+it makes its own client from the settings of the caller's client (base URL and API token)
+and reads those lines' histories a page at a time. Nothing of the histories passes through
+the driver unless the caller computes the whole frame there.
+
+The token travels inside the task graph as a :class:`_TravellingSecret`: a ``Secret`` (its
+repr, str and format are ``***``, so the graph, the dashboard and logs never show it) that,
+unlike a plain ``Secret``, can be pickled, because a worker in another process or on another
+machine needs it. Whoever can read the scheduler's and workers' messages can read it: on a
+real cluster, use TLS between them (``distributed``'s security settings).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from selfcare._client.paging import check_page_size
+from selfcare._errors import NotSupported, ValidationError
+from selfcare._secret import Secret
+from selfcare._time import When, check_when
+from selfcare.model import PhoneNumber
+
+if TYPE_CHECKING:
+    from selfcare._async._client import AsyncSelfcare
+    from selfcare._sync._client import Selfcare
+
+__all__ = ["dask_expenses"]
+
+MAX_LINES_PER_PARTITION = 1_000
+
+
+class _TravellingSecret(Secret):
+    """A token that may cross to a worker: pickled with its value, shown as ``***``."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:  # type: ignore[override]
+        return (_TravellingSecret, (self.reveal(),))
+
+
+@attrs.frozen
+class _Job:
+    """What a worker needs to fetch a partition: where, as whom, which period."""
+
+    base_url: str
+    token: _TravellingSecret = attrs.field(repr=False)
+    since: When | None
+    until: When | None
+    page_size: int
+    run: str = attrs.field(factory=lambda: uuid.uuid4().hex)
+    """Names this call's tasks: two calls never share results (the token is not hashed)."""
+
+    def __dask_tokenize__(self) -> tuple[Any, ...]:
+        return (type(self).__name__, self.base_url, self.since, self.until, self.run)
+
+
+def _partition(numbers: tuple[str, ...], job: _Job) -> Any:
+    """One partition: the expenses of ``numbers``, fetched by a client made here."""
+    from selfcare._sync._client import Selfcare
+
+    with Selfcare(base_url=job.base_url, token=job.token) as sc:
+        merged = sc.lines.expenses(
+            since=job.since, until=job.until, lines=list(numbers), page_size=job.page_size
+        )
+        return merged.to_pandas()
+
+
+def _meta(zone: Any) -> Any:
+    """The empty frame every partition matches: ``line``, then the expense columns."""
+    from selfcare.analysis import frame
+    from selfcare.model import Expense
+
+    table = frame([], Expense, zone)
+    table.insert(0, "line", [])
+    table["line"] = table["line"].astype("string")
+    return table
+
+
+def _settings(sc: Selfcare | AsyncSelfcare) -> tuple[str, Secret]:
+    """The base URL and API token of ``sc``, or an error that says what would work."""
+    backend = sc.backend
+    settings = getattr(backend, "settings", None)
+    protocol = type(getattr(backend, "protocol", None)).__name__
+    if settings is None:
+        raise NotSupported(
+            f"dask_expenses() needs a client on a server, not {type(backend).__name__}: its "
+            "workers make their own clients, and an in-process fake operator lives in this "
+            "process only. Serve the fake with `selfcare serve` and pass "
+            "Selfcare(base_url=..., token=...) (docs/notebooks.md, 'Beyond one machine')"
+        )
+    if protocol != "SelfcareProtocol":
+        raise NotSupported(
+            f"dask_expenses() speaks the selfcare protocol; this client uses {protocol}"
+        )
+    if settings.token is None:
+        raise NotSupported(
+            "dask_expenses() needs a client with an API token (Selfcare(base_url=..., "
+            "token=...)): a signed-in session's token expires and is refreshed in this "
+            "process only, so workers could not keep using it"
+        )
+    return settings.base_url, settings.token
+
+
+def dask_expenses(
+    sc: Selfcare | AsyncSelfcare,
+    *,
+    since: When | None = None,
+    until: When | None = None,
+    lines: Iterable[str | PhoneNumber] | None = None,
+    lines_per_partition: int = 25,
+    page_size: int = 1000,
+) -> Any:
+    """The expenses of ``lines`` (all the login may see if ``None``) as a Dask DataFrame
+    whose partitions each fetch a group of ``lines_per_partition`` lines on the workers.
+
+    The columns are those of ``sc.lines.expenses().to_pandas()`` (``line``, then the
+    expense columns, times in the login's account zone); within a partition the records are
+    newest first, across partitions in no order (the index is not sorted: ``divisions`` are
+    unknown). ``since``/``until`` as for ``sc.lines.expenses()``.
+
+    ``sc`` is a client on a server with an API token (``Selfcare`` or ``AsyncSelfcare``):
+    each worker makes its own client with the same base URL and token, which travels in
+    the task graph as a ``Secret`` that prints as ``***``. A client on the in-process fake
+    raises :class:`~selfcare.NotSupported` (serve it with ``selfcare serve``). Called here,
+    only the list of lines (when ``lines`` is ``None``) and the account's time zone are
+    fetched, synchronously. Needs the ``scale`` extra (``dask[dataframe]``, and
+    ``distributed`` for a cluster).
+    """
+    try:
+        import dask.dataframe as dd
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "dask_expenses() needs dask[dataframe]: pip install 'selfcare[scale]'"
+        ) from exc
+    from selfcare._sync._client import Selfcare
+
+    if type(lines_per_partition) is not int or not 1 <= lines_per_partition <= (
+        MAX_LINES_PER_PARTITION
+    ):
+        raise ValidationError(
+            f"lines_per_partition={lines_per_partition!r} must be a whole number from 1 to "
+            f"{MAX_LINES_PER_PARTITION}",
+            field="lines_per_partition",
+        )
+    if isinstance(lines, str | PhoneNumber):
+        raise ValidationError(
+            "lines must be a list of numbers, not one number: lines=[...]", field="lines"
+        )
+    check_when(since, "since")
+    check_when(until, "until")
+    check_page_size(page_size, "page_size")
+    base_url, token = _settings(sc)
+    job = _Job(base_url, _TravellingSecret(token), since, until, page_size)
+    with Selfcare(base_url=base_url, token=token) as driver:
+        ctx = driver._context()
+        if lines is None:
+            numbers = [line.number.e164 for line in driver.lines.list(page_size=1000)]
+        else:
+            seen: dict[str, None] = {}
+            for value in lines:
+                number = ctx.phone(value, "lines")
+                assert number is not None
+                seen.setdefault(number.e164)
+            numbers = list(seen)
+    if not numbers:
+        raise ValidationError("lines is empty: name at least one line", field="lines")
+    groups = [
+        tuple(numbers[start : start + lines_per_partition])
+        for start in range(0, len(numbers), lines_per_partition)
+    ]
+    return dd.from_map(  # type: ignore[no-untyped-call]
+        _partition,
+        groups,
+        job=job,
+        meta=_meta(ctx.zone),
+        label="selfcare-expenses",
+        enforce_metadata=True,
+    )

@@ -1,0 +1,88 @@
+"""``selfcare.analysis.dask_expenses``: lines' histories fetched by Dask workers in other
+processes, from the suite's reference server on 127.0.0.1 (one cluster for the module)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import date
+
+import cloudpickle
+import pytest
+
+from selfcare import NotSupported, Selfcare, ValidationError
+from selfcare.analysis import dask_expenses
+from selfcare.backends.fake import FakeOperator
+
+distributed = pytest.importorskip("distributed")
+pytest.importorskip("dask.dataframe")
+
+FAMILY = ["+79165557001", "+79165557002", "+79165557003", "+79165557004"]
+SINCE = date(2026, 10, 1)
+
+
+@pytest.fixture(scope="module")
+def cluster_client() -> Iterator[object]:
+    """Two single-threaded worker processes on 127.0.0.1, no dashboard."""
+    cluster = distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+    )
+    client = distributed.Client(cluster)
+    yield client
+    client.close()
+    cluster.close()
+
+
+@pytest.fixture
+def family(live_server, operator: FakeOperator) -> Iterator[Selfcare]:  # type: ignore[no-untyped-def]
+    server, resolver = live_server
+    resolver.use(operator)
+    with Selfcare(base_url=server.url, token=operator.token("family")) as sc:
+        yield sc
+
+
+def _ordered(table):  # type: ignore[no-untyped-def]
+    return table.sort_values(["line", "at", "id"]).reset_index(drop=True)
+
+
+def test_workers_in_other_processes_fetch_every_lines_history(family, cluster_client) -> None:  # type: ignore[no-untyped-def]
+    frame = dask_expenses(family, since=SINCE, lines_per_partition=3)
+    assert frame.npartitions == 2  # the family's four lines, three and one
+    with distributed.get_task_stream(cluster_client) as stream:
+        got = frame.compute()
+    want = family.lines.expenses(since=SINCE).to_pandas()
+    assert list(got.columns) == list(want.columns)
+    assert got.dtypes.equals(want.dtypes)
+    assert len(got) == len(want) > 100
+    assert _ordered(got).equals(_ordered(want))
+    assert sorted(got["line"].unique()) == FAMILY
+    fetched = [task for task in stream.data if "selfcare-expenses" in str(task["key"])]
+    assert len(fetched) == 2
+    workers = cluster_client.run(os.getpid)  # by worker address
+    assert {task["worker"] for task in fetched} <= set(workers)
+    assert os.getpid() not in workers.values()
+
+
+def test_the_token_never_shows_and_lines_are_read_as_typed(family, operator) -> None:  # type: ignore[no-untyped-def]
+    token = operator.token("family").reveal()
+    frame = dask_expenses(family, lines=["8 916 555-70-03", "+7 916 555-70-04"])
+    graph = frame.__dask_graph__()
+    shown = [repr(frame), str(frame.expr), repr(dict(graph))]
+    assert all(token not in text for text in shown)
+    assert token.encode() in cloudpickle.dumps(dict(graph))  # what workers receive
+    assert frame.npartitions == 1
+    assert sorted(frame.compute(scheduler="sync")["line"].unique()) == FAMILY[2:]
+
+
+def test_refusals_say_what_would_work(family) -> None:  # type: ignore[no-untyped-def]
+    with Selfcare.fake(subscriber="family") as fake, pytest.raises(NotSupported) as refused:
+        dask_expenses(fake)
+    assert "selfcare serve" in str(refused.value)
+    with pytest.raises(ValidationError, match="lines_per_partition"):
+        dask_expenses(family, lines_per_partition=0)
+    with pytest.raises(ValidationError, match="not one number"):
+        dask_expenses(family, lines="+79165557003")
