@@ -7,6 +7,7 @@ import contextlib
 import itertools
 import os
 from collections.abc import Iterable
+from typing import Any
 
 import click
 import httpx
@@ -18,7 +19,7 @@ from selfcare.cli._options import choice, output_options
 from selfcare.cli._output import Column, emit, emit_one, note, terminal
 from selfcare.cli.commands.events import summary
 from selfcare.model.events import Event, EventType
-from selfcare.model.webhooks import NewWebhookEndpoint, WebhookEndpoint, check_webhook_url
+from selfcare.model.webhooks import WebhookEndpoint, check_webhook_url
 from selfcare.protocol._codec import encode_result
 from selfcare.webhooks import sign, webhook_id
 
@@ -33,7 +34,7 @@ ENDPOINT_COLUMNS: list[Column[WebhookEndpoint]] = [
     Column("Types", lambda e: ", ".join(t.value for t in e.types) or "*", key="types"),
     Column("Created", lambda e: e.created_at, key="created_at"),
 ]
-SECRET_COLUMNS: list[Column[NewWebhookEndpoint]] = [
+SECRET_COLUMNS: list[Column[Any]] = [
     *ENDPOINT_COLUMNS,
     Column("Secret", lambda e: e.secret.reveal(), key="secret"),
 ]
