@@ -27,6 +27,7 @@ class Receiver:
         self.received: list[tuple[str, str, Event]] = []
         """(path, webhook-id, event) of each verified delivery, in the order they came."""
         self.refused = 0
+        self.requests = 0
         self.raw: list[tuple[bytes, dict[str, str]]] = []
         """Every delivery's body and headers as received."""
         self.lock = threading.Lock()
@@ -34,6 +35,8 @@ class Receiver:
         self.app = Starlette(routes=[Route("/{path:path}", self._endpoint, methods=["POST"])])
 
     async def _endpoint(self, request: Request) -> Response:
+        with self.lock:
+            self.requests += 1
         if self.status != 204:
             return Response(status_code=self.status)
         path = request.url.path
