@@ -31,12 +31,26 @@ from selfcare._errors import ValidationError, WebhookVerificationError
 from selfcare._secret import Secret
 from selfcare.model.events import Event
 
-__all__ = ["DEFAULT_TOLERANCE", "WebhookVerificationError", "sign", "unwrap", "webhook_id"]
+__all__ = [
+    "DEFAULT_TOLERANCE",
+    "WebhookVerificationError",
+    "encode",
+    "sign",
+    "unwrap",
+    "webhook_id",
+]
 
 DEFAULT_TOLERANCE = 300
 """Seconds a delivery's timestamp may be from now, either way (the specification's five
 minutes)."""
 _MAX_SIGNATURES = 16
+
+
+def encode(event: Event) -> bytes:
+    """The body a delivery of ``event`` carries: its JSON, as ``GET /v1/events`` pages it."""
+    from selfcare.protocol._codec import encode_result
+
+    return encode_result(event)
 
 
 def webhook_id(event: Event) -> str:

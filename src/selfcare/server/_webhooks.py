@@ -27,8 +27,7 @@ import httpx
 
 from selfcare._version import __version__
 from selfcare.backends.fake._webhooks import Delivery
-from selfcare.protocol._codec import encode_result
-from selfcare.webhooks import sign
+from selfcare.webhooks import encode, sign
 
 __all__ = ["DeliveryStats", "WebhookDispatcher"]
 
@@ -75,26 +74,32 @@ class WebhookDispatcher:
         self._user_agent = f"selfcare-webhooks/{__version__}"
 
     async def step(self) -> int:
-        """Attempt every delivery due now, endpoints concurrently; an endpoint that took
-        one gets its next at once, until nothing more is due. Returns the attempts made."""
+        """Attempt every delivery due now, endpoints concurrently: each endpoint goes on to
+        its next event as soon as one is taken, until nothing more is due (failed ones wait
+        for their retry time). Returns the attempts made."""
         made = 0
+
+        async def drain(delivery: Delivery | None) -> None:
+            nonlocal made
+            while delivery is not None:
+                try:
+                    ok = await self._attempt(delivery)
+                except Exception:  # an unexpected error counts as a failed attempt
+                    log.exception("webhook delivery to %s failed", delivery.endpoint.id)
+                    ok = False
+                made += 1
+                self.operator.delivered(delivery, ok)
+                delivery = self.operator.next_delivery(delivery) if ok else None
+
         while True:
             batch: list[Delivery] = self.operator.due_deliveries()
             if not batch:
                 return made
-            answers = await asyncio.gather(
-                *(self._attempt(d) for d in batch), return_exceptions=True
-            )
-            results = [answer is True for answer in answers]
-            for delivery, ok in zip(batch, results, strict=True):
-                self.operator.delivered(delivery, ok)  # an unexpected error counts as failed
-            made += len(batch)
-            if not any(results):
-                return made  # the failed ones wait for their retry time
+            await asyncio.gather(*(drain(d) for d in batch))
 
     async def _attempt(self, delivery: Delivery) -> bool:
         self.stats.attempts += 1
-        body = encode_result(delivery.event)
+        body = encode(delivery.event)
         headers = sign(body, delivery.secret, message_id=delivery.message_id, timestamp=self.wall())
         headers["content-type"] = "application/json"
         headers["user-agent"] = self._user_agent

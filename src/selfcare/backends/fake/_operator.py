@@ -198,11 +198,17 @@ class FakeOperator:
         """Record an attempt: ``ok`` (the endpoint answered 2xx) moves its outbox on to the
         next event; a failure schedules the same event again (``RETRY_SCHEDULE``)."""
         with self.lock:
-            now = self.clock.now()
-            for sub in self._all_lines():
-                if delivery.endpoint.id in sub.webhooks.endpoints:
-                    _webhooks.outcome(sub, delivery, ok, now)
-                    return
+            _webhooks.outcome(delivery.line, delivery, ok, self.clock.now())
+
+    def next_delivery(self, after: _webhooks.Delivery) -> _webhooks.Delivery | None:
+        """The same endpoint's next delivery if it is due now (after :meth:`delivered`
+        recorded ``after``), in flight; ``None`` when its outbox is empty or waits for a
+        retry. A dispatcher keeps each endpoint busy with it, without a round for all."""
+        with self.lock:
+            record = after.line.webhooks.endpoints.get(after.endpoint.id)
+            if record is None:
+                return None
+            return _webhooks.take(after.line, record, self.clock.now())
 
     def next_delivery_at(self) -> datetime | None:
         """When the earliest retry is due (``None``: nothing waits for a retry)."""

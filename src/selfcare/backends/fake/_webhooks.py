@@ -94,6 +94,8 @@ class Delivery:
     event: Event
     index: int
     attempt: int
+    line: Subscriber = attrs.field(repr=False, eq=False)
+    """The line whose outbox it came from (the operator's own record of it)."""
 
     @property
     def message_id(self) -> str:
@@ -108,15 +110,22 @@ def due(sub: Subscriber, now: datetime) -> list[Delivery]:
     """The heads of ``sub``'s outboxes whose time has come, marked in flight."""
     found = []
     for record in sub.webhooks.endpoints.values():
-        if record.in_flight or (record.next_at is not None and record.next_at > now):
-            continue
-        head = record.head(sub.events.by_seq)
-        if head is None:
-            continue
-        record.in_flight = True
-        index, event = head
-        found.append(Delivery(record.endpoint, record.secret, event, index, record.attempts + 1))
+        delivery = take(sub, record, now)
+        if delivery is not None:
+            found.append(delivery)
     return found
+
+
+def take(sub: Subscriber, record: EndpointRecord, now: datetime) -> Delivery | None:
+    """``record``'s head if it is due, marked in flight."""
+    if record.in_flight or (record.next_at is not None and record.next_at > now):
+        return None
+    head = record.head(sub.events.by_seq)
+    if head is None:
+        return None
+    record.in_flight = True
+    index, event = head
+    return Delivery(record.endpoint, record.secret, event, index, record.attempts + 1, sub)
 
 
 def outcome(sub: Subscriber, delivery: Delivery, ok: bool, now: datetime) -> None:

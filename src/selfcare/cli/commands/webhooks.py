@@ -20,8 +20,7 @@ from selfcare.cli._output import Column, emit, emit_one, note, terminal
 from selfcare.cli.commands.events import summary
 from selfcare.model.events import Event, EventType
 from selfcare.model.webhooks import WebhookEndpoint, check_webhook_url
-from selfcare.protocol._codec import encode_result
-from selfcare.webhooks import sign, webhook_id
+from selfcare.webhooks import encode, sign, webhook_id
 
 __all__ = ["COMMANDS"]
 
@@ -161,7 +160,7 @@ def listen(
 
 
 def _forward(http: httpx.Client, url: str, key: Secret, event: Event) -> str:
-    body = encode_result(event)
+    body = encode(event)
     headers = sign(body, key, message_id=webhook_id(event))
     headers["content-type"] = "application/json"
     try:
