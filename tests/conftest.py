@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from selfcare import AsyncSelfcare, Selfcare
+from selfcare import AsyncSelfcare, Secret, Selfcare
 from selfcare.backends.fake import FakeOperator, ManualClock
+from selfcare.backends.fake import _webhooks as webhooks_store
 from selfcare.backends.fake._cards import SEEDED_CARDS
 from selfcare.backends.fake._signin import demo_password
 from selfcare.protocol._http import SelfcareProtocol
@@ -114,6 +115,14 @@ def no_secret_in_any_log_record(report: Callable[[str], None]) -> Iterator[None]
     """The whole suite runs with logging at DEBUG (httpx and httpcore included); at the end no
     record may contain a token or a PIN."""
     watch = _LeakWatch(known_secrets())
+    made = webhooks_store.new_secret
+
+    def new_secret() -> Secret:  # every webhook signing secret the run makes is watched too
+        secret = made()
+        watch.secrets.append(secret.reveal())
+        return secret
+
+    webhooks_store.new_secret = new_secret  # type: ignore[assignment]
     root = logging.getLogger()
     level = root.level
     root.addHandler(watch)
@@ -121,9 +130,10 @@ def no_secret_in_any_log_record(report: Callable[[str], None]) -> Iterator[None]
     yield
     root.removeHandler(watch)
     root.setLevel(level)
+    webhooks_store.new_secret = made  # type: ignore[assignment]
     report(
         f"secrets: {watch.records} log records at DEBUG checked for "
-        f"{len(watch.secrets)} tokens and passwords: {len(watch.leaks)} leaks"
+        f"{len(watch.secrets)} tokens, passwords and webhook secrets: {len(watch.leaks)} leaks"
     )
     assert not watch.leaks, watch.leaks[:5]
 

@@ -42,6 +42,7 @@ from selfcare._errors import (
     TransportError,
     ValidationError,
     WaitTimeout,
+    WebhookVerificationError,
 )
 from selfcare._secret import Secret
 from selfcare._sync._client import Selfcare
@@ -94,6 +95,7 @@ from selfcare.model import (
     MessagePriority,
     MessageStatus,
     Money,
+    NewWebhookEndpoint,
     OperationParameter,
     OperationRecord,
     OperationStatus,
@@ -116,6 +118,7 @@ from selfcare.model import (
     StatusChange,
     TariffRef,
     Unit,
+    WebhookEndpoint,
 )
 
 if _typing.TYPE_CHECKING:  # what mypy and IDEs see; at run time, __getattr__ below
@@ -210,6 +213,7 @@ __all__ = [
     "Money",
     "NaiveDatetime",
     "NetworkLogin",
+    "NewWebhookEndpoint",
     "NotFound",
     "NotSupported",
     "OperationParameter",
@@ -250,5 +254,7 @@ __all__ = [
     "Unit",
     "ValidationError",
     "WaitTimeout",
+    "WebhookEndpoint",
+    "WebhookVerificationError",
     "__version__",
 ]

@@ -67,6 +67,7 @@ __all__ = [
     "TransportError",
     "ValidationError",
     "WaitTimeout",
+    "WebhookVerificationError",
 ]
 
 PROBLEM_PREFIX = "urn:selfcare:problem:"
@@ -323,6 +324,18 @@ class ClientClosed(SelfcareError, RuntimeError):
 
     problem = "client-closed"
     status = 500
+
+
+class WebhookVerificationError(SelfcareError, ValueError):
+    """A webhook delivery failed verification (:func:`selfcare.webhooks.unwrap`): a header
+    missing or malformed, a timestamp outside the replay window, no signature that matches
+    the body and the secret, or a body that is no event. Answer it 400 and drop the body.
+
+    Raised by the receiver's side, never by a server.
+    """
+
+    problem = "webhook-verification"
+    status = 400
 
 
 class APIError(SelfcareError):

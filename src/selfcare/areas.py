@@ -19,6 +19,7 @@ from selfcare._async.logins import AsyncLogins
 from selfcare._async.messages import AsyncMessages
 from selfcare._async.payments import AsyncPayments
 from selfcare._async.services import AsyncServices
+from selfcare._async.webhooks import AsyncWebhooks
 from selfcare._sync.account import AccountArea
 from selfcare._sync.alerts import AlertsArea
 from selfcare._sync.calls import Calls
@@ -32,6 +33,7 @@ from selfcare._sync.logins import Logins
 from selfcare._sync.messages import Messages
 from selfcare._sync.payments import Payments
 from selfcare._sync.services import Services
+from selfcare._sync.webhooks import Webhooks
 
 __all__ = [
     "AccountArea",
@@ -51,6 +53,7 @@ __all__ = [
     "AsyncMessages",
     "AsyncPayments",
     "AsyncServices",
+    "AsyncWebhooks",
     "Calls",
     "Complaints",
     "Contacts",
@@ -64,4 +67,5 @@ __all__ = [
     "Messages",
     "Payments",
     "Services",
+    "Webhooks",
 ]

@@ -14,7 +14,7 @@ from click.testing import Result
 from tests.cli.conftest import Run
 
 # Examples that need something the fake run cannot give: a real server, a profile, a port.
-NEEDS_A_SERVER = ("login", "logout", "serve")
+NEEDS_A_SERVER = ("login", "logout", "serve", "listen")
 # What an example that reads standard input gets: a valid card PIN of the fake operator (also
 # fine as the text of `sms send --text -`).
 STDIN = "11111111111110\n"

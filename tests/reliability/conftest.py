@@ -29,12 +29,14 @@ def wire() -> Iterator[dict[str, Any]]:
             mailing = a.contacts.lists.create("Family", [contact])
             complaint = a.complaints.file("Wrong charge", "Please check", category="billing")
             expense = a.expenses.list().first(1)[0]
+            webhook = a.webhooks.create("https://a.example/hooks", types="payment.succeeded")
         ids = {
             "message": message.id,
             "contact": contact.id,
             "list": mailing.id,
             "complaint": complaint.id,
             "expense": expense.id,
+            "webhook": webhook.id,
         }
         clients = {
             who: httpx.Client(
@@ -70,4 +72,5 @@ def snapshot_of(sub: Subscriber) -> tuple[object, ...]:
         tuple(sorted(sub.services)),
         sub.account,
         repr(sub.autopay),
+        tuple(sorted(sub.webhooks.endpoints)),
     )

@@ -17,6 +17,7 @@ RESOURCE = {
     "/v1/contacts/": "contact",
     "/v1/mailing-lists/": "list",
     "/v1/complaints/": "complaint",
+    "/v1/webhooks/": "webhook",
 }
 NOT_A_RESOURCE = {"condition": "busy", "code": "content-block"}
 # Bodies that name A's records: B must get 404 for these as for A's ids in a path.
@@ -53,6 +54,7 @@ OWN_LINE_BODIES: dict[str, dict[str, Any]] = {
     "connect_service": {"code": "content-block"},
     "change_tariff": {"code": "smart-l"},
     "set_alerts": {"balance_below": {"amount": "100.00", "currency": "RUB"}},
+    "create_webhook": {"url": "https://b.example/hooks"},
 }
 A_NUMBER = "+79165550123"
 

@@ -28,6 +28,7 @@ from selfcare._async.logins import AsyncLogins
 from selfcare._async.messages import AsyncMessages
 from selfcare._async.payments import AsyncPayments
 from selfcare._async.services import AsyncServices
+from selfcare._async.webhooks import AsyncWebhooks
 from selfcare._client.context import Context
 from selfcare._client.localize import localizer
 from selfcare._errors import NotSupported, ValidationError
@@ -66,7 +67,8 @@ class AsyncSelfcare:
     ``sc.expenses``, ``sc.calls``,
     ``sc.account``, ``sc.payments``, ``sc.messages``, ``sc.contacts``, ``sc.forwarding``,
     ``sc.services``, ``sc.logins``, ``sc.complaints``, ``sc.events``, ``sc.alerts``,
-    ``sc.lines``; ``sc.line(number)`` is the same surface on another line of the account
+    ``sc.webhooks``, ``sc.lines``; ``sc.line(number)`` is the same surface on another line of
+    the account
     (``docs/lines.md``). Use it as a context manager to release connections.
     ``http_client=`` (an ``httpx.AsyncClient`` you own and close) lets many clients, say one
     per signed-in user of a web app, share one connection pool.
@@ -354,6 +356,11 @@ class AsyncSelfcare:
     def alerts(self) -> AsyncAlertsArea:
         """Alerts on low balance, bills falling due and spending."""
         return AsyncAlertsArea(self)
+
+    @cached_property
+    def webhooks(self) -> AsyncWebhooks:
+        """URLs the line's events are pushed to, signed (Standard Webhooks)."""
+        return AsyncWebhooks(self)
 
     @cached_property
     def lines(self) -> AsyncLines:

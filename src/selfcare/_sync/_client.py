@@ -29,6 +29,7 @@ from selfcare._sync.logins import Logins
 from selfcare._sync.messages import Messages
 from selfcare._sync.payments import Payments
 from selfcare._sync.services import Services
+from selfcare._sync.webhooks import Webhooks
 from selfcare._client.context import Context
 from selfcare._client.localize import localizer
 from selfcare._errors import NotSupported, ValidationError
@@ -67,7 +68,8 @@ class Selfcare:
     ``sc.expenses``, ``sc.calls``,
     ``sc.account``, ``sc.payments``, ``sc.messages``, ``sc.contacts``, ``sc.forwarding``,
     ``sc.services``, ``sc.logins``, ``sc.complaints``, ``sc.events``, ``sc.alerts``,
-    ``sc.lines``; ``sc.line(number)`` is the same surface on another line of the account
+    ``sc.webhooks``, ``sc.lines``; ``sc.line(number)`` is the same surface on another line of
+    the account
     (``docs/lines.md``). Use it as a context manager to release connections.
     ``http_client=`` (an ``httpx.Client`` you own and close) lets many clients, say one
     per signed-in user of a web app, share one connection pool.
@@ -355,6 +357,11 @@ class Selfcare:
     def alerts(self) -> AlertsArea:
         """Alerts on low balance, bills falling due and spending."""
         return AlertsArea(self)
+
+    @cached_property
+    def webhooks(self) -> Webhooks:
+        """URLs the line's events are pushed to, signed (Standard Webhooks)."""
+        return Webhooks(self)
 
     @cached_property
     def lines(self) -> Lines:

@@ -78,6 +78,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "messaging",
         "SMS: plan a text (parts and cost), send it, look at it, cancel a scheduled one.",
     ),
+    "webhooks": (
+        "webhooks",
+        "URLs the line's events are pushed to, signed: create, list, delete, listen.",
+    ),
 }
 """Each command: the module of ``selfcare.cli.commands`` that defines it (in its
 ``COMMANDS``) and the first paragraph of its help, which ``selfcare --help`` lists."""

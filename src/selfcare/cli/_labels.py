@@ -146,6 +146,8 @@ OPERATIONS: Final[dict[str, str]] = {
     "set_alerts": NC_("operation", "set alerts"),
     "connect_service": NC_("operation", "connect service"),
     "create_mailing_list": NC_("operation", "create mailing list"),
+    "create_webhook": NC_("operation", "create webhook"),
+    "delete_webhook": NC_("operation", "delete webhook"),
     "delete_contact": NC_("operation", "delete contact"),
     "delete_mailing_list": NC_("operation", "delete mailing list"),
     "disable_autopay": NC_("operation", "disable autopay"),

@@ -64,6 +64,7 @@ from selfcare.model.services import (
     ServiceKind,
 )
 from selfcare.model.usage import Call, CallDirection, Expense, ExpenseKind
+from selfcare.model.webhooks import NewWebhookEndpoint, WebhookEndpoint
 
 __all__ = [
     "AUTOPAY_SCHEDULE",
@@ -115,6 +116,7 @@ __all__ = [
     "MessagePriority",
     "MessageStatus",
     "Money",
+    "NewWebhookEndpoint",
     "OperationParameter",
     "OperationRecord",
     "OperationStatus",
@@ -137,4 +139,5 @@ __all__ = [
     "StatusChange",
     "TariffRef",
     "Unit",
+    "WebhookEndpoint",
 ]

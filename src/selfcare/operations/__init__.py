@@ -63,6 +63,7 @@ from selfcare.operations.services import (
     ListConnectedServices,
 )
 from selfcare.operations.usage import ListCalls, ListExpenses
+from selfcare.operations.webhooks import CreateWebhook, DeleteWebhook, ListWebhooks
 
 __all__ = [
     "PUBLIC_OPERATIONS",
@@ -75,8 +76,10 @@ __all__ = [
     "ChangeTariff",
     "ConnectService",
     "CreateMailingList",
+    "CreateWebhook",
     "DeleteContact",
     "DeleteMailingList",
+    "DeleteWebhook",
     "DisableAlerts",
     "DisableAutopay",
     "DisableForwarding",
@@ -106,6 +109,7 @@ __all__ = [
     "ListMessages",
     "ListOperations",
     "ListPayments",
+    "ListWebhooks",
     "MutatingOperation",
     "Operation",
     "PagedOperation",

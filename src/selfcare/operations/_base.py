@@ -40,6 +40,8 @@ class Capability:
     """What happened on the line: ``sc.events.list()`` and ``sc.events.stream()``."""
     ALERTS = "alerts"
     """Alerts the subscriber sets (low balance, bill due, spending): ``sc.alerts``."""
+    WEBHOOKS = "webhooks"
+    """Events pushed to the subscriber's URLs, signed: ``sc.webhooks``."""
     SIGN_IN = "sign_in"
     """Signing in with a password or a one-time code, refreshing and ending sessions."""
     LINES = "lines"

@@ -42,8 +42,10 @@ from selfcare.operations import (
     ChangeTariff,
     ConnectService,
     CreateMailingList,
+    CreateWebhook,
     DeleteContact,
     DeleteMailingList,
+    DeleteWebhook,
     DisableAlerts,
     DisableAutopay,
     DisableForwarding,
@@ -73,6 +75,7 @@ from selfcare.operations import (
     ListMessages,
     ListOperations,
     ListPayments,
+    ListWebhooks,
     Operation,
     Pay,
     ReadEvents,
@@ -322,6 +325,21 @@ ROUTES: tuple[Route, ...] = (
     Route(GetAlerts, "GET", f"{PREFIX}/alerts", "The alerts set on the line"),
     Route(SetAlerts, "PUT", f"{PREFIX}/alerts", "Turn alerts on or change them"),
     Route(DisableAlerts, "DELETE", f"{PREFIX}/alerts", "Turn alerts off"),
+    Route(
+        CreateWebhook,
+        "POST",
+        f"{PREFIX}/webhooks",
+        "Register a URL for the line's events (the answer has its signing secret, once)",
+        errors=(Conflict,),
+    ),
+    Route(ListWebhooks, "GET", f"{PREFIX}/webhooks", "Webhook endpoints, newest first"),
+    Route(
+        DeleteWebhook,
+        "DELETE",
+        f"{PREFIX}/webhooks/{{id}}",
+        "Stop delivering to an endpoint",
+        errors=(NotFound,),
+    ),
 )
 
 _BY_OP = {route.op: route for route in ROUTES}

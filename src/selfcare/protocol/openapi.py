@@ -41,6 +41,7 @@ from selfcare.operations import (
     Capability,
     ChangeTariff,
     ConnectService,
+    CreateWebhook,
     Operation,
     Pay,
     RemoveListMembers,
@@ -77,6 +78,7 @@ _TAGS = {
     Capability.COMPLAINTS: "Complaints and their notes.",
     Capability.EVENTS: "What happened on the line: the event log and its live stream.",
     Capability.ALERTS: "Alerts the subscriber sets: low balance, bills due, spending.",
+    Capability.WEBHOOKS: "URLs the line's events are POSTed to, signed per Standard Webhooks.",
     Capability.LINES: "The lines a login may see: families and company fleets.",
 }
 
@@ -112,6 +114,7 @@ _REQUEST_EXAMPLES: dict[type[Operation[Any]], dict[str, Any]] = {
     ConnectService: {"code": "internet-5gb"},
     ChangeTariff: {"code": "smart"},
     SetAlerts: {"balance_below": {"amount": "100.00", "currency": "RUB"}},
+    CreateWebhook: {"url": "https://example.com/hooks/selfcare", "types": ["payment.succeeded"]},
 }
 """Request examples written by hand, where the schema alone cannot make a valid one."""
 

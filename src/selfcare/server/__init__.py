@@ -12,6 +12,7 @@ from selfcare.server._fake import FakeResolver
 from selfcare.server._limits import MAX_BODY_BYTES, MAX_DEPTH, BodyTooLarge, RequestLimits
 from selfcare.server._live import LiveServer, base_url, bind
 from selfcare.server._oidc import AuthorizationServer, MobileNetwork, OAuthClient
+from selfcare.server._webhooks import DeliveryStats, WebhookDispatcher
 from selfcare.server.tmf import TMF_ROUTES, TmfRoute, create_tmf_app
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "TMF_ROUTES",
     "AuthorizationServer",
     "BodyTooLarge",
+    "DeliveryStats",
     "FakeResolver",
     "LiveServer",
     "MobileNetwork",
@@ -30,6 +32,7 @@ __all__ = [
     "RequestLimits",
     "Resolver",
     "TmfRoute",
+    "WebhookDispatcher",
     "base_url",
     "bind",
     "create_app",

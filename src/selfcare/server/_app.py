@@ -8,10 +8,12 @@ backend. Errors of every kind leave as RFC 9457 problem documents.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import inspect
 import logging
 import secrets
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -50,6 +52,7 @@ from selfcare.server._limits import (
     read_body,
 )
 from selfcare.server._oidc import AuthorizationServer, MobileNetwork
+from selfcare.server._webhooks import WebhookDispatcher
 
 __all__ = [
     "MAX_BODY_BYTES",
@@ -344,6 +347,7 @@ def create_app(
     issuer: str | None = None,
     redirect_uris: Iterable[str] = (),
     stream_limit: int | None = None,
+    deliver_webhooks: bool = True,
 ) -> Starlette:
     """A Starlette app serving every route of the protocol for the backends ``resolve`` gives.
 
@@ -362,6 +366,12 @@ def create_app(
     which source addresses are which lines (none by default: every device gets
     ``login_required``), ``issuer`` its public root, ``redirect_uris`` the redirect URIs the
     ``selfcare`` client may use besides loopback ones.
+
+    A resolver that fronts a fake operator (an ``operator`` with outboxes, as
+    ``FakeResolver``'s) also gets webhook delivery: while the app runs, a
+    :class:`~selfcare.server.WebhookDispatcher` (``app.state.webhooks``) POSTs each line's
+    events to its endpoints, signed. ``deliver_webhooks=False`` leaves the dispatcher
+    unstarted (tests step it themselves).
     """
     document = openapi_document()
 
@@ -380,7 +390,27 @@ def create_app(
         StarletteRoute(route.path, _endpoint(route, resolve), methods=[route.method])
         for route in ROUTES
     ]
+    operator = getattr(resolve, "operator", None)
+    dispatcher = None
+    if callable(getattr(operator, "due_deliveries", None)):
+        dispatcher = WebhookDispatcher(operator)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if dispatcher is None or not deliver_webhooks:
+            yield
+            return
+        task = asyncio.get_running_loop().create_task(dispatcher.run())
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            await dispatcher.aclose()
+
     app = Starlette(
+        lifespan=lifespan,
         routes=routes,
         middleware=[Middleware(RequestIds, render=problem_response), contained(_failed)],
         exception_handlers={
@@ -392,4 +422,5 @@ def create_app(
     app.router.redirect_slashes = False  # a stray slash is a 404 problem, not a 307
     app.state.limits = limits or RequestLimits()
     app.state.event_stream_limit = stream_limit
+    app.state.webhooks = dispatcher
     return app

@@ -34,6 +34,7 @@ from selfcare.backends.fake import (  # noqa: F401  (registers handlers)
     _payments,
     _services,
     _usage,
+    _webhooks,
 )
 from selfcare.backends.fake._billing import close_periods
 from selfcare.backends.fake._cards import CardStore
@@ -185,6 +186,63 @@ class FakeOperator:
                 added += sub.events.flush(sub.account.number)
         if added:
             self.events_changed.notify()
+
+    # -- webhooks: the outboxes the reference server's dispatcher delivers ----------------
+
+    def _all_lines(self) -> list[Subscriber]:
+        lines = {id(sub): sub for sub in (*self.subscribers.values(), *self._lines.values())}
+        return list(lines.values())
+
+    def due_deliveries(self) -> list[_webhooks.Delivery]:
+        """The webhook deliveries whose time has come on the clock: the head of each
+        endpoint's outbox (one per endpoint, so each gets its events in order), after
+        firing what the clock brought (a message delivered, a bill overdue). Each is in
+        flight until :meth:`delivered` records how it went."""
+        with self.lock:
+            now = self.clock.now()
+            found = []
+            for sub in self._all_lines():
+                if not sub.webhooks.endpoints:
+                    continue
+                at = now.astimezone(sub.account.zone)
+                _autopay.run_autopay(sub, at)
+                close_periods(sub, at)
+                _events.advance(sub, at)
+                self.flush_events(at)
+                found += _webhooks.due(sub, at)
+            return found
+
+    def delivered(self, delivery: _webhooks.Delivery, ok: bool) -> None:
+        """Record an attempt: ``ok`` (the endpoint answered 2xx) moves its outbox on to the
+        next event; a failure schedules the same event again (``RETRY_SCHEDULE``)."""
+        with self.lock:
+            _webhooks.outcome(delivery.line, delivery, ok, self.clock.now())
+
+    def next_delivery(self, after: _webhooks.Delivery) -> _webhooks.Delivery | None:
+        """The same endpoint's next delivery if it is due now (after :meth:`delivered`
+        recorded ``after``), in flight; ``None`` when its outbox is empty or waits for a
+        retry. A dispatcher keeps each endpoint busy with it, without a round for all."""
+        with self.lock:
+            record = after.line.webhooks.endpoints.get(after.endpoint.id)
+            if record is None:
+                return None
+            return _webhooks.take(after.line, record, self.clock.now())
+
+    def next_delivery_at(self) -> datetime | None:
+        """When the earliest retry is due (``None``: nothing waits for a retry)."""
+        with self.lock:
+            times = [
+                record.next_at
+                for sub in self._all_lines()
+                for record in sub.webhooks.endpoints.values()
+                if record.next_at is not None and not record.in_flight
+            ]
+            return min(times, default=None)
+
+    def undelivered(self) -> int:
+        """How many events wait in every outbox (delivered or given up ones do not)."""
+        with self.lock:
+            return sum(_webhooks.pending(sub) for sub in self._all_lines())
 
     def token(self, key: str = DEMO) -> Secret:
         """The bearer token of subscriber ``key`` (the demo subscriber by default)."""

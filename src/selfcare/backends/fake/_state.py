@@ -25,6 +25,7 @@ from selfcare.backends.fake._limits import Limiter, RateLimits
 from selfcare.backends.fake._mailbox import Mailbox
 from selfcare.backends.fake._phonebook import Phonebook
 from selfcare.backends.fake._tickets import ComplaintRecord
+from selfcare.backends.fake._webhooks import WebhookStore
 from selfcare.forwarding import ForwardingCondition
 from selfcare.model import (
     Account,
@@ -216,6 +217,8 @@ class Subscriber:
     """What happened on the line, in order (see ``_eventlog``)."""
     alerts: AlertState = attrs.field(factory=AlertState, repr=False)
     """The alerts the subscriber set (see ``_alerts``)."""
+    webhooks: WebhookStore = attrs.field(factory=WebhookStore, repr=False)
+    """The line's webhook endpoints and their outboxes (see ``_webhooks``)."""
     _last_id: int = attrs.field(default=0, repr=False)
 
     @property

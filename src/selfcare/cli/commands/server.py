@@ -304,6 +304,11 @@ def serve(
             err=True,
         )
         click.echo(
+            "Webhooks: POST /v1/webhooks registers a URL; this server POSTs the line's events "
+            "to it, signed (Standard Webhooks), retried for a day",
+            err=True,
+        )
+        click.echo(
             "Sign in: POST /v1/auth/password with a subscriber's number and "
             "'<key>-password-1', or POST /v1/auth/otp",
             err=True,

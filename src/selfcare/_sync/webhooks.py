@@ -1,0 +1,62 @@
+# Generated from selfcare/_async/webhooks.py by scripts/unasync.py. Do not edit.
+"""Webhook endpoints: URLs the operator POSTs the line's events to, signed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from selfcare._sync._area import Area
+from selfcare._sync._paging import Pager
+from selfcare._client.context import Context
+from selfcare._client.paging import DEFAULT_PAGE_SIZE, check_page_size
+from selfcare._errors import ValidationError
+from selfcare.model.events import EventType
+from selfcare.model.webhooks import NewWebhookEndpoint, WebhookEndpoint, check_webhook_url
+from selfcare.operations import CreateWebhook, DeleteWebhook, ListWebhooks
+from selfcare.operations.events import check_types
+
+__all__ = ["Webhooks"]
+
+
+class Webhooks(Area):
+    """``sc.webhooks``: where the line's events are pushed (docs/events.md, "Webhooks")."""
+
+    def create(
+        self,
+        url: str,
+        *,
+        types: EventType | str | Any = None,
+        idempotency_key: str | None = None,
+    ) -> NewWebhookEndpoint:
+        """Register ``url`` (``http://`` or ``https://``) to receive the line's events of
+        ``types`` (every type by default) as signed POSTs, in order, retried until it
+        answers 2xx. The result's ``secret`` is shown this once: keep it to verify
+        deliveries with :func:`selfcare.webhooks.unwrap`."""
+        checked = check_webhook_url(url)
+        wanted = check_types(types)
+        return self._client._execute(
+            CreateWebhook(url=checked, types=wanted, idempotency_key=idempotency_key)
+        )
+
+    def list(self, *, page_size: int = DEFAULT_PAGE_SIZE) -> Pager[WebhookEndpoint]:
+        """The line's webhook endpoints, newest first (their secrets are never shown again)."""
+        check_page_size(page_size, "page_size")
+
+        def build(ctx: Context) -> ListWebhooks:
+            return ListWebhooks(limit=page_size)
+
+        return Pager(self._client, WebhookEndpoint, build)
+
+    def delete(
+        self, endpoint: str | WebhookEndpoint, *, idempotency_key: str | None = None
+    ) -> WebhookEndpoint:
+        """Stop delivering to an endpoint (by id, or the record); returns what was removed."""
+        if isinstance(endpoint, WebhookEndpoint):
+            endpoint = endpoint.id
+        if not isinstance(endpoint, str) or not endpoint:
+            raise ValidationError(
+                f"endpoint={endpoint!r} must be a webhook endpoint or its id", field="endpoint"
+            )
+        return self._client._execute(
+            DeleteWebhook(id=endpoint, idempotency_key=idempotency_key)
+        )
