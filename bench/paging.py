@@ -14,9 +14,12 @@ speed is not what is measured. We time:
 in rounds that run each once in turn (best of ``--repeat``), and print records/s, the ratio
 (b)/(a) and (c)/(b sync), each also per CPU second (all threads of the process, so the
 server's work counts in (c): on a machine shared with other jobs, waiting for a CPU is not
-counted). Then the memory of a 50k and a 200k run, each in a fresh process that loads the
-recorded pages and iterates them once: its peak RSS, how much that peak grew while
-iterating, and the peak of Python allocations while iterating (tracemalloc).
+counted). The fixtures (the recorded pages, the served fake's records) are frozen out of
+the garbage collector's reach before timing (``--no-freeze`` leaves them): a client process
+would not hold the server's records, and the full collections its pages trigger would
+otherwise scan them. Then the memory of a 50k and a 200k run, each in a fresh process that
+loads the recorded pages and iterates them once: its peak RSS, how much that peak grew
+while iterating, and the peak of Python allocations while iterating (tracemalloc).
 
     python bench/paging.py            # everything
     python bench/paging.py --no-memory   # the rates only
