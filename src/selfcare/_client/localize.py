@@ -103,17 +103,13 @@ def _optional(inner: Localize) -> Localize:
 
 
 def _sequence(inner: Localize) -> Localize:
-    flat = getattr(inner, "times_only", None)
+    times: tuple[type, tuple[str, ...]] | None = getattr(inner, "times_only", None)
+    flat = None if times is None else _in_place_loop(*times)
 
     def localize(values: Any, zone: tzinfo, in_place: bool) -> Any:
         if in_place:
             if flat is not None:  # the paging hot path: one loop, no call per record
-                for name in flat:
-                    for value in values:
-                        at = getattr(value, name)
-                        if at is not None and at.tzinfo is not zone:
-                            _set(value, name, at.astimezone(zone))
-                return values
+                return flat(values, zone)
             for value in values:
                 inner(value, zone, True)
             return values
@@ -176,5 +172,33 @@ def _record(kind: type, seen: frozenset[Any]) -> Localize | None:
         return attrs.evolve(record, **changes) if changes else record
 
     if not inner:
-        localize.times_only = names  # type: ignore[attr-defined]
+        localize.times_only = (kind, names)  # type: ignore[attr-defined]
     return localize
+
+
+def _in_place_loop(kind: type, names: tuple[str, ...]) -> Callable[[Any, tzinfo], Any]:
+    """A loop over records of ``kind`` putting their ``names`` times into a zone in place,
+    generated for the class (as attrs generates its methods): each time read as a plain
+    attribute and written through its slot, with no call per record."""
+    namespace: dict[str, Any] = {}
+    lines = ["def loop(values, zone):", "    for v in values:"]
+    for n, name in enumerate(names):
+        slot = kind.__dict__.get(name)  # an attrs field's name: always an identifier
+        if isinstance(slot, types.MemberDescriptorType):
+            namespace[f"set{n}"] = slot.__set__
+        else:  # not a slot of this class (a dict class, or a slot a base class holds)
+            namespace[f"set{n}"] = functools.partial(_set_named, name)
+        lines += [
+            f"        x = v.{name}",
+            "        if x is not None and x.tzinfo is not zone:",
+            f"            set{n}(v, x.astimezone(zone))",
+        ]
+    lines.append("    return values")
+    exec("\n".join(lines), namespace)  # noqa: S102
+    loop: Callable[[Any, tzinfo], Any] = namespace["loop"]
+    loop.__qualname__ = f"localize_in_place[{kind.__qualname__}]"
+    return loop
+
+
+def _set_named(name: str, record: Any, value: Any) -> None:
+    _set(record, name, value)

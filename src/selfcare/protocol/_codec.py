@@ -137,7 +137,18 @@ def _datetime_in_utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
-def _sequence_in_utc(value: Any) -> list[Any]:
+def _sequence_in_utc(value: Any) -> Any:
+    """A copy of the sequence with its items in UTC, or the sequence itself when its items
+    hold no datetime. A page's items are one type: the plan is looked up once and mapped
+    over them in C, not called through :func:`_in_utc` per item."""
+    if not value:
+        return value
+    kind = type(next(iter(value)))
+    if all(type(item) is kind for item in value):
+        convert = _UTC_CONVERTERS.get(kind, _UNKNOWN)
+        if convert is _UNKNOWN:
+            convert = _UTC_CONVERTERS[kind] = _converter(kind)
+        return value if convert is None else list(map(convert, value))
     return [_in_utc(item) for item in value]
 
 

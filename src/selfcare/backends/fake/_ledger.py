@@ -7,6 +7,7 @@ import functools
 from bisect import bisect_left, insort
 from collections.abc import Callable, Iterator
 from datetime import datetime
+from itertools import islice
 from typing import Any, Generic, Protocol, TypeVar
 
 import attrs
@@ -101,21 +102,30 @@ class Ledger(Generic[R]):
         until: datetime | None,
         cursor: str | None,
         limit: int,
-        match: Callable[[R], bool] = lambda _: True,
+        match: Callable[[R], bool] | None = None,
     ) -> Page[R]:
-        """Up to ``limit`` matches in ``[since, until)``, newest first, after ``cursor``."""
+        """Up to ``limit`` matches in ``[since, until)``, newest first, after ``cursor``
+        (``match=None``: every record).
+
+        Bisections find the window; without a filter the page is one slice of it, so a page
+        costs the same at the start and at the end of any history. A filter is applied from
+        the cursor on (in C, by ``filter``), reading only as far as the page needs.
+        """
         hi = len(self._keys) if until is None else bisect_left(self._keys, (until, ""))
         if cursor is not None:
             hi = min(hi, bisect_left(self._keys, decode_cursor(cursor)))
         lo = 0 if since is None else bisect_left(self._keys, (since, ""))
-        found: list[R] = []
-        index = hi - 1
-        while index >= lo:
-            record = self._records[index]
-            if match(record):
-                if len(found) == limit:
-                    last = found[-1]
-                    return Page(tuple(found), encode_cursor(last.at, last.id))
-                found.append(record)
-            index -= 1
-        return Page(tuple(found), None)
+        if match is None:
+            start = max(lo, hi - limit)
+            found = self._records[start:hi]
+            found.reverse()
+            more = start > lo
+        else:
+            window = reversed(range(lo, hi))
+            matches = filter(match, map(self._records.__getitem__, window))
+            found = list(islice(matches, limit))
+            more = len(found) == limit and next(matches, None) is not None
+        if not more or not found:
+            return Page(tuple(found), None)
+        last = found[-1]
+        return Page(tuple(found), encode_cursor(last.at, last.id))

@@ -17,8 +17,13 @@ def list_expenses(s: Session, op: ListExpenses) -> Page[Expense]:
             op.counterpart is None or expense.counterpart == op.counterpart
         )
 
+    unfiltered = not kinds and op.counterpart is None
     return s.subscriber.expenses.page(
-        since=op.since, until=op.until, cursor=op.cursor, limit=op.limit, match=match
+        since=op.since,
+        until=op.until,
+        cursor=op.cursor,
+        limit=op.limit,
+        match=None if unfiltered else match,
     )
 
 
@@ -31,6 +36,11 @@ def list_calls(s: Session, op: ListCalls) -> Page[Call]:
             and (op.counterpart is None or call.counterpart == op.counterpart)
         )
 
+    unfiltered = op.direction is None and op.missed is None and op.counterpart is None
     return s.subscriber.calls.page(
-        since=op.since, until=op.until, cursor=op.cursor, limit=op.limit, match=match
+        since=op.since,
+        until=op.until,
+        cursor=op.cursor,
+        limit=op.limit,
+        match=None if unfiltered else match,
     )
