@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import html
 import os
 import re
 import statistics
@@ -110,6 +111,7 @@ def connections_to(port: int) -> int:
 
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+ERROR = re.compile(r'role="alert"[^>]*>([^<]+)<')
 
 
 class Stats:
@@ -138,7 +140,9 @@ async def subscriber(transport: httpx.AsyncHTTPTransport, base: str, stats: Stat
             return None
         stats.latencies.append(time.perf_counter() - started)
         if answer.status_code >= 400:
-            stats.failed(f"{method} {path} {answer.status_code}")
+            said = ERROR.search(answer.text)  # the portal's own words on what went wrong
+            why = f": {html.unescape(said.group(1))[:120]}" if said else ""
+            stats.failed(f"{method} {path} {answer.status_code}{why}")
             return None
         return answer
 
@@ -171,8 +175,13 @@ async def subscriber(transport: httpx.AsyncHTTPTransport, base: str, stats: Stat
 async def run(base: str, users: int, portal_pid: int, api_port: int) -> None:
     before = rss_kib(portal_pid)
     stats = Stats()
+    # One connection per person, as each browser has its own; idle ones are dropped after
+    # 2 s, before uvicorn's 5 s keep-alive closes them under a request being sent (a race
+    # that httpx reports as ReadError or RemoteProtocolError: the driver's, not the portal's).
     transport = httpx.AsyncHTTPTransport(
-        limits=httpx.Limits(max_connections=min(users, 200), max_keepalive_connections=200)
+        limits=httpx.Limits(
+            max_connections=users, max_keepalive_connections=users, keepalive_expiry=2.0
+        )
     )
     peak = 0
 

@@ -154,6 +154,11 @@ def _guarded(routes: list[BaseRoute]) -> list[BaseRoute]:
     return guarded
 
 
+POOL_WAIT = 60.0
+"""Seconds a request may queue for one of the shared pool's connections before the user is
+told the operator is busy (503)."""
+
+
 class SharedPool:
     """Makes the clients of signed-in users, over HTTP to ``base_url`` (else
     ``SELFCARE_BASE_URL``), all sending through one connection pool (``http_client=``).
@@ -170,9 +175,14 @@ class SharedPool:
         limits: httpx.Limits | None = None,
     ) -> None:
         self.base_url = base_url
+        # Every connection kept alive (closing 40 of 50 after each burst only to reopen them
+        # made the portal churn sockets), and a request may queue up to a minute for one:
+        # the pool's own wait, which the clients sharing it honour (a burst of 500 sign-ins
+        # queues behind 50 connections; each client's 10 s used to fail them).
         self.http = httpx.AsyncClient(
             transport=transport,
-            limits=limits or httpx.Limits(max_connections=50, max_keepalive_connections=10),
+            limits=limits or httpx.Limits(max_connections=50, max_keepalive_connections=50),
+            timeout=httpx.Timeout(10.0, connect=5.0, pool=POOL_WAIT),
         )
 
     def __call__(self, token: str) -> AsyncSelfcare:
