@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx
 import views
+from queue_first import QueueFirst
 from security import BodyLimit, SchemeSessions, SecurityHeaders
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -179,9 +180,11 @@ class SharedPool:
         # made the portal churn sockets), and a request may queue up to a minute for one:
         # the pool's own wait, which the clients sharing it honour (a burst of 500 sign-ins
         # queues behind 50 connections; each client's 10 s used to fail them).
+        # Requests beyond the connections queue in front of the pool (queue_first.py says why).
+        limits = limits or httpx.Limits(max_connections=50, max_keepalive_connections=50)
+        inner = transport or httpx.AsyncHTTPTransport(limits=limits)
         self.http = httpx.AsyncClient(
-            transport=transport,
-            limits=limits or httpx.Limits(max_connections=50, max_keepalive_connections=50),
+            transport=QueueFirst(inner, limits.max_connections or 50),
             timeout=httpx.Timeout(10.0, connect=5.0, pool=POOL_WAIT),
         )
 
