@@ -13,10 +13,18 @@ and prints, per N (10, 100, 500 by default): requests/s, p50/p95 latency, errors
 portal's memory per signed-in user (its RSS after minus before, over N), and how many
 connections the portal holds to the API server: the clients of all users share one pool
 (``AsyncSelfcare(http_client=...)``, at most 50 connections), so it stays bounded however
-many sign in.
+many sign in. Requests beyond those 50 queue in front of the pool for up to the portal's
+``POOL_WAIT`` (60 s; ``--pool-wait`` changes it), then get the 503 "operator busy" page.
 
     python bench/portal_load.py                 # 10, 100 and 500 users
     python bench/portal_load.py --users 10,100  # fewer
+    python bench/portal_load.py --users 500 --pool-wait 600
+
+Errors are counted by kind with the portal's own words (the error on its page). Each
+simulated person has their own connection to the portal, as a browser has, dropped when
+idle for 2 s, before uvicorn's 5 s keep-alive closes it: otherwise a request sent just as
+uvicorn closes the connection fails as ReadError or RemoteProtocolError, a race of this
+driver (httpx does not resend a request on a dropped keep-alive connection), not the portal.
 
 All users are the demo subscriber (the fake has three), with the portal's
 ``sessions_per_subscriber`` raised so that none pushes another out.
@@ -60,8 +68,9 @@ sys.path.insert(0, {portal_dir!r})
 import uvicorn
 import app as portal
 from selfcare.server import bind, base_url
+wait = float(sys.argv[2]) if len(sys.argv) > 2 else portal.POOL_WAIT
 web = portal.create_portal(
-    portal.http_connect(sys.argv[1]),
+    portal.http_connect(sys.argv[1], pool_wait=wait),
     sessions_per_subscriber=100_000,
     max_sessions=100_000,
     secret_key="bench",
@@ -218,10 +227,19 @@ def main() -> int:
     parser.add_argument(
         "--users", default="10,100,500", help="comma-separated (default %(default)s)"
     )
+    parser.add_argument(
+        "--pool-wait",
+        type=float,
+        help="seconds the portal lets a request queue for an API connection (default: the "
+        "portal's POOL_WAIT, 60): past it the user gets a 503 'operator busy' page",
+    )
     args = parser.parse_args()
     counts = [int(n) for n in args.users.split(",")]
     api, api_url = start(API)
-    portal, portal_url = start(PORTAL.format(portal_dir=str(ROOT / "examples" / "portal")), api_url)
+    wait = [] if args.pool_wait is None else [str(args.pool_wait)]
+    portal, portal_url = start(
+        PORTAL.format(portal_dir=str(ROOT / "examples" / "portal")), api_url, *wait
+    )
     api_port = int(api_url.rsplit(":", 1)[1].rstrip("/"))
     try:
         for _ in range(50):  # until uvicorn serves (the socket already listens)

@@ -174,6 +174,7 @@ class SharedPool:
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         limits: httpx.Limits | None = None,
+        pool_wait: float | None = POOL_WAIT,
     ) -> None:
         self.base_url = base_url
         # Every connection kept alive (closing 40 of 50 after each burst only to reopen them
@@ -185,7 +186,7 @@ class SharedPool:
         inner = transport or httpx.AsyncHTTPTransport(limits=limits)
         self.http = httpx.AsyncClient(
             transport=QueueFirst(inner, limits.max_connections or 50),
-            timeout=httpx.Timeout(10.0, connect=5.0, pool=POOL_WAIT),
+            timeout=httpx.Timeout(10.0, connect=5.0, pool=pool_wait),
         )
 
     def __call__(self, token: str) -> AsyncSelfcare:
@@ -211,10 +212,15 @@ class SharedPool:
 
 
 def http_connect(
-    base_url: str | None, *, transport: httpx.AsyncBaseTransport | None = None
+    base_url: str | None,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    pool_wait: float | None = POOL_WAIT,
 ) -> SharedPool:
-    """Clients over HTTP to ``base_url`` (else ``SELFCARE_BASE_URL``), sharing one pool."""
-    return SharedPool(base_url, transport=transport)
+    """Clients over HTTP to ``base_url`` (else ``SELFCARE_BASE_URL``), sharing one pool;
+    a request waits up to ``pool_wait`` seconds for one of its connections (``None``: as
+    long as it takes)."""
+    return SharedPool(base_url, transport=transport, pool_wait=pool_wait)
 
 
 @contextlib.contextmanager
