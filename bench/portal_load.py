@@ -134,10 +134,12 @@ class Stats:
         self.kinds[why] = self.kinds.get(why, 0) + 1
 
 
-async def subscriber(transport: httpx.AsyncHTTPTransport, base: str, stats: Stats, n: int) -> None:
+async def subscriber(
+    transport: httpx.AsyncHTTPTransport, base: str, stats: Stats, n: int, timeout: float
+) -> None:
     """One person: sign in, dashboard, expenses, send an SMS (their own cookie jar)."""
     http = httpx.AsyncClient(
-        transport=transport, base_url=base, headers={"Origin": base}, timeout=300
+        transport=transport, base_url=base, headers={"Origin": base}, timeout=timeout
     )
 
     async def request(method: str, path: str, **kwargs: object) -> httpx.Response | None:
@@ -181,7 +183,9 @@ async def subscriber(transport: httpx.AsyncHTTPTransport, base: str, stats: Stat
     await request("POST", "/messages/send", data=sms)
 
 
-async def run(base: str, users: int, portal_pid: int, api_port: int) -> None:
+async def run(
+    base: str, users: int, portal_pid: int, api_port: int, timeout: float = 300.0
+) -> None:
     before = rss_kib(portal_pid)
     stats = Stats()
     # One connection per person, as each browser has its own; idle ones are dropped after
@@ -202,7 +206,7 @@ async def run(base: str, users: int, portal_pid: int, api_port: int) -> None:
 
     sampler = asyncio.create_task(sample())
     started = time.perf_counter()
-    await asyncio.gather(*(subscriber(transport, base, stats, n) for n in range(users)))
+    await asyncio.gather(*(subscriber(transport, base, stats, n, timeout) for n in range(users)))
     elapsed = time.perf_counter() - started
     sampler.cancel()
     await transport.aclose()
@@ -233,6 +237,12 @@ def main() -> int:
         help="seconds the portal lets a request queue for an API connection (default: the "
         "portal's POOL_WAIT, 60): past it the user gets a 503 'operator busy' page",
     )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=300.0,
+        help="seconds a simulated person waits for a page (default %(default)s, as a browser)",
+    )
     args = parser.parse_args()
     counts = [int(n) for n in args.users.split(",")]
     api, api_url = start(API)
@@ -250,7 +260,7 @@ def main() -> int:
                 time.sleep(0.1)
         print(f"portal {portal_url} → selfcare server {api_url} (one pool of at most 50)")
         for users in counts:
-            asyncio.run(run(portal_url, users, portal.pid, api_port))
+            asyncio.run(run(portal_url, users, portal.pid, api_port, args.timeout))
     finally:
         for process in (portal, api):
             process.terminate()
