@@ -13,10 +13,18 @@ and prints, per N (10, 100, 500 by default): requests/s, p50/p95 latency, errors
 portal's memory per signed-in user (its RSS after minus before, over N), and how many
 connections the portal holds to the API server: the clients of all users share one pool
 (``AsyncSelfcare(http_client=...)``, at most 50 connections), so it stays bounded however
-many sign in.
+many sign in. Requests beyond those 50 queue in front of the pool for up to the portal's
+``POOL_WAIT`` (60 s; ``--pool-wait`` changes it), then get the 503 "operator busy" page.
 
     python bench/portal_load.py                 # 10, 100 and 500 users
     python bench/portal_load.py --users 10,100  # fewer
+    python bench/portal_load.py --users 500 --pool-wait 600
+
+Errors are counted by kind with the portal's own words (the error on its page). Each
+simulated person has their own connection to the portal, as a browser has, dropped when
+idle for 2 s, before uvicorn's 5 s keep-alive closes it: otherwise a request sent just as
+uvicorn closes the connection fails as ReadError or RemoteProtocolError, a race of this
+driver (httpx does not resend a request on a dropped keep-alive connection), not the portal.
 
 All users are the demo subscriber (the fake has three), with the portal's
 ``sessions_per_subscriber`` raised so that none pushes another out.
@@ -26,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import html
 import os
 import re
 import statistics
@@ -59,8 +68,9 @@ sys.path.insert(0, {portal_dir!r})
 import uvicorn
 import app as portal
 from selfcare.server import bind, base_url
+wait = float(sys.argv[2]) if len(sys.argv) > 2 else portal.POOL_WAIT
 web = portal.create_portal(
-    portal.http_connect(sys.argv[1]),
+    portal.http_connect(sys.argv[1], pool_wait=wait),
     sessions_per_subscriber=100_000,
     max_sessions=100_000,
     secret_key="bench",
@@ -110,6 +120,7 @@ def connections_to(port: int) -> int:
 
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+ERROR = re.compile(r'role="alert"[^>]*>([^<]+)<')
 
 
 class Stats:
@@ -123,10 +134,12 @@ class Stats:
         self.kinds[why] = self.kinds.get(why, 0) + 1
 
 
-async def subscriber(transport: httpx.AsyncHTTPTransport, base: str, stats: Stats, n: int) -> None:
+async def subscriber(
+    transport: httpx.AsyncHTTPTransport, base: str, stats: Stats, n: int, timeout: float
+) -> None:
     """One person: sign in, dashboard, expenses, send an SMS (their own cookie jar)."""
     http = httpx.AsyncClient(
-        transport=transport, base_url=base, headers={"Origin": base}, timeout=300
+        transport=transport, base_url=base, headers={"Origin": base}, timeout=timeout
     )
 
     async def request(method: str, path: str, **kwargs: object) -> httpx.Response | None:
@@ -138,7 +151,9 @@ async def subscriber(transport: httpx.AsyncHTTPTransport, base: str, stats: Stat
             return None
         stats.latencies.append(time.perf_counter() - started)
         if answer.status_code >= 400:
-            stats.failed(f"{method} {path} {answer.status_code}")
+            said = ERROR.search(answer.text)  # the portal's own words on what went wrong
+            why = f": {html.unescape(said.group(1))[:120]}" if said else ""
+            stats.failed(f"{method} {path} {answer.status_code}{why}")
             return None
         return answer
 
@@ -168,11 +183,18 @@ async def subscriber(transport: httpx.AsyncHTTPTransport, base: str, stats: Stat
     await request("POST", "/messages/send", data=sms)
 
 
-async def run(base: str, users: int, portal_pid: int, api_port: int) -> None:
+async def run(
+    base: str, users: int, portal_pid: int, api_port: int, timeout: float = 300.0
+) -> None:
     before = rss_kib(portal_pid)
     stats = Stats()
+    # One connection per person, as each browser has its own; idle ones are dropped after
+    # 2 s, before uvicorn's 5 s keep-alive closes them under a request being sent (a race
+    # that httpx reports as ReadError or RemoteProtocolError: the driver's, not the portal's).
     transport = httpx.AsyncHTTPTransport(
-        limits=httpx.Limits(max_connections=min(users, 200), max_keepalive_connections=200)
+        limits=httpx.Limits(
+            max_connections=users, max_keepalive_connections=users, keepalive_expiry=2.0
+        )
     )
     peak = 0
 
@@ -184,7 +206,7 @@ async def run(base: str, users: int, portal_pid: int, api_port: int) -> None:
 
     sampler = asyncio.create_task(sample())
     started = time.perf_counter()
-    await asyncio.gather(*(subscriber(transport, base, stats, n) for n in range(users)))
+    await asyncio.gather(*(subscriber(transport, base, stats, n, timeout) for n in range(users)))
     elapsed = time.perf_counter() - started
     sampler.cancel()
     await transport.aclose()
@@ -209,10 +231,25 @@ def main() -> int:
     parser.add_argument(
         "--users", default="10,100,500", help="comma-separated (default %(default)s)"
     )
+    parser.add_argument(
+        "--pool-wait",
+        type=float,
+        help="seconds the portal lets a request queue for an API connection (default: the "
+        "portal's POOL_WAIT, 60): past it the user gets a 503 'operator busy' page",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=300.0,
+        help="seconds a simulated person waits for a page (default %(default)s, as a browser)",
+    )
     args = parser.parse_args()
     counts = [int(n) for n in args.users.split(",")]
     api, api_url = start(API)
-    portal, portal_url = start(PORTAL.format(portal_dir=str(ROOT / "examples" / "portal")), api_url)
+    wait = [] if args.pool_wait is None else [str(args.pool_wait)]
+    portal, portal_url = start(
+        PORTAL.format(portal_dir=str(ROOT / "examples" / "portal")), api_url, *wait
+    )
     api_port = int(api_url.rsplit(":", 1)[1].rstrip("/"))
     try:
         for _ in range(50):  # until uvicorn serves (the socket already listens)
@@ -223,7 +260,7 @@ def main() -> int:
                 time.sleep(0.1)
         print(f"portal {portal_url} → selfcare server {api_url} (one pool of at most 50)")
         for users in counts:
-            asyncio.run(run(portal_url, users, portal.pid, api_port))
+            asyncio.run(run(portal_url, users, portal.pid, api_port, args.timeout))
     finally:
         for process in (portal, api):
             process.terminate()

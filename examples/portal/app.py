@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx
 import views
+from queue_first import QueueFirst
 from security import BodyLimit, SchemeSessions, SecurityHeaders
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -154,6 +155,11 @@ def _guarded(routes: list[BaseRoute]) -> list[BaseRoute]:
     return guarded
 
 
+POOL_WAIT = 60.0
+"""Seconds a request may queue for one of the shared pool's connections before the user is
+told the operator is busy (503)."""
+
+
 class SharedPool:
     """Makes the clients of signed-in users, over HTTP to ``base_url`` (else
     ``SELFCARE_BASE_URL``), all sending through one connection pool (``http_client=``).
@@ -168,11 +174,19 @@ class SharedPool:
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         limits: httpx.Limits | None = None,
+        pool_wait: float | None = POOL_WAIT,
     ) -> None:
         self.base_url = base_url
+        # Every connection kept alive (closing 40 of 50 after each burst only to reopen them
+        # made the portal churn sockets), and a request may queue up to a minute for one:
+        # the pool's own wait, which the clients sharing it honour (a burst of 500 sign-ins
+        # queues behind 50 connections; each client's 10 s used to fail them).
+        # Requests beyond the connections queue in front of the pool (queue_first.py says why).
+        limits = limits or httpx.Limits(max_connections=50, max_keepalive_connections=50)
+        inner = transport or httpx.AsyncHTTPTransport(limits=limits)
         self.http = httpx.AsyncClient(
-            transport=transport,
-            limits=limits or httpx.Limits(max_connections=50, max_keepalive_connections=10),
+            transport=QueueFirst(inner, limits.max_connections or 50),
+            timeout=httpx.Timeout(10.0, connect=5.0, pool=pool_wait),
         )
 
     def __call__(self, token: str) -> AsyncSelfcare:
@@ -198,10 +212,15 @@ class SharedPool:
 
 
 def http_connect(
-    base_url: str | None, *, transport: httpx.AsyncBaseTransport | None = None
+    base_url: str | None,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    pool_wait: float | None = POOL_WAIT,
 ) -> SharedPool:
-    """Clients over HTTP to ``base_url`` (else ``SELFCARE_BASE_URL``), sharing one pool."""
-    return SharedPool(base_url, transport=transport)
+    """Clients over HTTP to ``base_url`` (else ``SELFCARE_BASE_URL``), sharing one pool;
+    a request waits up to ``pool_wait`` seconds for one of its connections (``None``: as
+    long as it takes)."""
+    return SharedPool(base_url, transport=transport, pool_wait=pool_wait)
 
 
 @contextlib.contextmanager

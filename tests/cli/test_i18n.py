@@ -54,6 +54,15 @@ def test_every_message_is_translated_and_compiled(catalogs: ModuleType) -> None:
         ("ExpenseKind", "voice out"),
         (None, "Balance after"),  # Column("Balance after", ...) after list[Column[Expense]]
         (None, "Nothing owed."),  # _() after such an annotation
+        # the events, lines, complaints, contacts and broadcast output (issue 18, item 5)
+        (None, "No events."),
+        (None, "bill %(id)s: %(remaining)s of %(amount)s due %(due)s"),
+        (None, "signed in by %(method)s on %(channel)s"),
+        (None, "No lines."),
+        (None, "Exporting lines"),
+        (None, "Complaint %(id)s filed"),
+        (None, "Exporting contacts"),
+        (None, "Sending to %(list)s"),
     } <= found
 
 
@@ -216,3 +225,44 @@ def test_english_needs_no_catalog_nor_babel() -> None:
     assert _i18n.ngettext("%(n)s minute", "%(n)s minutes", 3, "ru") == "%(n)s минуты"
     assert _i18n.pgettext("LoginStatus", "failed", "ru") == "неудачно"
     assert _i18n.pgettext("OperationStatus", "failed", "ru") == "не выполнено"
+
+
+def test_events_and_lines_speak_russian_and_their_json_does_not(
+    operator: FakeOperator, tmp_path: Path
+) -> None:
+    """The events' "What" in the reader's language (money and statuses as they write them),
+    while ``--json`` and ``--csv`` keep the English ``summary`` scripts read."""
+    from tests.cli.test_events import _happenings
+
+    _happenings(operator)
+    russian = _invoke(operator, "events", SELFCARE_LANG="ru")
+    assert russian.exit_code == 0, russian.output
+    for words in ("События", "доставлено", "переадресация: если занято", "₽"):
+        assert words in russian.output, words
+    assert "forwarding:" not in russian.output and ": delivered" not in russian.output
+    for args in (("events", "--json"), ("events", "--csv")):
+        english = _invoke(operator, *args, SELFCARE_LANG="en")
+        other = _invoke(operator, *args, SELFCARE_LANG="ru")
+        assert english.exit_code == other.exit_code == 0, other.output
+        assert other.stdout == english.stdout, args
+    assert "forwarding: busy" in english.stdout
+    assert (
+        "Событий нет."
+        in _invoke(operator, "events", "--type", "bill.overdue", SELFCARE_LANG="ru").output
+    )
+
+    family = ("--subscriber", "family", "lines")
+    listed = _invoke(operator, *family, "list", SELFCARE_LANG="ru")
+    assert listed.exit_code == 0, listed.output
+    assert "Номера" in listed.output and "Lines" not in listed.output
+    wrote = _invoke(
+        operator,
+        *family,
+        "export",
+        str(tmp_path / "x"),
+        "--since",
+        "2026-11-20",
+        SELFCARE_LANG="ru",
+    )
+    assert wrote.exit_code == 0, wrote.output
+    assert "Записано 4 номера: строк " in wrote.stdout

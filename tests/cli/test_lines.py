@@ -31,7 +31,7 @@ def test_exports_and_resumes(run: Run, tmp_path: Path) -> None:
     again = ok(run(*args))
     assert again.startswith("Wrote 0 lines (4 already there, skipped): 0 rows")
     one = ok(run(*args, "--line", "8 916 555-70-03", "--overwrite"))
-    assert one.startswith("Wrote 1 lines: ")
+    assert one.startswith("Wrote 1 line: ")
 
 
 def test_an_unknown_fake_subscriber_is_an_error_naming_it(run: Run) -> None:

@@ -532,3 +532,72 @@ def test_no_token_verifier_or_nonce_in_logs_or_reprs(
         assert value not in shown
     assert request.nonce.reveal() not in repr(request) + repr(login)
     sc.close()
+
+
+# -- the same session, whichever way it was opened, on the fake and over HTTP ------------------
+
+
+@pytest.fixture(scope="module")
+def fake_operator() -> FakeOperator:
+    return FakeOperator(seed=42, clock=ManualClock(NOW))
+
+
+def _signed_in_to_fake(operator: FakeOperator, method: str) -> Selfcare:
+    """The three sign-ins in process: the network's is the authorization server's call
+    (``with_network``) once the gateway recognised the line; the SDK then acts with it."""
+    from selfcare.backends.fake import FakeBackend
+    from selfcare.model import PhoneNumber
+
+    if method == "network":
+        clock = operator.clock
+        session = operator.sign_in.with_network(PhoneNumber(LINE), clock.now(), "web")
+        return Selfcare(FakeBackend(operator).signed_in(session))
+    if method == "password":
+        return Selfcare.login(number=LINE, password="demo-password-1", operator=operator)
+    pending = Selfcare.start_login(number=LINE, operator=operator)
+    return pending.confirm(operator.sign_in.last_code(PhoneNumber(LINE)).code.reveal())
+
+
+def _every_area(sc: Selfcare, tag: str) -> None:
+    """One call in each area: a session opens all of them, the phonebook and lists too."""
+    assert sc.account.get().number.e164 == LINE
+    sc.account.balance()
+    sc.account.bills().first(1)
+    assert sc.expenses.list().first(1)
+    sc.calls.list().first(1)
+    sc.forwarding.get()
+    sc.messages.list().first(1)
+    sc.payments.list().first(1)
+    sc.services.connected()
+    sc.complaints.list().first(1)
+    sc.alerts.get()
+    sc.events.list().first(1)
+    assert [line.number.e164 for line in sc.lines.list()] == [LINE]
+    sc.logins.operations().first(1)
+    contact = sc.contacts.add(f"Friend by {tag}", phones=["+79031112233"])
+    group = sc.contacts.lists.create(f"list-{tag}", [contact])
+    assert [m.contact_id for m in sc.contacts.lists.get(group.id).members] == [contact.id]
+
+
+@pytest.mark.parametrize("where", ["fake", "http"])
+@pytest.mark.parametrize("method", ["network", "password", "otp"])
+def test_a_session_of_every_method_opens_every_area_and_ends_alike(
+    url: str, fake_operator: FakeOperator, where: str, method: str
+) -> None:
+    """Whichever way the subscriber signed in, the session reaches every area, the login log
+    records the method, and signing out ends it the same way (refresh: on the fake's clock
+    here; over HTTP by each token endpoint in ``test_every_method_opens_the_same_session``)."""
+    tag = f"{method}-{where}"
+    sc = _signed_in_to_fake(fake_operator, method) if where == "fake" else _signed_in(url, method)
+    latest = sc.logins.list(method=method).first(1)[0]
+    assert (latest.method, latest.status) == (method, "success")
+    _every_area(sc, tag)
+    if where == "fake":  # the access token expires in 15 minutes: refreshed silently
+        assert isinstance(fake_operator.clock, ManualClock)
+        fake_operator.clock.advance(timedelta(minutes=16))
+        assert sc.account.get().number.e164 == LINE
+        assert sc.logins.list(method="token").first(1)[0].status == "success"
+    sc.logout()
+    with pytest.raises(AuthenticationError, match="signed out"):
+        sc.account.get()
+    sc.close()

@@ -129,3 +129,49 @@ def test_the_sync_sign_ins_take_http_client_too() -> None:
 
     for name in ("login", "start_login", "start_network_login"):
         assert "http_client" in inspect.signature(getattr(Selfcare, name)).parameters
+
+
+def test_the_wait_for_a_shared_connection_is_the_pool_owners() -> None:
+    """How long a request may queue for one of a shared pool's connections is set by the
+    pool's owner (its ``timeout.pool``), who knows how many users share how many
+    connections; the client's own timeout still bounds connecting and reading. (Before, each
+    client put its 10 s on the pool wait too: the portal's 500 users queueing for 50
+    connections failed with PoolTimeout, retried, and were shown "service unavailable".)"""
+    from selfcare.backends.http import HttpBackend
+
+    seen: list[dict[str, float | None]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.extensions["timeout"])
+        return Recorder()(request)
+
+    pool = httpx.Timeout(3.0, pool=42.0)
+    with httpx.Client(transport=httpx.MockTransport(handler), timeout=pool) as shared:
+        Selfcare(base_url="http://api.test", token="t", http_client=shared).account.get()
+        Selfcare(base_url="http://api.test", token="t", timeout=7, http_client=shared).account.get()
+    own = HttpBackend("http://api.test", "t", transport=httpx.MockTransport(handler))
+    Selfcare(backend=own).account.get()
+    assert seen == [
+        {"connect": 5.0, "read": 10.0, "write": 10.0, "pool": 42.0},
+        {"connect": 7.0, "read": 7.0, "write": 7.0, "pool": 42.0},
+        {"connect": 5.0, "read": 10.0, "write": 10.0, "pool": 10.0},  # its own pool: its own
+    ]
+
+
+def test_a_full_shared_pool_is_not_retried() -> None:
+    """A request that waited the pool's whole ``timeout.pool`` for a connection never left:
+    retrying puts it at the back of the same queue (three waits instead of one, and more
+    load on a pool already full), so the error is raised at once."""
+    from selfcare import TransportError
+
+    attempts: list[httpx.Request] = []
+
+    def full(request: httpx.Request) -> httpx.Response:
+        attempts.append(request)
+        raise httpx.PoolTimeout("no connection free in time", request=request)
+
+    with httpx.Client(transport=httpx.MockTransport(full)) as shared:
+        sc = Selfcare(base_url="http://api.test", token="t", http_client=shared)
+        with pytest.raises(TransportError, match="PoolTimeout"):
+            sc.account.get()
+    assert len(attempts) == 1

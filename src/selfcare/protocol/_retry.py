@@ -118,8 +118,10 @@ class RetryPolicy:
 
     @staticmethod
     def _retryable(response: httpx.Response | None, error: Exception | None) -> bool:
-        if error is not None:
-            return isinstance(error, httpx.TransportError)
+        if error is not None:  # a full pool of our own (PoolTimeout): the request never left
+            return isinstance(error, httpx.TransportError) and not isinstance(
+                error, httpx.PoolTimeout
+            )
         assert response is not None
         if response.status_code == 429:
             return problem_type(response) != LOCKOUT

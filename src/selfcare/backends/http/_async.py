@@ -44,6 +44,16 @@ def _timeout(value: httpx.Timeout | float) -> httpx.Timeout:
     return value if isinstance(value, httpx.Timeout) else httpx.Timeout(value)
 
 
+def _limits(timeout: httpx.Timeout, pool: httpx.AsyncClient | None) -> dict[str, float | None]:
+    """A request's timeouts: connecting, reading and writing are this backend's; waiting for
+    a free connection of a shared pool (``http_client=``) is the pool's own ``timeout.pool``,
+    set by its owner, who knows how many clients queue for how many connections."""
+    limits = timeout.as_dict()
+    if pool is not None:
+        limits["pool"] = pool.timeout.pool
+    return limits
+
+
 class AsyncHttpBackend:
     """Talks to a server over HTTP: the selfcare protocol by default (``selfcare serve``).
 
@@ -55,7 +65,11 @@ class AsyncHttpBackend:
 
     ``http_client=`` sends through a connection pool you own and share (many clients, one
     pool); only its connections are used (requests carry this backend's URL, headers, token
-    and timeout, never its cookies), and closing the backend leaves it open.
+    and timeout, never its cookies), and closing the backend leaves it open. How long a
+    request may wait for one of its connections is the pool's own ``timeout.pool`` (an
+    ``httpx.Timeout(..., pool=60)`` given to the shared client), and a request that waited
+    that long is not retried: the pool is full, another wait at the back of the queue would
+    only lengthen it.
     ``headers`` are sent with every request: ``{"x-correlator": "order-4711"}`` ties the
     requests to the caller's own trace (CAMARA's convention; the server echoes it, and errors
     carry it as ``correlator``). Without one, an error's ``request_id`` (the server's
@@ -94,6 +108,9 @@ class AsyncHttpBackend:
         """The line requests act on (sent as the ``Selfcare-Line`` header); ``None``: the
         login's own."""
         self._owns_http = http_client is None
+        self._shared = http_client
+        """The pool lent by ``http_client=``, whose owner sets how long a request may wait for
+        one of its connections; ``None`` when this backend owns its pool."""
         self._closed = False
         """Set by :meth:`aclose`: a closed backend refuses calls even on a shared pool."""
         self._http = http_client or httpx.AsyncClient(
@@ -174,7 +191,7 @@ class AsyncHttpBackend:
         started = time.monotonic()
         attempt = 0
         while True:
-            request.extensions["timeout"] = self.timeout.as_dict()
+            request.extensions["timeout"] = _limits(self.timeout, self._shared)
             self._check_open(op)
             try:
                 response = await self._http.send(request, auth=self.auth)
@@ -206,7 +223,7 @@ class AsyncHttpBackend:
         if self._closed or self._http.is_closed:
             raise ClientClosed("cannot sign in: the client is closed; make a new one")
         request = self._build.build_request(method, url, **kwargs)
-        request.extensions["timeout"] = self.timeout.as_dict()
+        request.extensions["timeout"] = _limits(self.timeout, self._shared)
         return await self._http.send(request, auth=None, follow_redirects=False)
 
     async def stream_events(
@@ -224,7 +241,7 @@ class AsyncHttpBackend:
             "GET", EVENT_STREAM_PATH, params=[("types", t.value) for t in types], headers=headers
         )
         timeout = httpx.Timeout(self.timeout.connect, read=STREAM_READ_TIMEOUT)
-        request.extensions["timeout"] = timeout.as_dict()
+        request.extensions["timeout"] = _limits(timeout, self._shared)
         try:
             response = await self._http.send(request, auth=self.auth, stream=True)
         except httpx.HTTPError as exc:

@@ -45,6 +45,16 @@ def _timeout(value: httpx.Timeout | float) -> httpx.Timeout:
     return value if isinstance(value, httpx.Timeout) else httpx.Timeout(value)
 
 
+def _limits(timeout: httpx.Timeout, pool: httpx.Client | None) -> dict[str, float | None]:
+    """A request's timeouts: connecting, reading and writing are this backend's; waiting for
+    a free connection of a shared pool (``http_client=``) is the pool's own ``timeout.pool``,
+    set by its owner, who knows how many clients queue for how many connections."""
+    limits = timeout.as_dict()
+    if pool is not None:
+        limits["pool"] = pool.timeout.pool
+    return limits
+
+
 class HttpBackend:
     """Talks to a server over HTTP: the selfcare protocol by default (``selfcare serve``).
 
@@ -56,7 +66,11 @@ class HttpBackend:
 
     ``http_client=`` sends through a connection pool you own and share (many clients, one
     pool); only its connections are used (requests carry this backend's URL, headers, token
-    and timeout, never its cookies), and closing the backend leaves it open.
+    and timeout, never its cookies), and closing the backend leaves it open. How long a
+    request may wait for one of its connections is the pool's own ``timeout.pool`` (an
+    ``httpx.Timeout(..., pool=60)`` given to the shared client), and a request that waited
+    that long is not retried: the pool is full, another wait at the back of the queue would
+    only lengthen it.
     ``headers`` are sent with every request: ``{"x-correlator": "order-4711"}`` ties the
     requests to the caller's own trace (CAMARA's convention; the server echoes it, and errors
     carry it as ``correlator``). Without one, an error's ``request_id`` (the server's
@@ -95,6 +109,9 @@ class HttpBackend:
         """The line requests act on (sent as the ``Selfcare-Line`` header); ``None``: the
         login's own."""
         self._owns_http = http_client is None
+        self._shared = http_client
+        """The pool lent by ``http_client=``, whose owner sets how long a request may wait for
+        one of its connections; ``None`` when this backend owns its pool."""
         self._closed = False
         """Set by :meth:`close`: a closed backend refuses calls even on a shared pool."""
         self._http = http_client or httpx.Client(
@@ -175,7 +192,7 @@ class HttpBackend:
         started = time.monotonic()
         attempt = 0
         while True:
-            request.extensions["timeout"] = self.timeout.as_dict()
+            request.extensions["timeout"] = _limits(self.timeout, self._shared)
             self._check_open(op)
             try:
                 response = self._http.send(request, auth=self.auth)
@@ -207,7 +224,7 @@ class HttpBackend:
         if self._closed or self._http.is_closed:
             raise ClientClosed("cannot sign in: the client is closed; make a new one")
         request = self._build.build_request(method, url, **kwargs)
-        request.extensions["timeout"] = self.timeout.as_dict()
+        request.extensions["timeout"] = _limits(self.timeout, self._shared)
         return self._http.send(request, auth=None, follow_redirects=False)
 
     def stream_events(
@@ -225,7 +242,7 @@ class HttpBackend:
             "GET", EVENT_STREAM_PATH, params=[("types", t.value) for t in types], headers=headers
         )
         timeout = httpx.Timeout(self.timeout.connect, read=STREAM_READ_TIMEOUT)
-        request.extensions["timeout"] = timeout.as_dict()
+        request.extensions["timeout"] = _limits(timeout, self._shared)
         try:
             response = self._http.send(request, auth=self.auth, stream=True)
         except httpx.HTTPError as exc:

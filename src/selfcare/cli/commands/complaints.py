@@ -111,7 +111,7 @@ def file(state: State, subject: str, text: str, category: str, related: tuple[st
     complaint = state.client().complaints.file(
         subject, text, category=category, related=_related(related)
     )
-    _show(state, complaint, f"Complaint {complaint.id} filed")
+    _show(state, complaint, _("Complaint %(id)s filed") % {"id": complaint.id})
 
 
 @complaints.command("list")
@@ -144,7 +144,7 @@ def show(state: State, complaint_id: str) -> None:
     Example: selfcare --base-url http://127.0.0.1:8080 complaints show cmp00000001
     """
     complaint = state.client().complaints.get(complaint_id)
-    _show(state, complaint, f"Complaint {complaint.id}")
+    _show(state, complaint, _("Complaint %(id)s") % {"id": complaint.id})
 
 
 @complaints.command("note")
@@ -158,7 +158,7 @@ def note_(state: State, complaint_id: str, text: str) -> None:
     Example: selfcare --base-url http://127.0.0.1:8080 complaints note cmp00000001 --text "Still"
     """
     complaint = state.client().complaints.add_note(complaint_id, text)
-    _show(state, complaint, f"Complaint {complaint.id}")
+    _show(state, complaint, _("Complaint %(id)s") % {"id": complaint.id})
 
 
 COMMANDS = [complaints]

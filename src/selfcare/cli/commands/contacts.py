@@ -146,7 +146,7 @@ def import_(state: State, file: Path, format_: str | None) -> None:
     """
     kind = _format_of(file, format_)
     area = state.client().contacts
-    with progress(f"Importing {file.name}"):
+    with progress(_("Importing %(file)s") % {"file": file.name}):
         added = area.import_vcard(file) if kind == "vcard" else area.import_csv(file)
     emit(
         state,
@@ -175,7 +175,7 @@ def export(state: State, format_: str, output: Path | None) -> None:
     Example: selfcare --base-url http://127.0.0.1:8080 contacts export -o phonebook.vcf
     """
     area = state.client().contacts
-    with progress("Exporting contacts"):
+    with progress(_("Exporting contacts")):
         text = area.export_vcard() if format_ == "vcard" else area.export_csv()
     if output is None:
         if sys.stdout.isatty():  # people read it: no escapes from the data reach the terminal

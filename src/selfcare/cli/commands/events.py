@@ -11,7 +11,10 @@ from datetime import date, datetime, timedelta
 import click
 from rich.text import Text
 
+from selfcare._i18n import gettext as _
+from selfcare.cli import _format as fmt
 from selfcare.cli._context import State, pass_state
+from selfcare.cli._labels import label
 from selfcare.cli._options import choice, limit_option, output_options, since_until
 from selfcare.cli._output import Column, Zone, emit, human, stdout
 from selfcare.cli.commands.usage import limited, page_size
@@ -25,13 +28,14 @@ from selfcare.model import (
     Message,
     Payment,
 )
-from selfcare.model.events import Event, EventType, Spending
+from selfcare.model.events import Event, EventType, Spending, SpendingPeriod
 
-__all__ = ["COMMANDS", "summary"]
+__all__ = ["COMMANDS", "summary", "told"]
 
 
 def summary(event: Event) -> str:
-    """One line on what an event is about, for people."""
+    """One line on what an event is about, in English: the ``summary`` that JSON and CSV
+    carry (stable for scripts; :func:`told` is the same for people, in their language)."""
     data = event.data
     if isinstance(data, Message):
         return f"{data.kind.value.upper()} {data.id}: {data.status.value}"
@@ -55,10 +59,57 @@ def summary(event: Event) -> str:
     return ""
 
 
+def told(event: Event) -> str:
+    """:func:`summary` for people: in their language, money and dates as they write them."""
+    data = event.data
+    if isinstance(data, Message):
+        kind = label(data.kind).upper()
+        return _("%(kind)s %(id)s: %(status)s") % {
+            "kind": kind,
+            "id": data.id,
+            "status": label(data.status),
+        }
+    if isinstance(data, Bill):
+        return _("bill %(id)s: %(remaining)s of %(amount)s due %(due)s") % {
+            "id": data.id,
+            "remaining": fmt.money(data.remaining),
+            "amount": fmt.money(data.amount_due),
+            "due": fmt.day(data.due_date),
+        }
+    if isinstance(data, Payment):
+        return _("%(amount)s from %(method)s: %(status)s") % {
+            "amount": fmt.money(data.amount),
+            "method": data.method,
+            "status": label(data.status),
+        }
+    if isinstance(data, Balance):
+        return _("balance %(amount)s") % {"amount": fmt.money(data.amount)}
+    if isinstance(data, Spending):
+        spent = {"spent": fmt.money(data.spent), "limit": fmt.money(data.limit)}
+        if data.period is SpendingPeriod.DAY:
+            return _("spent %(spent)s today (alert above %(limit)s)") % spent
+        return _("spent %(spent)s this month (alert above %(limit)s)") % spent
+    if isinstance(data, ConnectedService):
+        return f"{data.name} ({data.code})"
+    if isinstance(data, ForwardingState):
+        active = [label(rule.condition) for rule in data.effective]
+        if not active:
+            return _("forwarding: off")
+        return _("forwarding: %(conditions)s") % {"conditions": ", ".join(active)}
+    if isinstance(data, Complaint):
+        return _("complaint %(id)s: %(status)s") % {"id": data.id, "status": label(data.status)}
+    if isinstance(data, LoginRecord):
+        return _("signed in by %(method)s on %(channel)s") % {
+            "method": label(data.method),
+            "channel": data.channel,
+        }
+    return ""
+
+
 COLUMNS: list[Column[Event]] = [
     Column("When", lambda e: e.occurred_at, key="occurred_at"),
     Column("Type", lambda e: e.type.value, key="type"),  # a code people type in --type
-    Column("What", summary, key="summary"),
+    Column("What", summary, show=told, key="summary"),  # English in JSON and CSV
     Column("Id", lambda e: e.id, key="id"),
 ]
 
@@ -109,7 +160,7 @@ def events(
             types=types or None,
             page_size=page_size(limit),
         )
-        emit(state, limited(pager, limit), COLUMNS, title="Events", empty="No events.")
+        emit(state, limited(pager, limit), COLUMNS, title=_("Events"), empty=_("No events."))
         return
     if since is not None or until is not None:
         raise click.UsageError("--since and --until list past events; --follow takes --after")
@@ -129,7 +180,7 @@ def _follow(state: State, stream: Iterable[Event]) -> None:
     for event in stream:
         line = Text(human(event.occurred_at, zone), style="dim")
         line.append(f"  {event.type.value}", style="bold")
-        line.append(f"  {summary(event)}")
+        line.append(f"  {told(event)}")
         console.print(line)
         sys.stdout.flush()
 

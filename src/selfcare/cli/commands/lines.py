@@ -7,6 +7,9 @@ from pathlib import Path
 
 import click
 
+from selfcare._i18n import gettext as _
+from selfcare._i18n import ngettext
+from selfcare.cli import _format as fmt
 from selfcare.cli._context import State, pass_state
 from selfcare.cli._options import output_options, since_until
 from selfcare.cli._output import Column, emit, progress
@@ -43,7 +46,7 @@ def list_lines(state: State) -> None:
     Example: selfcare --fake --subscriber family lines list
     """
     pager = state.client().lines.list(page_size=1000)
-    emit(state, pager, LINE_COLUMNS, title="Lines", empty="No lines.")
+    emit(state, pager, LINE_COLUMNS, title=_("Lines"), empty=_("No lines."))
 
 
 @lines.command()
@@ -77,8 +80,8 @@ def export(
     Example: selfcare --fake --subscriber family lines export fleet --since 30d
     """
     client = state.client()
-    total = len(numbers) if numbers else sum(1 for _ in client.lines.list(page_size=1000))
-    with progress("Exporting lines", total) as advance:
+    total = len(numbers) if numbers else sum(1 for _line in client.lines.list(page_size=1000))
+    with progress(_("Exporting lines"), total) as advance:
 
         def done(number: PhoneNumber, rows: int | None) -> None:
             advance(1)
@@ -92,11 +95,23 @@ def export(
             overwrite=overwrite,
             progress=done,
         )
-    skipped = f" ({summary.skipped} already there, skipped)" if summary.skipped else ""
-    click.echo(
-        f"Wrote {summary.lines} lines{skipped}: {summary.rows} rows, {summary.bytes} bytes "
-        f"of Parquet in {summary.path}"
-    )
+    skipped = ""
+    if summary.skipped:  # "lines" is the line count's plural; this one needs none
+        skipped = " " + _("(%(count)s already there, skipped)") % {
+            "count": fmt.count(summary.skipped)
+        }
+    wrote = ngettext(
+        "Wrote %(lines)s line%(skipped)s: %(rows)s rows, %(bytes)s bytes of Parquet in %(path)s",
+        "Wrote %(lines)s lines%(skipped)s: %(rows)s rows, %(bytes)s bytes of Parquet in %(path)s",
+        summary.lines,
+    ) % {
+        "lines": fmt.count(summary.lines),
+        "skipped": skipped,
+        "rows": fmt.count(summary.rows),
+        "bytes": fmt.count(summary.bytes),
+        "path": summary.path,
+    }
+    click.echo(wrote)
 
 
 COMMANDS = [lines]

@@ -399,7 +399,7 @@ def broadcast(
     when = _deliver_at(state, at)
     members = found.members
     results: list[RecipientResult] = []
-    with progress(f"Sending to {found.name}", total=len(members)) as advance:
+    with progress(_("Sending to %(list)s") % {"list": found.name}, total=len(members)) as advance:
         for start in range(0, len(members), BROADCAST_CHUNK):
             chunk = attrs.evolve(found, members=members[start : start + BROADCAST_CHUNK])
             done = sc.messages.broadcast(
