@@ -34,6 +34,7 @@ from selfcare.webhooks import unwrap
 pytestmark = pytest.mark.requires(Capability.WEBHOOKS)
 
 FRIEND = "+79161234567"
+MEMBER = "+79165557002"  # the family's second line (tests/contract/test_lines.py)
 
 
 class Receiver:
@@ -260,3 +261,30 @@ def test_tmf_hubs_deliver_what_the_log_has_and_parse_event_reads_it_back(
     assert hubs.hubs == {}
     sc.payments.pay(99, method="card:tok_visa_4242424242424242")
     assert _deliver(hubs) == 0  # a deleted endpoint's hubs get nothing more
+
+
+@pytest.mark.tmf5
+def test_tmf_hubs_of_a_scoped_client_are_the_lines(
+    configuration, request, operator, loop_thread
+) -> None:
+    """The family's owner registers on a member's line: the hubs carry that line's events."""
+    hubs = _hubs(configuration, request)
+    server, resolver, _check = request.getfixturevalue(
+        "tmf5_live_server" if configuration.startswith("tmf5") else "tmf_live_server"
+    )
+    resolver.use(operator)
+    listener = resolver.listener = Listener()
+    version = 5 if configuration.startswith("tmf5") else 4
+    token = operator.token("family").reveal()
+    with Selfcare.tmf(base_url=server.url, token=token, version=version) as owner:
+        member = owner.line(MEMBER)
+        made = member.webhooks.create("https://member.example/hook", types="payment.succeeded")
+        assert {hub.owner[1] for hub in hubs.hubs.values()} == {MEMBER}
+        Selfcare.fake(operator=operator, subscriber="family").line(MEMBER).payments.pay(
+            120, method="card:tok_visa_4242424242424242"
+        )
+        assert _deliver(hubs) == 1
+        [event] = listener.events("member.example")
+        assert (event.type, event.line.e164) == (EventType.PAYMENT_SUCCEEDED, MEMBER)
+        member.webhooks.delete(made.id)
+        assert hubs.hubs == {}

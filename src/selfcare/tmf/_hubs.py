@@ -41,6 +41,9 @@ __all__ = [
 ENDPOINT_PREFIX = "tmfhubs_"
 """How the id of a webhook endpoint made of TMF hubs begins."""
 _MAX_ID = 4096
+VERSION = "selfcare.tmf.version"
+"""The request extension naming the Open API version of the request's API, which
+``TmfProtocol.scope`` reads to name the line the v4 or the v5 way."""
 
 Flow = Generator[httpx.Request, httpx.Response | None, Any]
 
@@ -76,11 +79,13 @@ def hub_queries(types: Iterable[EventType | str] | EventType | str | None = None
 
 
 def _send(
-    client: httpx.Client | httpx.AsyncClient, method: str, url: str, body: Any = None
+    client: httpx.Client | httpx.AsyncClient, method: str, url: str, version: int, body: Any = None
 ) -> Generator[httpx.Request, httpx.Response | None, Any]:
     headers = {} if body is None else {"Content-Type": "application/json"}
     content = None if body is None else encode_json(body)
-    response = yield client.build_request(method, url, content=content, headers=headers)
+    response = yield client.build_request(
+        method, url, content=content, headers=headers, extensions={VERSION: version}
+    )
     assert response is not None
     if not response.is_success:
         raise error_from_tmf(response.status_code, response.content, response.headers)
@@ -102,7 +107,8 @@ def register_hubs(
             body: dict[str, Any] = {"callback": callback, "query": query}
             if profile.version(api) == 5:
                 body["@type"] = "Hub"
-            doc = yield from _send(client, "POST", profile.root(api) + "/hub", body)
+            url = profile.root(api) + "/hub"
+            doc = yield from _send(client, "POST", url, profile.version(api), body)
             if not isinstance(doc, Mapping) or not doc.get("id"):
                 raise APIError(f"the {api} hub answered without an id")
             done.append(TmfHub(api, str(doc["id"]), callback, query))
@@ -121,7 +127,8 @@ def delete_hubs(
     gone: list[TmfHub] = []
     for hub in hubs:
         url = f"{profile.root(hub.api)}/hub/{quote(hub.id, safe='')}"
-        response = yield client.build_request("DELETE", url)
+        version = {VERSION: profile.version(hub.api)}
+        response = yield client.build_request("DELETE", url, extensions=version)
         assert response is not None
         if response.status_code == 404:
             gone.append(hub)

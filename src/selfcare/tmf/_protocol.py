@@ -92,7 +92,7 @@ UNSUPPORTED_OPERATIONS: dict[type[Operation[Any]], str] = {
 """Operations of a capability TmfProtocol carries that TM Forum has no call for, and why."""
 
 
-_VERSION = "selfcare.tmf.version"
+_VERSION = _hubs.VERSION
 """The request extension saying which Open API version its API speaks (for :meth:`scope`)."""
 
 
