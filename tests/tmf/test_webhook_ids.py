@@ -50,6 +50,7 @@ def test_the_id_names_the_hubs_and_types_but_not_the_callback() -> None:
         _forged({"h": [["bill", ".."]], "t": [], "c": 0}),
         _forged({"h": [["bill", "hub-1"]], "t": ["message.sent"], "c": 0}),
         _forged({"h": [["bill", "hub-1"]], "t": [], "c": "yesterday"}),
+        _forged({"h": [["bill", "hub-1"]], "t": [], "c": 10**30}),
         ENDPOINT_PREFIX + "A" * 10_000,
     ],
 )

@@ -166,7 +166,7 @@ def endpoint_hubs(
         hubs = tuple(TmfHub(str(api), str(hub_id), "", None) for api, hub_id in doc["h"])
         types = check_types(doc["t"])
         created = datetime.fromtimestamp(int(doc["c"]), UTC)
-    except (binascii.Error, ValueError, KeyError, TypeError):
+    except (binascii.Error, ValueError, KeyError, TypeError, OverflowError, OSError):
         raise missing from None
     if not hubs or any(hub.api not in profile.roots or hub.id in ("", ".", "..") for hub in hubs):
         raise missing
