@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+
+import httpx
 
 from selfcare._secret import Secret
 from selfcare.backends.fake import FakeOperator
 from selfcare.model import PhoneNumber
 from selfcare.server import FakeResolver, LiveServer, MobileNetwork, create_app, create_tmf_app
+from selfcare.server.tmf.hub import TmfHubs
 from selfcare.tmf import DEFAULT_PROFILE
 
 DEVICE = "127.0.0.2"
@@ -20,9 +24,19 @@ class SwitchableResolver:
 
     def __init__(self) -> None:
         self.resolver: FakeResolver | None = None
+        self.hubs: TmfHubs | None = None
+        """The TMF face's hubs (``tmf_server``): tests run ``deliver()`` themselves."""
+        self.listener: Callable[[httpx.Request], httpx.Response] | None = None
+        """Where the hubs' POSTs go (behind ``httpx.MockTransport``); 503 when unset."""
 
     def use(self, operator: FakeOperator) -> None:
         self.resolver = FakeResolver(operator)
+        self.listener = None
+        if self.hubs is not None:
+            self.hubs.hubs.clear()  # the previous test's hubs were its operator's lines'
+
+    def _listen(self, request: httpx.Request) -> httpx.Response:
+        return httpx.Response(503) if self.listener is None else self.listener(request)
 
     def __call__(self, token: Secret) -> Any:
         assert self.resolver is not None, "no operator installed"
@@ -75,5 +89,10 @@ def tmf_server(wrap: Any = None, version: int = 4) -> tuple[LiveServer, Switchab
     """The TMF face of the fake on 127.0.0.1 (``wrap`` may put middleware around it), with
     v5 for the APIs that have one when ``version`` is 5."""
     resolver = SwitchableResolver()
-    app = create_tmf_app(resolver, DEFAULT_PROFILE.with_version(version))
+    profile = DEFAULT_PROFILE.with_version(version)
+    # the app's lifespan (its delivery loop) is off under LiveServer: tests call deliver()
+    # after moving the fake's clock, into resolver.listener, with no socket and no sleep
+    listeners = httpx.AsyncClient(transport=httpx.MockTransport(resolver._listen))
+    resolver.hubs = TmfHubs(profile, resolver.now, http_client=listeners)
+    app = create_tmf_app(resolver, profile, hubs=resolver.hubs)
     return LiveServer(wrap(app) if wrap else app), resolver

@@ -31,7 +31,9 @@ class Webhooks(Area):
         """Register ``url`` (``http://`` or ``https://``) to receive the line's events of
         ``types`` (every type by default) as signed POSTs, in order, retried until it
         answers 2xx. The result's ``secret`` is shown this once: keep it to verify
-        deliveries with :func:`selfcare.webhooks.unwrap`."""
+        deliveries with :func:`selfcare.webhooks.unwrap`. On a TM Forum backend this
+        registers TMF hubs, which are not signed: ``secret`` is ``None`` and deliveries are
+        read with :func:`selfcare.tmf.parse_event` (docs/tmf.md)."""
         checked = check_webhook_url(url)
         wanted = check_types(types)
         return self._client._execute(
@@ -39,7 +41,8 @@ class Webhooks(Area):
         )
 
     def list(self, *, page_size: int = DEFAULT_PAGE_SIZE) -> Pager[WebhookEndpoint]:
-        """The line's webhook endpoints, newest first (their secrets are never shown again)."""
+        """The line's webhook endpoints, newest first (their secrets are never shown again).
+        ``NotSupported`` on a TM Forum backend: TMF hubs cannot be listed."""
         check_page_size(page_size, "page_size")
 
         def build(ctx: Context) -> ListWebhooks:

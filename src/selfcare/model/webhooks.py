@@ -58,18 +58,23 @@ def check_webhook_url(value: Any, field: str = "url") -> str:
 
 
 def _url(instance: Any, attribute: Any, value: Any) -> None:
-    check_webhook_url(value, attribute.name)
+    if value is not None:
+        check_webhook_url(value, attribute.name)
 
 
 @attrs.frozen(repr=False)
 class WebhookEndpoint:
     """A URL the line's events are POSTed to, signed: those of ``types`` (every type when
-    empty), each in order, retried until the endpoint answers 2xx."""
+    empty), each in order, retried until the endpoint answers 2xx.
+
+    ``url`` is ``None`` only in what a TM Forum backend's ``delete`` returns: TMF answers a
+    hub's ``DELETE`` with no body, and the endpoint's id leaves the callback out (its path
+    may be the listener's secret)."""
 
     __repr__ = compact_repr
 
     id: str
-    url: str = attrs.field(validator=_url)
+    url: str | None = attrs.field(validator=_url)
     types: tuple[EventType, ...]
     created_at: Instant
 
@@ -77,11 +82,16 @@ class WebhookEndpoint:
 @attrs.frozen(repr=False)
 class NewWebhookEndpoint(WebhookEndpoint):
     """A webhook endpoint just created, with its signing ``secret`` (``whsec_…``): keep it,
-    it is shown this once. Pass it to :func:`selfcare.webhooks.unwrap` to verify a delivery."""
+    it is shown this once. Pass it to :func:`selfcare.webhooks.unwrap` to verify a delivery.
+
+    ``secret`` is ``None`` where deliveries are not signed: on a TM Forum backend the
+    endpoint is a set of TMF hubs, which carry no signature (a listener protects itself by
+    other means: a secret path, mutual TLS, reading the resource back; docs/tmf.md,
+    "Protecting a listener"). Nothing is ever made up in its place."""
 
     __repr__ = compact_repr
 
-    secret: Secret = attrs.field(repr=False)
+    secret: Secret | None = attrs.field(repr=False)
 
     @property
     def endpoint(self) -> WebhookEndpoint:

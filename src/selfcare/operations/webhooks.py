@@ -2,9 +2,9 @@
 
 These three operations are the whole backend hook for webhooks: a backend that can push
 events implements them (the fake keeps the endpoints and their outboxes and the reference
-server delivers; a TM Forum backend could map ``CreateWebhook`` to registering hubs,
-``POST /hub``, and ``DeleteWebhook`` to ``DELETE /hub/{id}``), and ``sc.webhooks`` is built on
-them alone. Nothing else in the SDK knows how deliveries happen.
+server delivers; the TM Forum backend maps ``CreateWebhook`` to registering hubs,
+``POST /hub``, and ``DeleteWebhook`` to ``DELETE /hub/{id}``, and has no ``ListWebhooks``),
+and ``sc.webhooks`` is built on them alone. Nothing else in the SDK knows how deliveries happen.
 """
 
 from __future__ import annotations

@@ -289,9 +289,12 @@ def _result_hook(kind: type, value: Any) -> Any:
     return dec_hook(kind, value)
 
 
+_SECRET_TYPES = (Secret, "Secret", Secret | None, "Secret | None")
+
+
 def _carries_secrets(kind: Any) -> bool:
     """A result with secret fields (a sign-in's tokens), which must skip the memoised hook."""
-    return attrs.has(kind) and any(field.type in (Secret, "Secret") for field in attrs.fields(kind))
+    return attrs.has(kind) and any(field.type in _SECRET_TYPES for field in attrs.fields(kind))
 
 
 def _refuse_body(route: Route, body: bytes) -> None:

@@ -104,8 +104,10 @@ class WebhookDispatcher:
         headers["content-type"] = "application/json"
         headers["user-agent"] = self._user_agent
         what = f"{delivery.event.id} to {delivery.endpoint.id} (attempt {delivery.attempt})"
+        url = delivery.endpoint.url
+        assert url is not None  # the fake's endpoints always have theirs (None: a TMF delete)
         try:
-            response = await self.client.post(delivery.endpoint.url, content=body, headers=headers)
+            response = await self.client.post(url, content=body, headers=headers)
         except (httpx.HTTPError, OSError) as exc:
             self.stats.failed += 1
             log.info("webhook delivery of %s failed: %s", what, type(exc).__name__)

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Generator, Iterable, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import httpx
 
 from selfcare._client.paging import Page
-from selfcare._errors import APIError, Conflict, NotSupported, WaitTimeout
+from selfcare._errors import APIError, Conflict, NotFound, NotSupported, WaitTimeout
 from selfcare.model import Call, ConnectedService, Expense, Message, Service, ServiceKind
 from selfcare.model.events import EventType
+from selfcare.model.webhooks import NewWebhookEndpoint, WebhookEndpoint
 from selfcare.operations import (
     ActivateCard,
     AddComplaintNote,
@@ -27,6 +28,8 @@ from selfcare.operations import (
     Capability,
     ChangeTariff,
     ConnectService,
+    CreateWebhook,
+    DeleteWebhook,
     DisconnectService,
     FileComplaint,
     GetAccount,
@@ -42,6 +45,7 @@ from selfcare.operations import (
     ListLines,
     ListMessages,
     ListPayments,
+    ListWebhooks,
     Operation,
     PagedOperation,
     Pay,
@@ -81,8 +85,14 @@ UNSUPPORTED = {
 }
 """Capabilities TmfProtocol does not carry, and why (the ``NotSupported`` message)."""
 
+UNSUPPORTED_OPERATIONS: dict[type[Operation[Any]], str] = {
+    ListWebhooks: "TMF630 hubs cannot be listed (the Open APIs define POST /hub and "
+    "DELETE /hub/{id}, no GET /hub): keep the ids sc.webhooks.create() returns",
+}
+"""Operations of a capability TmfProtocol carries that TM Forum has no call for, and why."""
 
-_VERSION = "selfcare.tmf.version"
+
+_VERSION = _hubs.VERSION
 """The request extension saying which Open API version its API speaks (for :meth:`scope`)."""
 
 
@@ -501,6 +511,29 @@ def _lines(io: _Io, op: ListLines) -> Step[Page[Line]]:
     return Page(tuple(line for line in page.items if line is not None), page.next_cursor)
 
 
+def _create_webhook(io: _Io, op: CreateWebhook) -> Step[NewWebhookEndpoint]:
+    """One hub per API that carries ``op.types`` (an unmapped type is a ``ValidationError``
+    naming it, before any request); the endpoint's id names them all. TMF hubs are not
+    signed: the result's ``secret`` is ``None``. TMF630 has no creation time for a hub, so
+    ``created_at`` is this client's clock when the hubs were registered."""
+    hubs = yield from _hubs.register_hubs(io.client, io.profile, op.url, op.types)
+    created = datetime.fromtimestamp(int(time.time()), UTC)
+    endpoint = _hubs.endpoint_id(hubs, op.types, created)
+    return NewWebhookEndpoint(endpoint, op.url, op.types, created, None)
+
+
+def _delete_webhook(io: _Io, op: DeleteWebhook) -> Step[WebhookEndpoint]:
+    """``DELETE /hub/{id}`` for each hub the id names; ``NotFound`` when every one was
+    already gone. TMF answers a hub's DELETE with no body and keeps no callback the client
+    could read back, so the result's ``url`` is ``None`` (docs/tmf.md)."""
+    hubs, types, created = _hubs.endpoint_hubs(op.id, io.profile)
+    gone = yield from _hubs.delete_hubs(io.client, io.profile, hubs)
+    if len(gone) == len(hubs):
+        shown = op.id if len(op.id) <= 40 else op.id[:39] + "…"
+        raise NotFound(f"no webhook endpoint {shown!r}: its hubs are gone")
+    return WebhookEndpoint(op.id, None, types, created)
+
+
 _FLOWS: dict[type[Operation[Any]], Callable[[_Io, Any], Step[Any]]] = {
     ListExpenses: _expenses,
     ListCalls: _calls,
@@ -525,6 +558,8 @@ _FLOWS: dict[type[Operation[Any]], Callable[[_Io, Any], Step[Any]]] = {
     DisconnectService: _disconnect,
     ChangeTariff: _change_tariff,
     ListLines: _lines,
+    CreateWebhook: _create_webhook,
+    DeleteWebhook: _delete_webhook,
 }
 
 
@@ -554,6 +589,11 @@ class TmfProtocol:
     def flow(self, client: httpx.Client | httpx.AsyncClient, op: Operation[Any]) -> Flow:
         """The requests that carry ``op``, and its result."""
         run = _FLOWS.get(type(op))
+        if type(op) in UNSUPPORTED_OPERATIONS:
+            raise NotSupported(
+                f"{type(op).__name__} is not supported by the TMF backend: "
+                + UNSUPPORTED_OPERATIONS[type(op)]
+            )
         if run is None:
             why = UNSUPPORTED.get(op.capability, f"{type(op).__name__} is not mapped")
             raise NotSupported(
@@ -569,9 +609,9 @@ class TmfProtocol:
     ) -> Flow:
         """The flow registering ``callback`` on the hub of each API that carries ``types``
         (every type a TMF hub carries when none), filtered to them; its result is the
-        :class:`~selfcare.tmf.TmfHub` tuple to keep for :meth:`delete_hubs`. It is the
-        flow a webhook-creating operation's entry in the flow table will be (``yield from``
-        it); until that operation exists, drive it as the HTTP backend drives any flow."""
+        :class:`~selfcare.tmf.TmfHub` tuple to keep for :meth:`delete_hubs`.
+        ``sc.webhooks.create()`` runs it (the ``CreateWebhook`` flow ``yield from`` it);
+        drive it yourself as the HTTP backend drives any flow when you keep the hubs."""
         return _hubs.register_hubs(client, self.profile, callback, types)
 
     def delete_hubs(

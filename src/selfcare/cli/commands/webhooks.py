@@ -35,7 +35,8 @@ ENDPOINT_COLUMNS: list[Column[WebhookEndpoint]] = [
 ]
 SECRET_COLUMNS: list[Column[Any]] = [
     *ENDPOINT_COLUMNS,
-    Column("Secret", lambda e: e.secret.reveal(), key="secret"),
+    # None on a TMF backend: its hubs are not signed (docs/tmf.md, "Protecting a listener")
+    Column("Secret", lambda e: e.secret.reveal() if e.secret else None, key="secret"),
 ]
 TYPES = click.option(
     "--type",
@@ -66,7 +67,8 @@ def create(state: State, url: str, types: tuple[str, ...]) -> None:
     """
     made = state.client().webhooks.create(url, types=types or None)
     emit_one(state, made, SECRET_COLUMNS, title=_("Webhook endpoint created"))
-    note(_("Keep the secret: it is shown this once. Verify deliveries with it."))
+    if made.secret is not None:
+        note(_("Keep the secret: it is shown this once. Verify deliveries with it."))
 
 
 @webhooks.command("list")

@@ -2,8 +2,9 @@
 every API's root, and the delivery of each event the line's log gains to the hubs it
 matches, as the TMF event envelope the API's spec defines.
 
-A hub belongs to the line of the token that registered it (its account and number): only
-that token's subscriber sees it, deletes it, and receives that line's events through it. Its
+A hub belongs to the line of the token that registered it (its account and number), or
+the line the request's ``relatedParty`` parameter names (as on every TMF route): only that
+line's tokens see it and delete it, and it receives that line's events. Its
 ``query`` filters the envelopes as a TMF listing's query filters resources (``eventType=A,B``,
 ``event.customerBill.state=settled``, ``eventTime.gte=…``); a query naming an event this hub
 never sends, or an attribute outside the envelope, is a 400 naming it.
@@ -51,6 +52,7 @@ from selfcare.backends import AsyncBackend, Backend
 from selfcare.model import Account, Bill, Complaint, ConnectedService, Message, Payment
 from selfcare.model.events import Event, EventType
 from selfcare.server._app import Resolver, _execute, _read_body, _token
+from selfcare.server.tmf import lines
 from selfcare.server.tmf.bill import bill_document, cycle_id
 from selfcare.server.tmf.errors import error_response
 from selfcare.server.tmf.query import Json, filtered, instant, json_response
@@ -487,10 +489,13 @@ def hub_routes(resolve: Resolver, profile: TmfProfile, hubs: TmfHubs) -> list[St
     """``POST /hub`` and ``DELETE /hub/{id}`` under the root of every API the face serves."""
 
     async def backend_of(request: Request) -> Backend | AsyncBackend:
+        """The token's backend, on the line the ``relatedParty`` parameter names if any (as
+        every other TMF route takes it): a hub carries that line's events."""
         backend = resolve(_token(request))
         if inspect.isawaitable(backend):
             backend = await backend
-        return backend
+        scoped, _line = lines.scoped(backend, dict(request.query_params))
+        return scoped
 
     def endpoints(api: str) -> list[StarletteRoute]:
         version = profile.version(api)
