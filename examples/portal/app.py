@@ -27,6 +27,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx
+import live
 import views
 from security import BodyLimit, SchemeSessions, SecurityHeaders
 from starlette.applications import Starlette
@@ -108,6 +109,11 @@ def create_portal(
         Route("/complaints/file", views.complaint_file, methods=["POST"]),
         Route("/complaints/{complaint_id}", views.complaint_detail),
         Route("/complaints/{complaint_id}/note", views.complaint_note, methods=["POST"]),
+        Route("/events", views.events),
+        Route("/events/stream", live.event_stream),
+        Route("/alerts", views.alerts),
+        Route("/alerts/set", views.alerts_set, methods=["POST"]),
+        Route("/alerts/disable", views.alerts_disable, methods=["POST"]),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
 

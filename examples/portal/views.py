@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from live import shown
 from security import is_loopback
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -24,10 +26,12 @@ from web import (
     page,
     readable,
     redirect,
+    request_language,
     whole_number,
 )
 
 from selfcare import (
+    AlertName,
     APIError,
     AsyncPager,
     AuthenticationError,
@@ -44,9 +48,12 @@ from selfcare import (
     RelatedEntity,
     RelatedKind,
     SelfcareError,
+    SpendingPeriod,
     ValidationError,
+    _i18n,
 )
 from selfcare._client import phonebook_io
+from selfcare._i18n import N_
 from selfcare.operations import ImportContacts
 
 PAGE_SIZE = 25
@@ -762,3 +769,144 @@ async def complaint_note(request: Request, user: UserSession) -> Response:
     await user.client.complaints.add_note(complaint_id, str(form.get("text", "")))
     user.flash("Note added.", "ok")
     return redirect(f"/complaints/{complaint_id}")
+
+
+# --- events and alerts --------------------------------------------------------------------
+
+EVENTS_SHOWN = 50
+
+
+@page
+async def events(request: Request, user: UserSession) -> Response:
+    """The line's latest events; with JavaScript, new ones join the list as they happen
+    (``live.event_stream``); without it, reloading shows them."""
+    lang = request_language(request)[0]
+    recent = await user.client.events.list().first(EVENTS_SHOWN)
+    rows = [shown(e, lang, user.zone, user.account.locale) for e in recent]
+    return _portal(request).render(
+        request,
+        "events.html",
+        {"events": rows, "after": recent[0].id if recent else ""},
+        user=user,
+    )
+
+
+MAX_ALERT_FIELD = 32
+"""Longer alert inputs are refused (and never echoed) before anything else is read."""
+_AMOUNT = re.compile(r"\d{1,9}(?:\.\d{1,2})?")
+_BLANKS = re.compile(r"[\s\u00a0\u202f']")
+
+
+def _amount(form: Any, name: str) -> Decimal:
+    """An amount of money as people type it (``150``, ``99,50``, ``1 500``), in the
+    account's currency; a translated message naming what is wrong otherwise."""
+    raw = str(form.get(name, "")).strip()
+    if not raw:
+        raise AlertInputError(name, N_("Enter an amount, such as 150 or 99.50."))
+    if len(raw) > MAX_ALERT_FIELD:
+        raise AlertInputError(name, N_("That amount is too long."))
+    text = _BLANKS.sub("", raw).replace(",", ".")
+    if not _AMOUNT.fullmatch(text):
+        raise AlertInputError(
+            name,
+            N_("Enter the amount as a number, such as 150 or 99.50 (at most two decimals)."),
+        )
+    value = Decimal(text)
+    if value <= 0:
+        raise AlertInputError(name, N_("The amount must be more than zero."))
+    return value
+
+
+def _days(form: Any, name: str) -> int:
+    raw = str(form.get(name, "")).strip()
+    if len(raw) > MAX_ALERT_FIELD or not raw.isdigit() or not 1 <= int(raw) <= 60:
+        raise AlertInputError(name, N_("Enter a whole number of days from 1 to 60."))
+    return int(raw)
+
+
+class AlertInputError(ValueError):
+    """A field of the alerts form that cannot be used: its name and what to do (an
+    English message of the catalog, translated where it is shown)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+async def _alerts_page(
+    request: Request, user: UserSession, *, status_code: int = 200, **extra: Any
+) -> Response:
+    context: dict[str, Any] = {
+        "alerts": await user.client.alerts.get(),
+        "periods": list(SpendingPeriod),
+        "invalid": None,
+        "form": {},
+        **extra,
+    }
+    return _portal(request).render(
+        request, "alerts.html", context, user=user, status_code=status_code
+    )
+
+
+@page
+async def alerts(request: Request, user: UserSession) -> Response:
+    return await _alerts_page(request, user)
+
+
+@page
+async def alerts_set(request: Request, user: UserSession) -> Response:
+    """Turn one alert on (or change it): the form names it in ``alert``. Input is checked
+    here first, so each mistake gets a message in the reader's language on the field."""
+    form = await request.form()
+    lang = request_language(request)[0]
+    name = str(form.get("alert", ""))
+    try:
+        if name == AlertName.BALANCE_BELOW:
+            await user.client.alerts.set(balance_below=_amount(form, "balance_below"))
+            done = N_("You will be told when your balance falls below the amount.")
+        elif name == AlertName.BILL_DUE_WITHIN:
+            await user.client.alerts.set(bill_due_within=_days(form, "bill_due_within"))
+            done = N_("You will be told before a bill falls due.")
+        elif name == AlertName.SPENDING_ABOVE:
+            amount = _amount(form, "spending_above")
+            period = str(form.get("period", ""))
+            if period not in {p.value for p in SpendingPeriod}:
+                raise AlertInputError("period", N_("Choose a period: a month or a day."))
+            await user.client.alerts.set(spending_above=(amount, period))
+            done = N_("You will be told when your spending goes above the amount.")
+        else:
+            raise ValidationError(f"alert={clip(name, 40)!r} is not an alert", field="alert")
+    except AlertInputError as exc:
+        kept = {k: str(v) for k, v in form.items() if len(str(v)) <= MAX_ALERT_FIELD}
+        return await _alerts_page(
+            request,
+            user,
+            status_code=400,
+            invalid=exc.field,
+            invalid_message=_i18n.gettext(exc.message, lang),
+            form=kept,
+        )
+    except (SelfcareError, ValueError) as exc:
+        return await _alerts_page(
+            request, user, status_code=_refused(exc), error=readable(exc), form=form
+        )
+    user.flash(_i18n.gettext(done, lang), "ok")
+    return redirect("/alerts")
+
+
+@action(back="/alerts")
+async def alerts_disable(request: Request, user: UserSession) -> Response:
+    """Turn one alert off (``alert`` names it), or all of them (``alert=all``)."""
+    form = await request.form()
+    lang = request_language(request)[0]
+    name = str(form.get("alert", ""))
+    if name == "all":
+        await user.client.alerts.disable()
+        user.flash(_i18n.gettext(N_("Every alert is off."), lang), "ok")
+    else:
+        if name not in {a.value for a in AlertName}:
+            raise ValidationError(f"alert={clip(name, 40)!r} is not an alert", field="alert")
+        await user.client.alerts.disable(name)
+        user.flash(_i18n.gettext(N_("That alert is off."), lang), "ok")
+    return redirect("/alerts")

@@ -159,6 +159,8 @@ SIGNED_IN_PAGES = (
     "/payments",
     "/history",
     "/complaints",
+    "/events",
+    "/alerts",
 )
 """Every page of the navigation, for the checks that walk them all (CSP, accessibility)."""
 
