@@ -26,7 +26,16 @@ from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
-from web import Portal, UserSession, clip, local_time, readable, request_language
+from web import (
+    Portal,
+    UserSession,
+    clip,
+    label,
+    local_time,
+    long_date,
+    readable,
+    request_language,
+)
 
 from selfcare import (
     Balance,
@@ -41,10 +50,9 @@ from selfcare import (
     Payment,
     _i18n,
 )
-from selfcare.cli._labels import LABELS
 from selfcare.model.events import Spending, SpendingPeriod
 
-__all__ = ["KEEPALIVE", "event_stream", "label", "summary"]
+__all__ = ["KEEPALIVE", "event_stream", "shown", "summary"]
 
 log = logging.getLogger("selfcare.portal")
 
@@ -52,15 +60,6 @@ KEEPALIVE = 15.0
 """Seconds of silence after which a comment line goes out (proxies keep the connection)."""
 EVENT_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 """What an event id looks like (``evt_0000000001``): anything else is refused unread."""
-
-
-def label(value: Any, lang: str) -> str:
-    """A model enumeration's member as people read it (``voice_out`` → ``voice out``,
-    ``исходящий звонок``): the labels the CLI shows, in the page's language."""
-    english = LABELS.get(value)
-    if english is None:
-        return str(getattr(value, "value", value)).replace("_", " ")
-    return _i18n.pgettext(type(value).__name__, english, lang)
 
 
 def summary(event: Event, lang: str, locale: str) -> str:
@@ -86,7 +85,7 @@ def summary(event: Event, lang: str, locale: str) -> str:
             id=data.id,
             remaining=money(data.remaining),
             due=money(data.amount_due),
-            date=_long_date(data.due_date, lang),
+            date=long_date(data.due_date, lang),
         )
     if isinstance(data, Payment):
         return _(
@@ -118,12 +117,6 @@ def summary(event: Event, lang: str, locale: str) -> str:
             channel=data.channel,
         )
     return ""
-
-
-def _long_date(value: Any, lang: str) -> str:
-    from babel.dates import format_date
-
-    return str(format_date(value, "long", locale=lang))
 
 
 def shown(event: Event, lang: str, zone: ZoneInfo, locale: str) -> dict[str, str]:

@@ -22,11 +22,13 @@ from web import (
     action,
     clip,
     day,
+    label,
     local_datetime,
     page,
     readable,
     redirect,
     request_language,
+    say,
     whole_number,
 )
 
@@ -424,14 +426,29 @@ async def forwarding_set(request: Request, user: UserSession) -> Response:
     timeout = whole_number(timer, "timer")
     if form.get("target") == "voicemail":
         await user.client.forwarding.to_voicemail(condition, timer=timeout)
-        user.flash(f"Calls ({condition}) now go to voicemail.", "ok")
+        done = say(
+            request,
+            N_("Calls (%(condition)s) now go to voicemail."),
+            condition=_condition(request, condition),
+        )
     else:
         number = str(form.get("number", ""))
         if not number.strip():
             raise ValidationError("enter the number to forward to", field="number")
         await user.client.forwarding.set(condition, number, timer=timeout)
-        user.flash(f"Calls ({condition}) now go to {number}.", "ok")
+        done = say(
+            request,
+            N_("Calls (%(condition)s) now go to %(number)s."),
+            condition=_condition(request, condition),
+            number=number,
+        )
+    user.flash(done, "ok")
     return redirect("/forwarding")
+
+
+def _condition(request: Request, condition: str) -> str:
+    """A forwarding condition the operator took, as the reader calls it."""
+    return label(ForwardingCondition(condition), request_language(request)[0])
 
 
 @action(back="/forwarding")
@@ -439,7 +456,8 @@ async def forwarding_disable(request: Request, user: UserSession) -> Response:
     form = await request.form()
     condition = str(form.get("condition", ""))
     await user.client.forwarding.disable(condition)
-    user.flash(f"Forwarding ({condition}) is off.", "ok")
+    shown_as = _condition(request, condition)
+    user.flash(say(request, N_("Forwarding (%(condition)s) is off."), condition=shown_as), "ok")
     return redirect("/forwarding")
 
 
@@ -544,7 +562,7 @@ async def contact_add(request: Request, user: UserSession) -> Response:
         email=str(form.get("email", "")).strip() or None,
         note=str(form.get("note", "")).strip() or None,
     )
-    user.flash(f"Added {contact.name}.", "ok")
+    user.flash(say(request, N_("Added %(name)s."), name=contact.name), "ok")
     return redirect("/contacts")
 
 
@@ -564,14 +582,14 @@ async def contact_update(request: Request, user: UserSession) -> Response:
         email=str(form.get("email", "")).strip() or None,
         note=str(form.get("note", "")).strip() or None,
     )
-    user.flash(f"Saved {contact.name}.", "ok")
+    user.flash(say(request, N_("Saved %(name)s."), name=contact.name), "ok")
     return redirect("/contacts")
 
 
 @action(back="/contacts")
 async def contact_delete(request: Request, user: UserSession) -> Response:
     await user.client.contacts.delete(request.path_params["contact_id"])
-    user.flash("Contact deleted.", "ok")
+    user.flash(say(request, N_("Contact deleted.")), "ok")
     return redirect("/contacts")
 
 
@@ -590,7 +608,13 @@ async def contacts_import(request: Request, user: UserSession) -> Response:
         phonebook_io.read_vcard, data, user.account.region
     )
     imported = await user.client.execute(ImportContacts(tuple(drafts))) if drafts else ()
-    user.flash(f"Imported {len(imported)} contacts from {clip(upload.filename, 80)}.", "ok")
+    text = _i18n.ngettext(
+        "Imported %(num)s contact from %(file)s.",
+        "Imported %(num)s contacts from %(file)s.",
+        len(imported),
+        request_language(request)[0],
+    )
+    user.flash(text % {"num": len(imported), "file": clip(upload.filename, 80)}, "ok")
     return redirect("/contacts")
 
 
@@ -600,7 +624,13 @@ async def list_create(request: Request, user: UserSession) -> Response:
     members: list[Any] = [await user.client.contacts.get(str(c)) for c in form.getlist("contact")]
     members += _phones(str(form.get("numbers", "")))
     created = await user.client.contacts.lists.create(str(form.get("name", "")), members)
-    user.flash(f"Created the list {created.name} ({len(created)} members).", "ok")
+    text = _i18n.ngettext(
+        "Created the list %(name)s (%(num)s member).",
+        "Created the list %(name)s (%(num)s members).",
+        len(created),
+        request_language(request)[0],
+    )
+    user.flash(text % {"name": created.name, "num": len(created)}, "ok")
     return redirect("/contacts")
 
 
@@ -629,7 +659,13 @@ async def list_add_members(request: Request, user: UserSession) -> Response:
         raise ValidationError("pick a contact or type a number to add", field="members")
     list_id = request.path_params["list_id"]
     updated = await user.client.contacts.lists.add_members(list_id, members)
-    user.flash(f"Added to {updated.name}; it now has {len(updated)} members.", "ok")
+    text = _i18n.ngettext(
+        "Added to %(name)s; it now has %(num)s member.",
+        "Added to %(name)s; it now has %(num)s members.",
+        len(updated),
+        request_language(request)[0],
+    )
+    user.flash(text % {"name": updated.name, "num": len(updated)}, "ok")
     return redirect(f"/lists/{list_id}")
 
 
@@ -642,14 +678,14 @@ async def list_remove_member(request: Request, user: UserSession) -> Response:
     member = ListMember(number=number, contact_id=str(form.get("contact", "")) or None)
     updated = await user.client.contacts.lists.remove_members(list_id, [member])
     who = str(form.get("name", "")) or number.e164
-    user.flash(f"Removed {who} from {updated.name}.", "ok")
+    user.flash(say(request, N_("Removed %(who)s from %(name)s."), who=who, name=updated.name), "ok")
     return redirect(f"/lists/{list_id}")
 
 
 @action(back="/contacts")
 async def list_delete(request: Request, user: UserSession) -> Response:
     await user.client.contacts.lists.delete(request.path_params["list_id"])
-    user.flash("Mailing list deleted.", "ok")
+    user.flash(say(request, N_("Mailing list deleted.")), "ok")
     return redirect("/contacts")
 
 
@@ -686,7 +722,7 @@ async def card_activate(request: Request, user: UserSession) -> Response:
     secret = _portal(request).keypads.decode(str(form.get("keypad_id", "")), positions)
     payment = await user.client.payments.activate_card(secret)
     credited = payment.amount.format(default=user.account.locale)
-    user.flash(f"Card activated: {credited} credited.", "ok")
+    user.flash(say(request, N_("Card activated: %(amount)s credited."), amount=credited), "ok")
     return redirect("/payments")
 
 
@@ -752,7 +788,7 @@ async def complaint_file(request: Request, user: UserSession) -> Response:
         category=str(form.get("category", "")),
         related=related,
     )
-    user.flash(f"Complaint {complaint.id} filed.", "ok")
+    user.flash(say(request, N_("Complaint %(id)s filed."), id=complaint.id), "ok")
     return redirect(f"/complaints/{complaint.id}")
 
 
@@ -767,7 +803,7 @@ async def complaint_note(request: Request, user: UserSession) -> Response:
     form = await request.form()
     complaint_id = request.path_params["complaint_id"]
     await user.client.complaints.add_note(complaint_id, str(form.get("text", "")))
-    user.flash("Note added.", "ok")
+    user.flash(say(request, N_("Note added.")), "ok")
     return redirect(f"/complaints/{complaint_id}")
 
 
@@ -891,7 +927,7 @@ async def alerts_set(request: Request, user: UserSession) -> Response:
         return await _alerts_page(
             request, user, status_code=_refused(exc), error=readable(exc), form=form
         )
-    user.flash(_i18n.gettext(done, lang), "ok")
+    user.flash(say(request, done), "ok")
     return redirect("/alerts")
 
 
@@ -899,14 +935,13 @@ async def alerts_set(request: Request, user: UserSession) -> Response:
 async def alerts_disable(request: Request, user: UserSession) -> Response:
     """Turn one alert off (``alert`` names it), or all of them (``alert=all``)."""
     form = await request.form()
-    lang = request_language(request)[0]
     name = str(form.get("alert", ""))
     if name == "all":
         await user.client.alerts.disable()
-        user.flash(_i18n.gettext(N_("Every alert is off."), lang), "ok")
+        user.flash(say(request, N_("Every alert is off.")), "ok")
     else:
         if name not in {a.value for a in AlertName}:
             raise ValidationError(f"alert={clip(name, 40)!r} is not an alert", field="alert")
         await user.client.alerts.disable(name)
-        user.flash(_i18n.gettext(N_("That alert is off."), lang), "ok")
+        user.flash(say(request, N_("That alert is off.")), "ok")
     return redirect("/alerts")

@@ -40,6 +40,8 @@ from selfcare import (
     ValidationError,
     _i18n,
 )
+from selfcare._i18n import N_
+from selfcare.cli._labels import LABELS, OPERATIONS
 from selfcare.keypad import KeypadRegistry
 
 HERE = Path(__file__).resolve().parent
@@ -230,6 +232,10 @@ class Portal:
         env.filters["duration"] = duration
         env.finalize = _people_money
         env.filters["money"] = _people_money
+        env.filters["label"] = lambda value: label(value, _LANGUAGE.get())
+        env.filters["operation"] = lambda name: operation_label(name, _LANGUAGE.get())
+        env.filters["long_date"] = lambda value: long_date(value, _LANGUAGE.get())
+        env.filters["clock"] = lambda value: clock_time(value, _LANGUAGE.get())
         # {% trans %} and _() in templates: the selfcare catalogs, in the request's language.
         env.add_extension("jinja2.ext.i18n")
         env.install_gettext_callables(  # type: ignore[attr-defined]
@@ -454,6 +460,51 @@ async def _close_pending(pending: Pending) -> None:
         log.exception("closing a pending sign-in failed")
 
 
+def label(value: Any, lang: str) -> str:
+    """A model enumeration's member as people read it (``voice_out`` → ``voice out``,
+    ``исходящий звонок``): the labels the CLI shows, in the page's language."""
+    english = LABELS.get(value)
+    if english is None:
+        return str(getattr(value, "value", value)).replace("_", " ")
+    return _i18n.pgettext(type(value).__name__, english, lang)
+
+
+def operation_label(name: str, lang: str) -> str:
+    """An operation of the log (``set_forwarding``) as people read it, in ``lang``."""
+    english = OPERATIONS.get(name)
+    if english is None:
+        return name.replace("_", " ")
+    return _i18n.pgettext("operation", english, lang)
+
+
+def long_date(value: date | datetime | None, lang: str, zone: ZoneInfo | None = None) -> str:
+    """A day in a sentence, as ``lang`` writes it (``5 December 2026``, ``5 декабря 2026 г.``),
+    through Babel; an instant is read in ``zone`` first."""
+    if value is None:
+        return ""
+    from babel.dates import format_date
+
+    if isinstance(value, datetime):
+        value = value.astimezone(zone).date() if zone is not None else value.date()
+    return str(format_date(value, "long", locale=lang))
+
+
+def clock_time(value: datetime | None, lang: str) -> str:
+    """The time of day of an instant in UTC, as ``lang`` writes it (``12:05``), through Babel."""
+    if value is None:
+        return ""
+    from babel.dates import format_time
+
+    return str(format_time(value, "short", tzinfo=ZoneInfo("UTC"), locale=lang))
+
+
+def say(request: Request, message: str, **values: Any) -> str:
+    """``message`` (an English message of the catalog, marked with ``N_``) in the request's
+    language, with ``values`` filled in (``%(name)s``)."""
+    text = _i18n.gettext(message, request_language(request)[0])
+    return text % values if values else text
+
+
 def clip(text: str, limit: int = ECHO) -> str:
     """``text`` cut to ``limit`` characters (with "…"): what goes back on a page."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -490,8 +541,13 @@ def protected(endpoint: Endpoint) -> Endpoint:
             request,
             "error.html",
             {
-                "error": "This form came from another site, or the page it was on is out of "
-                "date. Go back, reload the page, and try again.",
+                "error": say(
+                    request,
+                    N_(
+                        "This form came from another site, or the page it was on is out of "
+                        "date. Go back, reload the page, and try again."
+                    ),
+                ),
                 "back": "/",
             },
             status_code=403,

@@ -52,17 +52,27 @@ function updateCounter(textarea, counter) {
   counter.dataset.units = plan.units;
   counter.dataset.perPart = plan.perPart;
   counter.dataset.remaining = plan.remaining;
-  let text = `${plan.count} SMS · ${plan.encoding === "gsm7" ? "GSM 7-bit" : "UCS-2"} · ` +
-             `${plan.units} of ${plan.count * plan.perPart} units · ${plan.remaining} left in this part`;
+  // The words come from the page (translated there), with {placeholders} filled in here.
+  const fill = (template, values) => template.replace(/\{(\w+)\}/g, (all, name) =>
+    (name in values ? String(values[name]) : all));
+  let text = fill(counter.dataset.text ||
+    "{parts} SMS · {encoding} · {units} of {capacity} units · {left} left in this part", {
+    parts: plan.count, encoding: plan.encoding === "gsm7" ? "GSM 7-bit" : "UCS-2",
+    units: plan.units, capacity: plan.count * plan.perPart, left: plan.remaining,
+  });
   if (counter.dataset.priceMinor) {
     const cost = formatMinor(plan.count * Number(counter.dataset.priceMinor),
                              Number(counter.dataset.priceScale));
     counter.dataset.cost = cost;
-    text += ` · up to ${cost} ${counter.dataset.currency} per recipient`;
+    text += " · " + fill(counter.dataset.costText || "up to {cost} {currency} per recipient",
+                 { cost, currency: counter.dataset.currency });
   }
   const tooLong = plan.count > Number(counter.dataset.maxParts || 10);
   counter.classList.toggle("too-long", tooLong);
-  if (tooLong) text += ` — too long: at most ${counter.dataset.maxParts} parts`;
+  if (tooLong) {
+    text += " — " + fill(counter.dataset.tooLong || "too long: at most {max} parts",
+                 { max: counter.dataset.maxParts });
+  }
   counter.textContent = text;
 }
 
