@@ -7,12 +7,15 @@ import json
 import re
 from collections.abc import Iterator
 from contextlib import closing
+from typing import Any
 
 import httpx
 import pytest
 
 from selfcare import Selfcare
-from selfcare.backends.fake import FakeOperator
+from selfcare.backends.fake import FakeOperator, ManualClock
+from selfcare.server import FakeResolver, LiveServer, create_app
+from tests.conftest import NOW
 from tests.portal.conftest import SAFETY_NET, Page
 
 pytestmark = pytest.mark.usefixtures("fresh_operator")
@@ -190,3 +193,31 @@ def test_new_events_appear_in_the_page_as_they_happen(
     assert "Call forwarding is off" in rows[0].text
     page.screenshot("events-live")
     page.open("/dashboard")  # leaving the page closes its stream
+
+
+def test_live_streams_are_bounded_per_session_and_in_all(portal_module: Any) -> None:
+    """A session's newer stream ends its oldest (whose page is told, and stops); beyond the
+    portal's limit a stream is refused (503), so streams never take every pooled connection."""
+    operator = FakeOperator(seed=42, clock=ManualClock(NOW))
+    with LiveServer(create_app(FakeResolver(operator))) as api:
+        app = portal_module.create_portal(
+            portal_module.http_connect(api.url),
+            demo_token=operator.token().reveal(),
+            max_live_streams=1,
+            live_streams_per_session=1,
+        )
+        with LiveServer(app) as portal:
+            token = operator.token().reveal()
+            after = _newest(operator)
+            first, other = _signed_in(portal.url, token), _signed_in(portal.url, token)
+            with closing(first), closing(other):
+                url, params = "/events/stream", {"after": after}
+                with first.stream("GET", url, params=params) as older:
+                    lines = older.iter_lines()
+                    assert next(lines) == "retry: 2000"
+                    with first.stream("GET", url, params=params) as newer:
+                        assert next(newer.iter_lines()) == "retry: 2000"
+                        assert list(_sse(lines)) == [("", "ended", '{"reason": "replaced"}')]
+                        refused = other.get(url, params=params)
+                        assert refused.status_code == 503 and "Retry-After" in refused.headers
+                assert len(app.state.portal.live) <= 1
