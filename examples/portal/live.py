@@ -160,11 +160,12 @@ async def event_stream(request: Request) -> Response:
             headers={"Retry-After": "30"},
         )
     lang = request_language(request)[0]
-    queue: asyncio.Queue[Event | BaseException | None] = asyncio.Queue(maxsize=64)
-    pump = asyncio.create_task(_pump(user, after, queue))
-    portal.live.started(user, pump)
 
     async def frames() -> AsyncIterator[bytes]:
+        # The pump starts with the body, so a response never sent never leaves one behind.
+        queue: asyncio.Queue[Event | BaseException | None] = asyncio.Queue(maxsize=64)
+        pump = asyncio.create_task(_pump(user, after, queue))
+        portal.live.started(user, pump)
         try:
             yield b"retry: 2000\n\n"
             while True:

@@ -215,9 +215,9 @@ def test_live_streams_are_bounded_per_session_and_in_all(portal_module: Any) -> 
                 with first.stream("GET", url, params=params) as older:
                     lines = older.iter_lines()
                     assert next(lines) == "retry: 2000"
+                    with other.stream("GET", url, params=params) as refused:
+                        assert refused.status_code == 503 and "Retry-After" in refused.headers
                     with first.stream("GET", url, params=params) as newer:
                         assert next(newer.iter_lines()) == "retry: 2000"
                         assert list(_sse(lines)) == [("", "ended", '{"reason": "replaced"}')]
-                        refused = other.get(url, params=params)
-                        assert refused.status_code == 503 and "Retry-After" in refused.headers
                 assert len(app.state.portal.live) <= 1
