@@ -27,6 +27,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx
+import live
 import views
 from queue_first import QueueFirst
 from security import BodyLimit, SchemeSessions, SecurityHeaders
@@ -37,9 +38,10 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
-from web import HERE, Connect, Portal, Settings, protected
+from web import HERE, Connect, Portal, Settings, protected, say
 
 from selfcare import AsyncNetworkLogin, AsyncPendingLogin, AsyncSelfcare
+from selfcare._i18n import N_
 
 __all__ = ["SharedPool", "create_portal", "fake_operator_server", "http_connect", "main"]
 
@@ -109,6 +111,11 @@ def create_portal(
         Route("/complaints/file", views.complaint_file, methods=["POST"]),
         Route("/complaints/{complaint_id}", views.complaint_detail),
         Route("/complaints/{complaint_id}/note", views.complaint_note, methods=["POST"]),
+        Route("/events", views.events),
+        Route("/events/stream", live.event_stream),
+        Route("/alerts", views.alerts),
+        Route("/alerts/set", views.alerts_set, methods=["POST"]),
+        Route("/alerts/disable", views.alerts_disable, methods=["POST"]),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
 
@@ -118,17 +125,26 @@ def create_portal(
         return settings.max_form_bytes
 
     def too_large(scope: Scope, limit: int) -> Response:
+        request = Request(scope)
         if scope["path"] == "/contacts/import":
             back = "/contacts"
-            message = (
-                f"That file is too large: the portal imports vCard files of up to "
-                f"{limit // 1024} KiB. Split it into smaller files and import them one by one."
+            message = say(
+                request,
+                N_(
+                    "That file is too large: the portal imports vCard files of up to "
+                    "%(kib)s KiB. Split it into smaller files and import them one by one."
+                ),
+                kib=limit // 1024,
             )
         else:
             back = "/"
-            message = f"That form is too large: the portal takes at most {limit // 1024} KiB."
+            message = say(
+                request,
+                N_("That form is too large: the portal takes at most %(kib)s KiB."),
+                kib=limit // 1024,
+            )
         return portal.render(
-            Request(scope), "error.html", {"error": message, "back": back}, status_code=413
+            request, "error.html", {"error": message, "back": back}, status_code=413
         )
 
     middleware = [

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from live import shown
 from security import is_loopback
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -20,14 +22,18 @@ from web import (
     action,
     clip,
     day,
+    label,
     local_datetime,
     page,
     readable,
     redirect,
+    request_language,
+    say,
     whole_number,
 )
 
 from selfcare import (
+    AlertName,
     APIError,
     AsyncPager,
     AuthenticationError,
@@ -44,9 +50,12 @@ from selfcare import (
     RelatedEntity,
     RelatedKind,
     SelfcareError,
+    SpendingPeriod,
     ValidationError,
+    _i18n,
 )
 from selfcare._client import phonebook_io
+from selfcare._i18n import N_
 from selfcare.operations import ImportContacts
 
 PAGE_SIZE = 25
@@ -417,14 +426,29 @@ async def forwarding_set(request: Request, user: UserSession) -> Response:
     timeout = whole_number(timer, "timer")
     if form.get("target") == "voicemail":
         await user.client.forwarding.to_voicemail(condition, timer=timeout)
-        user.flash(f"Calls ({condition}) now go to voicemail.", "ok")
+        done = say(
+            request,
+            N_("Calls (%(condition)s) now go to voicemail."),
+            condition=_condition(request, condition),
+        )
     else:
         number = str(form.get("number", ""))
         if not number.strip():
             raise ValidationError("enter the number to forward to", field="number")
         await user.client.forwarding.set(condition, number, timer=timeout)
-        user.flash(f"Calls ({condition}) now go to {number}.", "ok")
+        done = say(
+            request,
+            N_("Calls (%(condition)s) now go to %(number)s."),
+            condition=_condition(request, condition),
+            number=number,
+        )
+    user.flash(done, "ok")
     return redirect("/forwarding")
+
+
+def _condition(request: Request, condition: str) -> str:
+    """A forwarding condition the operator took, as the reader calls it."""
+    return label(ForwardingCondition(condition), request_language(request)[0])
 
 
 @action(back="/forwarding")
@@ -432,7 +456,8 @@ async def forwarding_disable(request: Request, user: UserSession) -> Response:
     form = await request.form()
     condition = str(form.get("condition", ""))
     await user.client.forwarding.disable(condition)
-    user.flash(f"Forwarding ({condition}) is off.", "ok")
+    shown_as = _condition(request, condition)
+    user.flash(say(request, N_("Forwarding (%(condition)s) is off."), condition=shown_as), "ok")
     return redirect("/forwarding")
 
 
@@ -537,7 +562,7 @@ async def contact_add(request: Request, user: UserSession) -> Response:
         email=str(form.get("email", "")).strip() or None,
         note=str(form.get("note", "")).strip() or None,
     )
-    user.flash(f"Added {contact.name}.", "ok")
+    user.flash(say(request, N_("Added %(name)s."), name=contact.name), "ok")
     return redirect("/contacts")
 
 
@@ -557,14 +582,14 @@ async def contact_update(request: Request, user: UserSession) -> Response:
         email=str(form.get("email", "")).strip() or None,
         note=str(form.get("note", "")).strip() or None,
     )
-    user.flash(f"Saved {contact.name}.", "ok")
+    user.flash(say(request, N_("Saved %(name)s."), name=contact.name), "ok")
     return redirect("/contacts")
 
 
 @action(back="/contacts")
 async def contact_delete(request: Request, user: UserSession) -> Response:
     await user.client.contacts.delete(request.path_params["contact_id"])
-    user.flash("Contact deleted.", "ok")
+    user.flash(say(request, N_("Contact deleted.")), "ok")
     return redirect("/contacts")
 
 
@@ -583,7 +608,13 @@ async def contacts_import(request: Request, user: UserSession) -> Response:
         phonebook_io.read_vcard, data, user.account.region
     )
     imported = await user.client.execute(ImportContacts(tuple(drafts))) if drafts else ()
-    user.flash(f"Imported {len(imported)} contacts from {clip(upload.filename, 80)}.", "ok")
+    text = _i18n.ngettext(
+        "Imported %(num)s contact from %(file)s.",
+        "Imported %(num)s contacts from %(file)s.",
+        len(imported),
+        request_language(request)[0],
+    )
+    user.flash(text % {"num": len(imported), "file": clip(upload.filename, 80)}, "ok")
     return redirect("/contacts")
 
 
@@ -593,7 +624,13 @@ async def list_create(request: Request, user: UserSession) -> Response:
     members: list[Any] = [await user.client.contacts.get(str(c)) for c in form.getlist("contact")]
     members += _phones(str(form.get("numbers", "")))
     created = await user.client.contacts.lists.create(str(form.get("name", "")), members)
-    user.flash(f"Created the list {created.name} ({len(created)} members).", "ok")
+    text = _i18n.ngettext(
+        "Created the list %(name)s (%(num)s member).",
+        "Created the list %(name)s (%(num)s members).",
+        len(created),
+        request_language(request)[0],
+    )
+    user.flash(text % {"name": created.name, "num": len(created)}, "ok")
     return redirect("/contacts")
 
 
@@ -622,7 +659,13 @@ async def list_add_members(request: Request, user: UserSession) -> Response:
         raise ValidationError("pick a contact or type a number to add", field="members")
     list_id = request.path_params["list_id"]
     updated = await user.client.contacts.lists.add_members(list_id, members)
-    user.flash(f"Added to {updated.name}; it now has {len(updated)} members.", "ok")
+    text = _i18n.ngettext(
+        "Added to %(name)s; it now has %(num)s member.",
+        "Added to %(name)s; it now has %(num)s members.",
+        len(updated),
+        request_language(request)[0],
+    )
+    user.flash(text % {"name": updated.name, "num": len(updated)}, "ok")
     return redirect(f"/lists/{list_id}")
 
 
@@ -635,14 +678,14 @@ async def list_remove_member(request: Request, user: UserSession) -> Response:
     member = ListMember(number=number, contact_id=str(form.get("contact", "")) or None)
     updated = await user.client.contacts.lists.remove_members(list_id, [member])
     who = str(form.get("name", "")) or number.e164
-    user.flash(f"Removed {who} from {updated.name}.", "ok")
+    user.flash(say(request, N_("Removed %(who)s from %(name)s."), who=who, name=updated.name), "ok")
     return redirect(f"/lists/{list_id}")
 
 
 @action(back="/contacts")
 async def list_delete(request: Request, user: UserSession) -> Response:
     await user.client.contacts.lists.delete(request.path_params["list_id"])
-    user.flash("Mailing list deleted.", "ok")
+    user.flash(say(request, N_("Mailing list deleted.")), "ok")
     return redirect("/contacts")
 
 
@@ -679,7 +722,7 @@ async def card_activate(request: Request, user: UserSession) -> Response:
     secret = _portal(request).keypads.decode(str(form.get("keypad_id", "")), positions)
     payment = await user.client.payments.activate_card(secret)
     credited = payment.amount.format(default=user.account.locale)
-    user.flash(f"Card activated: {credited} credited.", "ok")
+    user.flash(say(request, N_("Card activated: %(amount)s credited."), amount=credited), "ok")
     return redirect("/payments")
 
 
@@ -745,7 +788,7 @@ async def complaint_file(request: Request, user: UserSession) -> Response:
         category=str(form.get("category", "")),
         related=related,
     )
-    user.flash(f"Complaint {complaint.id} filed.", "ok")
+    user.flash(say(request, N_("Complaint %(id)s filed."), id=complaint.id), "ok")
     return redirect(f"/complaints/{complaint.id}")
 
 
@@ -760,5 +803,145 @@ async def complaint_note(request: Request, user: UserSession) -> Response:
     form = await request.form()
     complaint_id = request.path_params["complaint_id"]
     await user.client.complaints.add_note(complaint_id, str(form.get("text", "")))
-    user.flash("Note added.", "ok")
+    user.flash(say(request, N_("Note added.")), "ok")
     return redirect(f"/complaints/{complaint_id}")
+
+
+# --- events and alerts --------------------------------------------------------------------
+
+EVENTS_SHOWN = 50
+
+
+@page
+async def events(request: Request, user: UserSession) -> Response:
+    """The line's latest events; with JavaScript, new ones join the list as they happen
+    (``live.event_stream``); without it, reloading shows them."""
+    lang = request_language(request)[0]
+    recent = await user.client.events.list().first(EVENTS_SHOWN)
+    rows = [shown(e, lang, user.zone, user.account.locale) for e in recent]
+    return _portal(request).render(
+        request,
+        "events.html",
+        {"events": rows, "after": recent[0].id if recent else ""},
+        user=user,
+    )
+
+
+MAX_ALERT_FIELD = 32
+"""Longer alert inputs are refused (and never echoed) before anything else is read."""
+_AMOUNT = re.compile(r"\d{1,9}(?:\.\d{1,2})?")
+_BLANKS = re.compile(r"[\s\u00a0\u202f']")
+
+
+def _amount(form: Any, name: str) -> Decimal:
+    """An amount of money as people type it (``150``, ``99,50``, ``1 500``), in the
+    account's currency; a translated message naming what is wrong otherwise."""
+    raw = str(form.get(name, "")).strip()
+    if not raw:
+        raise AlertInputError(name, N_("Enter an amount, such as 150 or 99.50."))
+    if len(raw) > MAX_ALERT_FIELD:
+        raise AlertInputError(name, N_("That amount is too long."))
+    text = _BLANKS.sub("", raw).replace(",", ".")
+    if not _AMOUNT.fullmatch(text):
+        raise AlertInputError(
+            name,
+            N_("Enter the amount as a number, such as 150 or 99.50 (at most two decimals)."),
+        )
+    value = Decimal(text)
+    if value <= 0:
+        raise AlertInputError(name, N_("The amount must be more than zero."))
+    return value
+
+
+def _days(form: Any, name: str) -> int:
+    raw = str(form.get(name, "")).strip()
+    if len(raw) > MAX_ALERT_FIELD or not raw.isdigit() or not 1 <= int(raw) <= 60:
+        raise AlertInputError(name, N_("Enter a whole number of days from 1 to 60."))
+    return int(raw)
+
+
+class AlertInputError(ValueError):
+    """A field of the alerts form that cannot be used: its name and what to do (an
+    English message of the catalog, translated where it is shown)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+async def _alerts_page(
+    request: Request, user: UserSession, *, status_code: int = 200, **extra: Any
+) -> Response:
+    context: dict[str, Any] = {
+        "alerts": await user.client.alerts.get(),
+        "periods": list(SpendingPeriod),
+        "invalid": None,
+        "form": {},
+        **extra,
+    }
+    return _portal(request).render(
+        request, "alerts.html", context, user=user, status_code=status_code
+    )
+
+
+@page
+async def alerts(request: Request, user: UserSession) -> Response:
+    return await _alerts_page(request, user)
+
+
+@page
+async def alerts_set(request: Request, user: UserSession) -> Response:
+    """Turn one alert on (or change it): the form names it in ``alert``. Input is checked
+    here first, so each mistake gets a message in the reader's language on the field."""
+    form = await request.form()
+    lang = request_language(request)[0]
+    name = str(form.get("alert", ""))
+    try:
+        if name == AlertName.BALANCE_BELOW:
+            await user.client.alerts.set(balance_below=_amount(form, "balance_below"))
+            done = N_("You will be told when your balance falls below the amount.")
+        elif name == AlertName.BILL_DUE_WITHIN:
+            await user.client.alerts.set(bill_due_within=_days(form, "bill_due_within"))
+            done = N_("You will be told before a bill falls due.")
+        elif name == AlertName.SPENDING_ABOVE:
+            amount = _amount(form, "spending_above")
+            period = str(form.get("period", ""))
+            if period not in {p.value for p in SpendingPeriod}:
+                raise AlertInputError("period", N_("Choose a period: a month or a day."))
+            await user.client.alerts.set(spending_above=(amount, period))
+            done = N_("You will be told when your spending goes above the amount.")
+        else:
+            raise ValidationError(f"alert={clip(name, 40)!r} is not an alert", field="alert")
+    except AlertInputError as exc:
+        kept = {k: str(v) for k, v in form.items() if len(str(v)) <= MAX_ALERT_FIELD}
+        return await _alerts_page(
+            request,
+            user,
+            status_code=400,
+            invalid=exc.field,
+            invalid_message=_i18n.gettext(exc.message, lang),
+            form=kept,
+        )
+    except (SelfcareError, ValueError) as exc:
+        return await _alerts_page(
+            request, user, status_code=_refused(exc), error=readable(exc), form=form
+        )
+    user.flash(say(request, done), "ok")
+    return redirect("/alerts")
+
+
+@action(back="/alerts")
+async def alerts_disable(request: Request, user: UserSession) -> Response:
+    """Turn one alert off (``alert`` names it), or all of them (``alert=all``)."""
+    form = await request.form()
+    name = str(form.get("alert", ""))
+    if name == "all":
+        await user.client.alerts.disable()
+        user.flash(say(request, N_("Every alert is off.")), "ok")
+    else:
+        if name not in {a.value for a in AlertName}:
+            raise ValidationError(f"alert={clip(name, 40)!r} is not an alert", field="alert")
+        await user.client.alerts.disable(name)
+        user.flash(say(request, N_("That alert is off.")), "ok")
+    return redirect("/alerts")

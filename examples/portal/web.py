@@ -8,6 +8,7 @@ newer ones.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 import time
@@ -39,6 +40,8 @@ from selfcare import (
     ValidationError,
     _i18n,
 )
+from selfcare._i18n import N_
+from selfcare.cli._labels import LABELS, OPERATIONS
 from selfcare.keypad import KeypadRegistry
 
 HERE = Path(__file__).resolve().parent
@@ -80,6 +83,11 @@ class Settings:
     locks a number for a while after five wrong ones)."""
     pending_signin: int = 10 * 60
     """Seconds a sign-in waiting for its code or for the mobile network is kept."""
+    max_live_streams: int = 20
+    """Live event streams (``/events``) open at once, everyone together: each holds a
+    connection to the operator, so keep it well below the pool's 50."""
+    live_streams_per_session: int = 3
+    """Live streams one session may have (tabs); a new one ends the oldest."""
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -139,6 +147,42 @@ class PendingNetwork:
 Pending = PendingCode | PendingNetwork
 
 
+class LiveStreams:
+    """The open streams, by session: at most ``per_session`` each (a new one ends the
+    oldest) and ``limit`` in all (beyond it, new ones are refused)."""
+
+    def __init__(self, limit: int, per_session: int) -> None:
+        self.limit = limit
+        self.per_session = per_session
+        self.streams: dict[int, list[asyncio.Task[None]]] = {}
+
+    def __len__(self) -> int:
+        return sum(len(tasks) for tasks in self.streams.values())
+
+    def admit(self, user: UserSession) -> bool:
+        mine = self.streams.get(id(user), [])
+        while mine and len(mine) >= self.per_session:
+            mine.pop(0).cancel()  # the oldest tab's stream gives way
+        return len(self) < self.limit
+
+    def started(self, user: UserSession, task: asyncio.Task[None]) -> None:
+        self.streams.setdefault(id(user), []).append(task)
+
+    def ended(self, user: UserSession, task: asyncio.Task[None]) -> None:
+        mine = self.streams.get(id(user), [])
+        if task in mine:
+            mine.remove(task)
+        if not mine:
+            self.streams.pop(id(user), None)
+
+    def stop(self, user: UserSession | None = None) -> None:
+        """End the streams of ``user`` (its session ended), or every stream."""
+        keys = list(self.streams) if user is None else [id(user)]
+        for key in keys:
+            for task in self.streams.pop(key, []):
+                task.cancel()
+
+
 @pass_context
 def _people_money(context: Context, value: Any) -> Any:
     """Every ``{{ money }}`` in a page, written as the signed-in account's region writes it
@@ -178,12 +222,20 @@ class Portal:
         self.pending: dict[str, Pending] = {}  # sign-ins under way, oldest first
         self._parsers: anyio.CapacityLimiter | None = None
         self.keypads = KeypadRegistry()
+        self.live = LiveStreams(
+            self.settings.max_live_streams, self.settings.live_streams_per_session
+        )
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
         env = self.templates.env
         env.filters["local"] = local_time
         env.filters["day"] = lambda value: "" if value is None else value.isoformat()
         env.filters["duration"] = duration
         env.finalize = _people_money
+        env.filters["money"] = _people_money
+        env.filters["label"] = lambda value: label(value, _LANGUAGE.get())
+        env.filters["operation"] = lambda name: operation_label(name, _LANGUAGE.get())
+        env.filters["long_date"] = lambda value: long_date(value, _LANGUAGE.get())
+        env.filters["clock"] = lambda value: clock_time(value, _LANGUAGE.get())
         # {% trans %} and _() in templates: the selfcare catalogs, in the request's language.
         env.add_extension("jinja2.ext.i18n")
         env.install_gettext_callables(  # type: ignore[attr-defined]
@@ -266,7 +318,7 @@ class Portal:
         user = self.sessions.pop(request.session.get("sid", ""), None)
         request.session.clear()
         if user is not None:
-            await _close(user)
+            await self._end(user)
 
     async def user(self, request: Request) -> UserSession | None:
         """The signed-in user of this request (None if none, or if the session ended)."""
@@ -284,7 +336,7 @@ class Portal:
         """End every expired session, closing its client."""
         now = self.clock()
         for sid in [sid for sid, user in self.sessions.items() if self.expired(user, now)]:
-            await _close(self.sessions.pop(sid))
+            await self._end(self.sessions.pop(sid))
         old = now - self.settings.pending_signin
         for pid in [pid for pid, p in self.pending.items() if p.started < old]:
             await _close_pending(self.pending.pop(pid))
@@ -294,9 +346,14 @@ class Portal:
         limits = self.settings
         mine = [sid for sid, user in self.sessions.items() if user.subscriber == subscriber]
         while len(mine) >= limits.sessions_per_subscriber:
-            await _close(self.sessions.pop(mine.pop(0)))
+            await self._end(self.sessions.pop(mine.pop(0)))
         while len(self.sessions) >= limits.max_sessions:
-            await _close(self.sessions.pop(next(iter(self.sessions))))
+            await self._end(self.sessions.pop(next(iter(self.sessions))))
+
+    async def _end(self, user: UserSession) -> None:
+        """End a session: its live streams, then its client."""
+        self.live.stop(user)
+        await _close(user)
 
     async def parse_off_loop(self, func: Callable[..., Any], *args: Any) -> Any:
         """``func(*args)`` in a worker thread, two at a time: a big upload being parsed never
@@ -311,7 +368,7 @@ class Portal:
             await _close_pending(waiting)
         sessions, self.sessions = list(self.sessions.values()), {}
         for user in sessions:
-            await _close(user)
+            await self._end(user)
         close_pool = getattr(self.connect, "aclose", None)
         if close_pool is not None:
             await close_pool()
@@ -403,6 +460,51 @@ async def _close_pending(pending: Pending) -> None:
         log.exception("closing a pending sign-in failed")
 
 
+def label(value: Any, lang: str) -> str:
+    """A model enumeration's member as people read it (``voice_out`` → ``voice out``,
+    ``исходящий звонок``): the labels the CLI shows, in the page's language."""
+    english = LABELS.get(value)
+    if english is None:
+        return str(getattr(value, "value", value)).replace("_", " ")
+    return _i18n.pgettext(type(value).__name__, english, lang)
+
+
+def operation_label(name: str, lang: str) -> str:
+    """An operation of the log (``set_forwarding``) as people read it, in ``lang``."""
+    english = OPERATIONS.get(name)
+    if english is None:
+        return name.replace("_", " ")
+    return _i18n.pgettext("operation", english, lang)
+
+
+def long_date(value: date | datetime | None, lang: str, zone: ZoneInfo | None = None) -> str:
+    """A day in a sentence, as ``lang`` writes it (``5 December 2026``, ``5 декабря 2026 г.``),
+    through Babel; an instant is read in ``zone`` first."""
+    if value is None:
+        return ""
+    from babel.dates import format_date
+
+    if isinstance(value, datetime):
+        value = value.astimezone(zone).date() if zone is not None else value.date()
+    return str(format_date(value, "long", locale=lang))
+
+
+def clock_time(value: datetime | None, lang: str) -> str:
+    """The time of day of an instant in UTC, as ``lang`` writes it (``12:05``), through Babel."""
+    if value is None:
+        return ""
+    from babel.dates import format_time
+
+    return str(format_time(value, "short", tzinfo=ZoneInfo("UTC"), locale=lang))
+
+
+def say(request: Request, message: str, **values: Any) -> str:
+    """``message`` (an English message of the catalog, marked with ``N_``) in the request's
+    language, with ``values`` filled in (``%(name)s``)."""
+    text = _i18n.gettext(message, request_language(request)[0])
+    return text % values if values else text
+
+
 def clip(text: str, limit: int = ECHO) -> str:
     """``text`` cut to ``limit`` characters (with "…"): what goes back on a page."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -439,8 +541,13 @@ def protected(endpoint: Endpoint) -> Endpoint:
             request,
             "error.html",
             {
-                "error": "This form came from another site, or the page it was on is out of "
-                "date. Go back, reload the page, and try again.",
+                "error": say(
+                    request,
+                    N_(
+                        "This form came from another site, or the page it was on is out of "
+                        "date. Go back, reload the page, and try again."
+                    ),
+                ),
                 "back": "/",
             },
             status_code=403,

@@ -84,18 +84,33 @@ def mobile_lines() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def portal_url(
+def portal_servers(
     portal_module: Any, portal_operator: FakeOperator, mobile_lines: dict[str, Any]
-) -> Iterator[str]:
+) -> Iterator[tuple[str, FakeResolver]]:
     """The reference server on the fake operator (the browser's connection mapped to the
-    demo line), and the portal in front of it over HTTP."""
+    demo line), and the portal in front of it over HTTP: the portal's URL and the API
+    server's resolver (whose ``reset()`` puts the operator back to its seed)."""
     network = MobileNetwork(lines=mobile_lines)
-    with LiveServer(create_app(FakeResolver(portal_operator), network=network)) as api:
+    resolver = FakeResolver(portal_operator)
+    with LiveServer(create_app(resolver, network=network)) as api:
         app = portal_module.create_portal(
             portal_module.http_connect(api.url), demo_token=portal_operator.token().reveal()
         )
         with LiveServer(app) as portal:
-            yield portal.url
+            yield portal.url, resolver
+
+
+@pytest.fixture(scope="session")
+def portal_url(portal_servers: tuple[str, FakeResolver]) -> str:
+    return portal_servers[0]
+
+
+@pytest.fixture(scope="module")
+def fresh_operator(portal_servers: tuple[str, FakeResolver]) -> None:
+    """The operator back at its seed for each test file (its data, sessions, codes and
+    lockouts; the API tokens stay): no file depends on what another one did, so the files
+    pass in any order and split across workers (``pytest-xdist --dist loadfile``)."""
+    portal_servers[1].reset()
 
 
 @pytest.fixture(scope="session")
@@ -146,6 +161,8 @@ SIGNED_IN_PAGES = (
     "/payments",
     "/history",
     "/complaints",
+    "/events",
+    "/alerts",
 )
 """Every page of the navigation, for the checks that walk them all (CSP, accessibility)."""
 
@@ -219,10 +236,14 @@ class Page:
         self.driver.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
 
 
-@pytest.fixture(scope="session")
-def page(browser: Any, portal_url: str) -> Page:
-    """The portal in the browser, signed in as the demo subscriber with the offered token."""
+@pytest.fixture(scope="module")
+def page(browser: Any, portal_url: str, fresh_operator: None) -> Page:
+    """The portal in the browser, signed in as the demo subscriber with the offered token:
+    afresh for each test file, on an operator back at its seed, with no cookie (session,
+    language) left from another file."""
     ui = Page(browser, portal_url)
+    ui.open("/signin")
+    browser.delete_all_cookies()
     ui.open("/")
     assert browser.current_url.endswith("/signin")
     ui.screenshot("signin")

@@ -256,7 +256,7 @@ def test_contacts_add_edit_delete_and_import(page: Page, tmp_path: Any) -> None:
     )
     page.css("#vcard").send_keys(str(card))
     page.submit("#import-button")
-    assert "Imported 1 contacts from olga.vcf." in page.flashes()
+    assert "Imported 1 contact from olga.vcf." in page.flashes()
     assert page.all("#contacts tr[data-name='Olga Sidorova']")
 
     page.fill("#list-name", "Chess club")
@@ -311,7 +311,7 @@ def test_add_and_remove_list_members(page: Page, portal_operator: FakeOperator) 
     page.fill("#list-name", "Yoga group")
     page.fill("#list-numbers", "+7 903 555-77-88")
     page.submit("#create-list-button")
-    assert "Created the list Yoga group (1 members)." in page.flashes()
+    assert "Created the list Yoga group (1 member)." in page.flashes()
     page.submit("#lists tr[data-name='Yoga group'] a")
     assert _members(page) == {"+79035557788": ""}
 

@@ -6,8 +6,8 @@ axe-core is an npm package pinned in ``tests/portal/axe/package.json`` (and its 
 installed with ``npm ci`` into ``tests/portal/axe/node_modules`` (gitignored) on first use,
 and injected into each page through the driver.
 
-Runs after ``test_browser.py`` (file order): activating a card here pays the overdue bill
-and adds an activation to the history, which that file's first tests count.
+Like every browser test file, it starts on an operator back at its seed (the ``page``
+fixture), so it passes before or after the others.
 """
 
 from __future__ import annotations

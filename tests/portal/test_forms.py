@@ -13,6 +13,8 @@ import pytest
 
 from selfcare.backends.fake import FakeOperator
 
+pytestmark = pytest.mark.usefixtures("fresh_operator")  # the seed's data, whatever ran before
+
 
 class FormPoster(httpx.Client):
     """Posts the portal's forms as its own pages do: from its origin, with the CSRF token of

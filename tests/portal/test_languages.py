@@ -11,6 +11,8 @@ import pytest
 
 from selfcare.backends.fake import FakeOperator
 
+pytestmark = pytest.mark.usefixtures("fresh_operator")  # the seed's data, whatever ran before
+
 
 def _signed_in(portal_url: str, operator: FakeOperator, **headers: str) -> httpx.Client:
     http = httpx.Client(

@@ -373,7 +373,7 @@ async def test_an_import_within_the_limit_works(portal: Any, token: str) -> None
             files={"vcard": ("olga.vcf", VCARD.encode(), "text/vcard")},
             follow_redirects=True,
         )
-        assert "Imported 1 contacts from olga.vcf." in answer.text
+        assert "Imported 1 contact from olga.vcf." in answer.text
 
 
 async def test_parsing_an_upload_does_not_hold_up_other_users(

@@ -77,7 +77,7 @@ async def test_resend_waits_for_the_cool_down(
     first = operator.sign_in.last_code(LINE)
     ticks.now += 59
     early = await _code_page_post(browser, "/signin/code/resend")
-    assert early.status_code == 429 and "wait 1 seconds" in early.text
+    assert early.status_code == 429 and "wait 1 second before" in early.text
     assert operator.sign_in.last_code(LINE) is first
     ticks.now += 1
     page = await browser.get("/signin/code")

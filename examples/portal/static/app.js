@@ -1,5 +1,5 @@
-// The portal's only script: the SMS counter, the keypads, the code's resend cool-down and the
-// demo-token button.
+// The portal's only script: the SMS counter, the keypads, the code's resend cool-down, the
+// demo-token button and the events page's live list.
 "use strict";
 
 // --- SMS segmentation, mirroring selfcare.sms.plan (3GPP TS 23.038 / 23.040) --------------
@@ -52,17 +52,27 @@ function updateCounter(textarea, counter) {
   counter.dataset.units = plan.units;
   counter.dataset.perPart = plan.perPart;
   counter.dataset.remaining = plan.remaining;
-  let text = `${plan.count} SMS · ${plan.encoding === "gsm7" ? "GSM 7-bit" : "UCS-2"} · ` +
-             `${plan.units} of ${plan.count * plan.perPart} units · ${plan.remaining} left in this part`;
+  // The words come from the page (translated there), with {placeholders} filled in here.
+  const fill = (template, values) => template.replace(/\{(\w+)\}/g, (all, name) =>
+    (name in values ? String(values[name]) : all));
+  let text = fill(counter.dataset.text ||
+    "{parts} SMS · {encoding} · {units} of {capacity} units · {left} left in this part", {
+    parts: plan.count, encoding: plan.encoding === "gsm7" ? "GSM 7-bit" : "UCS-2",
+    units: plan.units, capacity: plan.count * plan.perPart, left: plan.remaining,
+  });
   if (counter.dataset.priceMinor) {
     const cost = formatMinor(plan.count * Number(counter.dataset.priceMinor),
                              Number(counter.dataset.priceScale));
     counter.dataset.cost = cost;
-    text += ` · up to ${cost} ${counter.dataset.currency} per recipient`;
+    text += " · " + fill(counter.dataset.costText || "up to {cost} {currency} per recipient",
+                 { cost, currency: counter.dataset.currency });
   }
   const tooLong = plan.count > Number(counter.dataset.maxParts || 10);
   counter.classList.toggle("too-long", tooLong);
-  if (tooLong) text += ` — too long: at most ${counter.dataset.maxParts} parts`;
+  if (tooLong) {
+    text += " — " + fill(counter.dataset.tooLong || "too long: at most {max} parts",
+                 { max: counter.dataset.maxParts });
+  }
   counter.textContent = text;
 }
 
@@ -97,6 +107,45 @@ function setUpResend(button) {
   }, 1000);
 }
 
+// --- the events page: new events join the list as they happen (server-sent events) -------
+// The page works without this (reload to see new events); the words shown come from the page.
+function setUpLiveEvents(table) {
+  const status = document.getElementById("live-status");
+  const rows = document.getElementById("event-rows");
+  if (!window.EventSource || !status || !rows) return;
+  const source = new EventSource(table.dataset.stream);
+  const stop = (message) => { source.close(); status.textContent = message; status.dataset.state = "stopped"; };
+  source.addEventListener("open", () => {
+    status.textContent = status.dataset.live;
+    status.dataset.state = "live";
+  });
+  source.addEventListener("event", (message) => {
+    const event = JSON.parse(message.data);
+    if (rows.querySelector(`tr[data-id="${CSS.escape(event.id)}"]`)) return;
+    const row = document.createElement("tr");
+    row.dataset.id = event.id;
+    row.dataset.type = event.type;
+    row.className = "new";
+    const when = document.createElement("time");
+    when.dateTime = event.datetime;
+    when.textContent = event.at;
+    for (const content of [when, event.label, event.summary]) {
+      const cell = document.createElement("td");
+      cell.append(content);                       // text, never markup
+      row.append(cell);
+    }
+    rows.prepend(row);
+    const none = document.getElementById("no-events");
+    if (none) none.remove();
+  });
+  source.addEventListener("ended", () => stop(status.dataset.ended));
+  source.addEventListener("failed", () => stop(status.dataset.failed));
+  source.addEventListener("error", () => {
+    // EventSource retries by itself; a 204 (signed out) or an error status closes it.
+    if (source.readyState === EventSource.CLOSED) stop(status.dataset.failed);
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   const textarea = document.getElementById("sms-text");
   const counter = document.getElementById("sms-counter");
@@ -108,6 +157,8 @@ document.addEventListener("DOMContentLoaded", () => {
   if (keypad) setUpKeypad(keypad);
   const resend = document.getElementById("resend");
   if (resend) setUpResend(resend);
+  const events = document.getElementById("events");
+  if (events && events.dataset.stream) setUpLiveEvents(events);
   const demo = document.getElementById("use-demo");
   if (demo) {
     demo.addEventListener("click", () => {
