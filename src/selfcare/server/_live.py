@@ -22,6 +22,9 @@ def bind(host: str, port: int) -> socket.socket:
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
+    # listen now, not when uvicorn starts: callers print the URL before the app is built,
+    # and a client connecting in between would be refused (uvicorn listens again, harmlessly)
+    sock.listen(2048)
     return sock
 
 
@@ -51,7 +54,7 @@ class LiveServer:
 
     def __enter__(self) -> LiveServer:
         self._thread.start()
-        deadline = time.monotonic() + 15
+        deadline = time.monotonic() + 60  # a safety net: a loaded machine can be slow to start
         while not self._server.started:
             if time.monotonic() > deadline or not self._thread.is_alive():
                 raise RuntimeError("the server did not start")
