@@ -22,6 +22,10 @@ from tests._server import LiveServer, SwitchableResolver, fake_server, tmf_serve
 from tests.tmf._check import SpecCheck
 
 MOSCOW = ZoneInfo("Europe/Moscow")
+CLIENT_TIMEOUT = 120.0
+"""The HTTP timeout of the contract suite's clients: a safety net, not a measure. On a machine
+ten times oversubscribed a spec-checked TMF listing outlasted the SDK's 10 s default; timeouts
+themselves are tested with injected faults (tests/reliability), never with a slow machine."""
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=MOSCOW)
 """The instant every fake operator in the suite starts at (unless a test says otherwise)."""
 
@@ -282,10 +286,14 @@ def sc(
         tmf_resolver.use(operator)
         check.violations.clear()
         if configuration.endswith("-sync"):
-            with Selfcare.tmf(base_url=tmf.url, token=token, version=version) as client:
+            with Selfcare.tmf(
+                base_url=tmf.url, token=token, version=version, timeout=CLIENT_TIMEOUT
+            ) as client:
                 yield client
         else:
-            aclient = AsyncSelfcare.tmf(base_url=tmf.url, token=token, version=version)
+            aclient = AsyncSelfcare.tmf(
+                base_url=tmf.url, token=token, version=version, timeout=CLIENT_TIMEOUT
+            )
             yield Bridge(aclient, loop_thread)
             loop_thread.run(aclient.aclose())
         assert not check.violations, "TMF exchanges broke the official specs:\n" + "\n".join(
@@ -295,9 +303,9 @@ def sc(
     server, resolver = request.getfixturevalue("live_server")
     resolver.use(operator)
     if configuration == "http-sync":
-        with Selfcare(base_url=server.url, token=token) as client:
+        with Selfcare(base_url=server.url, token=token, timeout=CLIENT_TIMEOUT) as client:
             yield client
     else:
-        aclient = AsyncSelfcare(base_url=server.url, token=token)
+        aclient = AsyncSelfcare(base_url=server.url, token=token, timeout=CLIENT_TIMEOUT)
         yield Bridge(aclient, loop_thread)
         loop_thread.run(aclient.aclose())
