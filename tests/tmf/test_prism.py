@@ -26,6 +26,7 @@ import attrs
 import httpx
 import pytest
 
+import tests.tmf._spec as specs
 from selfcare import APIError, Money, PaymentMethod, Secret, WaitTimeout
 from selfcare import operations as ops
 from selfcare.model import (
@@ -37,8 +38,8 @@ from selfcare.model import (
     RelatedKind,
 )
 from selfcare.protocol._http import Wait
-from selfcare.tmf import API_NAMES, DEFAULT_PROFILE, V5_APIS, TmfProtocol
-from tests.tmf._spec import spec_file
+from selfcare.tmf import API_NAMES, DEFAULT_PROFILE, TmfProtocol
+from tests.tmf._spec import SPEC_DIR, SPEC_FILES
 
 PRISM_DIR = Path(__file__).parent / "prism"
 PRISM = PRISM_DIR / "node_modules" / ".bin" / "prism"
@@ -112,9 +113,11 @@ class Prisms(dict[str, Prism]):
 
 def _start(version: int) -> Iterator[Prisms]:
     _install()
-    started = Prisms(
-        {api: Prism(spec_file(api, version)) for api in (V5_APIS if version == 5 else API_NAMES)}
-    )
+    if version == 5:  # the six APIs with a v5 file
+        files = {api: specs.spec_file(api, 5) for api in specs.V5_SPEC_FILES}
+    else:
+        files = {api: SPEC_DIR / SPEC_FILES[api] for api in API_NAMES}
+    started = Prisms({api: Prism(path) for api, path in files.items()})
     started.version = version
     try:
         deadline = time.monotonic() + START_TIMEOUT
