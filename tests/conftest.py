@@ -43,33 +43,6 @@ CONFIGURATIONS = [
 fake's TMF face through TmfBackend in v4 (``tmf``) and with v5 for the six APIs that have
 one (``tmf5``), each sync and async."""
 
-V5_SUBSET = frozenset({"test_account", "test_complaints", "test_services"})
-"""The contract modules that run on the ``tmf5`` configurations, with any test marked
-``@pytest.mark.tmf5`` and the bill tests (``bill`` in the name): the ones whose flows go
-through the six APIs v5 changes (TMF666 account, 678 bills, 620/637/622 services, 621
-complaints). The rest (usage, messages, payments, top-ups: v4-only APIs, or capabilities TMF
-does not carry) would repeat the ``tmf`` runs exactly, at about two minutes of CI each."""
-
-
-def _runs_on_v5(item: pytest.Item) -> bool:
-    module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
-    return module in V5_SUBSET or "bill" in item.name or item.get_closest_marker("tmf5") is not None
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Deselect the ``tmf5`` runs of contract tests outside the v5 subset (see above)."""
-    keep, drop = [], []
-    for item in items:
-        params = getattr(getattr(item, "callspec", None), "params", {})
-        if str(params.get("configuration", "")).startswith("tmf5") and not _runs_on_v5(item):
-            drop.append(item)
-        else:
-            keep.append(item)
-    if drop:
-        config.hook.pytest_deselected(items=drop)
-        items[:] = keep
-
-
 FIGURES: list[str] = []
 """Figures tests report (fault injection, isolation, bad input), printed after the run."""
 

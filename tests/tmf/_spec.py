@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-import jsonschema
+import jsonschema_rs
 import yaml
 
 from selfcare.tmf import STANDARD_ROOTS, V5_ROOTS
@@ -135,16 +135,15 @@ def operation(api: str, method: str, path: str, version: int = 4) -> dict[str, A
 
 
 @functools.cache
-def _validator_class(version: int) -> Any:
-    return jsonschema.Draft7Validator if version == 5 else jsonschema.Draft4Validator
-
-
-def _validator(api: str, schema: dict[str, Any], version: int) -> Any:
+def _compiled(api: str, version: int, schema: str) -> Any:
+    """One compiled validator per schema (``schema`` as canonical JSON, to be hashable):
+    jsonschema_rs, about twenty times faster than ``jsonschema`` on a page of usage records,
+    which made the checked TMF face the slowest part of the contract suite."""
     if version == 5:
-        wrapped = {**schema, "components": spec(api, 5)["components"]}
-    else:
-        wrapped = {**schema, "definitions": spec(api)["definitions"]}
-    return _validator_class(version)(wrapped, format_checker=jsonschema.FormatChecker())
+        wrapped = {**json.loads(schema), "components": spec(api, 5)["components"]}
+        return jsonschema_rs.Draft7Validator(wrapped, validate_formats=True)
+    wrapped = {**json.loads(schema), "definitions": spec(api)["definitions"]}
+    return jsonschema_rs.Draft4Validator(wrapped, validate_formats=True)
 
 
 def _errors(
@@ -152,10 +151,11 @@ def _errors(
 ) -> list[str]:
     """Where ``document`` breaks ``schema``; ``partial``: a ``fields`` selection, which leaves
     out attributes by design (so missing required ones are not errors)."""
+    validator = _compiled(api, version, json.dumps(schema, sort_keys=True))
     return [
-        f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message[:200]}"
-        for e in _validator(api, schema, version).iter_errors(document)
-        if not (partial and e.validator == "required")
+        f"{'/'.join(map(str, e.instance_path)) or '<root>'}: {e.message[:200]}"
+        for e in validator.iter_errors(document)
+        if not (partial and isinstance(e.kind, jsonschema_rs.ValidationErrorKind.Required))
     ]
 
 

@@ -6,6 +6,11 @@ API defines that, and expect a 404 for an unknown id. Here the minimal bodies ar
 each spec's ``_Create`` definition (its ``required`` attributes only), every exchange is
 validated against the spec (``SpecCheck``), and every returned record must carry the
 attributes the spec marks mandatory.
+
+Where a test asserts what the profiles make mandatory (the attributes of every listed record,
+``billDocument``, the applied rates of a bill, the patchable bill ``state``, a 404 for an
+unknown id), it runs on v5 too (``version`` 5: the face started with ``--tmf-version 5``, the
+v5 roots, the v5 names and the v5 spec files' ``required`` lists, ``@type`` included).
 """
 
 from __future__ import annotations
@@ -24,10 +29,10 @@ from selfcare.backends.fake import FakeOperator, ManualClock
 from selfcare.model import MessageStatus
 from selfcare.server import TMF_ROUTES, LiveServer
 from selfcare.server.tmf import MAX_DOCUMENT_BYTES
-from selfcare.tmf import STANDARD_ROOTS
+from selfcare.tmf import STANDARD_ROOTS, V5_APIS, V5_ROOTS
 from tests._server import SwitchableResolver
 from tests.tmf._check import SpecCheck
-from tests.tmf._spec import spec
+from tests.tmf._spec import _deref, spec
 
 KIT_RESOURCES = (
     ("usage", "/usage", "Usage"),
@@ -97,27 +102,52 @@ def create_body(api: str, resource: str, account: str) -> dict[str, Any]:
 
 @pytest.fixture
 def face(
-    operator: FakeOperator, tmf_live_server: tuple[LiveServer, SwitchableResolver, SpecCheck]
+    operator: FakeOperator, request: pytest.FixtureRequest
 ) -> Iterator[tuple[httpx.Client, SpecCheck, str]]:
     """A client of the TMF face on 127.0.0.1 with the subscriber's bearer token (as newman
-    runs a kit), the spec check around the face, and the token's billing account."""
-    server, resolver, check = tmf_live_server
+    runs a kit), the spec check around the face, and the token's billing account; the face
+    serving v5 when the test is parametrised with ``version`` 5."""
+    version = request.getfixturevalue("version") if "version" in request.fixturenames else 4
+    fixture = "tmf5_live_server" if version == 5 else "tmf_live_server"
+    server: LiveServer
+    resolver: SwitchableResolver
+    check: SpecCheck
+    server, resolver, check = request.getfixturevalue(fixture)
     resolver.use(operator)
     check.violations.clear()
     token = operator.token().reveal()
     headers = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=server.url, headers=headers, timeout=30) as client:
-        account = client.get(_url("account", "/billingAccount")).json()[0]["id"]
+        account = client.get(_url("account", "/billingAccount", version)).json()[0]["id"]
         yield client, check, account
     assert check.violations == []
 
 
-def _url(api: str, path: str) -> str:
-    return STANDARD_ROOTS[api] + path
+def _url(api: str, path: str, version: int = 4) -> str:
+    return (V5_ROOTS if version == 5 else STANDARD_ROOTS)[api] + path
 
 
-def _mandatory(api: str, resource: str) -> list[str]:
+def _mandatory(api: str, resource: str, version: int = 4) -> list[str]:
+    """The attributes the spec marks required on ``resource`` (v5: through its ``allOf``
+    bases, e.g. ``Entity``'s ``@type``; the discriminator's conditionals left out)."""
+    if version == 5:
+        return sorted(_required5(api, resource))
     return list(_definition(api, resource).get("required", []))
+
+
+def _required5(api: str, name: str) -> set[str]:
+    schema = spec(api, 5)["components"]["schemas"][name]
+    required = set(schema.get("required", []))
+    for part in schema.get("allOf", []):
+        if "$ref" in part:
+            required |= _required5(api, part["$ref"].rsplit("/", 1)[1])
+        elif "if" not in part:
+            required |= set(part.get("required", []))
+    return required
+
+
+VERSIONS = pytest.mark.parametrize("version", [4, 5])
+"""A profile check that runs on the face serving v4 and on the face serving v5."""
 
 
 def _spec_methods(api: str, path: str) -> set[str]:
@@ -190,6 +220,26 @@ def test_an_unknown_id_is_a_404_error(
         answer = client.request(method, _url(api, f"{collection}/no-such-id"), json=body)
         assert answer.status_code == 404, (method, answer.text)
         assert "no-such-id" in answer.json()["message"]
+
+
+@pytest.mark.parametrize("version", [5])
+@pytest.mark.parametrize(
+    "route",
+    [r for r in TMF_ROUTES if r.api in V5_APIS and 5 in r.versions and "{id}" in r.path],
+    ids=lambda r: f"{r.api}-{r.method}{r.path}",
+)
+def test_an_unknown_v5_id_is_a_404_error(
+    face: tuple[httpx.Client, SpecCheck, str], route: Any, version: int
+) -> None:
+    client, _, _ = face
+    path = route.path.replace("{id}", "no-such-id")
+    body = {"@type": route.path.split("/")[1][0].upper() + route.path.split("/")[1][1:]}
+    answer = client.request(
+        route.method, _url(route.api, path, 5), json=body if route.method == "PATCH" else None
+    )
+    assert answer.status_code == 404, answer.text
+    assert "no-such-id" in answer.json()["message"]
+    assert answer.json()["status"] == "404"
 
 
 @pytest.mark.parametrize(("api", "collection", "resource"), KIT_RESOURCES)
@@ -429,35 +479,57 @@ def test_usage_records_filter_by_date_range_and_type(
     assert naive.json()["field"] == "usageDate.gte"
 
 
-def _item_definition(api: str, path: str) -> str:
-    schema = spec(api)["paths"][path]["get"]["responses"]["200"]["schema"]
+def _item_definition(api: str, path: str, version: int = 4) -> str:
+    if version == 5:
+        answer = _deref(api, spec(api, 5)["paths"][path]["get"]["responses"]["200"], 5)
+        schema = answer["content"]["application/json"]["schema"]
+    else:
+        schema = spec(api)["paths"][path]["get"]["responses"]["200"]["schema"]
     return str(schema["items"]["$ref"]).rsplit("/", 1)[1]
 
 
+_V5_CREATED_ONLY = {"/customerBillOnDemand", "/productOrder"}
+"""v5 collections that hold only what a caller created (with no v5 minimal body here)."""
+
+
 @pytest.mark.parametrize(
-    "route",
-    [r for r in TMF_ROUTES if r.method == "GET" and "{" not in r.path and 4 in r.versions],
-    ids=lambda r: f"{r.api}{r.path}",
+    ("route", "version"),
+    [
+        pytest.param(r, v, id=f"v{v}-{r.api}{r.path}")
+        for r in TMF_ROUTES
+        for v in (4, 5)
+        if r.method == "GET"
+        and "{" not in r.path
+        and v in r.versions
+        and (v == 4 or (r.api in V5_APIS and r.path not in _V5_CREATED_ONLY))
+    ],
 )
 def test_every_listed_record_has_the_attributes_its_spec_marks_mandatory(
-    face: tuple[httpx.Client, SpecCheck, str], route: Any
+    face: tuple[httpx.Client, SpecCheck, str], route: Any, version: int
 ) -> None:
     client, _, account = face
-    resource = _item_definition(route.api, route.path)
-    if "POST" in _spec_methods(route.api, route.path) and route.api in {
-        a for a, *_ in KIT_RESOURCES
-    }:
+    resource = _item_definition(route.api, route.path, version)
+    if version == 4 and (
+        "POST" in _spec_methods(route.api, route.path)
+        and route.api in {a for a, *_ in KIT_RESOURCES}
+    ):
         _post(client, route.api, route.path, create_body(route.api, resource, account))
-    answer = client.get(_url(route.api, route.path), params={"limit": 50})  # (SpecCheck's pace)
+    if version == 5 and route.path == "/troubleTicket":
+        ticket = {"@type": "TroubleTicket", "description": "ctk", "severity": "minor"}
+        answer = client.post(_url(route.api, route.path, 5), json={**ticket, "ticketType": "ctk"})
+        assert answer.status_code == 201, answer.text
+    where = _url(route.api, route.path, version)
+    answer = client.get(where, params={"limit": 50})  # (SpecCheck's pace)
     assert answer.status_code == 200, answer.text
     assert answer.json()
-    required = _mandatory(route.api, resource)
+    required = _mandatory(route.api, resource, version)
+    assert version == 4 or "@type" in required
     for record in answer.json():
         assert "id" in record
         assert not [n for n in required if n not in record], (route.path, record)
     if ("GET", route.path + "/{id}") in {(r.method, r.path) for r in TMF_ROUTES}:
         for record in answer.json()[:3]:
-            one = client.get(_url(route.api, f"{route.path}/{record['id']}"))
+            one = client.get(f"{where}/{record['id']}")
             assert one.status_code == 200
             assert one.json() == record
 
@@ -490,11 +562,12 @@ def test_every_record_has_an_absolute_href_under_its_api_root(
         assert one.json()["href"] == records[0]["href"]
 
 
+@VERSIONS
 def test_every_customer_bill_has_a_bill_document_with_an_id(
-    face: tuple[httpx.Client, SpecCheck, str],
+    face: tuple[httpx.Client, SpecCheck, str], version: int
 ) -> None:
     client, _, _ = face
-    bills = client.get(_url("bill", "/customerBill")).json()
+    bills = client.get(_url("bill", "/customerBill", version)).json()
     assert bills
     for bill in bills:
         assert bill["billDocument"], bill
@@ -535,15 +608,18 @@ def test_a_usage_specification_is_created_and_the_operators_own_cannot_change(
     assert client.get(own["href"]).status_code == 200
 
 
+@VERSIONS
 def test_the_applied_rates_of_a_bill_are_its_charges(
-    face: tuple[httpx.Client, SpecCheck, str],
+    face: tuple[httpx.Client, SpecCheck, str], version: int
 ) -> None:
     client, _, _ = face
-    bill = client.get(_url("bill", "/customerBill")).json()[0]
+    bill = client.get(_url("bill", "/customerBill", version)).json()[0]
     rates = client.get(
-        _url("bill", "/appliedCustomerBillingRate"), params={"bill.id": bill["id"]}
+        _url("bill", "/appliedCustomerBillingRate", version), params={"bill.id": bill["id"]}
     ).json()
     assert rates
+    kind = "appliedBillingRateType" if version == 5 else "type"  # v5's name for v4's type
+    assert all(rate[kind] for rate in rates)
     assert all(rate["bill"]["id"] == bill["id"] for rate in rates)
     total = sum(Decimal(str(rate["taxIncludedAmount"]["value"])) for rate in rates)
     assert total == Decimal(str(bill["amountDue"]["value"]))
@@ -552,20 +628,30 @@ def test_the_applied_rates_of_a_bill_are_its_charges(
     assert client.get(rates[0]["bill"]["href"]).json()["id"] == bill["id"]
 
 
-@pytest.mark.parametrize("media", ["application/json", "application/merge-patch+json"])
+@pytest.mark.parametrize(
+    ("version", "media"),
+    [
+        (4, "application/json"),
+        (4, "application/merge-patch+json"),
+        (5, "application/json"),
+        (5, "application/merge-patch+json"),
+        (5, "application/json-patch+json"),
+    ],
+)
 def test_a_customer_bills_state_is_patched(
-    face: tuple[httpx.Client, SpecCheck, str], media: str
+    face: tuple[httpx.Client, SpecCheck, str], version: int, media: str
 ) -> None:
     client, check, _ = face
-    bill = client.get(_url("bill", "/customerBill")).json()[0]
-    where = _url("bill", f"/customerBill/{bill['id']}")
-    answer = client.patch(
-        where, content=json.dumps({"state": "onHold"}), headers={"Content-Type": media}
-    )
+    bill = client.get(_url("bill", "/customerBill", version)).json()[0]
+    where = _url("bill", f"/customerBill/{bill['id']}", version)
+    patch: Any = {"state": "onHold"} | ({"@type": "CustomerBill"} if version == 5 else {})
+    if media == "application/json-patch+json":
+        patch = [{"op": "replace", "path": "/state", "value": "onHold"}]
+    answer = client.patch(where, content=json.dumps(patch), headers={"Content-Type": media})
     assert answer.status_code == 200, answer.text
     assert answer.json()["state"] == "onHold"
     assert client.get(where).json() == answer.json()
-    held = client.get(_url("bill", "/customerBill"), params={"state": "onHold"}).json()
+    held = client.get(_url("bill", "/customerBill", version), params={"state": "onHold"}).json()
     assert [d["id"] for d in held] == [bill["id"]]
     back = client.patch(where, json={"state": bill["state"]})
     assert back.json()["state"] == bill["state"]

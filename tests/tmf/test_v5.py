@@ -216,3 +216,45 @@ def test_an_unknown_subtype_and_extra_attributes_still_parse(fake: FakeBackend) 
     for entity in doc["relatedEntity"]:
         entity["@type"] = "OperatorRelatedEntity"
     assert m.complaint_from_tmf(doc) == complaint
+
+
+def test_the_offerings_are_in_one_product_catalog(face: tuple[httpx.Client, SpecCheck]) -> None:
+    """v5 renames v4's ``/catalog`` to ``/productCatalog`` (a ``ProductCatalog``)."""
+    client, _ = face
+    answer = client.get(V5_ROOTS["catalog"] + "/productCatalog")
+    assert answer.status_code == 200, answer.text
+    [catalog] = answer.json()
+    assert catalog["@type"] == "ProductCatalog"
+    assert (
+        str(len(client.get(V5_ROOTS["catalog"] + "/productOffering").json()))
+        in (catalog["description"])
+    )
+    assert client.get(catalog["href"]).json() == catalog
+    assert client.get(V5_ROOTS["catalog"] + "/productCatalog/other").status_code == 404
+
+
+def test_with_json_patch_a_note_is_one_request(
+    face: tuple[httpx.Client, SpecCheck], operator: FakeOperator
+) -> None:
+    """``json_patch=True``: ``add /note/-`` in one PATCH, no read of the ticket first (so a
+    note added in between is kept); the face applies it and SpecCheck validates it."""
+    client, check = face
+    ticket = _ticket(client)
+    sent: list[httpx.Request] = []
+    profile = attrs.evolve(V5, json_patch=True)
+    op = ops.AddComplaintNote(complaint_id=ticket, text="Any news?")
+    with httpx.Client(
+        base_url=client.base_url, headers=client.headers, event_hooks={"request": [sent.append]}
+    ) as http:
+        flow = TmfProtocol(profile).flow(http, op)
+        try:
+            step = next(flow)
+            while True:
+                step = flow.send(http.send(step))
+        except StopIteration as done:
+            complaint = done.value
+    assert [n.text for n in complaint.notes] == ["Any news?"]
+    assert [(r.method, r.headers["Content-Type"]) for r in sent] == [
+        ("PATCH", "application/json-patch+json")
+    ]
+    assert check.checked

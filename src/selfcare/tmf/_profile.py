@@ -157,6 +157,12 @@ class TmfProfile:
     """The TMF620/637 names of the service fields in :data:`SERVICE_CHARACTERISTICS`."""
     versions: Mapping[str, int] = attrs.field(factory=dict, converter=_frozen)
     """The Open API version of each API named (4 or 5; 4 for the others)."""
+    json_patch: bool = False
+    """On a v5 API, change a resource with one JSON Patch (RFC 6902,
+    ``application/json-patch+json``) where that saves reading it first: a complaint's note is
+    ``add /note/-`` instead of reading the ticket and merge-patching its whole ``note`` list
+    (which could drop a note added in between). TM Forum's v5 specs declare JSON Patch but
+    its design guidelines leave it optional for a server, so it is off by default."""
 
     def __attrs_post_init__(self) -> None:
         missing = [kind.value for kind in ExpenseKind if kind not in self.usage_types]

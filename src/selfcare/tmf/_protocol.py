@@ -112,6 +112,7 @@ class _Io:
         *,
         params: Params | None = None,
         body: Any = None,
+        media: str | None = None,
     ) -> Step[tuple[Any, httpx.Response]]:
         """Send one request; return its decoded JSON and the response, or raise its error."""
         headers = {}
@@ -119,7 +120,7 @@ class _Io:
         if body is not None:
             # v5 names the merge-patch media type (v4's PATCH takes plain JSON)
             merge = method == "PATCH" and self.profile.version(api) == 5
-            headers["Content-Type"] = (
+            headers["Content-Type"] = media or (
                 "application/merge-patch+json" if merge else "application/json"
             )
             content = encode_json(body)
@@ -368,10 +369,18 @@ def _complaint(io: _Io, op: GetComplaint) -> Step[Any]:
 
 
 def _add_note(io: _Io, op: AddComplaintNote) -> Step[Any]:
-    """TMF PATCH replaces the ``note`` list: send the notes there are plus the new one."""
+    """TMF PATCH replaces the ``note`` list: send the notes there are plus the new one (or,
+    in v5 with ``profile.json_patch``, one JSON Patch appending the note)."""
     path = f"/troubleTicket/{op.complaint_id}"
-    doc, _ = yield from io.call("GET", "troubleTicket", path)
     version = io.version("troubleTicket")
+    if version == 5 and io.profile.json_patch:
+        note = m.typed({"author": "subscriber", "text": op.text}, "Note", version)
+        patch = [{"op": "add", "path": "/note/-", "value": note}]
+        doc, _ = yield from io.call(
+            "PATCH", "troubleTicket", path, body=patch, media="application/json-patch+json"
+        )
+        return m.complaint_from_tmf(doc)
+    doc, _ = yield from io.call("GET", "troubleTicket", path)
     notes = [
         m.typed(dict(n), "Note", version) for n in doc.get("note") or [] if isinstance(n, Mapping)
     ]

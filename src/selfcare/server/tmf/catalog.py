@@ -1,9 +1,11 @@
-"""TMF620 Product Catalog: the operator's service catalogue as product offerings."""
+"""TMF620 Product Catalog: the operator's service catalogue as product offerings, in one
+catalog (v4 ``/catalog``, v5 ``/productCatalog``)."""
 
 from __future__ import annotations
 
 from selfcare import operations as ops
-from selfcare.server.tmf.call import Json, Served, TmfCall, TmfRoute, one
+from selfcare.server.tmf.call import Json, Served, TmfCall, TmfRoute, by_id, one
+from selfcare.tmf import _mapping as m
 from selfcare.tmf import _service_mapping as sm
 
 __all__ = ["ROUTES"]
@@ -22,8 +24,30 @@ async def _offering(call: TmfCall) -> Served:
     return one(await _offerings(call), call.path["id"], "product offering")
 
 
+async def _catalogs(call: TmfCall) -> Served:
+    """The one catalog every offering is in (the fake has a single catalogue of services)."""
+    offerings = await call.run(ops.GetServiceCatalog())
+    doc: Json = {
+        "id": CATALOG_ID,
+        "name": "Mobile services",
+        "description": f"The operator's tariffs and options ({len(offerings)} product offerings)",
+        "catalogType": "Product",
+        "lifecycleStatus": "Launched",
+    }
+    return Served([m.typed(doc, "ProductCatalog", call.version)])
+
+
+CATALOG_ID = "mobile"
+"""The id of the face's one product catalog."""
+
 ROUTES: tuple[TmfRoute, ...] = (
     TmfRoute("catalog", "GET", "/productOffering", _offering_list),
     TmfRoute("catalog", "GET", "/productOffering/{id}", _offering),
+    TmfRoute("catalog", "GET", "/catalog", _catalogs, versions=(4,)),
+    TmfRoute("catalog", "GET", "/catalog/{id}", by_id(_catalogs, "catalog"), versions=(4,)),
+    TmfRoute("catalog", "GET", "/productCatalog", _catalogs, versions=(5,)),
+    TmfRoute(
+        "catalog", "GET", "/productCatalog/{id}", by_id(_catalogs, "product catalog"), versions=(5,)
+    ),
 )
 """TMF620's operations."""
