@@ -13,7 +13,7 @@ import httpx
 from httpx_sse import EventSource
 
 from selfcare._async._io import sleep
-from selfcare._errors import ClientClosed, NotSupported, SelfcareError
+from selfcare._errors import ClientClosed, NotSupported, SelfcareError, TransportError
 from selfcare._secret import Secret
 from selfcare.model import PhoneNumber, SignedIn
 from selfcare.model.events import Event, EventType
@@ -29,7 +29,7 @@ from selfcare.protocol._http import (
     transport_error,
 )
 from selfcare.protocol._problem import error_from_problem
-from selfcare.protocol._retry import RetryPolicy
+from selfcare.protocol._retry import RETRYABLE_STATUS, RetryPolicy
 from selfcare.protocol._routes import EVENT_STREAM_PATH, LINE_HEADER
 
 __all__ = ["AsyncHttpBackend"]
@@ -249,6 +249,10 @@ class AsyncHttpBackend:
         try:
             if not response.is_success:
                 await response.aread()
+                if response.status_code in RETRYABLE_STATUS:  # 503 from a proxy, 429, ...
+                    raise TransportError(  # so the stream reconnects, backing off
+                        f"{type(op).__name__} answered {response.status_code}; reconnecting"
+                    )
                 raise error_from_problem(response.status_code, response.content)
             async for sse in EventSource(response).aiter_sse():
                 if sse.event == "message" or not sse.data:
