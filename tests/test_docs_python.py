@@ -76,7 +76,9 @@ def test_the_skips_are_few() -> None:
     skipped = [(p.name, b.line, b.skip) for p in PAGES for b in blocks(p) if b.skip]
     total = sum(len(blocks(p)) for p in PAGES)
     assert total > 30
-    assert len(skipped) <= 3, skipped
+    # four, each needing what no test machine has: an endless stream, a Dask cluster's
+    # scheduler, a generated package (tested on its own), an operator's own vocabulary
+    assert len(skipped) <= 4, skipped
 
 
 JPEG = b"\xff\xd8\xff\xe0" + b"\0" * 64 + b"\xff\xd9"

@@ -60,3 +60,25 @@ def test_deliver_webhooks_false_leaves_the_loop_to_the_caller() -> None:
 
     asyncio.run(go())
     assert app.state.webhooks.stats.attempts == 0
+
+
+def test_an_app_that_never_delivers_opens_no_http_client(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # create_app builds the dispatcher for app.state.webhooks; with the lifespan off (as
+    # LiveServer runs it) nothing delivers, so no connection pool may be opened for it
+    import httpx
+
+    from selfcare.backends.fake import FakeOperator, ManualClock
+    from selfcare.server import FakeResolver, create_app
+    from tests.conftest import NOW
+
+    opened: list[object] = []
+    init = httpx.AsyncClient.__init__
+
+    def counting(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        opened.append(self)
+        init(self, *args, **kwargs)
+
+    monkeypatch.setattr(httpx.AsyncClient, "__init__", counting)
+    app = create_app(FakeResolver(FakeOperator(seed=42, clock=ManualClock(NOW))))
+    assert app.state.webhooks is not None
+    assert opened == []

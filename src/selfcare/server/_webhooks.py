@@ -68,7 +68,8 @@ class WebhookDispatcher:
     ) -> None:
         self.operator = operator
         self._own_client = client is None
-        self.client = client or httpx.AsyncClient(timeout=timeout, follow_redirects=False)
+        self._client = client
+        self._timeout = timeout
         self.wall = wall or (lambda: datetime.now(UTC))
         self.stats = DeliveryStats()
         self._user_agent = f"selfcare-webhooks/{__version__}"
@@ -133,10 +134,18 @@ class WebhookDispatcher:
                 log.exception("webhook delivery round failed")
             await signal.wait_async(version, poll)
 
+    @property
+    def client(self) -> httpx.AsyncClient:
+        """The client deliveries go through, opened on first use: an app that never
+        delivers (its lifespan off, as in tests) opens no connection pool."""
+        if self._client is None:
+            self._client = httpx.AsyncClient(timeout=self._timeout, follow_redirects=False)
+        return self._client
+
     async def aclose(self) -> None:
-        """Close the HTTP client it made."""
-        if self._own_client:
-            await self.client.aclose()
+        """Close the HTTP client it made, if it made one."""
+        if self._own_client and self._client is not None:
+            await self._client.aclose()
 
     def __repr__(self) -> str:
         return f"WebhookDispatcher({self.stats})"
