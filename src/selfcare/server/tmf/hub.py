@@ -51,6 +51,7 @@ from selfcare._errors import (
 from selfcare.backends import AsyncBackend, Backend
 from selfcare.model import Account, Bill, Complaint, ConnectedService, Message, Payment
 from selfcare.model.events import Event, EventType
+from selfcare.model.webhooks import check_webhook_url
 from selfcare.server._app import Resolver, _execute, _read_body, _token
 from selfcare.server.tmf import lines
 from selfcare.server.tmf.bill import bill_document, cycle_id
@@ -65,7 +66,6 @@ from selfcare.tmf._wire import decode_json, encode_json
 
 __all__ = [
     "HUBS_PER_LINE",
-    "MAX_CALLBACK",
     "OUTBOX_LIMIT",
     "RETRY_SCHEDULE",
     "Hub",
@@ -85,8 +85,6 @@ RETRY_SCHEDULE: tuple[timedelta, ...] = tuple(
 days of the operator's clock in all); after the last the notification is given up."""
 HUBS_PER_LINE = 20
 """The most hubs one line may have registered, over all APIs (409 beyond)."""
-MAX_CALLBACK = 2048
-"""The longest callback URL a hub takes."""
 MAX_QUERY = 1000
 """The longest ``query`` a hub takes."""
 OUTBOX_LIMIT = 1000
@@ -162,30 +160,12 @@ def parse_hub_query(text: object, api: str) -> dict[str, str]:
 
 
 def _callback(value: object) -> str:
-    """The ``callback`` of a hub: an absolute http(s) URL with a host, at most
-    :data:`MAX_CALLBACK` characters (400 naming ``callback`` otherwise; never echoed in full:
-    its path may be the listener's secret)."""
-    if not isinstance(value, str) or not value:
+    """The ``callback`` of a hub, checked by the same rule as a webhook endpoint's URL
+    (:func:`~selfcare.model.webhooks.check_webhook_url`: 400 naming ``callback`` and what is
+    wrong, never the URL, whose path may be the listener's secret)."""
+    if value is None or value == "":
         raise ValidationError("the request body has no 'callback' URL", field="callback")
-    if len(value) > MAX_CALLBACK:
-        raise ValidationError(f"callback is over {MAX_CALLBACK} characters", field="callback")
-    try:
-        parts = urlsplit(value)
-        parts.port  # noqa: B018 - a port that is not a number raises here
-    except ValueError:
-        parts = None
-    if (
-        parts is None
-        or parts.scheme not in ("http", "https")
-        or not parts.hostname
-        or parts.username is not None
-        or any(c.isspace() for c in value)
-    ):
-        raise ValidationError(
-            "callback must be an absolute http or https URL with a host and no user name",
-            field="callback",
-        )
-    return value
+    return check_webhook_url(value, "callback")
 
 
 @attrs.define
