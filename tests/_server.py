@@ -31,9 +31,12 @@ class SwitchableResolver:
 
     def use(self, operator: FakeOperator) -> None:
         self.resolver = FakeResolver(operator)
-        self.listener = None
-        if self.hubs is not None:
-            self.hubs.hubs.clear()  # the previous test's hubs were its operator's lines'
+        self.listener = None  # the hubs are the operator's: a new operator has none
+
+    @property
+    def operator(self) -> FakeOperator | None:
+        """The installed operator, which keeps the TMF face's hubs (``None``: none yet)."""
+        return None if self.resolver is None else self.resolver.operator
 
     def _listen(self, request: httpx.Request) -> httpx.Response:
         return httpx.Response(503) if self.listener is None else self.listener(request)
@@ -93,6 +96,6 @@ def tmf_server(wrap: Any = None, version: int = 4) -> tuple[LiveServer, Switchab
     # the app's lifespan (its delivery loop) is off under LiveServer: tests call deliver()
     # after moving the fake's clock, into resolver.listener, with no socket and no sleep
     listeners = httpx.AsyncClient(transport=httpx.MockTransport(resolver._listen))
-    resolver.hubs = TmfHubs(profile, resolver.now, http_client=listeners)
+    resolver.hubs = TmfHubs(profile, http_client=listeners)
     app = create_tmf_app(resolver, profile, hubs=resolver.hubs)
     return LiveServer(wrap(app) if wrap else app), resolver

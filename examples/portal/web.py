@@ -41,8 +41,8 @@ from selfcare import (
     _i18n,
 )
 from selfcare._i18n import N_
-from selfcare.cli._labels import LABELS, OPERATIONS
 from selfcare.keypad import KeypadRegistry
+from selfcare.labels import LABELS, OPERATIONS
 
 HERE = Path(__file__).resolve().parent
 log = logging.getLogger("selfcare.portal")

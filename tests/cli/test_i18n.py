@@ -18,8 +18,8 @@ from selfcare.backends.fake import FakeOperator
 from selfcare.cli import _format as fmt
 from selfcare.cli._app import cli
 from selfcare.cli._context import State
-from selfcare.cli._labels import LABELS, OPERATIONS
 from selfcare.forwarding import ForwardingCondition
+from selfcare.labels import LABELS, OPERATIONS
 from selfcare.model import Quantity, Unit
 from selfcare.operations.history import logged_operation_names
 

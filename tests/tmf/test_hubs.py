@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from selfcare import PaymentDeclined, PhoneNumber, Selfcare, ValidationError
-from selfcare.backends.fake import FakeBackend, FakeOperator, ManualClock
+from selfcare.backends.fake import AsyncFakeBackend, FakeBackend, FakeOperator, ManualClock
 from selfcare.model.events import Event, EventType
 from selfcare.server import FakeResolver, create_tmf_app
 from selfcare.server.tmf.hub import RETRY_SCHEDULE, TmfHubs
@@ -94,7 +94,7 @@ async def _face(operator: FakeOperator, clock: ManualClock, version: int) -> Fac
     resolver = FakeResolver(operator)
     profile = DEFAULT_PROFILE.with_version(version)
     http = httpx.AsyncClient(transport=httpx.MockTransport(listener))
-    hubs = TmfHubs(profile, resolver.now, http_client=http)
+    hubs = TmfHubs(profile, http_client=http)
     app = create_tmf_app(resolver, profile, hubs=hubs)
     token = operator.token().reveal()
     client = httpx.AsyncClient(
@@ -451,7 +451,7 @@ async def test_the_served_app_delivers_by_itself_when_something_happens(
 
     resolver = FakeResolver(operator)
     http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
-    hubs = TmfHubs(DEFAULT_PROFILE, resolver.now, http_client=http)
+    hubs = TmfHubs(DEFAULT_PROFILE, http_client=http)
     app = create_tmf_app(resolver, hubs=hubs)
     token = operator.token().reveal()
     client = httpx.AsyncClient(
@@ -481,3 +481,46 @@ async def test_a_hub_ends_with_the_session_that_registered_it(face4: Face) -> No
     await face.hubs.deliver()
     assert face.hubs.hubs == {}  # its credentials ended: the hub is gone, nothing was sent
     assert face.listener.received == []
+
+
+async def test_hubs_are_the_operators_and_outlive_the_app_that_registered_them(
+    operator: FakeOperator, clock: ManualClock
+) -> None:
+    """The face only carries requests: an app made again over the same operator (a restart)
+    delivers to, and deletes, the hubs the first one registered."""
+    first = await _face(operator, clock, 4)
+    hub_id = (await first.register("payment")).json()["id"]
+    await first.client.aclose()
+    again = await _face(operator, clock, 4)
+    assert set(again.hubs.hubs) == {hub_id}
+    again.sc().payments.pay(100, method=CARD)
+    await again.hubs.deliver()
+    assert [b["eventType"] for b in again.listener.bodies()] == ["PaymentCreateEvent"]
+    assert first.listener.received == []
+    gone = await again.client.delete(again.url("payment", f"/hub/{hub_id}"))
+    assert gone.status_code == 204
+    assert again.hubs.hubs == {}
+    await again.client.aclose()
+
+
+async def test_a_face_over_a_backend_that_is_not_the_fakes_refuses_hubs_saying_why(
+    operator: FakeOperator,
+) -> None:
+    """Hubs live in the fake operator's outboxes: a resolver without one (a server in front
+    of a network backend) answers 405 saying why, and registers nothing."""
+
+    def resolve(token: Any) -> AsyncFakeBackend:  # a resolver with no ``operator``
+        return AsyncFakeBackend.wrap(FakeBackend(operator))
+
+    app = create_tmf_app(resolve)
+    hubs = app.state.tmf_hubs
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app),
+        base_url="http://face.test",
+        headers={"Authorization": "Bearer anything"},
+    ) as client:
+        created = await client.post(standard_root("payment") + "/hub", json={"callback": LISTENER})
+        gone = await client.delete(standard_root("payment") + "/hub/hub-1")
+    assert (created.status_code, gone.status_code) == (405, 405)  # TMF says NotSupported so
+    assert "fake operator" in created.json()["reason"] + created.json().get("message", "")
+    assert hubs.hubs == {} and await hubs.deliver() == 0

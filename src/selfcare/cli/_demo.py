@@ -18,8 +18,8 @@ from selfcare import ExpenseKind, Money, OperationStatus, Quantity, Selfcare
 from selfcare._i18n import gettext as _
 from selfcare._i18n import ngettext
 from selfcare.cli import _format as fmt
-from selfcare.cli._labels import operation as operation_label
 from selfcare.cli._output import safe, text
+from selfcare.labels import operation as operation_label
 
 __all__ = ["render_demo"]
 

@@ -66,7 +66,7 @@ def count(value: int | Decimal, account_locale: str | None = None) -> str:
 
 def enum_label(value: enum.Enum) -> str:
     """An enumeration's member as people read it, in their language."""
-    from selfcare.cli._labels import label
+    from selfcare.labels import label
 
     return label(value)
 

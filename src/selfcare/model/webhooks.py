@@ -18,42 +18,58 @@ from selfcare._time import Instant
 from selfcare.model._repr import compact_repr
 from selfcare.model.events import EventType
 
-__all__ = ["MAX_URL_LENGTH", "NewWebhookEndpoint", "WebhookEndpoint", "check_webhook_url"]
+__all__ = [
+    "MAX_URL_LENGTH",
+    "NewWebhookEndpoint",
+    "WebhookEndpoint",
+    "check_webhook_url",
+    "url_problem",
+]
 
 MAX_URL_LENGTH: Final = 2048
+"""The longest URL a webhook endpoint or a TMF hub's callback may have."""
+
+
+def url_problem(value: object) -> str | None:
+    """What is wrong with ``value`` as a URL the operator POSTs events to (a webhook
+    endpoint's ``url``, a TMF hub's ``callback``), or ``None`` when nothing is: it must be
+    an absolute ``http``/``https`` URL with a host, at most :data:`MAX_URL_LENGTH`
+    characters, with no user name or password and no white space or control characters.
+
+    The answer never contains the value, nor any part of it: the URL's path or query may
+    be the listener's secret (a capability URL), so an error must not carry it into logs."""
+    if not isinstance(value, str):
+        return f"must be a URL string, not {type(value).__name__}"
+    if not value:
+        return "is empty"
+    if len(value) > MAX_URL_LENGTH:
+        return f"is longer than {MAX_URL_LENGTH} characters"
+    try:
+        parts = urlsplit(value)
+        host, _port = parts.hostname, parts.port  # a port that is not a number raises
+    except ValueError:
+        return "is not a URL (a malformed host or port)"
+    if parts.scheme not in ("http", "https"):
+        return "must be an absolute http:// or https:// URL"
+    if not host:
+        return "has no host"
+    if parts.username is not None or parts.password is not None:
+        return "must not carry a user name or password"
+    if any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in value):
+        return "contains white space or a control character"
+    return None
 
 
 def check_webhook_url(value: Any, field: str = "url") -> str:
-    """An absolute ``http``/``https`` URL with a host, at most 2048 characters, no user or
-    password in it; an error names the value (clipped) otherwise."""
-    if not isinstance(value, str):
+    """``value`` if :func:`url_problem` finds nothing wrong with it, else a
+    :class:`~selfcare.ValidationError` naming ``field`` and the problem (never the URL)."""
+    problem = url_problem(value)
+    if problem is not None:
         raise ValidationError(
-            f"{field} must be a URL string, not {type(value).__name__}", field=field
-        )
-    shown = value if len(value) <= 80 else value[:79] + "…"
-    if len(value) > MAX_URL_LENGTH:
-        raise ValidationError(
-            f"{field}={shown!r} is longer than {MAX_URL_LENGTH} characters", field=field
-        )
-    try:
-        parts = urlsplit(value)
-        host, _port = parts.hostname, parts.port
-    except ValueError:
-        raise ValidationError(f"{field}={shown!r} is not a URL", field=field) from None
-    if parts.scheme not in ("http", "https"):
-        raise ValidationError(f"{field}={shown!r} must be an http:// or https:// URL", field=field)
-    if not host:
-        raise ValidationError(f"{field}={shown!r} has no host", field=field)
-    if parts.username is not None or parts.password is not None:
-        hidden = parts._replace(netloc="***@" + parts.netloc.rpartition("@")[2]).geturl()
-        shown = hidden if len(hidden) <= 80 else hidden[:79] + "…"
-        raise ValidationError(  # the password itself is never repeated
-            f"{field}={shown!r} must not carry a user name or password (the signature "
-            "authenticates deliveries)",
+            f"{field} {problem} (the URL is not repeated: its path may be a secret)",
             field=field,
         )
-    if any(ch.isspace() or ord(ch) < 0x20 for ch in value):
-        raise ValidationError(f"{field}={shown!r} contains white space", field=field)
+    assert isinstance(value, str)
     return value
 
 

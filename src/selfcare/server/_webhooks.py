@@ -1,17 +1,21 @@
-"""Webhook delivery: the reference server POSTs each line's events to its endpoints, signed.
+"""Event delivery: the reference server POSTs each line's events to its webhook endpoints,
+signed, and to its TMF notification hubs, as TMF event envelopes.
 
-The operator keeps the endpoints and an outbox per endpoint and decides what is due
-(:meth:`~selfcare.backends.fake.FakeOperator.due_deliveries`: each endpoint's next event,
-retries on the operator's clock); the :class:`WebhookDispatcher` does the I/O: it signs
-each delivery per Standard Webhooks (:func:`selfcare.webhooks.sign`), POSTs it, and tells
-the operator how it went (2xx: delivered; anything else, a timeout or a refused
-connection: tried again later). Endpoints are served concurrently, each endpoint's events
-one at a time, in order.
+The operator keeps the endpoints and hubs and an outbox for each and decides what is due
+(:meth:`~selfcare.backends.fake.FakeOperator.due_deliveries`: each outbox's next event,
+retries on the operator's clock, one schedule for both kinds); the
+:class:`WebhookDispatcher` does the I/O: it renders each delivery (a webhook endpoint's
+event signed per Standard Webhooks, :func:`selfcare.webhooks.sign`; a hub's notification
+as its API's TMF envelope, unsigned as TMF630 hubs are, by
+:func:`selfcare.server.tmf.hub.notification`), POSTs it, and tells the operator how it went
+(2xx: delivered; anything else, a timeout or a refused connection: tried again later).
+Outboxes are served concurrently, each one's events one at a time, in order.
 
 :meth:`WebhookDispatcher.step` delivers what is due now and returns, so a test drives
 deliveries with a :class:`~selfcare.backends.fake.ManualClock` and no sleeping;
 :meth:`WebhookDispatcher.run` is the server's loop (``create_app`` starts it when its
-resolver fronts a fake operator).
+resolver fronts a fake operator; ``create_tmf_app`` through its
+:class:`~selfcare.server.tmf.hub.TmfHubs`).
 """
 
 from __future__ import annotations
@@ -50,7 +54,8 @@ class DeliveryStats:
 
 class WebhookDispatcher:
     """Delivers the outboxes of ``operator`` (a :class:`~selfcare.backends.fake.FakeOperator`
-    or anything with its ``due_deliveries()``/``delivered()``) over HTTP.
+    or anything with its ``due_deliveries()``/``delivered()``) over HTTP: webhook endpoints
+    and TMF hubs, in one loop.
 
     ``client`` is the ``httpx.AsyncClient`` to POST with (one with ``timeout`` seconds by
     default, which the dispatcher closes in :meth:`aclose`); ``wall`` gives the signing
@@ -84,12 +89,17 @@ class WebhookDispatcher:
             nonlocal made
             while delivery is not None:
                 try:
-                    ok = await self._attempt(delivery)
+                    sent = await self._attempt(delivery)
                 except Exception:  # an unexpected error counts as a failed attempt
                     log.exception("webhook delivery to %s failed", delivery.endpoint.id)
-                    ok = False
-                made += 1
-                self.operator.delivered(delivery, ok)
+                    sent = False
+                if sent is None:  # nothing to send for this event: passed over
+                    self.operator.delivered(delivery, True, sent=False)
+                    ok = True
+                else:
+                    made += 1
+                    self.operator.delivered(delivery, sent)
+                    ok = sent
                 delivery = self.operator.next_delivery(delivery) if ok else None
 
         while True:
@@ -98,15 +108,30 @@ class WebhookDispatcher:
                 return made
             await asyncio.gather(*(drain(d) for d in batch))
 
-    async def _attempt(self, delivery: Delivery) -> bool:
-        self.stats.attempts += 1
+    def _render(self, delivery: Delivery) -> tuple[bytes, dict[str, str]] | None:
+        """The body and headers of ``delivery``; ``None`` when there is nothing to send (a
+        TMF hub's query filters this event's notification out)."""
+        if delivery.hub is not None:
+            from selfcare.server.tmf.hub import notification  # the TMF face loads on need
+
+            body = notification(delivery.hub, delivery.event)
+            return None if body is None else (body, {})
+        assert delivery.secret is not None  # a webhook endpoint always has its secret
         body = encode(delivery.event)
         headers = sign(body, delivery.secret, message_id=delivery.message_id, timestamp=self.wall())
+        return body, headers
+
+    async def _attempt(self, delivery: Delivery) -> bool | None:
+        rendered = self._render(delivery)
+        if rendered is None:
+            return None
+        body, headers = rendered
+        self.stats.attempts += 1
         headers["content-type"] = "application/json"
         headers["user-agent"] = self._user_agent
         what = f"{delivery.event.id} to {delivery.endpoint.id} (attempt {delivery.attempt})"
         url = delivery.endpoint.url
-        assert url is not None  # the fake's endpoints always have theirs (None: a TMF delete)
+        assert url is not None  # the fake's outboxes always have theirs (None: a TMF delete)
         try:
             response = await self.client.post(url, content=body, headers=headers)
         except (httpx.HTTPError, OSError) as exc:

@@ -64,6 +64,7 @@ from selfcare.model import (
     TariffRef,
 )
 from selfcare.model.events import Event, EventType
+from selfcare.model.webhooks import WebhookEndpoint
 from selfcare.operations import ListCalls, ListExpenses, MutatingOperation, Operation, ReadEvents
 
 __all__ = ["AsyncFakeBackend", "FakeBackend", "FakeOperator"]
@@ -187,43 +188,103 @@ class FakeOperator:
         if added:
             self.events_changed.notify()
 
-    # -- webhooks: the outboxes the reference server's dispatcher delivers ----------------
+    # -- webhooks and TMF hubs: the outboxes the reference server's dispatcher delivers ---
 
     def _all_lines(self) -> list[Subscriber]:
         lines = {id(sub): sub for sub in (*self.subscribers.values(), *self._lines.values())}
         return list(lines.values())
 
+    def _catch_up(self, sub: Subscriber, now: datetime) -> datetime:
+        """Fire what the clock brought on ``sub``'s line (a message delivered, a bill overdue)
+        and log it; the time now in the line's zone (call with the lock held)."""
+        at = now.astimezone(sub.account.zone)
+        _autopay.run_autopay(sub, at)
+        close_periods(sub, at)
+        _events.advance(sub, at)
+        self.flush_events(at)
+        return at
+
     def due_deliveries(self) -> list[_webhooks.Delivery]:
-        """The webhook deliveries whose time has come on the clock: the head of each
-        endpoint's outbox (one per endpoint, so each gets its events in order), after
-        firing what the clock brought (a message delivered, a bill overdue). Each is in
-        flight until :meth:`delivered` records how it went."""
+        """The deliveries whose time has come on the clock, to webhook endpoints and TMF hubs
+        alike: the head of each outbox (one per endpoint, so each gets its events in order),
+        after firing what the clock brought (a message delivered, a bill overdue). Each is in
+        flight until :meth:`delivered` records how it went. A hub whose registering token no
+        longer works is deleted here, before it is sent anything more."""
         with self.lock:
             now = self.clock.now()
             found = []
             for sub in self._all_lines():
-                if not sub.webhooks.endpoints:
+                store = sub.webhooks
+                for record in list(store.hubs.values()):
+                    credential = None if record.hub is None else record.hub.credential
+                    if credential is not None and not self._still_valid(credential):
+                        del store.hubs[record.endpoint.id]
+                if not store.endpoints and not store.hubs:
                     continue
-                at = now.astimezone(sub.account.zone)
-                _autopay.run_autopay(sub, at)
-                close_periods(sub, at)
-                _events.advance(sub, at)
-                self.flush_events(at)
-                found += _webhooks.due(sub, at)
+                found += _webhooks.due(sub, self._catch_up(sub, now))
             return found
 
-    def delivered(self, delivery: _webhooks.Delivery, ok: bool) -> None:
+    def _still_valid(self, credential: Secret) -> bool:
+        try:
+            self.authenticate(credential)
+        except AuthenticationError:  # signed out, revoked, expired, replaced
+            return False
+        return True
+
+    def delivered(self, delivery: _webhooks.Delivery, ok: bool, *, sent: bool = True) -> None:
         """Record an attempt: ``ok`` (the endpoint answered 2xx) moves its outbox on to the
-        next event; a failure schedules the same event again (``RETRY_SCHEDULE``)."""
+        next event; a failure schedules the same event again (``RETRY_SCHEDULE``).
+        ``sent=False``: the server had nothing to send for it (a TMF hub's query filtered
+        its notification out); the outbox moves on without counting a delivery."""
         with self.lock:
-            _webhooks.outcome(delivery.line, delivery, ok, self.clock.now())
+            _webhooks.outcome(delivery.line, delivery, ok, self.clock.now(), sent=sent)
+
+    def _hub_line(self, credential: Secret, line: PhoneNumber | None) -> Subscriber:
+        login = self.authenticate(credential)
+        return login if line is None else self.line(login, line)
+
+    def add_hub(
+        self,
+        credential: Secret,
+        line: PhoneNumber | None,
+        callback: str,
+        types: tuple[EventType, ...],
+        hub: _webhooks.HubSpec,
+    ) -> WebhookEndpoint:
+        """Register a TMF hub (TMF630) for the line of ``credential`` (or ``line``, if the
+        token may act on it; ``NotFound`` otherwise): the events of ``types`` logged from
+        now on are POSTed to ``callback``, through the same outboxes and retries as webhook
+        endpoints, as the TMF envelope ``hub`` describes (the TMF face renders it). At most
+        :data:`~selfcare.backends.fake._webhooks.HUBS_PER_LINE` per line (``Conflict``)."""
+        with self.lock:
+            sub = self._hub_line(credential, line)
+            at = self._catch_up(sub, self.clock.now())
+            return _webhooks.add_hub(sub, callback, types, hub, at)
+
+    def remove_hub(
+        self, credential: Secret, line: PhoneNumber | None, api: str, hub_id: str
+    ) -> None:
+        """Delete the hub ``hub_id`` of ``api`` of the line of ``credential`` (or ``line``);
+        ``NotFound`` unless that line has it (whoever else's it is)."""
+        with self.lock:
+            _webhooks.remove_hub(self._hub_line(credential, line), api, hub_id)
+
+    def hub_records(self) -> list[tuple[_webhooks.EndpointRecord, list[Event]]]:
+        """Every line's TMF hubs, each with the events waiting in its outbox (a snapshot, for
+        the TMF face's ``TmfHubs.hubs`` and for tests)."""
+        with self.lock:
+            return [
+                (copy.copy(record), record.waiting(sub.events.by_seq))
+                for sub in self._all_lines()
+                for record in sub.webhooks.hubs.values()
+            ]
 
     def next_delivery(self, after: _webhooks.Delivery) -> _webhooks.Delivery | None:
         """The same endpoint's next delivery if it is due now (after :meth:`delivered`
         recorded ``after``), in flight; ``None`` when its outbox is empty or waits for a
         retry. A dispatcher keeps each endpoint busy with it, without a round for all."""
         with self.lock:
-            record = after.line.webhooks.endpoints.get(after.endpoint.id)
+            record = after.line.webhooks.get(after.endpoint.id)
             if record is None:
                 return None
             return _webhooks.take(after.line, record, self.clock.now())
@@ -234,7 +295,7 @@ class FakeOperator:
             times = [
                 record.next_at
                 for sub in self._all_lines()
-                for record in sub.webhooks.endpoints.values()
+                for record in sub.webhooks.records()
                 if record.next_at is not None and not record.in_flight
             ]
             return min(times, default=None)

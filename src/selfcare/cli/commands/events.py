@@ -14,10 +14,10 @@ from rich.text import Text
 from selfcare._i18n import gettext as _
 from selfcare.cli import _format as fmt
 from selfcare.cli._context import State, pass_state
-from selfcare.cli._labels import label
 from selfcare.cli._options import choice, limit_option, output_options, since_until
 from selfcare.cli._output import Column, Zone, emit, human, stdout
 from selfcare.cli.commands.usage import limited, page_size
+from selfcare.labels import label
 from selfcare.model import (
     Balance,
     Bill,

@@ -15,7 +15,6 @@ import asyncio
 import contextlib
 import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import datetime
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -184,14 +183,16 @@ def create_tmf_app(
     be at most ``max_document_bytes`` of JSON, after any ``PATCH`` (a larger one, or a
     larger ``PATCH`` body, is a 400 naming the limit).
 
-    Every API also has its notification hub (``POST /hub``, ``DELETE /hub/{id}``), kept and
-    delivered by ``hubs`` (a :class:`~selfcare.server.tmf.hub.TmfHubs` on the resolver's
-    clock when ``None``; ``app.state.tmf_hubs``): the app's lifespan runs its delivery loop
-    while the app is served."""
+    Every API also has its notification hub (``POST /hub``, ``DELETE /hub/{id}``): the hubs
+    are kept by the resolver's fake operator (``resolve.operator``), beside its webhook
+    endpoints, so an app made again over the same operator still has them, and delivered by
+    ``hubs`` (a :class:`~selfcare.server.tmf.hub.TmfHubs`, made when ``None``;
+    ``app.state.tmf_hubs``), whose loop the app's lifespan runs while the app is served. A
+    resolver without a fake operator answers ``POST /hub`` with 405, saying why."""
     documents = _documents(resolve)
     if hubs is None:
-        now: Callable[[], datetime] | None = getattr(resolve, "now", None)
-        hubs = TmfHubs(profile, now)
+        hubs = TmfHubs(profile)
+    hubs.bind(resolve)
     delivery = hubs
 
     @contextlib.asynccontextmanager

@@ -1,6 +1,6 @@
 """The TMF face's notification hubs (TMF630): ``POST /hub`` and ``DELETE /hub/{id}`` under
-every API's root, and the delivery of each event the line's log gains to the hubs it
-matches, as the TMF event envelope the API's spec defines.
+every API's root, and the rendering of each event the line's log gains as the TMF event
+envelope the hub's API defines.
 
 A hub belongs to the line of the token that registered it (its account and number), or
 the line the request's ``relatedParty`` parameter names (as on every TMF route): only that
@@ -9,27 +9,29 @@ line's tokens see it and delete it, and it receives that line's events. Its
 ``event.customerBill.state=settled``, ``eventTime.gte=…``); a query naming an event this hub
 never sends, or an attribute outside the envelope, is a 400 naming it.
 
-:class:`TmfHubs` keeps the hubs and delivers: :meth:`TmfHubs.deliver` reads each hub's line
-from the event after the last one it read (``ReadEvents``), renders the notifications the
-hub's API carries and POSTs them to the callback in order, one at a time; a failed POST is
-retried on :data:`RETRY_SCHEDULE` of the operator's clock while the later notifications
-wait behind it (so they arrive in order), and given up after the last step. Nothing runs in
-the background except :meth:`TmfHubs.run`, which the served app starts (its lifespan) and
-which calls ``deliver`` whenever the fake says something happened or a second passes; tests
-call ``deliver`` themselves after moving a ``ManualClock``. Native Standard-Webhooks delivery
-is a separate module; the two may share a loop one day.
+The face only carries requests: the fake operator keeps the hubs, each an outbox beside the
+line's webhook endpoints (``FakeOperator.add_hub``; a position in the line's append-only
+event log plus its retry state, on :data:`RETRY_SCHEDULE`, the webhooks' one), so an app
+made again over the same operator still has them. The server's one
+:class:`~selfcare.server.WebhookDispatcher` delivers both kinds: for a hub it calls
+:func:`notification`, which renders the event as the hub's API serves it, inside the TMF
+envelope, unsigned (TMF hubs carry no signature), or nothing when the hub's query filters it
+out. A failed POST is retried on the operator's clock while the later notifications wait
+behind it (so they arrive in order), and given up after the last step.
+
+:class:`TmfHubs` is the face's handle on them: :meth:`TmfHubs.run` is the dispatcher's loop,
+which the served app starts (its lifespan); tests call :meth:`TmfHubs.deliver` themselves
+after moving a ``ManualClock``. A resolver that fronts no fake operator (a server in front
+of a network backend) keeps no hubs: ``POST /hub`` answers 405 (the TMF face's status for
+what it cannot do) saying so.
 """
 
 from __future__ import annotations
 
-import asyncio
-import collections
 import inspect
 import logging
 import re
-import secrets
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import unquote_plus, urlsplit
 
@@ -41,17 +43,28 @@ from starlette.responses import Response
 from starlette.routing import Route as StarletteRoute
 
 from selfcare import operations as ops
-from selfcare._errors import (
-    AuthenticationError,
-    Conflict,
-    NotFound,
-    SelfcareError,
-    ValidationError,
-)
+from selfcare._errors import NotSupported, SelfcareError, ValidationError
+from selfcare._secret import Secret
 from selfcare.backends import AsyncBackend, Backend
-from selfcare.model import Account, Bill, Complaint, ConnectedService, Message, Payment
+from selfcare.backends.fake._webhooks import (
+    HUBS_PER_LINE,
+    RETRY_SCHEDULE,
+    EndpointRecord,
+    HubSpec,
+)
+from selfcare.model import (
+    Account,
+    Bill,
+    Complaint,
+    ConnectedService,
+    Message,
+    Payment,
+    PhoneNumber,
+)
 from selfcare.model.events import Event, EventType
+from selfcare.model.webhooks import WebhookEndpoint, check_webhook_url
 from selfcare.server._app import Resolver, _execute, _read_body, _token
+from selfcare.server._webhooks import WebhookDispatcher
 from selfcare.server.tmf import lines
 from selfcare.server.tmf.bill import bill_document, cycle_id
 from selfcare.server.tmf.errors import error_response
@@ -59,44 +72,32 @@ from selfcare.server.tmf.query import Json, filtered, instant, json_response
 from selfcare.tmf import _mapping as m
 from selfcare.tmf import _message_mapping as mm
 from selfcare.tmf import _service_mapping as sm
-from selfcare.tmf._events import TmfEventKind, envelope, event_kinds, hub_event_names
+from selfcare.tmf._events import (
+    HUB_EVENTS,
+    TmfEventKind,
+    envelope,
+    event_kinds,
+    hub_event_names,
+)
 from selfcare.tmf._profile import API_NAMES, TmfProfile, standard_root
 from selfcare.tmf._wire import decode_json, encode_json
 
 __all__ = [
     "HUBS_PER_LINE",
-    "MAX_CALLBACK",
-    "OUTBOX_LIMIT",
     "RETRY_SCHEDULE",
     "Hub",
+    "HubSpec",
     "TmfHubs",
     "hub_routes",
+    "notification",
     "parse_hub_query",
     "render_resource",
 ]
 
 log = logging.getLogger("selfcare.server.tmf.hub")
 
-RETRY_SCHEDULE: tuple[timedelta, ...] = tuple(
-    timedelta(seconds=s)
-    for s in (5, 30, 120, 300, 900, 1800, 3600, 7200, 14400, 28800, 57600, 86400)
-)
-"""How long after each failed POST of a notification the next try is (about two and a half
-days of the operator's clock in all); after the last the notification is given up."""
-HUBS_PER_LINE = 20
-"""The most hubs one line may have registered, over all APIs (409 beyond)."""
-MAX_CALLBACK = 2048
-"""The longest callback URL a hub takes."""
 MAX_QUERY = 1000
 """The longest ``query`` a hub takes."""
-OUTBOX_LIMIT = 1000
-"""The most notifications waiting for one hub: while its callback is down and this many
-wait, the hub stops reading the log (and resumes where it stopped, so nothing is lost)."""
-TIMEOUT = 10.0
-"""Seconds one POST to a callback may take."""
-POLL = 1.0
-"""Seconds between deliveries when the backend cannot say when something happened."""
-_READ = 100
 _ENVELOPE = frozenset({"eventId", "eventTime", "eventType", "domain"})
 _NAME = re.compile(r"[A-Za-z@][A-Za-z0-9@_]*(\.[A-Za-z@][A-Za-z0-9@_]*)*")
 _RANGE = frozenset({"gt", "gte", "lt", "lte"})
@@ -162,84 +163,70 @@ def parse_hub_query(text: object, api: str) -> dict[str, str]:
 
 
 def _callback(value: object) -> str:
-    """The ``callback`` of a hub: an absolute http(s) URL with a host, at most
-    :data:`MAX_CALLBACK` characters (400 naming ``callback`` otherwise; never echoed in full:
-    its path may be the listener's secret)."""
-    if not isinstance(value, str) or not value:
+    """The ``callback`` of a hub, checked by the same rule as a webhook endpoint's URL
+    (:func:`~selfcare.model.webhooks.check_webhook_url`: 400 naming ``callback`` and what is
+    wrong, never the URL, whose path may be the listener's secret)."""
+    if value is None or value == "":
         raise ValidationError("the request body has no 'callback' URL", field="callback")
-    if len(value) > MAX_CALLBACK:
-        raise ValidationError(f"callback is over {MAX_CALLBACK} characters", field="callback")
-    try:
-        parts = urlsplit(value)
-        parts.port  # noqa: B018 - a port that is not a number raises here
-    except ValueError:
-        parts = None
-    if (
-        parts is None
-        or parts.scheme not in ("http", "https")
-        or not parts.hostname
-        or parts.username is not None
-        or any(c.isspace() for c in value)
-    ):
-        raise ValidationError(
-            "callback must be an absolute http or https URL with a host and no user name",
-            field="callback",
-        )
-    return value
+    return check_webhook_url(value, "callback")
 
 
-@attrs.define
-class _Pending:
-    body: bytes
-    event_id: str
-    due: datetime
-    attempts: int = 0
-
-
-@attrs.define(repr=False)
+@attrs.frozen(repr=False)
 class Hub:
-    """One registered listener: the API it was registered on, its callback and filters, and
-    the line whose events it receives (the backend of the token that registered it)."""
+    """One registered listener, as the operator keeps it (a snapshot): the API it was
+    registered on, its callback and query, the line whose events it receives, and how its
+    deliveries went (``outbox``: the ids of the events waiting for it)."""
 
     id: str
     api: str
     version: int
     callback: str
     query: str | None
-    filters: dict[str, str]
     owner: tuple[str, str]
-    """The account and the line number of the token that registered it."""
-    backend: Backend | AsyncBackend
-    account: Account
-    root: str
-    """The API's root as the registering request reached the face (for ``href``)."""
-    cursor: str | None
-    outbox: collections.deque[_Pending] = attrs.field(factory=collections.deque)
-    delivered: int = 0
-    attempts: int = 0
-    given_up: int = 0
+    """The account and the line number whose events it receives."""
+    delivered: int
+    attempts: int
+    given_up: int
+    outbox: tuple[str, ...]
 
-    def document(self) -> Json:
-        """The hub as TMF answers it: v4 ``EventSubscription``, v5 ``Hub``."""
-        doc: Json = {"id": self.id, "callback": self.callback}
-        if self.query is not None:
-            doc["query"] = self.query
-        if self.version == 5:
-            doc["@type"] = "Hub"
-        return doc
-
-    def matches(self, notification: Json) -> bool:
-        return not self.filters or bool(filtered(self.filters, [notification]))
+    @classmethod
+    def of(cls, record: EndpointRecord, waiting: list[Event]) -> Hub:
+        """The hub an operator's outbox record is."""
+        spec = record.hub
+        assert spec is not None and record.endpoint.url is not None
+        account = spec.account
+        return cls(
+            id=record.endpoint.id,
+            api=spec.api,
+            version=spec.version,
+            callback=record.endpoint.url,
+            query=spec.query,
+            owner=(account.personal_account, account.number.e164),
+            delivered=record.delivered,
+            attempts=record.delivered + record.failures,
+            given_up=record.given_up,
+            outbox=tuple(event.id for event in waiting),
+        )
 
     def __repr__(self) -> str:
         host = urlsplit(self.callback).hostname  # the path may be the listener's secret
         return f"Hub({self.id!r}, api={self.api!r}, callback host={host!r})"
 
 
-def render_resource(kind: TmfEventKind, event: Event, hub: Hub, profile: TmfProfile) -> Json:
+def document(endpoint: WebhookEndpoint, spec: HubSpec) -> Json:
+    """A hub as TMF answers it: v4 ``EventSubscription``, v5 ``Hub``."""
+    doc: Json = {"id": endpoint.id, "callback": endpoint.url}
+    if spec.query is not None:
+        doc["query"] = spec.query
+    if spec.version == 5:
+        doc["@type"] = "Hub"
+    return doc
+
+
+def render_resource(kind: TmfEventKind, event: Event, hub: HubSpec) -> Json:
     """The resource a notification of ``event`` carries, as the face serves it on the hub's
     API (with its absolute ``href``)."""
-    account, version = hub.account, hub.version
+    account, version, profile = hub.account, hub.version, hub.profile
     account_id = account.personal_account
     data: Any = event.data
     doc: Json
@@ -270,33 +257,76 @@ def render_resource(kind: TmfEventKind, event: Event, hub: Hub, profile: TmfProf
     return doc
 
 
-Clock = Callable[[], datetime]
+def notification(hub: HubSpec, event: Event) -> bytes | None:
+    """The body the hub ``hub`` is sent for ``event``: the TMF event envelope of the hub's
+    API around the resource, if the event becomes a notification of that API and it passes
+    the hub's query; ``None`` otherwise (nothing is sent)."""
+    for kind in event_kinds(event):
+        if kind.api != hub.api:
+            continue  # an event becomes at most one notification of each API
+        body = envelope(event, kind, render_resource(kind, event, hub), hub.version)
+        if hub.filters and not filtered(hub.filters, [body]):
+            return None
+        return encode_json(body)
+    return None
+
+
+def _types(api: str) -> tuple[EventType, ...]:
+    """The selfcare event types a hub of ``api`` may be sent (its outbox takes only these)."""
+    return tuple(t for t, kinds in HUB_EVENTS.items() if any(k.api == api for k in kinds))
 
 
 class TmfHubs:
-    """The hubs registered on a TMF face, and their delivery (see the module).
+    """The TMF face's notification hubs: registered in, kept by and delivered from the fake
+    operator's outboxes, beside its webhook endpoints (see the module).
 
-    ``clock`` is the operator's (the fake's, so that retries follow its ``ManualClock``);
-    ``http_client`` the client that POSTs to callbacks (one of its own, closed by
-    :meth:`aclose`, when not given); ``schedule`` the waits between tries of a
-    notification."""
+    ``create_tmf_app`` binds it to its resolver (:meth:`bind`); the hubs are those of the
+    resolver's ``operator``, which must be a fake operator's (one with ``add_hub``): a
+    resolver without one (a server in front of a network backend) answers ``POST /hub``
+    with a 405 error saying so. ``http_client`` is the client that POSTs to callbacks (one
+    of the dispatcher's own, opened on first delivery and closed by :meth:`aclose`, when
+    not given)."""
 
     def __init__(
-        self,
-        profile: TmfProfile,
-        clock: Clock | None = None,
-        *,
-        http_client: httpx.AsyncClient | None = None,
-        schedule: tuple[timedelta, ...] = RETRY_SCHEDULE,
+        self, profile: TmfProfile, *, http_client: httpx.AsyncClient | None = None
     ) -> None:
         self.profile = profile
-        self.clock: Clock = clock or (lambda: datetime.now(UTC))
         self._client = http_client
-        self._own_client = http_client is None
-        self.schedule = schedule
-        self.hubs: dict[str, Hub] = {}
-        self._lock = asyncio.Lock()
-        self._registered = asyncio.Event()
+        self._resolve: object = None
+        self._dispatcher: WebhookDispatcher | None = None
+
+    def bind(self, resolve: object) -> None:
+        """Keep and deliver the hubs of ``resolve``'s operator (``create_tmf_app`` calls it)."""
+        self._resolve = resolve
+
+    @property
+    def operator(self) -> Any:
+        """The fake operator that keeps the hubs (``None``: the resolver fronts none)."""
+        try:
+            operator = getattr(self._resolve, "operator", None)
+        except AssertionError:  # a test's switchable resolver with nothing installed yet
+            return None
+        return operator if callable(getattr(operator, "add_hub", None)) else None
+
+    def _keeper(self) -> Any:
+        operator = self.operator
+        if operator is None:
+            raise NotSupported(
+                "this server keeps no TMF hubs: hubs are kept and delivered by the fake "
+                "operator's outboxes, and this server's backend is not the fake's"
+            )
+        return operator
+
+    @property
+    def hubs(self) -> dict[str, Hub]:
+        """The hubs registered now, on every line, by id (a snapshot)."""
+        operator = self.operator
+        if operator is None:
+            return {}
+        return {
+            record.endpoint.id: Hub.of(record, waiting)
+            for record, waiting in operator.hub_records()
+        }
 
     # ------------------------------------------------------------ registration
 
@@ -307,9 +337,13 @@ class TmfHubs:
         backend: Backend | AsyncBackend,
         body: Any,
         root: str,
-    ) -> Hub:
-        """A new hub on ``api`` for the line of ``backend`` from a ``POST /hub`` body; it
-        receives what happens from now on."""
+        *,
+        credential: Secret,
+        line: PhoneNumber | None = None,
+    ) -> Json:
+        """A new hub on ``api`` for the line of ``backend`` (``credential``'s, or ``line``)
+        from a ``POST /hub`` body; it receives what happens from now on. The answer is the
+        hub as TMF answers it."""
         if not isinstance(body, dict):
             raise ValidationError("the request body must be a JSON object", field="body")
         if version == 5 and not isinstance(body.get("@type"), str):
@@ -322,161 +356,57 @@ class TmfHubs:
         callback = _callback(body.get("callback"))
         query = body.get("query")
         filters = parse_hub_query(query, api)
+        operator = self._keeper()
         account: Account = await _execute(backend, ops.GetAccount())
-        owner = (account.personal_account, account.number.e164)
-        if sum(1 for hub in self.hubs.values() if hub.owner == owner) >= HUBS_PER_LINE:
-            raise Conflict(
-                f"this line has {HUBS_PER_LINE} hubs, the most it may have: delete one first",
-                field="callback",
-            )
-        newest = await _execute(backend, ops.ListEvents(limit=1))  # NotSupported: no events
-        hub = Hub(
-            id="hub-" + secrets.token_hex(8),
-            api=api,
-            version=version,
-            callback=callback,
-            query=query,
-            filters=filters,
-            owner=owner,
-            backend=backend,
-            account=account,
-            root=root,
-            cursor=newest.items[0].id if newest.items else None,
-        )
-        self.hubs[hub.id] = hub
-        self._registered.set()
-        log.info("hub %s registered on %s for %s", hub.id, api, urlsplit(callback).hostname)
-        return hub
+        spec = HubSpec(api, version, query, filters, root, account, self.profile, credential)
+        endpoint = operator.add_hub(credential, line, callback, _types(api), spec)
+        log.info("hub %s registered on %s for %s", endpoint.id, api, urlsplit(callback).hostname)
+        return document(endpoint, spec)
 
-    async def remove(self, api: str, hub_id: str, backend: Backend | AsyncBackend) -> None:
-        """Delete the hub ``hub_id`` of ``api``; 404 unless the line of ``backend`` has it."""
-        hub = self.hubs.get(hub_id)
-        account: Account = await _execute(backend, ops.GetAccount())
-        if (
-            hub is None
-            or hub.api != api
-            or hub.owner != (account.personal_account, account.number.e164)
-        ):
-            raise NotFound(f"no hub {_shown(hub_id, 40)!r}")
-        del self.hubs[hub_id]
+    async def remove(
+        self, api: str, hub_id: str, credential: Secret, line: PhoneNumber | None = None
+    ) -> None:
+        """Delete the hub ``hub_id`` of ``api``; 404 unless the line of ``credential`` (or
+        ``line``) has it."""
+        self._keeper().remove_hub(credential, line, api, hub_id)
         log.info("hub %s deleted", hub_id)
 
     # ------------------------------------------------------------ delivery
 
+    def dispatcher(self) -> WebhookDispatcher | None:
+        """The dispatcher delivering the operator's outboxes (``None`` without one)."""
+        operator = self.operator
+        if operator is None:
+            return None
+        if self._dispatcher is None:
+            self._dispatcher = WebhookDispatcher(operator, client=self._client)
+        self._dispatcher.operator = operator  # a test's resolver may switch operators
+        return self._dispatcher
+
     async def deliver(self) -> int:
-        """Read what each hub's line logged since its last read, then POST what is due, in
-        order, on the operator's clock; returns how many notifications arrived."""
-        async with self._lock:
-            arrived = 0
-            for hub in list(self.hubs.values()):
-                if hub.id not in self.hubs:
-                    continue  # deleted while another hub was being served
-                await self._collect(hub)
-                arrived += await self._send(hub, self.clock())
-            return arrived
-
-    async def _collect(self, hub: Hub) -> None:
-        now = self.clock()
-        while len(hub.outbox) < OUTBOX_LIMIT:
-            try:
-                batch = await _execute(hub.backend, ops.ReadEvents(after=hub.cursor, limit=_READ))
-            except AuthenticationError:  # the session that registered it ended
-                self.hubs.pop(hub.id, None)
-                log.info("hub %s deleted: the token that registered it no longer works", hub.id)
-                return
-            except SelfcareError as exc:
-                log.warning("hub %s cannot read its line's events: %s", hub.id, type(exc).__name__)
-                return
-            for event in batch:
-                hub.cursor = event.id
-                for kind in event_kinds(event):
-                    if kind.api != hub.api:
-                        continue
-                    resource = render_resource(kind, event, hub, self.profile)
-                    notification = envelope(event, kind, resource, hub.version)
-                    if hub.matches(notification):
-                        hub.outbox.append(_Pending(encode_json(notification), event.id, now))
-            if len(batch) < _READ:
-                return
-
-    async def _send(self, hub: Hub, now: datetime) -> int:
-        arrived = 0
-        while hub.outbox and hub.outbox[0].due <= now and hub.id in self.hubs:
-            pending = hub.outbox[0]
-            hub.attempts += 1
-            if await self._post(hub, pending):
-                hub.outbox.popleft()
-                hub.delivered += 1
-                arrived += 1
-                continue
-            pending.attempts += 1
-            if pending.attempts > len(self.schedule):
-                hub.outbox.popleft()
-                hub.given_up += 1
-                log.warning(
-                    "hub %s gave up event %s after %d tries",
-                    hub.id,
-                    pending.event_id,
-                    pending.attempts,
-                )
-                continue
-            pending.due = now + self.schedule[pending.attempts - 1]
-            break
-        return arrived
-
-    async def _post(self, hub: Hub, pending: _Pending) -> bool:
-        if self._client is None:
-            self._client = httpx.AsyncClient(timeout=TIMEOUT, follow_redirects=False)
-        try:
-            answer = await self._client.post(
-                hub.callback,
-                content=pending.body,
-                headers={"Content-Type": "application/json"},
-                timeout=TIMEOUT,
-            )
-        except httpx.HTTPError as exc:
-            log.info("hub %s: POST of %s failed: %s", hub.id, pending.event_id, type(exc).__name__)
-            return False
-        if answer.is_success:
-            return True
-        log.info("hub %s: POST of %s answered %d", hub.id, pending.event_id, answer.status_code)
-        return False
+        """POST what is due now, in order, on the operator's clock (to hubs and to any
+        webhook endpoint of the same operator: one loop delivers both); returns how many
+        POSTs arrived."""
+        dispatcher = self.dispatcher()
+        if dispatcher is None:
+            return 0
+        before = dispatcher.stats.delivered
+        await dispatcher.step()
+        return dispatcher.stats.delivered - before
 
     async def run(self) -> None:
-        """Deliver for as long as the app runs: after every event the fake signals, after each
-        retry falls due (at most :data:`POLL` seconds apart), idle while there is no hub."""
-        while True:
-            if not self.hubs:
-                self._registered.clear()
-                await self._registered.wait()
-            signal = self._signal()
-            version = None if signal is None else signal.version
-            try:
-                await self.deliver()
-            except Exception:  # the loop must outlive any one failure; it is logged
-                log.exception("hub delivery failed")
-            if signal is None:
-                await anyio.sleep(POLL)
-            else:
-                await signal.wait_async(version, POLL)
-
-    def _signal(self) -> Any:
-        """The fake operator's ``events_changed`` when every hub reads one operator."""
-        found = {
-            id(s): s
-            for s in (
-                getattr(getattr(h.backend, "operator", None), "events_changed", None)
-                for h in self.hubs.values()
-            )
-            if s is not None
-        }
-        return next(iter(found.values())) if len(found) == 1 else None
+        """Deliver for as long as the app runs (the dispatcher's loop, woken by the
+        operator's signal); idle when the resolver fronts no fake operator."""
+        dispatcher = self.dispatcher()
+        if dispatcher is None:
+            await anyio.sleep_forever()
+            return
+        await dispatcher.run()
 
     async def aclose(self) -> None:
-        """Close the HTTP client this made for itself."""
-        if self._own_client and self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        """Close the HTTP client the dispatcher opened for itself."""
+        if self._dispatcher is not None:
+            await self._dispatcher.aclose()
 
 
 # ---------------------------------------------------------------- routes
@@ -488,14 +418,18 @@ Backends = Callable[[Request], Awaitable[Backend | AsyncBackend]]
 def hub_routes(resolve: Resolver, profile: TmfProfile, hubs: TmfHubs) -> list[StarletteRoute]:
     """``POST /hub`` and ``DELETE /hub/{id}`` under the root of every API the face serves."""
 
-    async def backend_of(request: Request) -> Backend | AsyncBackend:
+    async def backend_of(
+        request: Request,
+    ) -> tuple[Backend | AsyncBackend, Secret, PhoneNumber | None]:
         """The token's backend, on the line the ``relatedParty`` parameter names if any (as
-        every other TMF route takes it): a hub carries that line's events."""
-        backend = resolve(_token(request))
+        every other TMF route takes it: a hub carries that line's events), the token and
+        that line."""
+        token = _token(request)
+        backend = resolve(token)
         if inspect.isawaitable(backend):
             backend = await backend
-        scoped, _line = lines.scoped(backend, dict(request.query_params))
-        return scoped
+        scoped, line = lines.scoped(backend, dict(request.query_params))
+        return scoped, token, line
 
     def endpoints(api: str) -> list[StarletteRoute]:
         version = profile.version(api)
@@ -503,7 +437,7 @@ def hub_routes(resolve: Resolver, profile: TmfProfile, hubs: TmfHubs) -> list[St
 
         async def create(request: Request) -> Response:
             try:
-                backend = await backend_of(request)
+                backend, token, line = await backend_of(request)
                 raw = await _read_body(request)
                 try:
                     body = decode_json(raw, "the request") if raw else None
@@ -512,15 +446,17 @@ def hub_routes(resolve: Resolver, profile: TmfProfile, hubs: TmfHubs) -> list[St
                         "the request body is not valid JSON", field="body"
                     ) from None
                 base = str(request.base_url).rstrip("/") + root
-                hub = await hubs.register(api, version, backend, body, base)
+                doc = await hubs.register(
+                    api, version, backend, body, base, credential=token, line=line
+                )
             except SelfcareError as exc:
                 return error_response(exc, "POST")
-            return json_response(hub.document(), 201)
+            return json_response(doc, 201)
 
         async def delete(request: Request) -> Response:
             try:
-                backend = await backend_of(request)
-                await hubs.remove(api, request.path_params["id"], backend)
+                _backend, token, line = await backend_of(request)
+                await hubs.remove(api, request.path_params["id"], token, line)
             except SelfcareError as exc:
                 return error_response(exc, "DELETE")
             return Response(status_code=204)

@@ -1,7 +1,15 @@
-"""How the CLI names the model's enumerations to people: one message per member, in the
-enumeration's context (a *failed* sign-in and a *failed* message may read differently).
+"""How the model's enumerations read to people: one message per member, in the enumeration's
+context (a *failed* sign-in and a *failed* message may read differently), translated into the
+reader's language through the package's gettext catalogs (:mod:`selfcare._i18n`).
 
+Shared by every edge that talks to people: the CLI's human output and the example portal
+(``examples/portal``) both show ``label(ExpenseKind.VOICE_OUT)`` (``voice out``, ``исходящий
+звонок``) and ``operation("set_forwarding")``. The model, the wire, exceptions and the CLI's
 ``--json`` and ``--csv`` show the value itself (``voice_out``), never these.
+
+Cheap to import, and ``import selfcare`` does not import it: it loads the model's
+enumerations only, and Babel and a catalog load on the first translation into a language
+other than English.
 """
 
 from __future__ import annotations
