@@ -34,6 +34,7 @@ __all__ = [
     "held_only",
     "missing",
     "one",
+    "refused",
     "rejected",
     "unchangeable",
 ]
@@ -234,6 +235,19 @@ def unchangeable(listing: Translate, what: str, why: str) -> Translate:
     async def translate(call: TmfCall) -> Served:
         await by_id(listing, what)(call)
         raise NotSupported(f"the {what} {call.path['id']!r} {why}")
+
+    return translate
+
+
+def refused(why: str, read: Translate | None = None) -> Translate:
+    """An operation the API defines on a resource the operator keeps to itself (a
+    subscriber's token creates or changes no billing account, product or offering): 405
+    saying ``why``; by id, ``read`` first (404 for an unknown id)."""
+
+    async def translate(call: TmfCall) -> Served:
+        if read is not None:
+            await read(call)
+        raise NotSupported(why)
 
     return translate
 
