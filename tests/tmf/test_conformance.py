@@ -1202,3 +1202,29 @@ def test_a_bills_last_update_is_when_it_was_issued_paid_or_patched(
     patched = client.patch(where, json={"@type": "CustomerBill", "state": "onHold"}).json()
     assert datetime.fromisoformat(patched["lastUpdate"]) == clock.now()
     assert client.get(where).json()["lastUpdate"] == patched["lastUpdate"]
+
+
+def test_a_v4_tickets_external_id_type_and_severity_are_read_back_as_posted(
+    face: tuple[httpx.Client, SpecCheck, str],
+) -> None:
+    """The v4 kit's ticket: ``externalId``, and ``ticketType``/``severity`` a complaint has no
+    place for, come back as posted, by id and in the list; the SDK's own categories are
+    unchanged (nothing kept for them)."""
+    client, _, _ = face
+    body = create_body("troubleTicket", "TroubleTicket", "")
+    body |= {"externalId": "CRM-42", "ticketType": "ctk-type", "severity": "ctk-severity"}
+    doc = _post(client, "troubleTicket", "/troubleTicket", body)
+    shown = {k: doc[k] for k in ("externalId", "ticketType", "severity")}
+    assert shown == {"externalId": "CRM-42", "ticketType": "ctk-type", "severity": "ctk-severity"}
+    where = _url("troubleTicket", f"/troubleTicket/{doc['id']}")
+    assert client.get(where).json() == doc
+    listed = client.get(_url("troubleTicket", "/troubleTicket"), params={"id": doc["id"]})
+    assert listed.json() == [doc]
+    plain = _post(
+        client,
+        "troubleTicket",
+        "/troubleTicket",
+        {"description": "No signal", "severity": "minor", "ticketType": "network"},
+    )
+    assert "externalId" not in plain
+    assert plain["ticketType"] == "network"
