@@ -1265,3 +1265,38 @@ def test_every_v5_resource_is_read_filtered_and_selected_as_a_kit_does(
     selected = client.get(where, params={"id": first["id"], "fields": name}).json()
     assert selected and set(selected[0]) <= {"id", "href", "@type", name}
     assert selected[0][name] == first[name]
+
+
+def test_what_a_ticket_keeps_of_its_body_is_capped_as_a_kept_document(
+    face: tuple[httpx.Client, SpecCheck, str],
+) -> None:
+    """The attributes a ticket keeps from its body (``externalId``...) are held by the
+    operator as long as the ticket: at most ``MAX_DOCUMENT_BYTES`` of them, as any kept
+    document (a 400 naming the limit otherwise, before the complaint is filed)."""
+    client, check, _ = face
+    body = {"description": "No signal", "severity": "minor", "ticketType": "network"}
+    where = _url("troubleTicket", "/troubleTicket")
+    before = int(client.get(where, params={"limit": 0}).headers["X-Total-Count"])
+    huge = client.post(where, json=body | {"externalId": "x" * (MAX_DOCUMENT_BYTES + 10)})
+    assert huge.status_code == 400, huge.text[:300]
+    assert str(MAX_DOCUMENT_BYTES) in huge.json()["message"]
+    assert int(client.get(where, params={"limit": 0}).headers["X-Total-Count"]) == before
+    check.violations = [v for v in check.violations if ": request " not in v]
+
+
+@pytest.mark.parametrize("version", [5])
+def test_an_order_too_big_to_keep_is_refused_before_it_is_carried_out(
+    face: tuple[httpx.Client, SpecCheck, str], version: int
+) -> None:
+    client, check, account = face
+    body = create_body5(client, "ordering", "ProductOrder", account)
+    offering = body["productOrderItem"][0]["productOffering"]["id"]
+    huge = client.post(
+        _url("ordering", "/productOrder", 5),
+        json=body | {"description": "x" * (MAX_DOCUMENT_BYTES + 10)},
+    )
+    assert huge.status_code == 400, huge.text[:300]
+    assert str(MAX_DOCUMENT_BYTES) in huge.json()["message"]
+    products = client.get(_url("inventory", "/product", 5)).json()
+    assert offering not in [p["productOffering"]["id"] for p in products]  # not connected
+    check.violations = [v for v in check.violations if ": request " not in v]

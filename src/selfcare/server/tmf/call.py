@@ -92,6 +92,9 @@ class TmfCall:
     """The line the request names (``relatedParty.id``; ``backend`` acts on it), if any."""
     login: Backend | AsyncBackend | None = attrs.field(default=None, repr=False)
     """The login's own backend, whatever line the request names."""
+    keep_limit: int = 64 * 1024
+    """The most this server keeps of one resource, in bytes of JSON (``create_tmf_app``'s
+    ``max_document_bytes``)."""
     _account: Account | None = attrs.field(default=None, init=False)
 
     def href(self, path: str) -> str:

@@ -8,6 +8,7 @@ from selfcare import operations as ops
 from selfcare._errors import NotSupported, ValidationError
 from selfcare.model import ComplaintCategory, ComplaintStatus, RelatedEntity, RelatedKind
 from selfcare.server.tmf.call import Served, TmfCall, TmfRoute
+from selfcare.server.tmf.documents import kept_size
 from selfcare.tmf import _mapping as m
 
 __all__ = ["ROUTES"]
@@ -30,6 +31,16 @@ def _related(doc: object) -> RelatedEntity:
 
 
 async def _file(call: TmfCall) -> Served:
+    # What the caller says that a complaint has no place for is the caller's: the operator
+    # keeps it with the subscriber's TMF documents, shown on the ticket from now on (as long
+    # as the complaint's own values stay those it was filed with); at most what the server
+    # keeps of a resource, checked before the complaint is filed.
+    theirs = {
+        name: call.body[name]
+        for name in _THE_CALLERS[call.version]
+        if call.body.get(name) is not None
+    }
+    kept_size(theirs, call.keep_limit)
     try:
         category = ComplaintCategory(call.field("ticketType"))
     except ValueError:
@@ -42,14 +53,7 @@ async def _file(call: TmfCall) -> Served:
         idempotency_key=call.key(),
     )
     doc = m.complaint_to_tmf(await call.run(op), call.version)
-    # What the caller said that a complaint has no place for is the caller's: the operator
-    # keeps it with the subscriber's TMF documents, shown on the ticket from now on (as long
-    # as the complaint's own values stay those it was filed with).
-    wanted = {
-        name: call.body[name]
-        for name in _THE_CALLERS[call.version]
-        if call.body.get(name) is not None and call.body[name] != doc.get(name)
-    }
+    wanted = {name: value for name, value in theirs.items() if value != doc.get(name)}
     basis = {name: doc.get(name) for name in wanted}
     return Served({**doc, **wanted}, 201, overlay=wanted or None, basis=basis)
 
