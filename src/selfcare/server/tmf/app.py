@@ -117,6 +117,7 @@ def _endpoint(
             version,
             line=line,
             login=login,
+            keep_limit=limit,
         )
         if line is not None:  # a line the login may not see: 404 before anything else
             await call.account()

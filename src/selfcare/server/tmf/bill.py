@@ -4,13 +4,13 @@ demand (kept ``rejected``: the fake bills monthly)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from selfcare import operations as ops
-from selfcare._errors import ValidationError
+from selfcare._errors import NotSupported, ValidationError
 from selfcare._time import day_start
-from selfcare.model import Bill, Expense
+from selfcare.model import Bill, Expense, Payment, PaymentStatus
 from selfcare.server.tmf.call import (
     Json,
     Served,
@@ -96,22 +96,45 @@ def rate_to_tmf(
     }
 
 
+async def _paid(call: TmfCall) -> dict[str, datetime]:
+    """When each bill was last paid into (its newest succeeded payment), by bill id."""
+    try:
+        payments: list[Payment] = await call.every(ops.ListPayments())
+    except NotSupported:  # a backend without payments: its bills change when issued
+        return {}
+    paid: dict[str, datetime] = {}
+    for payment in payments:  # newest first
+        if payment.status is PaymentStatus.SUCCEEDED:
+            for bill in payment.bills:
+                paid.setdefault(bill, payment.at)
+    return paid
+
+
 async def _bill_docs(call: TmfCall) -> list[Json]:
     account = await call.account()
     bills = await call.run(ops.ListBills())
+    paid = await _paid(call)
     version = call.version
     cycles: list[Json] = []
     if version == 5:  # v5 names the bill cycle each bill closed
         cycles = [{"billCycle": m.ref_to_tmf(cycle_id(b), "BillCycle", 5)} for b in bills]
-    return [
-        {
-            **m.bill_to_tmf(b, account.zone, account.personal_account, version),
-            "billDocument": bill_document(b.id, version),
-            **(cycles[i] if cycles else {}),
-            "@type": "CustomerBill",
-        }
-        for i, b in enumerate(bills)
-    ]
+    docs = []
+    for i, b in enumerate(bills):
+        doc = m.bill_to_tmf(b, account.zone, account.personal_account, version)
+        # a bill changes when it is issued and when a payment goes to it (what a PATCH of
+        # its state sets is dated by the overlay, see _patch_bill)
+        issued = day_start(b.issued_on, account.zone)
+        changed = max(issued, paid.get(b.id, issued))
+        docs.append(
+            {
+                **doc,
+                "lastUpdate": m.instant_to_tmf(changed),
+                "billDocument": bill_document(b.id, version),
+                **(cycles[i] if cycles else {}),
+                "@type": "CustomerBill",
+            }
+        )
+    return docs
 
 
 async def _cycle_docs(call: TmfCall) -> Served:
@@ -133,9 +156,11 @@ async def _patch_bill(call: TmfCall) -> Served:
             f"{unknown[0]} cannot be patched: a customer bill's PATCH changes its state",
             field=unknown[0],
         )
-    patch = {"state": call.body["state"]} if "state" in call.body else {}
+    patch: Json = {"state": call.body["state"]} if "state" in call.body else {}
     assert isinstance(served.body, dict)
     basis = {name: served.body.get(name) for name in patch}
+    if patch:  # the bill changed now, as far as TMF can tell
+        patch["lastUpdate"] = m.instant_to_tmf(await call.now())
     return Served({**served.body, **patch}, overlay=patch, basis=basis)
 
 
@@ -175,8 +200,8 @@ async def _bill_on_demand(call: TmfCall) -> Served:
     """The fake bills once a month and cannot issue a bill on request: the request is kept,
     ``rejected``, saying so (a billing account other than the token's is a 400)."""
     account = await call.account()
-    if call.body.get("billingAccount") is not None:
-        await call.own_account("billingAccount")
+    if call.version == 5 or call.body.get("billingAccount") is not None:
+        await call.own_account("billingAccount")  # v5 makes it mandatory
     return await rejected(
         call,
         "CustomerBillOnDemand",

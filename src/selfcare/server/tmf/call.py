@@ -34,6 +34,7 @@ __all__ = [
     "held_only",
     "missing",
     "one",
+    "refused",
     "rejected",
     "unchangeable",
 ]
@@ -91,6 +92,9 @@ class TmfCall:
     """The line the request names (``relatedParty.id``; ``backend`` acts on it), if any."""
     login: Backend | AsyncBackend | None = attrs.field(default=None, repr=False)
     """The login's own backend, whatever line the request names."""
+    keep_limit: int = 64 * 1024
+    """The most this server keeps of one resource, in bytes of JSON (``create_tmf_app``'s
+    ``max_document_bytes``)."""
     _account: Account | None = attrs.field(default=None, init=False)
 
     def href(self, path: str) -> str:
@@ -234,6 +238,19 @@ def unchangeable(listing: Translate, what: str, why: str) -> Translate:
     async def translate(call: TmfCall) -> Served:
         await by_id(listing, what)(call)
         raise NotSupported(f"the {what} {call.path['id']!r} {why}")
+
+    return translate
+
+
+def refused(why: str, read: Translate | None = None) -> Translate:
+    """An operation the API defines on a resource the operator keeps to itself (a
+    subscriber's token creates or changes no billing account, product or offering): 405
+    saying ``why``; by id, ``read`` first (404 for an unknown id)."""
+
+    async def translate(call: TmfCall) -> Served:
+        if read is not None:
+            await read(call)
+        raise NotSupported(why)
 
     return translate
 

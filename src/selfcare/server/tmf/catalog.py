@@ -4,7 +4,16 @@ catalog (v4 ``/catalog``, v5 ``/productCatalog``)."""
 from __future__ import annotations
 
 from selfcare import operations as ops
-from selfcare.server.tmf.call import Json, Served, TmfCall, TmfRoute, by_id, one
+from selfcare.server.tmf.call import (
+    Json,
+    Served,
+    TmfCall,
+    TmfRoute,
+    Translate,
+    by_id,
+    one,
+    refused,
+)
 from selfcare.tmf import _mapping as m
 from selfcare.tmf import _service_mapping as sm
 
@@ -40,6 +49,23 @@ async def _catalogs(call: TmfCall) -> Served:
 CATALOG_ID = "mobile"
 """The id of the face's one product catalog."""
 
+_OPERATORS = "the catalogue is the operator's: a subscriber's token reads it, never writes it"
+
+
+def _written(path: str, read: Translate, versions: tuple[int, ...] = (4, 5)) -> list[TmfRoute]:
+    """Create, patch and delete of a catalogue resource: 405 saying why (404 for an unknown
+    id first)."""
+    return [
+        TmfRoute("catalog", "POST", path, refused(_OPERATORS), versions=versions),
+        *(
+            TmfRoute(
+                "catalog", method, path + "/{id}", refused(_OPERATORS, read), versions=versions
+            )
+            for method in ("PATCH", "DELETE")
+        ),
+    ]
+
+
 ROUTES: tuple[TmfRoute, ...] = (
     TmfRoute("catalog", "GET", "/productOffering", _offering_list),
     TmfRoute("catalog", "GET", "/productOffering/{id}", _offering),
@@ -49,5 +75,8 @@ ROUTES: tuple[TmfRoute, ...] = (
     TmfRoute(
         "catalog", "GET", "/productCatalog/{id}", by_id(_catalogs, "product catalog"), versions=(5,)
     ),
+    *_written("/productOffering", _offering),
+    *_written("/catalog", by_id(_catalogs, "catalog"), versions=(4,)),
+    *_written("/productCatalog", by_id(_catalogs, "product catalog"), versions=(5,)),
 )
 """TMF620's operations."""

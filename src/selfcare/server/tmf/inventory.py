@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from selfcare import operations as ops
 from selfcare.model import Line, ServiceKind
-from selfcare.server.tmf.call import Json, Served, TmfCall, TmfRoute, by_id
+from selfcare.server.tmf.call import Json, Served, TmfCall, TmfRoute, by_id, refused
 from selfcare.server.tmf.lines import every_line, line_of
 from selfcare.server.tmf.query import paging
 from selfcare.tmf import _line_mapping as lm
@@ -74,8 +74,20 @@ async def _lines_page(call: TmfCall, lines: list[Line]) -> Served:
     return Served(docs, total=len(lines))
 
 
+_BY_ORDER = (
+    "a line's products change by product orders (TMF622 productOrder), which the operator "
+    "carries out: the inventory is not written directly"
+)
+
 ROUTES: tuple[TmfRoute, ...] = (
     TmfRoute("inventory", "GET", "/product", _products),
     TmfRoute("inventory", "GET", "/product/{id}", by_id(_products, "product")),
+    TmfRoute("inventory", "POST", "/product", refused(_BY_ORDER)),
+    TmfRoute(
+        "inventory", "PATCH", "/product/{id}", refused(_BY_ORDER, by_id(_products, "product"))
+    ),
+    TmfRoute(
+        "inventory", "DELETE", "/product/{id}", refused(_BY_ORDER, by_id(_products, "product"))
+    ),
 )
 """TMF637's operations."""

@@ -9,7 +9,8 @@ from typing import Any
 
 from selfcare import operations as ops
 from selfcare._errors import NotSupported, ValidationError
-from selfcare.server.tmf.call import Json, Served, TmfCall, TmfRoute, missing
+from selfcare.server.tmf.call import Json, Served, TmfCall, TmfRoute, held_only, missing
+from selfcare.server.tmf.documents import kept_size
 from selfcare.tmf import _mapping as m
 
 __all__ = ["ROUTES"]
@@ -26,6 +27,8 @@ async def _place_order(call: TmfCall) -> Served:
     if not isinstance(code, str):
         raise ValidationError("the order item has no productOffering.id", field="code")
     action = item.get("action")
+    theirs = {name: call.body[name] for name in _THE_CALLERS if call.body.get(name) is not None}
+    kept_size({**theirs, "productOrderItem": items}, call.keep_limit)  # before acting on it
     op: ops.Operation[Any]
     if action == "add":
         op = ops.ConnectService(code=code, idempotency_key=call.key())
@@ -48,11 +51,22 @@ async def _place_order(call: TmfCall) -> Served:
         doc["creationDate"] = doc["completionDate"] = m.instant_to_tmf(await call.now())
     if isinstance(call.body.get("billingAccount"), Mapping):
         doc["billingAccount"] = call.body["billingAccount"]
+    doc |= theirs  # what the order says of itself, kept as the caller wrote it
     return Served(doc, 201, keep=True, done=True)
+
+
+_THE_CALLERS = ("externalId", "description")
+"""Attributes of an order body selfcare's model has no place for, kept with the order (v5's
+``externalId`` is a list of ``ExternalIdentifier``, v4's a string)."""
 
 
 ROUTES: tuple[TmfRoute, ...] = (
     TmfRoute("ordering", "POST", "/productOrder", _place_order, required=("productOrderItem",)),
+    TmfRoute("ordering", "GET", "/productOrder", held_only),
     TmfRoute("ordering", "GET", "/productOrder/{id}", missing("product order")),
+    # the generic endpoint answers for the orders it keeps: a PATCH may change only their
+    # description (the fake carried them out at once), a DELETE is a 405
+    TmfRoute("ordering", "PATCH", "/productOrder/{id}", missing("product order")),
+    TmfRoute("ordering", "DELETE", "/productOrder/{id}", missing("product order")),
 )
 """TMF622's operations."""

@@ -8,6 +8,7 @@ from selfcare import operations as ops
 from selfcare._errors import NotSupported, ValidationError
 from selfcare.model import ComplaintCategory, ComplaintStatus, RelatedEntity, RelatedKind
 from selfcare.server.tmf.call import Served, TmfCall, TmfRoute
+from selfcare.server.tmf.documents import kept_size
 from selfcare.tmf import _mapping as m
 
 __all__ = ["ROUTES"]
@@ -30,6 +31,16 @@ def _related(doc: object) -> RelatedEntity:
 
 
 async def _file(call: TmfCall) -> Served:
+    # What the caller says that a complaint has no place for is the caller's: the operator
+    # keeps it with the subscriber's TMF documents, shown on the ticket from now on (as long
+    # as the complaint's own values stay those it was filed with); at most what the server
+    # keeps of a resource, checked before the complaint is filed.
+    theirs = {
+        name: call.body[name]
+        for name in _THE_CALLERS[call.version]
+        if call.body.get(name) is not None
+    }
+    kept_size(theirs, call.keep_limit)
     try:
         category = ComplaintCategory(call.field("ticketType"))
     except ValueError:
@@ -41,7 +52,19 @@ async def _file(call: TmfCall) -> Served:
         related=tuple(_related(r) for r in call.body.get("relatedEntity") or []),
         idempotency_key=call.key(),
     )
-    return Served(m.complaint_to_tmf(await call.run(op), call.version), 201)
+    doc = m.complaint_to_tmf(await call.run(op), call.version)
+    wanted = {name: value for name, value in theirs.items() if value != doc.get(name)}
+    basis = {name: doc.get(name) for name in wanted}
+    return Served({**doc, **wanted}, 201, overlay=wanted or None, basis=basis)
+
+
+_THE_CALLERS = {
+    4: ("externalId", "ticketType", "severity"),
+    5: ("externalIdentifier", "ticketType", "severity"),
+}
+"""What a ticket body says that a complaint keeps no trace of: the caller's identifiers of
+the ticket (v5 ``externalIdentifier[]``, v4 ``externalId``), and its type and severity as
+the caller named them (a complaint has a category from a fixed list and no severity)."""
 
 
 async def _ticket_list(call: TmfCall) -> Served:
@@ -85,6 +108,13 @@ async def _patch_ticket(call: TmfCall) -> Served:
     return Served(m.complaint_to_tmf(complaint, call.version))
 
 
+async def _delete_ticket(call: TmfCall) -> Served:
+    await _ticket(call)  # 404 before 405
+    raise NotSupported(
+        f"the trouble ticket {call.path['id']!r} stays on record: a complaint is not deleted"
+    )
+
+
 _TICKET_PATCHABLE = frozenset({"note", "@type", "@baseType", "@schemaLocation"})
 
 ROUTES: tuple[TmfRoute, ...] = (
@@ -98,5 +128,6 @@ ROUTES: tuple[TmfRoute, ...] = (
     TmfRoute("troubleTicket", "GET", "/troubleTicket", _ticket_list),
     TmfRoute("troubleTicket", "GET", "/troubleTicket/{id}", _ticket),
     TmfRoute("troubleTicket", "PATCH", "/troubleTicket/{id}", _patch_ticket),
+    TmfRoute("troubleTicket", "DELETE", "/troubleTicket/{id}", _delete_ticket),
 )
 """TMF621's operations."""
