@@ -26,7 +26,7 @@ import pytest
 
 from selfcare import Selfcare
 from selfcare.backends.fake import FakeOperator, ManualClock
-from selfcare.model import MessageStatus
+from selfcare.model import ComplaintCategory, MessageStatus
 from selfcare.server import TMF_ROUTES, LiveServer
 from selfcare.server.tmf import MAX_DOCUMENT_BYTES
 from selfcare.tmf import STANDARD_ROOTS, V5_APIS, V5_ROOTS
@@ -54,6 +54,10 @@ READ_ONLY = (
     ("bill", "/customerBill", "CustomerBill"),
     ("bill", "/appliedCustomerBillingRate", "AppliedCustomerBillingRate"),
     ("prepay", "/bucket", "Bucket"),
+    ("prepay", "/accumulatedBalance", "AccumulatedBalance"),
+    ("catalog", "/productSpecification", "ProductSpecification"),
+    ("catalog", "/productOfferingPrice", "ProductOfferingPrice"),
+    ("catalog", "/category", "Category"),
 )
 
 STATE = {
@@ -1092,6 +1096,14 @@ _V5_REFUSED = [
     ("catalog", "POST", "/productCatalog"),
     ("catalog", "PATCH", "/productCatalog/mobile"),
     ("catalog", "DELETE", "/productCatalog/mobile"),
+    ("catalog", "POST", "/productSpecification"),
+    ("catalog", "PATCH", "/productSpecification/{specification}"),
+    ("catalog", "POST", "/productOfferingPrice"),
+    ("catalog", "DELETE", "/productOfferingPrice/{price}"),
+    ("catalog", "POST", "/category"),
+    ("catalog", "PATCH", "/category/{category}"),
+    ("troubleTicket", "POST", "/troubleTicketSpecification"),
+    ("troubleTicket", "DELETE", "/troubleTicketSpecification/{specification}"),
     ("troubleTicket", "DELETE", "/troubleTicket/{ticket}"),
 ]
 """The operations the v5 files define on served resources that the operator keeps to itself
@@ -1300,3 +1312,135 @@ def test_an_order_too_big_to_keep_is_refused_before_it_is_carried_out(
     products = client.get(_url("inventory", "/product", 5)).json()
     assert offering not in [p["productOffering"]["id"] for p in products]  # not connected
     check.violations = [v for v in check.violations if ": request " not in v]
+
+
+# ---------------------------------------------------------------- resources derived from records
+
+DERIVED = (
+    ("catalog", "/productSpecification", "ProductSpecification", (4, 5)),
+    ("catalog", "/productOfferingPrice", "ProductOfferingPrice", (4, 5)),
+    ("catalog", "/category", "Category", (4, 5)),
+    ("troubleTicket", "/troubleTicketSpecification", "TroubleTicketSpecification", (5,)),
+    ("prepay", "/accumulatedBalance", "AccumulatedBalance", (4,)),
+)
+"""What the face derives from the operator's own records (the catalogue, the complaint
+categories, the buckets), in each version whose spec file defines it: TMF620's conformance
+profile makes ``GET`` of the first three mandatory."""
+
+
+@pytest.mark.parametrize(
+    ("api", "collection", "resource", "version"),
+    [
+        pytest.param(api, path, resource, v, id=f"v{v}-{api}{path}")
+        for api, path, resource, versions in DERIVED
+        for v in versions
+    ],
+)
+def test_a_derived_resource_is_listed_read_filtered_paged_and_never_written(
+    face: tuple[httpx.Client, SpecCheck, str],
+    api: str,
+    collection: str,
+    resource: str,
+    version: int,
+) -> None:
+    client, check, _ = face
+    where = _url(api, collection, version)
+    answer = client.get(where)
+    assert answer.status_code == 200, answer.text
+    records = answer.json()
+    assert records
+    assert client.get(where).json() == records  # derived ids, the same on every read
+    assert len({r["id"] for r in records}) == len(records)
+    root = f"{client.base_url}".rstrip("/") + where
+    required = _mandatory(api, resource, version)
+    for record in records:
+        assert record["href"] == f"{root}/{record['id']}"
+        assert not [n for n in required if n not in record], record
+        assert version == 4 or record["@type"] == resource
+    last = records[-1]
+    assert client.get(last["href"]).json() == last
+    assert client.get(where, params={"id": last["id"]}).json() == [last]
+    selected = client.get(where, params={"id": last["id"], "fields": "name"}).json()
+    assert len(selected) == 1 and selected[0]["name"] == last["name"]
+    assert selected[0].items() <= {k: last[k] for k in ("id", "href", "@type", "name")}.items()
+    paged = client.get(where, params={"offset": 1, "limit": 1})
+    assert paged.json() == records[1:2]
+    assert paged.headers["X-Total-Count"] == str(len(records))
+    unknown = client.get(f"{where}/no-such-id")
+    assert unknown.status_code == 404
+    assert "no-such-id" in unknown.json()["message"]
+    methods = _spec_methods5 if version == 5 else _spec_methods
+    writes = [("POST", collection)] if "POST" in methods(api, collection) else []
+    writes += [(m, f"{collection}/{{id}}") for m in ("PATCH", "DELETE")]
+    for method, path in writes:
+        if method not in methods(api, path):
+            continue
+        body = {"@type": resource, "name": "ctk"} if method != "DELETE" else None
+        refused = client.request(
+            method, _url(api, path.replace("{id}", last["id"]), version), json=body
+        )
+        assert refused.status_code == 405, (method, refused.text)
+        assert refused.json()["status"] == "405"
+        assert refused.json()["message"] != "Method Not Allowed"  # says why
+    assert client.get(where).json() == records
+    check.violations = [v for v in check.violations if ": request " not in v]  # a kit's guess
+
+
+@VERSIONS
+def test_every_offering_refers_to_its_specification_prices_and_categories(
+    face: tuple[httpx.Client, SpecCheck, str], version: int
+) -> None:
+    """A kit follows the references of each offering: its ``productSpecification``, each
+    ``productOfferingPrice`` (the values the offering embeds) and each ``category``, which
+    lists the offering back; a line product's specification is one of them too."""
+    client, _, _ = face
+    offerings = client.get(_url("catalog", "/productOffering", version)).json()
+    grouped: set[str] = set()
+    for offering in offerings:
+        spec_ref = offering["productSpecification"]
+        assert client.get(spec_ref["href"]).json()["id"] == spec_ref["id"]
+        for embedded in offering["productOfferingPrice"]:
+            price = client.get(embedded["href"]).json()
+            assert (price["id"], price["priceType"]) == (embedded["id"], embedded["priceType"])
+            money = embedded["price"].get("taxIncludedAmount", embedded["price"])
+            assert price["price"] == money
+        for ref in offering["category"]:
+            category = client.get(ref["href"]).json()
+            assert offering["id"] in [o["id"] for o in category["productOffering"]]
+            grouped.add(offering["id"])
+    assert grouped == {o["id"] for o in offerings}
+    line = client.get(_url("inventory", "/product", version)).json()[0]
+    specification = line["productSpecification"]["id"]
+    found = client.get(_url("catalog", f"/productSpecification/{specification}", version))
+    assert found.status_code == 200
+    tariffs = {o["id"] for o in offerings if o["isBundle"]}
+    category = next(o["category"][0]["id"] for o in offerings if o["id"] in tariffs)
+    chosen = client.get(
+        _url("catalog", "/productOffering", version), params={"category.id": category}
+    )
+    assert {o["id"] for o in chosen.json()} == tariffs
+
+
+@pytest.mark.parametrize("version", [5])
+def test_each_complaint_category_is_a_trouble_ticket_specification(
+    face: tuple[httpx.Client, SpecCheck, str], version: int
+) -> None:
+    client, _, _ = face
+    specs = client.get(_url("troubleTicket", "/troubleTicketSpecification", 5)).json()
+    assert {s["id"] for s in specs} == {c.value for c in ComplaintCategory}
+
+
+def test_an_accumulated_balance_totals_the_buckets_of_its_usage_type(
+    face: tuple[httpx.Client, SpecCheck, str],
+) -> None:
+    client, _, _ = face
+    buckets = {b["id"]: b for b in client.get(_url("prepay", "/bucket")).json()}
+    totals = client.get(_url("prepay", "/accumulatedBalance")).json()
+    assert sorted(b["id"] for t in totals for b in t["bucket"]) == sorted(buckets)
+    for total in totals:
+        summed = [buckets[b["id"]]["remainingValue"] for b in total["bucket"]]
+        assert {v["units"] for v in summed} == {total["totalBalance"]["units"]}
+        assert sum(Decimal(str(v["amount"])) for v in summed) == Decimal(
+            str(total["totalBalance"]["amount"])
+        )
+        assert client.get(total["bucket"][0]["href"]).status_code == 200

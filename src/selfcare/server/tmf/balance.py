@@ -205,6 +205,41 @@ async def _buckets(call: TmfCall) -> Served:
     return Served([money, *(m.allowance_to_tmf(a, account) for a in await allowances(call))])
 
 
+async def _accumulated(call: TmfCall) -> Served:
+    """One accumulated balance per usage type of the line's buckets: their remaining values
+    summed (a ``Quantity`` has one unit, so balances of different units are not added up;
+    today each usage type has one bucket, the total is then that bucket's)."""
+    account = (await call.account()).personal_account
+    served = await _buckets(call)
+    assert isinstance(served.body, list)
+    groups: dict[tuple[str, str], list[Json]] = {}
+    for bucket in served.body:
+        units = str(bucket["remainingValue"]["units"])
+        groups.setdefault((bucket["usageType"], units), []).append(bucket)
+    return Served(
+        [
+            {
+                "id": f"{account}-{usage}-total",
+                "name": f"{usage} total",
+                "description": f"What the line's {usage} buckets have left, together",
+                "bucket": [
+                    {"id": b["id"], "href": call.href(f"/bucket/{b['id']}"), "name": b["name"]}
+                    for b in buckets
+                ],
+                "totalBalance": {
+                    "amount": sum(
+                        (Decimal(str(b["remainingValue"]["amount"])) for b in buckets), Decimal(0)
+                    ),
+                    "units": units,
+                },
+                "partyAccount": {"id": account, "@referredType": "BillingAccount"},
+                "@type": "AccumulatedBalance",
+            }
+            for (usage, units), buckets in groups.items()
+        ]
+    )
+
+
 async def _adjust(call: TmfCall) -> Served:
     """A subscriber cannot adjust their own balance: the adjustment is kept ``failed``,
     saying so (one of another line's buckets is a 400)."""
@@ -268,6 +303,10 @@ ROUTES: tuple[TmfRoute, ...] = (
     TmfRoute("prepay", "DELETE", "/topupBalance/{id}", missing("top-up")),
     TmfRoute("prepay", "GET", "/bucket", _buckets),
     TmfRoute("prepay", "GET", "/bucket/{id}", by_id(_buckets, "bucket")),
+    TmfRoute("prepay", "GET", "/accumulatedBalance", _accumulated),
+    TmfRoute(
+        "prepay", "GET", "/accumulatedBalance/{id}", by_id(_accumulated, "accumulated balance")
+    ),
     TmfRoute(
         "prepay",
         "POST",

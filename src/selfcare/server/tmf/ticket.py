@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from selfcare import operations as ops
 from selfcare._errors import NotSupported, ValidationError
 from selfcare.model import ComplaintCategory, ComplaintStatus, RelatedEntity, RelatedKind
-from selfcare.server.tmf.call import Served, TmfCall, TmfRoute
+from selfcare.server.tmf.call import Served, TmfCall, TmfRoute, by_id, refused
 from selfcare.server.tmf.documents import kept_size
 from selfcare.tmf import _mapping as m
 
@@ -115,6 +115,35 @@ async def _delete_ticket(call: TmfCall) -> Served:
     )
 
 
+_SPECIFIED = {
+    ComplaintCategory.BILLING: "Charges, bills, payments and the balance",
+    ComplaintCategory.NETWORK: "Coverage, call quality and data connection",
+    ComplaintCategory.SERVICES: "The tariff plan and the options of the line",
+    ComplaintCategory.MESSAGING: "SMS and MMS sending and delivery",
+    ComplaintCategory.OTHER: "Anything else",
+}
+"""What each complaint category is about."""
+
+
+async def _specifications(call: TmfCall) -> Served:
+    """v5's ``troubleTicketSpecification``: one per complaint category, its id the
+    ``ticketType`` a ticket of that category has."""
+    return Served(
+        [
+            {
+                "id": category.value,
+                "name": f"{category.value} complaint",
+                "description": _SPECIFIED[category],
+                "lifecycleStatus": "active",
+                "@type": "TroubleTicketSpecification",
+            }
+            for category in ComplaintCategory
+        ]
+    )
+
+
+_OPERATORS = "the trouble ticket specifications are the operator's complaint categories"
+
 _TICKET_PATCHABLE = frozenset({"note", "@type", "@baseType", "@schemaLocation"})
 
 ROUTES: tuple[TmfRoute, ...] = (
@@ -129,5 +158,30 @@ ROUTES: tuple[TmfRoute, ...] = (
     TmfRoute("troubleTicket", "GET", "/troubleTicket/{id}", _ticket),
     TmfRoute("troubleTicket", "PATCH", "/troubleTicket/{id}", _patch_ticket),
     TmfRoute("troubleTicket", "DELETE", "/troubleTicket/{id}", _delete_ticket),
+    TmfRoute("troubleTicket", "GET", "/troubleTicketSpecification", _specifications, versions=(5,)),
+    TmfRoute(
+        "troubleTicket",
+        "GET",
+        "/troubleTicketSpecification/{id}",
+        by_id(_specifications, "trouble ticket specification"),
+        versions=(5,),
+    ),
+    TmfRoute(
+        "troubleTicket",
+        "POST",
+        "/troubleTicketSpecification",
+        refused(_OPERATORS),
+        versions=(5,),
+    ),
+    *(
+        TmfRoute(
+            "troubleTicket",
+            method,
+            "/troubleTicketSpecification/{id}",
+            refused(_OPERATORS, by_id(_specifications, "trouble ticket specification")),
+            versions=(5,),
+        )
+        for method in ("PATCH", "DELETE")
+    ),
 )
 """TMF621's operations."""
