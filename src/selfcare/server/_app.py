@@ -38,7 +38,7 @@ from selfcare._errors import (
 from selfcare._secret import Secret
 from selfcare.backends import AsyncBackend, Backend
 from selfcare.model import PhoneNumber
-from selfcare.protocol._codec import decode_operation, encode_result
+from selfcare.protocol._codec import ResultEncoder, decode_operation, encode_result
 from selfcare.protocol._http import CORRELATOR, correlator_problem
 from selfcare.protocol._problem import PROBLEM_JSON, problem_body
 from selfcare.protocol._routes import EVENT_STREAM_PATH, LINE_HEADER, ROUTES, Route
@@ -204,7 +204,9 @@ def _on_line(backend: Any, route: Route, request: Request) -> Any:
     return for_line(number)
 
 
-def _endpoint(route: Route, resolve: Resolver) -> Callable[[Request], Awaitable[Response]]:
+def _endpoint(
+    route: Route, resolve: Resolver, encoder: ResultEncoder
+) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         if route.public:
             backend: Any = _public_backend(resolve, request)
@@ -225,7 +227,7 @@ def _endpoint(route: Route, resolve: Resolver) -> Callable[[Request], Awaitable[
             request.headers.get("idempotency-key"),
         )
         result = await _execute(backend, op)
-        return Response(encode_result(result), media_type="application/json")
+        return Response(encoder.encode(result), media_type="application/json")
 
     endpoint.__name__ = route.name
     return endpoint
@@ -386,8 +388,10 @@ def create_app(
         routes += _test_routes(resolve)
     stream = event_stream(resolve, _token, _execute)
     routes.append(StarletteRoute(EVENT_STREAM_PATH, stream, methods=["GET"]))
+    # one for the app: a page of the same records as before is not encoded again
+    encoder = ResultEncoder()
     routes += [
-        StarletteRoute(route.path, _endpoint(route, resolve), methods=[route.method])
+        StarletteRoute(route.path, _endpoint(route, resolve, encoder), methods=[route.method])
         for route in ROUTES
     ]
     operator = getattr(resolve, "operator", None)
@@ -423,4 +427,5 @@ def create_app(
     app.state.limits = limits or RequestLimits()
     app.state.event_stream_limit = stream_limit
     app.state.webhooks = dispatcher
+    app.state.result_encoder = encoder
     return app
