@@ -7,22 +7,28 @@ speed is not what is measured. We time:
 
   (a) the floor: raw httpx + ``json.loads`` into dicts, following ``next_cursor``;
   (b) ``Selfcare(...).expenses.list()`` into typed model objects, sync and async;
-  (c) the sync client paging through the same records served by the reference server
-      (``selfcare serve``'s app under uvicorn on 127.0.0.1, in a thread of this process,
-      serving the fake operator holding those records);
+  (c) the sync client paging through the same records served by the reference server:
+      ``selfcare serve`` (the same app and uvicorn settings) in a process of its own on
+      127.0.0.1, serving the fake operator holding those records, as a sandbox's user runs
+      it (``--server thread``: its app in a thread of this process instead, as the test
+      suite's ``LiveServer`` runs it);
 
 in rounds that run each once in turn (best of ``--repeat``), and print records/s, the ratio
-(b)/(a) and (c)/(b sync), each also per CPU second (all threads of the process, so the
-server's work counts in (c): on a machine shared with other jobs, waiting for a CPU is not
-counted). The fixtures (the recorded pages, the served fake's records) are frozen out of
-the garbage collector's reach before timing (``--no-freeze`` leaves them): a client process
-would not hold the server's records, and the full collections its pages trigger would
-otherwise scan them. Then the memory of a 50k and a 200k run, each in a fresh process that
-loads the recorded pages and iterates them once: its peak RSS, how much that peak grew
-while iterating, and the peak of Python allocations while iterating (tracemalloc).
+(b)/(a) and (c)/(b sync), each also per CPU second (all threads of this process, plus the
+server's process, read from /proc, for (c): on a machine shared with other jobs, waiting
+for a CPU is not counted). The server keeps the JSON of the pages it served, so (c) is
+printed twice: its first pass (round one, every page encoded) and the best of the
+repeated ones. The fixtures (the recorded pages; with ``--server thread`` the served
+fake's records) are frozen out of the garbage collector's reach before timing
+(``--no-freeze`` leaves them): a client process would not hold the server's records, and
+the full collections its pages trigger would otherwise scan them. Then the memory of a
+50k and a 200k run, each in a fresh process that loads the recorded pages and iterates
+them once: its peak RSS, how much that peak grew while iterating, and the peak of Python
+allocations while iterating (tracemalloc).
 
     python bench/paging.py            # everything
     python bench/paging.py --no-memory   # the rates only
+    python bench/paging.py --server thread --no-memory   # the server in this process
     python bench/paging.py --records 50000 --only sdk-sync   # one measurement of memory
 """
 

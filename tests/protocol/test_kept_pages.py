@@ -130,7 +130,7 @@ def test_the_pages_least_recently_served_go_first() -> None:
 @pytest.fixture(scope="module")
 def served() -> Iterator[tuple[FakeOperator, httpx.Client, ResultEncoder]]:
     operator = FakeOperator(seed=42)
-    app = create_app(FakeResolver(operator))
+    app = create_app(FakeResolver(operator), test_hooks=True)
     headers = {"authorization": f"Bearer {operator.token().reveal()}"}
     with LiveServer(app) as server, httpx.Client(base_url=server.url, headers=headers) as http:
         yield operator, http, app.state.result_encoder
@@ -159,6 +159,16 @@ def test_the_server_answers_an_edit_and_a_new_record_at_once(
         ledger.add(attrs.evolve(newest, id=newest.id + "x", at=newest.at + timedelta(seconds=1)))
     assert _page(http, cursor=first.next_cursor).items[2].description == "edited by the operator"
     assert _page(http).items[0].id == newest.id + "x"
+
+
+def test_a_reset_lets_the_kept_records_go(
+    served: tuple[FakeOperator, httpx.Client, ResultEncoder],
+) -> None:
+    _, http, encoder = served
+    _page(http)
+    assert len(encoder) >= 1
+    assert http.post("/v1/_test/reset").status_code == 200
+    assert len(encoder) == 0
 
 
 def test_a_big_page_is_decoded_with_the_collector_paused_then_running() -> None:

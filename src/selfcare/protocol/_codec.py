@@ -180,6 +180,11 @@ class ResultEncoder:
         """How many pages' JSON is kept."""
         return len(self._pages)
 
+    def clear(self) -> None:
+        """Keep nothing (and hold no record) any more."""
+        self._pages.clear()
+        self._bytes = 0
+
     def _forget(self, key: tuple[Any, ...]) -> None:
         self._bytes -= len(self._pages.pop(key)[1])
 

@@ -299,7 +299,7 @@ async def _advance_seconds(request: Request) -> int:
     return seconds
 
 
-def _test_routes(resolve: Resolver) -> list[StarletteRoute]:
+def _test_routes(resolve: Resolver, encoder: ResultEncoder) -> list[StarletteRoute]:
     """The ``/v1/_test/`` family over the resolver's hooks (see ``TEST_HOOKS``)."""
     missing = [name for name in _RESOLVER_HOOKS if getattr(resolve, name, None) is None]
     if missing:
@@ -320,6 +320,7 @@ def _test_routes(resolve: Resolver) -> list[StarletteRoute]:
         if (await _read_body(request)).strip() not in (b"", b"{}"):
             raise ValidationError(f"POST {TEST_PREFIX}/reset takes no body", field="body")
         now = await run_in_threadpool(hooks.reset)
+        encoder.clear()  # the pages kept hold the records of before: let them go
         return _json({"reset": True, "now": now})
 
     async def clock(request: Request) -> Response:
@@ -384,12 +385,12 @@ def create_app(
     if callable(getattr(resolve, "network_sign_in", None)):
         server = AuthorizationServer(resolve, network, issuer=issuer, redirect_uris=redirect_uris)
         routes += server.routes()
-    if test_hooks:
-        routes += _test_routes(resolve)
-    stream = event_stream(resolve, _token, _execute)
-    routes.append(StarletteRoute(EVENT_STREAM_PATH, stream, methods=["GET"]))
     # one for the app: a page of the same records as before is not encoded again
     encoder = ResultEncoder()
+    if test_hooks:
+        routes += _test_routes(resolve, encoder)
+    stream = event_stream(resolve, _token, _execute)
+    routes.append(StarletteRoute(EVENT_STREAM_PATH, stream, methods=["GET"]))
     routes += [
         StarletteRoute(route.path, _endpoint(route, resolve, encoder), methods=[route.method])
         for route in ROUTES
