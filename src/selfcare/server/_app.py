@@ -38,7 +38,7 @@ from selfcare._errors import (
 from selfcare._secret import Secret
 from selfcare.backends import AsyncBackend, Backend
 from selfcare.model import PhoneNumber
-from selfcare.protocol._codec import decode_operation, encode_result
+from selfcare.protocol._codec import ResultEncoder, decode_operation, encode_result
 from selfcare.protocol._http import CORRELATOR, correlator_problem
 from selfcare.protocol._problem import PROBLEM_JSON, problem_body
 from selfcare.protocol._routes import EVENT_STREAM_PATH, LINE_HEADER, ROUTES, Route
@@ -204,7 +204,9 @@ def _on_line(backend: Any, route: Route, request: Request) -> Any:
     return for_line(number)
 
 
-def _endpoint(route: Route, resolve: Resolver) -> Callable[[Request], Awaitable[Response]]:
+def _endpoint(
+    route: Route, resolve: Resolver, encoder: ResultEncoder
+) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         if route.public:
             backend: Any = _public_backend(resolve, request)
@@ -225,7 +227,7 @@ def _endpoint(route: Route, resolve: Resolver) -> Callable[[Request], Awaitable[
             request.headers.get("idempotency-key"),
         )
         result = await _execute(backend, op)
-        return Response(encode_result(result), media_type="application/json")
+        return Response(encoder.encode(result), media_type="application/json")
 
     endpoint.__name__ = route.name
     return endpoint
@@ -297,7 +299,7 @@ async def _advance_seconds(request: Request) -> int:
     return seconds
 
 
-def _test_routes(resolve: Resolver) -> list[StarletteRoute]:
+def _test_routes(resolve: Resolver, encoder: ResultEncoder) -> list[StarletteRoute]:
     """The ``/v1/_test/`` family over the resolver's hooks (see ``TEST_HOOKS``)."""
     missing = [name for name in _RESOLVER_HOOKS if getattr(resolve, name, None) is None]
     if missing:
@@ -318,6 +320,7 @@ def _test_routes(resolve: Resolver) -> list[StarletteRoute]:
         if (await _read_body(request)).strip() not in (b"", b"{}"):
             raise ValidationError(f"POST {TEST_PREFIX}/reset takes no body", field="body")
         now = await run_in_threadpool(hooks.reset)
+        encoder.clear()  # the pages kept hold the records of before: let them go
         return _json({"reset": True, "now": now})
 
     async def clock(request: Request) -> Response:
@@ -382,12 +385,14 @@ def create_app(
     if callable(getattr(resolve, "network_sign_in", None)):
         server = AuthorizationServer(resolve, network, issuer=issuer, redirect_uris=redirect_uris)
         routes += server.routes()
+    # one for the app: a page of the same records as before is not encoded again
+    encoder = ResultEncoder()
     if test_hooks:
-        routes += _test_routes(resolve)
+        routes += _test_routes(resolve, encoder)
     stream = event_stream(resolve, _token, _execute)
     routes.append(StarletteRoute(EVENT_STREAM_PATH, stream, methods=["GET"]))
     routes += [
-        StarletteRoute(route.path, _endpoint(route, resolve), methods=[route.method])
+        StarletteRoute(route.path, _endpoint(route, resolve, encoder), methods=[route.method])
         for route in ROUTES
     ]
     operator = getattr(resolve, "operator", None)
@@ -423,4 +428,5 @@ def create_app(
     app.state.limits = limits or RequestLimits()
     app.state.event_stream_limit = stream_limit
     app.state.webhooks = dispatcher
+    app.state.result_encoder = encoder
     return app
