@@ -251,6 +251,9 @@ def render_resource(kind: TmfEventKind, event: Event, hub: HubSpec) -> Json:
             doc["terminationDate"] = m.instant_to_tmf(event.occurred_at)
     elif isinstance(data, Complaint):
         doc = m.complaint_to_tmf(data, version)
+        if version == 5:
+            spec = doc["troubleTicketSpecification"]
+            spec["href"] = f"{hub.root}/troubleTicketSpecification/{spec['id']}"
     else:  # a balance: the billing account whose balance it is
         doc = m.billing_account_to_tmf(account, data, profile, version)
     doc["href"] = f"{hub.root}{kind.collection}/{doc['id']}"
