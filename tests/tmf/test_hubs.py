@@ -157,6 +157,7 @@ async def test_every_mapped_event_reaches_its_apis_hub_valid_and_reads_back_the_
     assert await face.hubs.deliver() > 0
     logged = {e.id: e for e in face.sc().events.list()}
     seen: set[EventType] = set()
+    specified: set[str] = set()
     checked = 0
     for api, url in urls.items():
         bodies = face.listener.bodies(url)
@@ -173,11 +174,22 @@ async def test_every_mapped_event_reaches_its_apis_hub_valid_and_reads_back_the_
             event = parse_event(face.listener.raw[f"{url} {body['eventId']}"])
             assert event == logged[body["eventId"]]
             assert type(event.data) is type(logged[body["eventId"]].data)
+            resource = body["event"][kind.resource]
+            for name in ("productSpecification", "troubleTicketSpecification"):
+                if name in resource:  # a specification the face serves, as the GET refers to it
+                    assert resource[name]["href"].startswith("http://face.test/tmf-api/"), name
+                    assert resource[name]["href"].endswith(f"/{name}/{resource[name]['id']}")
+                    specified.add(name)
             seen.add(event.type)
             checked += 1
         ids = [b["eventId"] for b in bodies]
         assert ids == sorted(ids), api  # in the order things happened
     assert seen == set(HUB_EVENTS), set(HUB_EVENTS) - seen
+    assert specified == (
+        {"productSpecification", "troubleTicketSpecification"}
+        if face.version == 5
+        else {"productSpecification"}
+    )
     assert not any(e.type in UNMAPPED for e in map(parse_event, face.listener.raw.values()))
     assert {e.type for e in logged.values()} >= set(UNMAPPED) - {EventType.SIGN_IN_SUCCEEDED}
     report(

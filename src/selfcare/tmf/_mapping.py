@@ -754,7 +754,8 @@ def related_from_tmf(doc: Mapping[str, Any]) -> RelatedEntity:
 
 def complaint_to_tmf(complaint: Complaint, version: int = 4) -> Json:
     """A complaint as a TMF621 trouble ticket (v5: ``statusChangeHistory`` for v4's
-    ``statusChange``, each change dated ``statusChangeDate``)."""
+    ``statusChange``, each change dated ``statusChangeDate``, and the
+    ``troubleTicketSpecification`` of the complaint's category, whose id is the category)."""
     if version == 5:
         changes: Json = {
             "statusChangeHistory": [
@@ -799,6 +800,13 @@ def complaint_to_tmf(complaint: Complaint, version: int = 4) -> Json:
             for n in complaint.notes
         ],
     }
+    if version == 5:  # v4's TroubleTicket has no specification
+        doc["troubleTicketSpecification"] = ref_to_tmf(
+            complaint.category.value,
+            "TroubleTicketSpecification",
+            5,
+            name=f"{complaint.category.value} complaint",
+        )
     if complaint.resolved_at is not None:
         doc["resolutionDate"] = instant_to_tmf(complaint.resolved_at)
     if complaint.history:

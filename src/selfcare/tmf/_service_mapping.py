@@ -30,6 +30,7 @@ from selfcare.model import (
     Service,
     ServiceKind,
 )
+from selfcare.tmf._line_mapping import LINE_SPECIFICATION
 from selfcare.tmf._mapping import (
     _characteristics,
     _need,
@@ -233,11 +234,20 @@ def connected_to_tmf(
         "status": "active",
         "startDate": instant_to_tmf(service.connected_at),
         "productOffering": ref_to_tmf(service.code, "ProductOffering", version, name=service.name),
+        "productSpecification": _specification_ref(service, version),
         "billingAccount": ref_to_tmf(account_id, "BillingAccount", version),
         "productPrice": [_price("recurring", service.recurring_price, service.period, version)],
         "productCharacteristic": product_chars,
         "@type": "Product",
     }
+
+
+def _specification_ref(service: ConnectedService, version: int) -> Json:
+    """What a product is an instance of: a tariff's is the line (:data:`LINE_SPECIFICATION`),
+    an option's the option's own specification, whose id is its code (as TMF620 serves it)."""
+    if service.kind is ServiceKind.TARIFF:
+        return ref_to_tmf(LINE_SPECIFICATION, "ProductSpecification", version, name="Mobile line")
+    return ref_to_tmf(service.code, "ProductSpecification", version, name=service.name)
 
 
 @_reads("product")

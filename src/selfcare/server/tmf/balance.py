@@ -1,7 +1,8 @@
 """TMF654 Prepay Balance Management: top-ups by a payment card's PIN, the line's bucket (its
 monetary balance), and the ``adjustBalance`` / ``reserveBalance`` actions with the spec's
 ``ActionStatusType`` states (an adjustment is always kept ``failed``; a reservation is held,
-``created``, until it is cancelled, and the bucket's ``reservedValue`` counts it)."""
+``created``, until it is cancelled, and the bucket's ``reservedValue`` counts it), and the
+``balanceActionHistory`` of the bucket derived from the ledger."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from selfcare import operations as ops
 from selfcare._errors import ValidationError
 from selfcare._secret import Secret
 from selfcare._time import day_start
-from selfcare.model import Allowance, Balance, Expense, ExpenseKind, Quantity, Unit
+from selfcare.model import Allowance, Balance, Expense, ExpenseKind, Payment, Quantity, Unit
 from selfcare.server.tmf.call import (
     Json,
     Served,
@@ -240,6 +241,98 @@ async def _accumulated(call: TmfCall) -> Served:
     )
 
 
+def _payment_action(payment: Payment, topup: Json | None) -> Json:
+    """A payment into the balance as the top-up it was: a payment card's by its serial
+    (``voucher``), any other by its masked method; ``topup``, the ``topupBalance`` resource
+    of it the face holds, if any."""
+    doc: Json = {
+        "id": f"topup-{payment.id}",
+        "status": "completed" if payment.succeeded else "failed",
+        "requestedDate": m.instant_to_tmf(payment.at),
+        "amount": {"amount": payment.amount.amount, "units": payment.amount.currency},
+        "usageType": "monetary",
+    }
+    if payment.succeeded:
+        doc["confirmationDate"] = doc["requestedDate"]
+    if payment.method.startswith("voucher:"):
+        doc["voucher"] = payment.method.removeprefix("voucher:")
+        doc["description"] = "a payment card's value credited to the balance"
+    else:
+        doc["paymentMethod"] = {"id": payment.method, "name": payment.method}
+        doc["description"] = "a payment into the balance"
+    if payment.bills:
+        doc["description"] += ", which paid bill " + ", ".join(payment.bills)
+    if not payment.succeeded:
+        doc["reason"] = "the payment was declined"
+    if topup is not None:
+        doc["balanceTopup"] = topup
+    return doc
+
+
+def _kept_action(kind: str, doc: Json, ref: Json | None) -> Json:
+    """A top-up or adjustment the face holds (kept in its state, e.g. ``failed``)."""
+    entry: Json = {
+        "id": f"{kind}-{doc['id']}",
+        **{
+            name: doc[name]
+            for name in ("status", "requestedDate", "confirmationDate", "amount", "reason")
+            if name in doc
+        },
+        "usageType": doc.get("usageType", "monetary"),
+    }
+    if "adjustType" in doc:
+        entry["adjustType"] = doc["adjustType"]
+    if ref is not None:
+        entry["balanceTopup"] = ref
+    return entry
+
+
+async def _history(call: TmfCall) -> Served:
+    """``balanceActionHistory``: what changed, or was asked to change, the line's bucket.
+
+    Derived from the ledger: each payment into the balance (every payment credits it, the
+    rest going to the bills it paid) is a top-up, ``topup-<payment id>``; the top-ups and
+    adjustments the face holds but the ledger has no payment for (kept ``failed``) are
+    ``topup-<id>`` and ``adjust-<id>``. Reservations move nothing (the spec's history is of
+    top-ups, adjustments and transfers), nor are usage charges balance actions (they are
+    TMF635 usage). Newest first."""
+    account = await call.account()
+    account_id = account.personal_account
+    bucket = bucket_id(account_id)
+    number = account.number.e164
+    topups = {str(d["id"]): d for d in call.held("/topupBalance")}
+
+    def topup_ref(ident: str) -> Json:
+        return {
+            "id": ident,
+            "href": call.href(f"/topupBalance/{ident}"),
+            "@referredType": "TopupBalance",
+        }
+
+    paid = {p.id: p for p in await call.every(ops.ListPayments())}
+    entries = [
+        _payment_action(p, topup_ref(p.id) if p.id in topups else None) for p in paid.values()
+    ]
+    entries += [
+        _kept_action("topup", d, topup_ref(ident))
+        for ident, d in topups.items()
+        if ident not in paid
+    ]
+    entries += [_kept_action("adjust", d, None) for d in call.held("/adjustBalance")]
+    for entry in entries:
+        entry.update(
+            bucket={"id": bucket, "href": call.href(f"/bucket/{bucket}"), "name": "main balance"},
+            partyAccount={"id": account_id, "@referredType": "BillingAccount"},
+            receiverLogicalResource={"id": number, "name": number, "@referredType": "MSISDN"},
+        )
+        entry["@type"] = "BalanceActionHistory"
+    entries.sort(key=lambda e: e["id"], reverse=True)
+    entries.sort(
+        key=lambda e: m.instant_from_tmf(e["requestedDate"], "requestedDate"), reverse=True
+    )
+    return Served(entries)
+
+
 async def _adjust(call: TmfCall) -> Served:
     """A subscriber cannot adjust their own balance: the adjustment is kept ``failed``,
     saying so (one of another line's buckets is a 400)."""
@@ -306,6 +399,10 @@ ROUTES: tuple[TmfRoute, ...] = (
     TmfRoute("prepay", "GET", "/accumulatedBalance", _accumulated),
     TmfRoute(
         "prepay", "GET", "/accumulatedBalance/{id}", by_id(_accumulated, "accumulated balance")
+    ),
+    TmfRoute("prepay", "GET", "/balanceActionHistory", _history),
+    TmfRoute(
+        "prepay", "GET", "/balanceActionHistory/{id}", by_id(_history, "balance action history")
     ),
     TmfRoute(
         "prepay",

@@ -22,7 +22,7 @@ from selfcare.model import Account, Balance, PhoneNumber
 from selfcare.server._app import _execute
 from selfcare.server.tmf.query import Json, instant
 from selfcare.tmf import _mapping as m
-from selfcare.tmf._profile import TmfProfile
+from selfcare.tmf._profile import TmfProfile, standard_root
 
 __all__ = [
     "Json",
@@ -100,6 +100,12 @@ class TmfCall:
     def href(self, path: str) -> str:
         """The absolute URL of ``path`` under this API's root."""
         return self.base + path
+
+    def href_in(self, api: str, path: str) -> str:
+        """The absolute URL of ``path`` under another API's root on this server (in the
+        version the profile serves that API in)."""
+        host = self.base.removesuffix(standard_root(self.api, self.version))
+        return host + standard_root(api, self.profile.version(api)) + path
 
     def held(self, collection: str) -> list[Json]:
         """The documents kept for the token's subscriber in ``collection`` of this API."""

@@ -246,11 +246,18 @@ def render_resource(kind: TmfEventKind, event: Event, hub: HubSpec) -> Json:
         doc = m.payment_to_tmf(data, account_id)
     elif isinstance(data, ConnectedService):
         doc = sm.connected_to_tmf(data, account_id, profile, version=version)
+        host = hub.root.removesuffix(standard_root(hub.api, version))
+        spec = doc["productSpecification"]  # served by TMF620, in its own version
+        catalog = standard_root("catalog", profile.version("catalog"))
+        spec["href"] = f"{host}{catalog}/productSpecification/{spec['id']}"
         if event.type is EventType.SERVICE_DISCONNECTED:
             doc["status"] = "terminated"
             doc["terminationDate"] = m.instant_to_tmf(event.occurred_at)
     elif isinstance(data, Complaint):
         doc = m.complaint_to_tmf(data, version)
+        if version == 5:
+            spec = doc["troubleTicketSpecification"]
+            spec["href"] = f"{hub.root}/troubleTicketSpecification/{spec['id']}"
     else:  # a balance: the billing account whose balance it is
         doc = m.billing_account_to_tmf(account, data, profile, version)
     doc["href"] = f"{hub.root}{kind.collection}/{doc['id']}"

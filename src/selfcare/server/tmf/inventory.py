@@ -36,6 +36,16 @@ async def _line_products(call: TmfCall, lines: list[Line]) -> list[Json]:
     return docs
 
 
+def _specified(call: TmfCall, docs: list[Json]) -> list[Json]:
+    """``docs`` with the absolute ``href`` of each product's ``productSpecification``, which
+    TMF620 serves (the line for a line product, an option's own for an option)."""
+    for doc in docs:
+        ref = doc.get("productSpecification")
+        if ref is not None:
+            ref["href"] = call.href_in("catalog", f"/productSpecification/{ref['id']}")
+    return docs
+
+
 async def _products(call: TmfCall) -> Served:
     """Without a line named: one bundle product per line the login may see, by number,
     with the login's own line's options after its own (for the other lines, what the line
@@ -47,7 +57,7 @@ async def _products(call: TmfCall) -> Served:
         return await _lines_page(call, lines)
     own = await _line_products(call, lines)
     if call.line is not None or "billingAccount.id" in call.query:
-        return Served(own)  # the other lines' products name no billing account
+        return Served(_specified(call, own))  # the other lines' products name no billing account
     number = (await call.account()).number
     docs: list[Json] = []
     for line in lines:
@@ -55,7 +65,7 @@ async def _products(call: TmfCall) -> Served:
             docs.extend(own)
         else:
             docs.append(lm.line_to_tmf(line, call.profile, call.version))
-    return Served(docs)
+    return Served(_specified(call, docs))
 
 
 async def _lines_page(call: TmfCall, lines: list[Line]) -> Served:
@@ -71,7 +81,7 @@ async def _lines_page(call: TmfCall, lines: list[Line]) -> Served:
         else lm.line_to_tmf(line, call.profile, call.version)
         for line in chosen
     ]
-    return Served(docs, total=len(lines))
+    return Served(_specified(call, docs), total=len(lines))
 
 
 _BY_ORDER = (

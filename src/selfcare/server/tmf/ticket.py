@@ -6,8 +6,14 @@ from collections.abc import Mapping
 
 from selfcare import operations as ops
 from selfcare._errors import NotSupported, ValidationError
-from selfcare.model import ComplaintCategory, ComplaintStatus, RelatedEntity, RelatedKind
-from selfcare.server.tmf.call import Served, TmfCall, TmfRoute, by_id, refused
+from selfcare.model import (
+    Complaint,
+    ComplaintCategory,
+    ComplaintStatus,
+    RelatedEntity,
+    RelatedKind,
+)
+from selfcare.server.tmf.call import Json, Served, TmfCall, TmfRoute, by_id, refused
 from selfcare.server.tmf.documents import kept_size
 from selfcare.tmf import _mapping as m
 
@@ -28,6 +34,16 @@ def _related(doc: object) -> RelatedEntity:
         raise ValidationError(
             f"relatedEntity role {doc.get('role')!r} is not one of {choices}", field="related"
         ) from None
+
+
+def _ticket_to_tmf(call: TmfCall, complaint: Complaint) -> Json:
+    """The complaint as a trouble ticket; in v5 with the absolute ``href`` of its category's
+    ``troubleTicketSpecification`` (served below)."""
+    doc = m.complaint_to_tmf(complaint, call.version)
+    ref = doc.get("troubleTicketSpecification")
+    if ref is not None:
+        ref["href"] = call.href(f"/troubleTicketSpecification/{ref['id']}")
+    return doc
 
 
 async def _file(call: TmfCall) -> Served:
@@ -52,7 +68,7 @@ async def _file(call: TmfCall) -> Served:
         related=tuple(_related(r) for r in call.body.get("relatedEntity") or []),
         idempotency_key=call.key(),
     )
-    doc = m.complaint_to_tmf(await call.run(op), call.version)
+    doc = _ticket_to_tmf(call, await call.run(op))
     wanted = {name: value for name, value in theirs.items() if value != doc.get(name)}
     basis = {name: doc.get(name) for name in wanted}
     return Served({**doc, **wanted}, 201, overlay=wanted or None, basis=basis)
@@ -75,10 +91,7 @@ async def _ticket_list(call: TmfCall) -> Served:
         if wanted is None:
             return Served([])
     return Served(
-        [
-            m.complaint_to_tmf(c, call.version)
-            for c in await call.every(ops.ListComplaints(status=wanted))
-        ]
+        [_ticket_to_tmf(call, c) for c in await call.every(ops.ListComplaints(status=wanted))]
     )
 
 
@@ -87,9 +100,7 @@ _TICKET_NAMES = {m.ticket_status_to_tmf(s) for s in ComplaintStatus}
 
 async def _ticket(call: TmfCall) -> Served:
     return Served(
-        m.complaint_to_tmf(
-            await call.run(ops.GetComplaint(complaint_id=call.path["id"])), call.version
-        )
+        _ticket_to_tmf(call, await call.run(ops.GetComplaint(complaint_id=call.path["id"])))
     )
 
 
@@ -105,7 +116,7 @@ async def _patch_ticket(call: TmfCall) -> Served:
             idempotency_key=call.key(f".{index}"),
         )
         complaint = await call.run(op)
-    return Served(m.complaint_to_tmf(complaint, call.version))
+    return Served(_ticket_to_tmf(call, complaint))
 
 
 async def _delete_ticket(call: TmfCall) -> Served:
