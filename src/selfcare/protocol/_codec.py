@@ -11,7 +11,6 @@ from __future__ import annotations
 import collections
 import enum
 import functools
-import gc
 import operator
 import re
 import types
@@ -441,33 +440,8 @@ def decode_as(kind: Any, content: bytes) -> Any:
     """Decode JSON into ``kind`` (events through their wire form, see ``_events``)."""
     wire = wire_type(kind)
     if wire is kind:
-        if len(content) < _BIG:
-            return _decoder(kind).decode(content)
-        return _decode_big(_decoder(kind), content)
+        return _decoder(kind).decode(content)
     return from_wire(_decoder(wire).decode(content), _event_data)
-
-
-_BIG = 32 * 2**10
-"""A result this long (a page of records) is decoded with the garbage collector paused."""
-
-
-def _decode_big(decoder: msgspec.json.Decoder[Any], content: bytes) -> Any:
-    """Decode with the cyclic garbage collector paused, when it runs.
-
-    A page of records is thousands of new objects that all live as long as the page: the
-    collections their allocation would start inside the decoding (one every 700 objects,
-    and every tenth of those over the older young ones too) could free none of them, and
-    cost the typed client a quarter of its paging time. Decoding holds the GIL throughout,
-    so no other thread runs while the collector is paused; it runs again, as before, at the
-    first allocation after. A collector someone turned off stays off.
-    """
-    if not gc.isenabled():
-        return decoder.decode(content)
-    gc.disable()
-    try:
-        return decoder.decode(content)
-    finally:
-        gc.enable()
 
 
 _WHERE = re.compile(r" - at `\$\.?([\w.\[\]]*)`")
