@@ -3,6 +3,7 @@ processes, from the suite's reference server on 127.0.0.1 (one cluster for the m
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Iterator
 from datetime import date
@@ -11,7 +12,7 @@ import attrs
 import cloudpickle
 import pytest
 
-from selfcare import NotSupported, Selfcare, ValidationError
+from selfcare import AsyncSelfcare, NotSupported, Selfcare, ValidationError
 from selfcare.analysis import dask_expenses
 from selfcare.backends.fake import FakeOperator
 from selfcare.backends.http import HttpBackend
@@ -129,6 +130,11 @@ def test_what_workers_get_is_the_clients_settings_or_a_refusal_naming_it() -> No
     with job.client() as worker:
         assert worker.backend.protocol.profile == custom
         assert worker.backend.timeout.read == 42
+    asynchronous = AsyncSelfcare.tmf(base_url=url, token="t0ken", version=5)
+    job = cloudpickle.loads(cloudpickle.dumps(_job(asynchronous, None, None, 100)))
+    asyncio.run(asynchronous.aclose())
+    with job.client() as worker:
+        assert worker.backend.protocol.profile == DEFAULT_PROFILE.with_version(5)
 
     class Tailored(SelfcareProtocol):
         pass
