@@ -364,7 +364,9 @@ class FakeOperator:
         return [self._spec_view(number, spec) for number, spec in lines]
 
     def _spec_view(self, number: str, spec: LineSpec) -> Line:
-        sub = self._lines.get(number) or self._read_lines.get(number)
+        sub = self._lines.get(number)
+        if sub is None:
+            sub = self._read_lines.get(number)
         if sub is not None:
             return _line_view(sub, spec.role)
         profile = spec.profile
