@@ -1,7 +1,8 @@
 """Fleet export: acme's lines × a year over HTTP on loopback, against a hand-written floor.
 
-A ``selfcare serve`` process (the fake, seed 42) serves the company's manager; each
-measurement is a fresh process that exports the same lines to a fresh directory:
+A server process (what ``selfcare serve`` runs: the fake, seed 42) serves the company's
+manager; each measurement is a fresh process that exports the same lines to a fresh
+directory:
 
   (a) the floor: ``httpx.AsyncClient`` + ``json.loads`` + pyarrow, written by hand: the same
       pages (1,000 records, ``Selfcare-Line`` header, following ``next_cursor``), the same
@@ -10,15 +11,18 @@ measurement is a fresh process that exports the same lines to a fresh directory:
   (b) the SDK: ``AsyncSelfcare.lines.export(DIR, since=..., lines=..., max_concurrency=8)``,
       typed records, exact decimals, zone-aware timestamps.
 
-The server replays each line's history the first time it is read and keeps it, so a first,
-untimed floor pass warms every line; then the floor and the SDK alternate for ``--rounds``
-rounds and the best rows/s of each is printed, the SDK's as a ratio to the floor's (target:
-at least 0.8x). Last, the SDK's peak RSS (the exporting process's ``ru_maxrss``) for a
-tenth of the lines and for all of them: it should stay flat, since an export holds a page
-per line in flight, whatever the number of lines.
+The server replays each line's history the first time it is read and, here, keeps it
+(``FakeOperator(read_lines_kept=...)``; ``selfcare serve`` keeps a few and replays the
+others again), so a first, untimed floor pass warms every line. Then, for each size asked
+for, the floor and the SDK alternate for ``--rounds`` rounds, each export a fresh process,
+and the best rows/s of each is printed, the SDK's as a ratio to the floor's (target: at
+least 0.8x), with each side's peak RSS (the exporting process's ``ru_maxrss``). The SDK's
+should stay flat from the smallest size to the largest, since an export holds a page per
+line in flight, whatever the number of lines. Last, the server's own peak RSS.
 
-    python bench/fleet.py                # 1,000 lines (the server needs a few GiB)
-    python bench/fleet.py --lines 100 --rounds 2
+    python bench/fleet.py                            # 10 and 100 lines, a few minutes
+    python bench/fleet.py --lines 100,1000 --rounds 1  # the full run: long, and the
+                                                     # server then holds a few GiB
 
 The exit status is 0 whatever the figures: this is a measurement, not a test.
 """
@@ -41,7 +45,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-CLI = "import sys; from selfcare.cli import main; sys.argv[0] = 'selfcare'; main()"
 PAGE = 1000
 CONCURRENCY = 8
 ZONE = ZoneInfo("Europe/Moscow")
@@ -158,10 +161,33 @@ def child(args: argparse.Namespace) -> None:
 # -- the parent: a server, then the children in turn --------------------------------------
 
 
-def start_server() -> tuple[subprocess.Popen[str], str, str]:
-    """``selfcare serve`` on 127.0.0.1, a free port; its URL and the manager's token."""
+def serve(args: argparse.Namespace) -> None:
+    """The server child: what ``selfcare serve`` runs (the fake, seed 42, under uvicorn on
+    127.0.0.1), its operator keeping every line it replayed, as ``selfcare serve`` keeps
+    only a few: the timed exports then read warm lines, so the figures are the clients'."""
+    import socket
+
+    import uvicorn
+
+    from selfcare.backends.fake import FakeOperator
+    from selfcare.server import FakeResolver, create_app
+
+    operator = FakeOperator(seed=42, read_lines_kept=args.lines)
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    print(f"Base URL: http://127.0.0.1:{sock.getsockname()[1]}")
+    print(f"  other subscriber acme: {operator.token('acme').reveal()}", flush=True)
+    config = uvicorn.Config(
+        create_app(FakeResolver(operator)), log_level="warning", proxy_headers=False
+    )
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+def start_server(lines: int) -> tuple[subprocess.Popen[str], str, str]:
+    """The server child on a free port; its URL and the manager's token."""
     server = subprocess.Popen(
-        [sys.executable, "-c", CLI, "serve", "--port", "0"],
+        [sys.executable, __file__, "--child", "serve", "--lines", str(lines)],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -177,7 +203,7 @@ def start_server() -> tuple[subprocess.Popen[str], str, str]:
             drain = server.stdout.read  # what it prints from now on must never block it
             threading.Thread(target=drain, daemon=True).start()
             return server, url, token
-    raise SystemExit("selfcare serve did not start")
+    raise SystemExit("the server did not start")
 
 
 def measure(kind: str, url: str, token: str, lines: int, since: str) -> dict[str, float]:
@@ -193,49 +219,90 @@ def measure(kind: str, url: str, token: str, lines: int, since: str) -> dict[str
     return figures
 
 
+def server_peak_mib(server: subprocess.Popen[str]) -> float | None:
+    """The server's peak resident set (Linux ``VmHWM``), if the system says."""
+    try:
+        status = Path(f"/proc/{server.pid}/status").read_text()
+    except OSError:
+        return None
+    for row in status.splitlines():
+        if row.startswith("VmHWM:"):
+            return int(row.split()[1]) / 1024
+    return None
+
+
+def sizes(text: str) -> list[int]:
+    """``--lines 100,1000``: the sizes to measure, each from 10 to 1,000 lines."""
+    try:
+        values = sorted({int(part) for part in text.split(",")})
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--lines {text!r}: numbers separated by commas") from None
+    if not values or not all(10 <= value <= 1000 for value in values):
+        raise argparse.ArgumentTypeError(f"--lines {text!r}: each from 10 to 1000")
+    return values
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--lines", type=int, default=1000, help="lines to export (1..1000)")
-    parser.add_argument("--rounds", type=int, default=3, help="floor/SDK rounds")
-    parser.add_argument("--child", choices=("floor", "sdk"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--lines", default="10,100", help="sizes to measure, e.g. 100,1000 (each 10..1000)"
+    )
+    parser.add_argument("--rounds", type=int, default=2, help="floor/SDK rounds per size")
+    parser.add_argument("--child", choices=("floor", "sdk", "serve"), help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--since", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args)
+        args.lines = int(args.lines)
+        serve(args) if args.child == "serve" else child(args)
         return
-    if not 10 <= args.lines <= 1000:
-        parser.error("--lines must be from 10 to 1000")
+    try:
+        counts = sizes(args.lines)
+    except argparse.ArgumentTypeError as error:
+        parser.error(str(error))
 
     since = (datetime.now(UTC) - timedelta(days=365)).isoformat()
-    server, url, token = start_server()
+    server, url, token = start_server(counts[-1])
     try:
         start = time.perf_counter()
-        warm = measure("floor", url, token, args.lines, since)
+        warm = measure("floor", url, token, counts[-1], since)
         print(
-            f"{args.lines} lines of acme, a year each, over HTTP on 127.0.0.1 "
-            f"({os.cpu_count()} CPUs); first pass (the server replays every line): "
-            f"{warm['rows']:,.0f} rows in {time.perf_counter() - start:.1f} s"
+            f"acme's lines, a year each, over HTTP on 127.0.0.1 ({os.cpu_count()} CPUs); "
+            f"first pass (the server replays {counts[-1]} lines): "
+            f"{warm['rows']:,.0f} rows in {time.perf_counter() - start:.1f} s",
+            flush=True,
         )
-        best: dict[str, float] = {"floor": 0.0, "sdk": 0.0}
-        for _ in range(args.rounds):
-            for kind in ("floor", "sdk"):
-                figures = measure(kind, url, token, args.lines, since)
-                assert figures["rows"] == warm["rows"], (kind, figures, warm)
-                best[kind] = max(best[kind], figures["rows"] / figures["seconds"])
-        ratio = best["sdk"] / best["floor"]
-        verdict = "met" if ratio >= 0.8 else "MISSED"
-        print(f"  floor  {best['floor']:10,.0f} rows/s   1.00x floor   (best of {args.rounds})")
-        print(
-            f"  sdk    {best['sdk']:10,.0f} rows/s   {ratio:.2f}x floor   target >= 0.8x: {verdict}"
-        )
-        small = max(args.lines // 10, 1)
-        peaks = {n: measure("sdk", url, token, n, since)["peak_mib"] for n in (small, args.lines)}
-        growth = peaks[args.lines] - peaks[small]
-        print(
-            f"  sdk peak RSS: {peaks[small]:.1f} MiB for {small} lines, "
-            f"{peaks[args.lines]:.1f} MiB for {args.lines} lines ({growth:+.1f} MiB)"
-        )
+        peaks: dict[int, float] = {}
+        for count in counts:
+            best: dict[str, float] = {"floor": 0.0, "sdk": 0.0}
+            peak: dict[str, float] = {"floor": 0.0, "sdk": 0.0}
+            rows = 0.0
+            for _ in range(args.rounds):
+                for kind in ("floor", "sdk"):
+                    figures = measure(kind, url, token, count, since)
+                    rows = rows or figures["rows"]
+                    assert figures["rows"] == rows, (kind, figures, rows)
+                    best[kind] = max(best[kind], figures["rows"] / figures["seconds"])
+                    peak[kind] = max(peak[kind], figures["peak_mib"])
+            ratio = best["sdk"] / best["floor"]
+            verdict = "met" if ratio >= 0.8 else "MISSED"
+            peaks[count] = peak["sdk"]
+            print(f"{count} lines, {rows:,.0f} rows (best of {args.rounds}):", flush=True)
+            print(
+                f"  floor  {best['floor']:10,.0f} rows/s   1.00x floor   "
+                f"peak RSS {peak['floor']:6.1f} MiB"
+            )
+            print(
+                f"  sdk    {best['sdk']:10,.0f} rows/s   {ratio:.2f}x floor   "
+                f"peak RSS {peak['sdk']:6.1f} MiB   target >= 0.8x: {verdict}",
+                flush=True,
+            )
+        if len(counts) > 1:
+            low, high = counts[0], counts[-1]
+            print(f"sdk peak RSS from {low} to {high} lines: {peaks[high] - peaks[low]:+.1f} MiB")
+        server_peak = server_peak_mib(server)
+        if server_peak is not None:
+            print(f"server peak RSS (it keeps every line it replayed): {server_peak:,.0f} MiB")
     finally:
         server.terminate()
         server.wait()

@@ -370,3 +370,16 @@ class TestExport:
             with pytest.raises(ValidationError) as caught:
                 login("family").lines.export(tmp_path, max_concurrency=bad)
             assert caught.value.field == "max_concurrency"
+
+
+def test_polars_reads_the_export_as_it_is(operator, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Once, on the fake: what Polars makes of the layout does not depend on the backend."""
+    pl = pytest.importorskip("polars")
+    with Selfcare.fake(operator=operator, subscriber="family") as family:
+        summary = family.lines.export(tmp_path, since=date(2026, 10, 25))
+    frame = pl.read_parquet(f"{tmp_path}/**/*.parquet", hive_partitioning=True)
+    assert frame.height == summary.rows > 0
+    assert frame.schema["line"] == pl.String  # "+7…" stays a number as dialled, not an int
+    assert frame.schema["cost"] == pl.Decimal(18, 2)
+    assert sorted(frame["line"].unique()) == sorted((OWNER, MEMBER, KID, GRAN))
+    assert set(frame["month"].unique()) == {"2026-10", "2026-11"}

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
+from selfcare import Selfcare, ValidationError
 from selfcare.backends.fake import FakeOperator, ManualClock
+from selfcare.backends.fake._operator import READ_LINES_KEPT
 from selfcare.backends.fake._seed_fleet import FLEET_SIZE, seeded_fleets
 from selfcare.model import LineRole, PhoneNumber
 from tests.conftest import NOW
@@ -93,3 +97,25 @@ def test_the_company_has_a_thousand_varied_lines_under_one_manager() -> None:
     calls = sorted(p.calls_per_day for p in profiles)
     assert calls[0] < 0.5 and calls[-1] > 6  # quiet lines and busy ones
     assert all(p.history_days == 365 for p in profiles)
+
+
+def test_reading_every_line_keeps_a_bounded_few_and_every_line_someone_changed() -> None:
+    """A fleet read end to end (an export) holds a bounded number of untouched lines, each
+    made again from its seed, the same, when read again; a line something was done on is
+    kept with what was done."""
+    operator = FakeOperator(seed=42, clock=ManualClock(NOW))
+    numbers = [f"+7985700{index:04d}" for index in range(1, READ_LINES_KEPT + 6)]
+    with Selfcare.fake(operator=operator, subscriber="acme") as sc:
+        changed = sc.line(numbers[0])
+        changed.messages.send_sms("+79161234567", "Depot at nine")
+        first = [sc.line(n).expenses.list().first(3) for n in numbers[1:]]
+        assert operator.generated_lines == READ_LINES_KEPT + 1  # the few, and the changed one
+        again = [sc.line(n).expenses.list().first(3) for n in numbers[1:]]
+        assert again == first  # made again from the seed: the same records, the same ids
+        assert changed.logins.operations().first(1)[0].operation == "send_sms"
+
+
+def test_how_many_read_lines_are_kept_is_checked() -> None:
+    for wrong in (0, -1, 2.5, "16"):
+        with pytest.raises(ValidationError, match="read_lines_kept"):
+            FakeOperator(read_lines_kept=wrong)  # type: ignore[arg-type]

@@ -128,6 +128,19 @@ def test_async_map_bounded_limits_concurrency_and_keeps_order() -> None:
     assert peak == 4
 
 
+def test_async_map_bounded_holds_tasks_for_the_items_in_flight_only() -> None:
+    # a fleet export maps over a thousand lines: its bookkeeping must not grow with them
+    tasks: list[int] = []
+
+    async def work(n: int) -> int:
+        tasks.append(len(asyncio.all_tasks()))
+        await asyncio.sleep(0)
+        return n
+
+    assert asyncio.run(amap_bounded(work, range(200), limit=4)) == list(range(200))
+    assert max(tasks) <= 4 + 1  # the workers, and the task that awaits them
+
+
 def test_async_map_bounded_cancels_the_rest_on_error() -> None:
     started: list[int] = []
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import secrets
 import threading
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any, TypeVar
@@ -18,6 +19,7 @@ from selfcare._errors import (
     RateLimited,
     SelfcareError,
     TokenExpired,
+    ValidationError,
 )
 from selfcare._secret import Secret
 from selfcare.backends.fake import (  # noqa: F401  (registers handlers)
@@ -74,6 +76,10 @@ DEMO = "demo"
 STREAM_POLL = 1.0
 """Seconds an event stream of the fake waits before it looks again unprompted."""
 READ_BATCH = ReadEvents().limit
+READ_LINES_KEPT = 16
+"""How many of a fleet's lines that nothing was done on the operator keeps once read, by
+default (the most recently read): any other is made again from its seed, the same, when
+read again."""
 
 
 class FakeOperator:
@@ -81,7 +87,8 @@ class FakeOperator:
 
     The same ``seed`` and the same clock start give the same data. The clock drives everything
     that happens over time (message delivery, overdue bills); pass a
-    :class:`~selfcare.backends.fake.ManualClock` to control it.
+    :class:`~selfcare.backends.fake.ManualClock` to control it. A fleet's lines are made
+    from their seeds when read; ``read_lines_kept`` of those only read stay in memory.
     """
 
     def __init__(
@@ -93,8 +100,19 @@ class FakeOperator:
         limits: RateLimits | None = None,
         idempotency: IdempotencyLimits | None = None,
         fleets: Iterable[Fleet] | None = None,
+        read_lines_kept: int = READ_LINES_KEPT,
     ) -> None:
         self.seed = seed
+        if type(read_lines_kept) is not int or read_lines_kept < 1:
+            raise ValidationError(
+                f"read_lines_kept={read_lines_kept!r} must be a whole number from 1",
+                field="read_lines_kept",
+            )
+        self.read_lines_kept = read_lines_kept
+        """How many of the fleets' lines only read it keeps (the most recently read; any
+        other is made again from its seed when read again): a few by default, so reading a
+        whole fleet costs a few lines' memory; the fleet's size to keep them all (a
+        benchmark reading the same lines again and again)."""
         self.limits = limits or RateLimits()
         """Rate limits (sends, card attempts, refreshes, sign-in requests) and the sign-in
         lockout (see ``RateLimits``)."""
@@ -128,7 +146,11 @@ class FakeOperator:
         """Accounts with several lines (the seeded ``family`` and ``acme``): their lines with a
         login are subscribers; the others are generated when first read (:meth:`line`)."""
         self._lines: dict[str, Subscriber] = {}
-        """The fleets' lines generated so far (by a read, or as a login's subscriber)."""
+        """The fleets' lines kept: those with a login (as its subscriber), those something
+        was done on, and those with events; kept for the operator's life."""
+        self._read_lines: OrderedDict[str, Subscriber] = OrderedDict()
+        """The fleets' lines only read so far, the most recent last: at most
+        ``read_lines_kept``, so reading a whole fleet costs a few lines' memory."""
         seats = {
             profile.key: Seat(
                 profile.number, seeded_token(profile, self.seed), self._maker(profile, True)
@@ -179,12 +201,13 @@ class FakeOperator:
     def flush_events(self, now: datetime) -> None:
         """Number and append the events the rules staged (call with the lock held)."""
         added = 0
-        made = (*self.subscribers.made(), *self._lines.values())
+        made = (*self.subscribers.made(), *self._lines.values(), *self._read_lines.values())
         lines = {id(sub): sub for sub in made}  # a fleet's login is in both
         for sub in lines.values():
             if sub.events.has_staged:
                 _events.advance(sub, now)  # anything due before what was staged comes first
                 added += sub.events.flush(sub.account.number)
+                self.keep_line(sub)  # its events are news now: never made again
         if added:
             self.events_changed.notify()
 
@@ -351,26 +374,44 @@ class FakeOperator:
         return None, None
 
     def _line_of(self, fleet: Fleet, number: str) -> Subscriber:
-        """The subscriber of one of ``fleet``'s lines, generated from its seed on first read."""
+        """The subscriber of one of ``fleet``'s lines, generated from its seed on first read
+        (and again after it left the few lines only read that are kept)."""
         sub = self._lines.get(number)
-        if sub is None:
-            spec = fleet.lines[number]
-            if spec.login is not None:  # a login's line is that login's subscriber
-                return self.subscribers[spec.login]
-            sub = generate(
-                spec.profile, seed=self.seed, now=self._born, cached=spec.cached and self._repeats
-            )
-            _events.start_events(sub, self._born)
-            self._lines[number] = sub
+        if sub is not None:
+            return sub
+        sub = self._read_lines.get(number)
+        if sub is not None:
+            self._read_lines.move_to_end(number)
+            return sub
+        spec = fleet.lines[number]
+        if spec.login is not None:  # a login's line is that login's subscriber
+            return self.subscribers[spec.login]
+        sub = generate(
+            spec.profile, seed=self.seed, now=self._born, cached=spec.cached and self._repeats
+        )
+        _events.start_events(sub, self._born)
+        self._read_lines[number] = sub
+        while len(self._read_lines) > self.read_lines_kept:
+            self._read_lines.popitem(last=False)
         return sub
+
+    def keep_line(self, sub: Subscriber) -> None:
+        """Keep line ``sub`` for the operator's life: something was done on it (call with the
+        lock held; a line already kept, or not a fleet's, is left as it is)."""
+        number = sub.account.number.e164
+        if self._read_lines.get(number) is sub:
+            del self._read_lines[number]
+            self._lines[number] = sub
 
     @property
     def generated_lines(self) -> int:
-        """How many of the fleets' lines without a login of their own some request has read
-        (and so exist in memory); the rest cost nothing until read. (The lines with a login
-        are subscribers, generated on the login's first use: ``subscribers.made()``.)"""
+        """How many of the fleets' lines without a login of their own are in memory now:
+        those something was done on, and at most ``read_lines_kept`` only read; the rest
+        cost nothing until read. (The lines with a login are subscribers, generated on the
+        login's first use: ``subscribers.made()``.)"""
         logins = {id(sub) for sub in self.subscribers.made()}
-        return sum(id(sub) not in logins for sub in self._lines.values())
+        kept = sum(id(sub) not in logins for sub in self._lines.values())
+        return kept + len(self._read_lines)
 
     def visible_lines(self, login: Subscriber) -> list[Line]:
         """The lines ``login`` may see, by number: its whole account's for an owner or a
@@ -385,6 +426,8 @@ class FakeOperator:
 
     def _spec_view(self, number: str, spec: LineSpec) -> Line:
         sub = self._lines.get(number)
+        if sub is None:
+            sub = self._read_lines.get(number)
         if sub is not None:
             return _line_view(sub, spec.role)
         profile = spec.profile
@@ -518,6 +561,7 @@ class FakeBackend:
                 self.operator.flush_events(now)  # a reader sees what the clock brought
                 session = Session(self.operator, subscriber, now, self._token)
                 if isinstance(op, MutatingOperation):
+                    self.operator.keep_line(subscriber)  # what is done on it must last
                     return self._perform_once(session, handler, op)  # type: ignore[no-any-return]
                 result = handler(session, op)
                 return result  # type: ignore[no-any-return]
