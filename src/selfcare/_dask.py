@@ -172,6 +172,13 @@ def _job(
             "dask_expenses() sends workers the selfcare protocol or a TMF profile; this "
             f"client uses {type(protocol).__name__}, which they could not make"
         )
+    if backend.local_options:
+        raise NotSupported(
+            "dask_expenses() cannot send workers what this client was built with: "
+            f"{', '.join(backend.local_options)} (workers make their own clients from the base "
+            "URL, token, timeout, retries and protocol only, and would silently go without it). "
+            "Build the client without it, or give every worker's environment what it needs"
+        )
     if settings.token is None:
         raise NotSupported(
             "dask_expenses() needs a client with an API token (Selfcare(base_url=..., "

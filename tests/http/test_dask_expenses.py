@@ -10,6 +10,7 @@ from datetime import date
 
 import attrs
 import cloudpickle
+import httpx
 import pytest
 
 from selfcare import AsyncSelfcare, NotSupported, Selfcare, ValidationError
@@ -152,3 +153,17 @@ def test_what_workers_get_is_the_clients_settings_or_a_refusal_naming_it() -> No
     odd_client = Selfcare.tmf(base_url=url, token="t0ken", profile=odd)
     with odd_client as sc, pytest.raises(NotSupported, match="regional-bss"):
         _job(sc, None, None, 100)
+
+    for options, named in (
+        ({"headers": {"X-Api-Key": "k3y"}}, "headers="),
+        ({"verify": False}, "verify=False"),
+        ({"transport": httpx.HTTPTransport()}, "transport="),
+    ):
+        local = Selfcare(HttpBackend(url, "t0ken", **options))  # type: ignore[arg-type]
+        with local as sc, pytest.raises(NotSupported, match=named) as refused:
+            _job(sc, None, None, 100)
+        assert "k3y" not in str(refused.value)
+    with httpx.Client() as pool:
+        shared = Selfcare(HttpBackend(url, "t0ken", http_client=pool))
+        with shared as sc, pytest.raises(NotSupported, match="http_client="):
+            _job(sc, None, None, 100)

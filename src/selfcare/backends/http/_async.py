@@ -107,6 +107,18 @@ class AsyncHttpBackend:
         self.line: PhoneNumber | None = None
         """The line requests act on (sent as the ``Selfcare-Line`` header); ``None``: the
         login's own."""
+        self.local_options: tuple[str, ...] = tuple(
+            name
+            for name, given in (
+                ("http_client=", http_client is not None),
+                ("transport=", transport is not None),
+                ("verify=False", not verify),
+                ("headers=", bool(headers)),
+            )
+            if given
+        )
+        """The options given that live in this process only (a pool, a transport, TLS and
+        header choices), named for whoever would rebuild this backend elsewhere."""
         self._owns_http = http_client is None
         self._shared = http_client
         """The pool lent by ``http_client=``, whose owner sets how long a request may wait for
