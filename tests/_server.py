@@ -77,9 +77,9 @@ class SwitchableResolver:
         assert self.resolver is not None, "no operator installed"
         return self.resolver.advance_clock(delta)
 
-    def tmf_documents(self, token: Secret) -> Any:
+    def tmf_documents(self, token: Secret, line: Any = None, *, writing: bool = False) -> Any:
         assert self.resolver is not None, "no operator installed"
-        return self.resolver.tmf_documents(token)
+        return self.resolver.tmf_documents(token, line, writing=writing)
 
 
 def fake_server() -> tuple[LiveServer, SwitchableResolver]:

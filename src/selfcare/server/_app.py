@@ -74,7 +74,8 @@ Resolver = Callable[[Secret], Backend | AsyncBackend | Awaitable[Backend | Async
 
 A resolver may also have ``public(client)`` giving the backend of the public (sign-in) routes
 for the caller's address (it may throttle per address, raising RateLimited), and,
-for a fake, ``tmf_documents(token)``, the subscriber's store of what the TMF face creates, and
+for a fake, ``tmf_documents(token, line, writing=)``, a line's store of what the TMF face
+creates, and
 the methods the ``test_hooks`` control plane calls: ``last_code(number)``, ``reset()``,
 ``now()`` and ``advance_clock(delta)`` (see ``FakeResolver``).
 """

@@ -21,8 +21,8 @@ class FakeResolver:
     token opens a backend that checks the token on every operation, so signing out and
     expiry take effect at once. :meth:`public` serves the sign-in routes, throttled per
     client address (``RateLimits.sign_in_requests`` on the operator's clock),
-    :meth:`tmf_documents` hands the TMF face the documents the operator keeps for a token's
-    subscriber. :meth:`last_code`, :meth:`reset`, :meth:`now` and :meth:`advance_clock` are
+    :meth:`tmf_documents` hands the TMF face the documents the operator keeps for the line a
+    request acts on. :meth:`last_code`, :meth:`reset`, :meth:`now` and :meth:`advance_clock` are
     what the ``/v1/_test/`` hooks call (``create_app(..., test_hooks=True)``).
     """
 
@@ -84,11 +84,21 @@ class FakeResolver:
         with self.operator.lock:
             self.operator.sign_in.revoke(token)
 
-    def tmf_documents(self, token: Secret) -> TmfDocuments:
-        """The TMF documents the operator keeps for the subscriber of ``token`` (what the
-        TMF face created or changed that selfcare's model has no place for)."""
+    def tmf_documents(
+        self, token: Secret, line: PhoneNumber | None = None, *, writing: bool = False
+    ) -> TmfDocuments:
+        """The TMF documents the operator keeps for the line a request acts on (what the TMF
+        face created or changed that selfcare's model has no place for): the line of
+        ``token``, or ``line`` when the request names one the token may act on (``NotFound``
+        otherwise), so no line ever sees another's. ``writing``: the request may change
+        them, so the line is kept for the operator's life (a fleet line only read may be
+        made again from its seed, with no documents)."""
         with self.operator.lock:
-            return self.operator.authenticate(token).tmf_documents
+            login = self.operator.authenticate(token)
+            sub = login if line is None else self.operator.line(login, line)
+            if writing:
+                self.operator.keep_line(sub)
+            return sub.tmf_documents
 
     def reset(self) -> datetime:
         """Put the operator back to its seed (see ``FakeOperator.reset``): sessions, codes,

@@ -7,8 +7,9 @@ or an order as TMF describes it; which operator records were deleted from the TM
 the attributes a ``PATCH`` set on the operator's own records (a bill's ``state``). It is
 plain storage, by collection (the API and the collection's path): the TMF rules about these
 documents (their state models, merge patches) stay in the face (``selfcare.server.tmf``),
-which reaches a subscriber's store through ``FakeResolver.tmf_documents``. It lives on the
-subscriber, so a new operator starts with none and two subscribers never share one.
+which reaches a line's store through ``FakeResolver.tmf_documents``. It lives on the line's
+subscriber, so a new operator starts with none and two lines (even of one login) never share
+one.
 """
 
 from __future__ import annotations

@@ -214,7 +214,9 @@ class FakeOperator:
     # -- webhooks and TMF hubs: the outboxes the reference server's dispatcher delivers ---
 
     def _all_lines(self) -> list[Subscriber]:
-        lines = {id(sub): sub for sub in (*self.subscribers.values(), *self._lines.values())}
+        """The lines that may have webhook endpoints or hubs: the logins made so far and the
+        lines kept (registering either keeps its line; a line only read has none)."""
+        lines = {id(sub): sub for sub in (*self.subscribers.made(), *self._lines.values())}
         return list(lines.values())
 
     def _catch_up(self, sub: Subscriber, now: datetime) -> datetime:
@@ -281,6 +283,7 @@ class FakeOperator:
         :data:`~selfcare.backends.fake._webhooks.HUBS_PER_LINE` per line (``Conflict``)."""
         with self.lock:
             sub = self._hub_line(credential, line)
+            self.keep_line(sub)  # a line only read could be made again, without the hub
             at = self._catch_up(sub, self.clock.now())
             return _webhooks.add_hub(sub, callback, types, hub, at)
 

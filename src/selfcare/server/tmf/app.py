@@ -26,7 +26,7 @@ from starlette.routing import Route as StarletteRoute
 from selfcare._errors import NotFound, SelfcareError, ValidationError
 from selfcare._secret import Secret
 from selfcare.backends.fake import TmfDocuments
-from selfcare.model import Account
+from selfcare.model import Account, PhoneNumber
 from selfcare.server._app import RequestIds, Resolver, _read_body, _token
 from selfcare.server._limits import RequestLimits, contained
 from selfcare.server.tmf import lines
@@ -53,20 +53,27 @@ from selfcare.tmf._wire import decode_json
 __all__ = ["create_tmf_app"]
 
 
-Documents = Callable[[Secret, Account], TmfDocuments]
-"""The documents kept for a request's subscriber: from its token, or its account."""
+Documents = Callable[[Secret, PhoneNumber | None, Account, bool], TmfDocuments]
+"""The documents kept for the line a request acts on: from its token and the line it
+names, or the line's account; the last argument says whether the request may change them."""
 
 
 def _documents(resolve: Resolver) -> Documents:
-    """Where the documents the face creates are kept: the resolver's ``tmf_documents(token)``
-    (the fake operator keeps them with each subscriber), or, for a resolver without a store
-    (a backend over the network has no place for them), a store per account in this
-    process."""
-    kept_by: Callable[[Secret], TmfDocuments] | None = getattr(resolve, "tmf_documents", None)
+    """Where the documents the face creates are kept: the resolver's
+    ``tmf_documents(token, line, writing=)`` (the fake operator keeps them with each line),
+    or, for a resolver without a store (a backend over the network has no place for them),
+    a store per line in this process."""
+    kept_by: Callable[..., TmfDocuments] | None = getattr(resolve, "tmf_documents", None)
     if kept_by is not None:
-        return lambda token, account: kept_by(token)
-    local: dict[str, TmfDocuments] = {}
-    return lambda token, account: local.setdefault(account.personal_account, TmfDocuments())
+        return lambda token, line, account, writing: kept_by(token, line, writing=writing)
+    local: dict[tuple[str, str], TmfDocuments] = {}
+
+    def per_line(
+        token: Secret, line: PhoneNumber | None, account: Account, writing: bool
+    ) -> TmfDocuments:
+        return local.setdefault((account.personal_account, account.number.e164), TmfDocuments())
+
+    return per_line
 
 
 def _endpoint(
@@ -126,7 +133,8 @@ def _endpoint(
         elif route.method == "GET" and "{" not in route.path:
             paging(call.query, "offset", 0)  # before the listing is read
             paging(call.query, "limit", 0)
-        call.documents = documents(token, await call.account())
+        writing = route.method != "GET"
+        call.documents = documents(token, line, await call.account(), writing)
         collection = call.documents.collection(route.api + route.collection)
         kept_docs = collection.kept
         item = call.path.get("id")
@@ -178,9 +186,9 @@ def create_tmf_app(
     """A Starlette app serving :data:`TMF_ROUTES` for the backends ``resolve`` gives, each API
     under its official ``basePath`` in the version ``profile`` gives it (v4 unless
     ``profile.with_version(5)`` or its ``versions`` say v5) and named as it says (``limits``:
-    as ``create_app``'s). The documents it creates
-    are kept by ``resolve.tmf_documents(token)`` where the resolver has one (the fake's
-    does: each subscriber's are the operator's), else in this process. A kept resource may
+    as ``create_app``'s). The documents it creates are kept by
+    ``resolve.tmf_documents(token, line, writing=)`` where the resolver has one (the fake's
+    does: each line's are the operator's), else in this process. A kept resource may
     be at most ``max_document_bytes`` of JSON, after any ``PATCH`` (a larger one, or a
     larger ``PATCH`` body, is a 400 naming the limit).
 
