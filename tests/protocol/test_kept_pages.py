@@ -4,6 +4,7 @@ since an edit or a new record is a new object."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -21,6 +22,7 @@ from selfcare.protocol import _codec
 from selfcare.protocol._codec import ResultEncoder, decode_as, encode_result
 from selfcare.server import FakeResolver, LiveServer, create_app
 from tests.conftest import MOSCOW, NOW
+from tests.http.test_signin_wire import AppClient
 from tests.protocol.test_result_encoding import FAKE_RESULTS
 
 
@@ -96,15 +98,21 @@ class WithSecret:
     token: Secret
 
 
+@attrs.frozen(weakref_slot=False)
+class NoWeakref:
+    at: datetime
+
+
 @pytest.mark.parametrize(
     "items",
     [
         (Mutable(NOW, "a"),),  # a mutable record may change under the same identity
         (Holding(NOW, ["a"]),),  # so may a frozen one holding a list
         (WithSecret(NOW, Secret("s3cr3t")),),  # a secret is never kept
+        (NoWeakref(NOW),),  # a record no weak reference can follow is never kept
         (1, 2),
     ],
-    ids=["mutable", "frozen-holding-a-list", "secret", "not-records"],
+    ids=["mutable", "frozen-holding-a-list", "secret", "no-weakref", "not-records"],
 )
 def test_only_deeply_immutable_records_are_kept(items: tuple[Any, ...]) -> None:
     encoder = ResultEncoder()
@@ -123,6 +131,48 @@ def test_the_pages_least_recently_served_go_first() -> None:
     assert len(encoder) == 2
     kept = {bytes(kept[1]) for kept in encoder._pages.values()}
     assert kept == {encode_result(pages[0]), encode_result(pages[2])}
+
+
+def test_a_page_whose_records_died_is_let_go() -> None:
+    # the records are followed by weak references: once the backend lets them go (the fake
+    # evicting a line), their page can never be served again, so its JSON goes too
+    items = _expenses(3)
+    kept, dropped = Page(items[:2], "next"), Page(items[2:], "next")
+    encoder = ResultEncoder()
+    encoder.encode(kept)
+    encoder.encode(dropped)
+    assert len(encoder) == 2
+    del items, dropped
+    gc.collect()
+    assert len(encoder) == 1
+    assert encoder._bytes == len(encode_result(kept))  # the bound counts what is kept, only
+    assert all(ref() is not None for refs, *_ in encoder._pages.values() for ref in refs)
+
+
+def test_a_dead_record_is_never_taken_for_a_new_one_at_its_address() -> None:
+    items = _expenses(2)
+    encoder = ResultEncoder()
+    encoder.encode(Page(items, None))
+    key = next(iter(encoder._pages))
+    refs = encoder._pages[key][0]
+    del items
+    gc.collect()
+    assert all(ref() is None for ref in refs)
+    fresh = Page(_expenses(2, description="fresh"), None)
+    assert encoder.encode(fresh) == encode_result(fresh)
+
+
+def test_an_app_not_fronting_the_fake_operator_keeps_no_page() -> None:
+    # pages from anything but the fake (an HttpBackend, a resolver of one's own) are fresh
+    # objects each time: keeping them would only fill memory with pages never served again
+    operator = FakeOperator(seed=42)
+    app = create_app(lambda token: operator.backend())
+    client = AppClient(app)
+    headers = {"authorization": f"Bearer {operator.token().reveal()}"}
+    for _ in range(2):
+        assert client.get("/v1/expenses", params={"limit": 5}, headers=headers).status_code == 200
+    encoder = app.state.result_encoder
+    assert encoder is None or len(encoder) == 0
 
 
 @pytest.fixture(scope="module")

@@ -147,3 +147,24 @@ def test_good_urls_pass() -> None:
     for url in ("https://hooks.example/selfcare?x=1", "http://127.0.0.1:8123/hook"):
         assert check_webhook_url(url) == url
         assert url_problem(url) is None
+
+
+CAPABILITY = "https://hooks.example:8443/cb/s3cr3t-path?token=q5ecr3t#frag"
+
+
+def test_reprs_show_a_callback_url_as_its_origin_only() -> None:
+    # a callback's path and query may be the listener's secret (a capability URL), so
+    # every record holding one shows scheme://host:port/… and nothing after
+    from selfcare.backends.fake._webhooks import Delivery, EndpointRecord
+    from selfcare.server.tmf.hub import Hub
+
+    made = NewWebhookEndpoint("we_1", CAPABILITY, (EventType.BALANCE_LOW,), AT, SECRET)
+    endpoint = made.endpoint
+    record = EndpointRecord(endpoint, SECRET, position=0)
+    delivery = Delivery(endpoint, SECRET, EVENT, index=0, attempt=1, line=None)  # type: ignore[arg-type]
+    hub = Hub("h1", "payment", 4, CAPABILITY, None, ("acc", "+79165550123"), 0, 0, 0, ())
+    for thing in (made, endpoint, record, delivery, hub):
+        text = repr(thing)
+        assert "s3cr3t" not in text and "q5ecr3t" not in text and "frag" not in text, text
+        assert "https://hooks.example:8443/…" in text, text
+    assert endpoint.url == made.url == CAPABILITY  # the URL itself is kept whole

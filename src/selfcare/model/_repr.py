@@ -22,10 +22,11 @@ def _show(value: Any) -> str:
 
 
 def compact_repr(self: Any) -> str:
-    """``Expense(id='e1', at=2026-11-25T09:36:21+03:00, kind='data', …)``."""
+    """``Expense(id='e1', at=2026-11-25T09:36:21+03:00, kind='data', …)``; a field whose
+    ``repr`` is a function is shown as that function gives it (as attrs' own repr does)."""
     shown = (
-        f"{field.name}={_show(getattr(self, field.name))}"
+        f"{field.name}={field.repr(value) if callable(field.repr) else _show(value)}"
         for field in attrs.fields(type(self))
-        if field.repr and getattr(self, field.name) is not None
+        if field.repr and (value := getattr(self, field.name)) is not None
     )
     return f"{type(self).__name__}({', '.join(shown)})"

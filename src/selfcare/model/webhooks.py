@@ -23,6 +23,7 @@ __all__ = [
     "NewWebhookEndpoint",
     "WebhookEndpoint",
     "check_webhook_url",
+    "shown_url",
     "url_problem",
 ]
 
@@ -60,6 +61,22 @@ def url_problem(value: object) -> str | None:
     return None
 
 
+def shown_url(url: str) -> str:
+    """``url`` as a repr may show it: ``scheme://host[:port]/…``, never its path, query or
+    fragment (a listener's secret may be there, as for :func:`url_problem`) nor a user
+    name or password. The one rule for every record holding a callback URL."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "'…'"
+    host = parts.netloc.rpartition("@")[2]
+    return repr(f"{parts.scheme}://{host}/…")
+
+
+def _shown_url(value: str | None) -> str:
+    return "None" if value is None else shown_url(value)
+
+
 def check_webhook_url(value: Any, field: str = "url") -> str:
     """``value`` if :func:`url_problem` finds nothing wrong with it, else a
     :class:`~selfcare.ValidationError` naming ``field`` and the problem (never the URL)."""
@@ -90,7 +107,8 @@ class WebhookEndpoint:
     __repr__ = compact_repr
 
     id: str
-    url: str | None = attrs.field(validator=_url)
+    url: str | None = attrs.field(validator=_url, repr=_shown_url)
+    """The callback as given (in reprs only ``scheme://host[:port]/…``: see :func:`shown_url`)."""
     types: tuple[EventType, ...]
     created_at: Instant
 

@@ -15,6 +15,7 @@ import operator
 import re
 import types
 import typing
+import weakref
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -128,29 +129,49 @@ def encode_result(result: Any) -> bytes:
     return _ENCODER.encode(_in_utc(result))
 
 
+_DeadPage = tuple[tuple[Any, ...], int]
+"""A kept page's key and serial (another page may take its key later)."""
+
+
 class ResultEncoder:
     """:func:`encode_result` that keeps the JSON of the pages it encoded, for a server whose
-    backend keeps its records (the fake): a page of the very same record objects again (a
-    second pass through a history, another client paging the same line) is answered with
-    the JSON kept, instead of a conversion and an encoding per record. Byte for byte the same.
+    backend keeps its records (the fake operator: ``create_app`` installs one only for a
+    resolver fronting a :class:`~selfcare.backends.fake.FakeOperator`): a page of the very
+    same record objects again (a second pass through a history, another client paging the
+    same line) is answered with the JSON kept, instead of a conversion and an encoding per
+    record. Byte for byte the same.
 
     Only pages of immutable records are kept: frozen attrs classes whose fields are deeply
     immutable (strings, numbers, decimals, times, enums, phone numbers, frozen attrs values,
-    tuples of those; never a secret). A page's JSON is kept with the records themselves and
-    served again only when the records are the same objects, in the same order, with the
-    same next cursor: an edit or a new record is a new object, so nothing kept can go stale,
-    and nothing but the records and the cursor goes into the JSON (times travel in UTC
-    whatever the account's zone, numbers as E.164). The backend still answers every request
-    (tokens, lines, the fake's rules); only the encoding is saved. At most ``max_bytes`` of
-    JSON is kept, the pages least recently served dropped first. One per app, used from its
-    event loop (not thread-safe).
+    tuples of those; never a secret) and that take weak references. What is kept per page
+    is its JSON and a weak reference to each record, never the records: a page is served
+    again only while its records are alive and the backend answers with the same objects,
+    in the same order, with the same next cursor. An edit or a new record is a new object,
+    so nothing kept can go stale, and nothing but the records and the cursor goes into the
+    JSON (times travel in UTC whatever the account's zone, numbers as E.164). Once any of a
+    page's records dies (the fake evicted its line, replaced it, or was reset) the page can
+    never be served again, and it is dropped (its record's weak reference only queues it;
+    the next call lets it go, so a record dying in another thread touches nothing here).
+    The backend still answers every request (tokens, lines, the fake's rules); only the
+    encoding is saved.
+
+    At most ``max_bytes`` of JSON is kept, the pages least recently served dropped first;
+    the bound counts the JSON only: besides it each page holds a weak reference per record
+    (88 bytes with its slot, a third of an expense's 245 bytes of JSON) and a dict entry. One per
+    app, used from its event loop (not thread-safe, but for the queue of dead pages).
     """
 
     def __init__(self, max_bytes: int = 128 * 2**20) -> None:
         self.max_bytes = max_bytes
-        self._pages: collections.OrderedDict[tuple[Any, ...], tuple[tuple[Any, ...], bytes]]
+        self._pages: collections.OrderedDict[
+            tuple[Any, ...], tuple[tuple[weakref.ref[Any], ...], bytes, int]
+        ]
         self._pages = collections.OrderedDict()
         self._bytes = 0
+        self._serial = 0
+        # (key, serial) of pages one of whose records died: appended by weak references'
+        # callbacks, from whichever thread let the record go (list.append is atomic)
+        self._dead: list[_DeadPage] = []
 
     def encode(self, result: Any) -> bytes:
         """``encode_result(result)``, or the JSON kept for the same page."""
@@ -159,39 +180,63 @@ class ResultEncoder:
         items = tuple(result.items)
         if not all(map(_keepable, set(map(type, items)))):
             return encode_result(result)
-        # the kept items hold their records alive, so no other object can take their ids
+        self._drop_dead()
+        # another object may have taken a dead record's id: the weak references decide
         key = (id(items[0]), id(items[-1]), len(items), result.next_cursor)
         kept = self._pages.get(key)
-        if kept is not None and all(map(operator.is_, kept[0], items)):
+        if kept is not None and all(map(operator.is_, map(_deref, kept[0]), items)):
             self._pages.move_to_end(key)
             return kept[1]
         encoded = encode_result(result)
         if kept is not None:
             self._forget(key)
         if len(encoded) <= self.max_bytes:
-            self._pages[key] = (items, encoded)
+            self._serial += 1
+            gone = functools.partial(_died, self._dead, (key, self._serial))
+            refs = tuple(weakref.ref(item, gone) for item in items)
+            self._pages[key] = (refs, encoded, self._serial)
             self._bytes += len(encoded)
             while self._bytes > self.max_bytes:
                 self._forget(next(iter(self._pages)))
         return encoded
 
     def __len__(self) -> int:
-        """How many pages' JSON is kept."""
+        """How many pages' JSON is kept (pages of records that died not counted)."""
+        self._drop_dead()
         return len(self._pages)
 
     def clear(self) -> None:
-        """Keep nothing (and hold no record) any more."""
+        """Keep nothing any more."""
         self._pages.clear()
+        self._dead.clear()
         self._bytes = 0
+
+    def _drop_dead(self) -> None:
+        """Let go of the pages one of whose records died since the last call."""
+        while self._dead:
+            key, serial = self._dead.pop()
+            kept = self._pages.get(key)
+            if kept is not None and kept[2] == serial:  # not a later page under the same key
+                self._forget(key)
 
     def _forget(self, key: tuple[Any, ...]) -> None:
         self._bytes -= len(self._pages.pop(key)[1])
 
 
+def _died(dead: list[_DeadPage], page: _DeadPage, _: Any) -> None:
+    """A kept record died: queue its page (its key and serial) to be let go."""
+    dead.append(page)
+
+
+_deref: Callable[[weakref.ref[Any]], Any] = weakref.ref.__call__
+"""A weak reference's object (``None`` once dead), called in C by ``map``."""
+
+
 @functools.cache
 def _keepable(kind: type) -> bool:
-    """Whether a ``kind`` record's JSON may be kept: a deeply immutable attrs record."""
-    return attrs.has(kind) and _immutable(kind, set())
+    """Whether a ``kind`` record's JSON may be kept: a deeply immutable attrs record that
+    takes weak references (attrs' slotted classes do unless ``weakref_slot=False``)."""
+    return attrs.has(kind) and kind.__weakrefoffset__ != 0 and _immutable(kind, set())
 
 
 _FROZEN_SETATTR: Any = attrs.frozen(type("_Probe", (), {})).__setattr__

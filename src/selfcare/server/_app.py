@@ -37,6 +37,7 @@ from selfcare._errors import (
 )
 from selfcare._secret import Secret
 from selfcare.backends import AsyncBackend, Backend
+from selfcare.backends.fake import FakeOperator
 from selfcare.model import PhoneNumber
 from selfcare.protocol._codec import ResultEncoder, decode_operation, encode_result
 from selfcare.protocol._http import CORRELATOR, correlator_problem
@@ -206,8 +207,10 @@ def _on_line(backend: Any, route: Route, request: Request) -> Any:
 
 
 def _endpoint(
-    route: Route, resolve: Resolver, encoder: ResultEncoder
+    route: Route, resolve: Resolver, encoder: ResultEncoder | None
 ) -> Callable[[Request], Awaitable[Response]]:
+    encode = encode_result if encoder is None else encoder.encode
+
     async def endpoint(request: Request) -> Response:
         if route.public:
             backend: Any = _public_backend(resolve, request)
@@ -228,7 +231,7 @@ def _endpoint(
             request.headers.get("idempotency-key"),
         )
         result = await _execute(backend, op)
-        return Response(encoder.encode(result), media_type="application/json")
+        return Response(encode(result), media_type="application/json")
 
     endpoint.__name__ = route.name
     return endpoint
@@ -300,7 +303,7 @@ async def _advance_seconds(request: Request) -> int:
     return seconds
 
 
-def _test_routes(resolve: Resolver, encoder: ResultEncoder) -> list[StarletteRoute]:
+def _test_routes(resolve: Resolver, encoder: ResultEncoder | None) -> list[StarletteRoute]:
     """The ``/v1/_test/`` family over the resolver's hooks (see ``TEST_HOOKS``)."""
     missing = [name for name in _RESOLVER_HOOKS if getattr(resolve, name, None) is None]
     if missing:
@@ -321,7 +324,8 @@ def _test_routes(resolve: Resolver, encoder: ResultEncoder) -> list[StarletteRou
         if (await _read_body(request)).strip() not in (b"", b"{}"):
             raise ValidationError(f"POST {TEST_PREFIX}/reset takes no body", field="body")
         now = await run_in_threadpool(hooks.reset)
-        encoder.clear()  # the pages kept hold the records of before: let them go
+        if encoder is not None:  # the records of before are gone: so are their pages
+            encoder.clear()
         return _json({"reset": True, "now": now})
 
     async def clock(request: Request) -> Response:
@@ -386,8 +390,11 @@ def create_app(
     if callable(getattr(resolve, "network_sign_in", None)):
         server = AuthorizationServer(resolve, network, issuer=issuer, redirect_uris=redirect_uris)
         routes += server.routes()
-    # one for the app: a page of the same records as before is not encoded again
-    encoder = ResultEncoder()
+    # A page of the same records as before is not encoded again: only the fake operator
+    # keeps its records, so only over it can a page come again (anything else, such as an
+    # HttpBackend, answers with new objects each time, and kept pages would never be hit).
+    operator = getattr(resolve, "operator", None)
+    encoder = ResultEncoder() if isinstance(operator, FakeOperator) else None
     if test_hooks:
         routes += _test_routes(resolve, encoder)
     stream = event_stream(resolve, _token, _execute)
@@ -396,7 +403,6 @@ def create_app(
         StarletteRoute(route.path, _endpoint(route, resolve, encoder), methods=[route.method])
         for route in ROUTES
     ]
-    operator = getattr(resolve, "operator", None)
     dispatcher = None
     if callable(getattr(operator, "due_deliveries", None)):
         dispatcher = WebhookDispatcher(operator)

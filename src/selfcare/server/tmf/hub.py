@@ -62,7 +62,7 @@ from selfcare.model import (
     PhoneNumber,
 )
 from selfcare.model.events import Event, EventType
-from selfcare.model.webhooks import WebhookEndpoint, check_webhook_url
+from selfcare.model.webhooks import WebhookEndpoint, check_webhook_url, shown_url
 from selfcare.server._app import Resolver, _execute, _read_body, _token
 from selfcare.server._webhooks import WebhookDispatcher
 from selfcare.server.tmf import lines
@@ -209,8 +209,8 @@ class Hub:
         )
 
     def __repr__(self) -> str:
-        host = urlsplit(self.callback).hostname  # the path may be the listener's secret
-        return f"Hub({self.id!r}, api={self.api!r}, callback host={host!r})"
+        # the path may be the listener's secret: the one rule for callback URLs in reprs
+        return f"Hub({self.id!r}, api={self.api!r}, callback={shown_url(self.callback)})"
 
 
 def document(endpoint: WebhookEndpoint, spec: HubSpec) -> Json:
