@@ -8,12 +8,10 @@ backend. Errors of every kind leave as RFC 9457 problem documents.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import inspect
 import logging
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -53,7 +51,7 @@ from selfcare.server._limits import (
     read_body,
 )
 from selfcare.server._oidc import AuthorizationServer, MobileNetwork
-from selfcare.server._webhooks import WebhookDispatcher
+from selfcare.server._webhooks import WebhookDispatcher, delivering
 
 __all__ = [
     "MAX_BODY_BYTES",
@@ -407,22 +405,8 @@ def create_app(
     if callable(getattr(operator, "due_deliveries", None)):
         dispatcher = WebhookDispatcher(operator)
 
-    @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        if dispatcher is None or not deliver_webhooks:
-            yield
-            return
-        task = asyncio.get_running_loop().create_task(dispatcher.run())
-        try:
-            yield
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-            await dispatcher.aclose()
-
     app = Starlette(
-        lifespan=lifespan,
+        lifespan=delivering(dispatcher if deliver_webhooks else None),
         routes=routes,
         middleware=[Middleware(RequestIds, render=problem_response), contained(_failed)],
         exception_handlers={

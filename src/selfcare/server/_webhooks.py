@@ -21,10 +21,12 @@ resolver fronts a fake operator; ``create_tmf_app`` through its
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import attrs
 import httpx
@@ -33,7 +35,7 @@ from selfcare._version import __version__
 from selfcare.backends.fake._webhooks import Delivery
 from selfcare.webhooks import encode, sign
 
-__all__ = ["DeliveryStats", "WebhookDispatcher"]
+__all__ = ["DeliveryStats", "WebhookDispatcher", "delivering"]
 
 log = logging.getLogger("selfcare.webhooks")
 
@@ -174,3 +176,30 @@ class WebhookDispatcher:
 
     def __repr__(self) -> str:
         return f"WebhookDispatcher({self.stats})"
+
+
+class _Loop(Protocol):
+    async def run(self) -> None: ...
+    async def aclose(self) -> None: ...
+
+
+def delivering(loop: _Loop | None) -> Callable[[Any], AbstractAsyncContextManager[None]]:
+    """An app's lifespan running ``loop`` (a :class:`WebhookDispatcher`, or the TMF face's
+    :class:`~selfcare.server.tmf.hub.TmfHubs`) while the app is served, then stopping it and
+    closing its client; ``None``: nothing runs (tests step deliveries themselves)."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Any) -> AsyncIterator[None]:
+        if loop is None:
+            yield
+            return
+        task = asyncio.get_running_loop().create_task(loop.run())
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            await loop.aclose()
+
+    return lifespan

@@ -11,10 +11,8 @@ mapping, which is where v4 and v5 differ.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import inspect
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -29,6 +27,7 @@ from selfcare.backends.fake import TmfDocuments
 from selfcare.model import Account, PhoneNumber
 from selfcare.server._app import RequestIds, Resolver, _read_body, _token
 from selfcare.server._limits import RequestLimits, contained
+from selfcare.server._webhooks import delivering
 from selfcare.server.tmf import lines
 from selfcare.server.tmf.call import TmfCall, TmfRoute
 from selfcare.server.tmf.documents import (
@@ -202,18 +201,6 @@ def create_tmf_app(
     if hubs is None:
         hubs = TmfHubs(profile)
     hubs.bind(resolve)
-    delivery = hubs
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        task = asyncio.create_task(delivery.run())
-        try:
-            yield
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-            await delivery.aclose()
 
     routes = [
         StarletteRoute(
@@ -227,7 +214,7 @@ def create_tmf_app(
     routes += hub_routes(resolve, profile, hubs)
     app = Starlette(
         routes=routes,
-        lifespan=lifespan,
+        lifespan=delivering(hubs),
         middleware=[
             Middleware(RequestIds, render=error_response),
             contained(lambda: error_response(SelfcareError("the server failed unexpectedly"))),
