@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,8 @@ import keyring.backends.fail
 import pytest
 from click.testing import CliRunner, Result
 
-from selfcare.backends.fake import FakeOperator
+from selfcare import Selfcare
+from selfcare.backends.fake import FakeOperator, ManualClock
 from selfcare.cli._app import cli
 from selfcare.cli._context import State
 
@@ -64,3 +66,16 @@ def lines(result: Result) -> list[dict[str, Any]]:
 def ok(result: Result) -> str:
     assert result.exit_code == 0, (result.exit_code, result.output, result.exception)
     return result.stdout
+
+
+def happenings(operator: FakeOperator) -> str:
+    """Three events after the returned id: a forwarding change, a delivery, a payment."""
+    sc = Selfcare.fake(operator=operator)
+    sc.services.connect("content-block")
+    start = next(iter(sc.events.list())).id
+    sc.forwarding.set("busy", "+79167654321")
+    sc.messages.send_sms("+79161234567", "hi")
+    assert isinstance(operator.clock, ManualClock)
+    operator.clock.advance(timedelta(seconds=6))
+    sc.payments.pay(100, method="card:tok_visa_4242")
+    return start

@@ -2,28 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from selfcare import Selfcare
-from selfcare.backends.fake import FakeOperator, ManualClock
-from tests.cli.conftest import Run, lines, ok
-
-
-def _happenings(operator: FakeOperator) -> str:
-    """Three events after the returned id: a forwarding change, a delivery, a payment."""
-    sc = Selfcare.fake(operator=operator)
-    sc.services.connect("content-block")
-    start = next(iter(sc.events.list())).id
-    sc.forwarding.set("busy", "+79167654321")
-    sc.messages.send_sms("+79161234567", "hi")
-    assert isinstance(operator.clock, ManualClock)
-    operator.clock.advance(timedelta(seconds=6))
-    sc.payments.pay(100, method="card:tok_visa_4242")
-    return start
+from selfcare.backends.fake import FakeOperator
+from tests.cli.conftest import Run, happenings, lines, ok
 
 
 def test_listing_shows_the_events_newest_first(run: Run, operator: FakeOperator) -> None:
-    _happenings(operator)
+    happenings(operator)
     listed = lines(run("events", "--json"))
     assert [e["type"] for e in listed] == [
         "payment.succeeded",
@@ -37,7 +21,7 @@ def test_listing_shows_the_events_newest_first(run: Run, operator: FakeOperator)
 
 
 def test_follow_prints_each_event_after_an_id_in_order(run: Run, operator: FakeOperator) -> None:
-    start = _happenings(operator)
+    start = happenings(operator)
     followed = lines(run("events", "--follow", "--after", start, "--limit", "3", "--json"))
     assert [e["type"] for e in followed] == [
         "forwarding.changed",

@@ -232,9 +232,9 @@ def test_events_and_lines_speak_russian_and_their_json_does_not(
 ) -> None:
     """The events' "What" in the reader's language (money and statuses as they write them),
     while ``--json`` and ``--csv`` keep the English ``summary`` scripts read."""
-    from tests.cli.test_events import _happenings
+    from tests.cli.conftest import happenings
 
-    _happenings(operator)
+    happenings(operator)
     russian = _invoke(operator, "events", SELFCARE_LANG="ru")
     assert russian.exit_code == 0, russian.output
     for words in ("События", "доставлено", "переадресация: если занято", "₽"):

@@ -3,15 +3,13 @@ forwards the line's events, signed, to a local endpoint that verifies them."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from selfcare import Secret, Selfcare
-from selfcare.backends.fake import FakeOperator, ManualClock
+from selfcare.backends.fake import FakeOperator
 from selfcare.backends.fake._webhooks import new_secret
 from selfcare.server import LiveServer
 from selfcare.webhooks import unwrap
 from tests._receiver import Receiver
-from tests.cli.conftest import Run, lines, ok
+from tests.cli.conftest import Run, happenings, lines, ok
 
 
 def test_create_shows_the_secret_once_list_never(run: Run) -> None:
@@ -44,14 +42,7 @@ def test_bad_urls_are_refused_naming_the_problem_not_the_url(run: Run) -> None:
 
 
 def test_listen_forwards_each_event_signed_in_order(run: Run, operator: FakeOperator) -> None:
-    sc = Selfcare.fake(operator=operator)
-    sc.services.connect("content-block")
-    start = next(iter(sc.events.list())).id
-    sc.forwarding.set("busy", "+79167654321")
-    sc.messages.send_sms("+79161234567", "hi")
-    assert isinstance(operator.clock, ManualClock)
-    operator.clock.advance(timedelta(seconds=6))
-    sc.payments.pay(100, method="card:tok_visa_4242")
+    start = happenings(operator)
     secret = new_secret()
     receiver = Receiver(secret)
     with LiveServer(receiver.app) as server:
