@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from selfcare.protocol._routes import ROUTES, Route
+from tests._lines import KID, MEMBER, REFUSED_LINES
 from tests.reliability.conftest import snapshot, snapshot_of
 
 # Which of A's ids each path parameter takes (by path prefix), and the routes whose path
@@ -149,17 +150,6 @@ def test_a_sees_its_own_resources(wire) -> None:
 
 # -- many lines: the walk again with a Selfcare-Line header, for each role -----------------
 
-OWNER, MEMBER, KID = "+79165557001", "+79165557002", "+79165557003"
-ACME_LINE = "+79857000123"
-REFUSED_LINES = [
-    ("family-member", OWNER, "member → the owner's line (same account)"),
-    ("family-member", KID, "member → another member's line (same account)"),
-    ("family-member", ACME_LINE, "member → another account's line"),
-    ("family", ACME_LINE, "owner → another account's line"),
-    ("acme", KID, "manager → another account's line"),
-    ("demo", OWNER, "single-line subscriber → another account's line"),
-    ("family", "+79165559999", "owner → a number that is nobody's line"),
-]
 ALLOWED_LINES = [
     ("family", KID, "owner → a member's line"),
     ("acme", "+79857000001", "manager → one of the company's lines"),  # not on smart-l yet

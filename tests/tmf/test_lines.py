@@ -18,23 +18,13 @@ from selfcare.server.tmf import TMF_ROUTES
 from selfcare.tmf import DEFAULT_PROFILE
 from selfcare.tmf._line_mapping import LINE_SCOPES, line_from_tmf, line_to_tmf
 from selfcare.tmf._profile import standard_root
+from tests._lines import ACME_LINE, KID, MEMBER, OWNER, REFUSED_LINES
 from tests._server import LiveServer, SwitchableResolver
 from tests.reliability.conftest import snapshot_of
 from tests.tmf._check import SpecCheck
 
-OWNER, MEMBER, KID = "+79165557001", "+79165557002", "+79165557003"
-ACME_LINE = "+79857000123"
 REFUSAL = "no such line among the lines this login may see"  # FakeOperator.line's words
 
-REFUSED = [
-    ("family-member", OWNER, "member → the owner's line (same account)"),
-    ("family-member", KID, "member → another member's line (same account)"),
-    ("family-member", ACME_LINE, "member → another account's line"),
-    ("family", ACME_LINE, "owner → another account's line"),
-    ("acme", KID, "manager → another account's line"),
-    ("demo", OWNER, "single-line subscriber → another account's line"),
-    ("family", "+79165559999", "owner → a number that is nobody's line"),
-]
 ALLOWED = [
     ("family", KID, "owner → a member's line"),
     ("acme", ACME_LINE, "manager → one of the company's lines"),
@@ -111,7 +101,7 @@ def test_every_route_refuses_a_line_the_login_may_not_see(face: Face, report: An
     operator = face[1]
     refused = 0
     words: set[str] = set()
-    for key, number, why in REFUSED:
+    for key, number, why in REFUSED_LINES:
         target = _line_of(operator, number)
         before = None if target is None else snapshot_of(target)
         for route, response in _walk(face, key, number):
@@ -130,7 +120,7 @@ def test_every_route_refuses_a_line_the_login_may_not_see(face: Face, report: An
             assert snapshot_of(target) == before, why  # nothing happened to the line
     assert words == {REFUSAL}  # the operator's words, whether or not the number exists
     report(
-        f"TMF lines isolation (v{face[2]}): {len(REFUSED)} login/line pairs not allowed × "
+        f"TMF lines isolation (v{face[2]}): {len(REFUSED_LINES)} login/line pairs not allowed × "
         f"every route of the face: {refused} requests, all refused (404; 400 not-found for a "
         "POST, where TMF declares no 404) in the operator's words, targets unchanged"
     )
