@@ -94,8 +94,7 @@ class FakeResolver:
         them, so the line is kept for the operator's life (a fleet line only read may be
         made again from its seed, with no documents)."""
         with self.operator.lock:
-            login = self.operator.authenticate(token)
-            sub = login if line is None else self.operator.line(login, line)
+            sub = self.operator.acting_on(token, line)
             if writing:
                 self.operator.keep_line(sub)
             return sub.tmf_documents

@@ -264,7 +264,9 @@ class FakeOperator:
         with self.lock:
             _webhooks.outcome(delivery.line, delivery, ok, self.clock.now(), sent=sent)
 
-    def _hub_line(self, credential: Secret, line: PhoneNumber | None) -> Subscriber:
+    def acting_on(self, credential: Secret, line: PhoneNumber | None) -> Subscriber:
+        """The line a request with ``credential`` acts on: its login's own, or ``line`` if
+        the login may act on it (:meth:`line`: ``NotFound`` otherwise)."""
         login = self.authenticate(credential)
         return login if line is None else self.line(login, line)
 
@@ -282,7 +284,7 @@ class FakeOperator:
         endpoints, as the TMF envelope ``hub`` describes (the TMF face renders it). At most
         :data:`~selfcare.backends.fake._webhooks.HUBS_PER_LINE` per line (``Conflict``)."""
         with self.lock:
-            sub = self._hub_line(credential, line)
+            sub = self.acting_on(credential, line)
             self.keep_line(sub)  # a line only read could be made again, without the hub
             at = self._catch_up(sub, self.clock.now())
             return _webhooks.add_hub(sub, callback, types, hub, at)
@@ -293,7 +295,7 @@ class FakeOperator:
         """Delete the hub ``hub_id`` of ``api`` of the line of ``credential`` (or ``line``);
         ``NotFound`` unless that line has it (whoever else's it is)."""
         with self.lock:
-            _webhooks.remove_hub(self._hub_line(credential, line), api, hub_id)
+            _webhooks.remove_hub(self.acting_on(credential, line), api, hub_id)
 
     def hub_records(self) -> list[tuple[_webhooks.EndpointRecord, list[Event]]]:
         """Every line's TMF hubs, each with the events waiting in its outbox (a snapshot, for
