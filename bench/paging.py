@@ -163,9 +163,7 @@ def served_operator(records: int) -> FakeOperator:
 def serve(records: int) -> None:
     """Be ``selfcare serve`` holding ``records`` expenses: the same app and uvicorn settings,
     in this process of its own. Says its URL and token on the first line of stdout."""
-    import uvicorn
-
-    from selfcare.server import FakeResolver, base_url, bind, create_app
+    from selfcare.server import FakeResolver, base_url, bind, create_app, serve_forever
 
     operator = served_operator(records)
     sock = bind("127.0.0.1", 0)
@@ -173,10 +171,7 @@ def serve(records: int) -> None:
     # uvicorn's access log goes to stdout, which nobody reads past the first line
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
-    config = uvicorn.Config(
-        create_app(FakeResolver(operator)), log_level="info", proxy_headers=False
-    )
-    uvicorn.Server(config).run(sockets=[sock])
+    serve_forever(create_app(FakeResolver(operator)), sock)
 
 
 def process_cpu(pid: int) -> float:

@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import keyring
@@ -79,3 +80,17 @@ def happenings(operator: FakeOperator) -> str:
     operator.clock.advance(timedelta(seconds=6))
     sc.payments.pay(100, method="card:tok_visa_4242")
     return start
+
+
+def record_serves(monkeypatch: pytest.MonkeyPatch, keep: Callable[[Any], Any]) -> list[Any]:
+    """What ``keep`` takes of each uvicorn config ``selfcare serve`` would have run: uvicorn's
+    ``run`` recorded, not run, and the heap freeze before it skipped (it would freeze this
+    test process's heap)."""
+    import uvicorn
+
+    from selfcare.server import _live
+
+    kept: list[Any] = []
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets: kept.append(keep(self.config)))
+    monkeypatch.setattr(_live, "gc", SimpleNamespace(collect=lambda: 0, freeze=lambda: None))
+    return kept

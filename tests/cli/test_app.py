@@ -18,7 +18,7 @@ from selfcare.backends.fake import ManualClock
 from selfcare.cli._app import cli
 from selfcare.cli._context import State
 from selfcare.cli._output import emit
-from tests.cli.conftest import Run, lines
+from tests.cli.conftest import Run, lines, record_serves
 
 
 def _commands(group: click.Group, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
@@ -145,12 +145,9 @@ def test_days_ago_count_from_the_backends_today(run: Run, clock: ManualClock) ->
 
 
 def test_serve_takes_the_rate_limits(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
-    import uvicorn
-
     import selfcare.backends.fake
     from selfcare.backends.fake import Bucket, FakeOperator, RateLimits
 
-    served: list[object] = []
     operators: list[FakeOperator] = []
 
     class Recorded(FakeOperator):
@@ -159,7 +156,7 @@ def test_serve_takes_the_rate_limits(run: Run, monkeypatch: pytest.MonkeyPatch) 
             operators.append(self)
 
     monkeypatch.setattr(selfcare.backends.fake, "FakeOperator", Recorded)
-    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets: served.append(self.config))
+    served = record_serves(monkeypatch, lambda config: config)
     result = run(
         "serve", "--port", "0", "--send-rate", "60", "--send-burst", "500",
         "--card-rate", "3", "--card-burst", "4", fake=False,

@@ -14,17 +14,13 @@ import httpx
 import pytest
 
 from selfcare.backends.fake import FakeOperator
-from tests.cli.conftest import Run
+from tests.cli.conftest import Run, record_serves
 
 
 @pytest.fixture
 def served(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
-    """The apps ``selfcare serve`` would have run (uvicorn's ``run`` recorded, not run)."""
-    import uvicorn
-
-    apps: list[Any] = []
-    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets: apps.append(self.config.app))
-    return apps
+    """The apps ``selfcare serve`` would have run."""
+    return record_serves(monkeypatch, lambda config: config.app)
 
 
 def _tokens(output: str) -> list[str]:
@@ -134,10 +130,7 @@ def test_serve_takes_the_request_and_idempotency_limits(
 def test_mobile_network_mappings_are_checked_and_headers_not_trusted(
     run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import uvicorn
-
-    configs: list[Any] = []
-    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets: configs.append(self.config))
+    configs = record_serves(monkeypatch, lambda config: config)
     for bad, named in (
         ("127.0.0.2", "ADDRESS=NUMBER"),
         ("not-an-ip=+79165550123", "not an IP address"),

@@ -51,6 +51,7 @@ from selfcare.server._limits import (
     read_body,
 )
 from selfcare.server._oidc import AuthorizationServer, MobileNetwork
+from selfcare.server._read_ahead import ReadAhead
 from selfcare.server._webhooks import WebhookDispatcher, delivering
 
 __all__ = [
@@ -205,9 +206,10 @@ def _on_line(backend: Any, route: Route, request: Request) -> Any:
 
 
 def _endpoint(
-    route: Route, resolve: Resolver, encoder: ResultEncoder | None
+    route: Route, resolve: Resolver, encoder: ResultEncoder | None, read_ahead: ReadAhead | None
 ) -> Callable[[Request], Awaitable[Response]]:
     encode = encode_result if encoder is None else encoder.encode
+    ahead = read_ahead if read_ahead is not None and route.method == "GET" else None
 
     async def endpoint(request: Request) -> Response:
         if route.public:
@@ -229,7 +231,8 @@ def _endpoint(
             request.headers.get("idempotency-key"),
         )
         result = await _execute(backend, op)
-        return Response(encode(result), media_type="application/json")
+        then = None if ahead is None else ahead.after(backend, op, result)
+        return Response(encode(result), media_type="application/json", background=then)
 
     endpoint.__name__ = route.name
     return endpoint
@@ -393,12 +396,16 @@ def create_app(
     # HttpBackend, answers with new objects each time, and kept pages would never be hit).
     operator = getattr(resolve, "operator", None)
     encoder = ResultEncoder() if isinstance(operator, FakeOperator) else None
+    # ... and while a client decodes a page, the next one is encoded (see _read_ahead)
+    read_ahead = None if encoder is None else ReadAhead(encoder, _execute)
     if test_hooks:
         routes += _test_routes(resolve, encoder)
     stream = event_stream(resolve, _token, _execute)
     routes.append(StarletteRoute(EVENT_STREAM_PATH, stream, methods=["GET"]))
     routes += [
-        StarletteRoute(route.path, _endpoint(route, resolve, encoder), methods=[route.method])
+        StarletteRoute(
+            route.path, _endpoint(route, resolve, encoder, read_ahead), methods=[route.method]
+        )
         for route in ROUTES
     ]
     dispatcher = None

@@ -209,8 +209,6 @@ def serve(
         selfcare serve --mobile-network 127.0.0.2=+79165550123
     """
     try:
-        import uvicorn
-
         from selfcare.backends.fake import Bucket, FakeOperator, RateLimits, SandboxClock
         from selfcare.backends.fake._idempotency import IdempotencyLimits
         from selfcare.server import (
@@ -221,6 +219,7 @@ def serve(
             bind,
             create_app,
             create_tmf_app,
+            serve_forever,
         )
         from selfcare.server._oidc import MobileNetwork
     except ImportError as exc:
@@ -320,10 +319,7 @@ def serve(
             )
             for hook, what in TEST_HOOKS.items():
                 click.echo(f"  test hook {hook}  {what}", err=True)
-    # proxy_headers off: uvicorn would otherwise take the client's address from
-    # X-Forwarded-For on loopback, and network sign-in must trust only the connection
-    config = uvicorn.Config(app, log_level="info", proxy_headers=False)
-    uvicorn.Server(config).run(sockets=[sock])
+    serve_forever(app, sock)
 
 
 COMMANDS = [demo, serve]
