@@ -5,6 +5,7 @@ asks: the same bytes, the same refusals, and nothing left in the subscriber's hi
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -14,8 +15,9 @@ from selfcare import Secret
 from selfcare.backends.fake import FakeOperator
 from selfcare.operations import ListExpenses, ReadEvents
 from selfcare.protocol import _codec
-from selfcare.protocol._codec import encode_result
+from selfcare.protocol._codec import ResultEncoder, encode_result
 from selfcare.server import FakeResolver, create_app
+from selfcare.server._read_ahead import ReadAhead
 from tests.http.test_signin_wire import PASSWORD, AppClient
 
 
@@ -109,3 +111,23 @@ def test_a_session_ended_after_a_page_is_refused_the_page_read_ahead() -> None:
     params = {"limit": 5, "cursor": first["next_cursor"]}
     refused = client.get("/v1/expenses", params=params, headers=headers)
     assert refused.status_code == 401  # the backend refused: the kept page was never sent
+
+
+def test_a_page_that_was_never_sent_does_not_stop_reading_ahead() -> None:
+    # a client that goes away before its page is sent: Starlette runs no background task,
+    # and reading ahead must go on for the next client
+    operator = FakeOperator(seed=42)
+    encoder = ResultEncoder()
+    backend = operator.backend()
+
+    async def execute(on: Any, op: Any) -> Any:
+        return on.execute(op)
+
+    ahead = ReadAhead(encoder, execute)
+    op = ListExpenses(limit=5)
+    page = backend.execute(op)
+    assert ahead.after(backend, op, page) is not None  # its task never runs
+    task = ahead.after(backend, op, page)
+    assert task is not None
+    asyncio.run(task())
+    assert len(encoder) == 1

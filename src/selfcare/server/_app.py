@@ -231,8 +231,9 @@ def _endpoint(
             request.headers.get("idempotency-key"),
         )
         result = await _execute(backend, op)
+        body = encode(result)
         then = None if ahead is None else ahead.after(backend, op, result)
-        return Response(encode(result), media_type="application/json", background=then)
+        return Response(body, media_type="application/json", background=then)
 
     endpoint.__name__ = route.name
     return endpoint

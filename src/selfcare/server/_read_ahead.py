@@ -43,20 +43,22 @@ class ReadAhead:
     def after(self, backend: Any, op: Any, result: Any) -> BackgroundTask | None:
         """Reading and encoding the page after ``result``, as a task to run once ``result``
         is sent (a Starlette background task: the next request on the connection is served
-        meanwhile); ``None`` when it is the last page or a read-ahead is already under way."""
-        if (
-            type(result) is not Page
-            or result.next_cursor is None
-            or not isinstance(op, PagedOperation)
-            or self._running
-        ):
+        meanwhile); ``None`` when ``result`` is not a page with a next one."""
+        if type(result) is not Page or result.next_cursor is None:
             return None
-        self._running = True
-        return BackgroundTask(self._read, backend, attrs.evolve(op, cursor=result.next_cursor))
+        if not isinstance(op, PagedOperation):
+            return None
+        return BackgroundTask(self._read, backend, op, result.next_cursor)
 
-    async def _read(self, backend: Any, op: Any) -> None:
+    async def _read(self, backend: Any, op: PagedOperation[Any], cursor: str) -> None:
+        # the flag is taken and given back here, in the task: a response that never finished
+        # sending (the client went away) runs no task, and must not leave it taken
+        if self._running:
+            return
+        self._running = True
         try:
-            self._encoder.encode(await self._execute(backend, op))
+            following = attrs.evolve(op, cursor=cursor)
+            self._encoder.encode(await self._execute(backend, following))
         except Exception as exc:  # the real request will meet it, and report it
             log.debug("reading ahead %s failed: %s", op.operation_name(), type(exc).__name__)
         finally:
