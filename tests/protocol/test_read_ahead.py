@@ -1,29 +1,39 @@
-"""Once the server has sent a page with a next cursor, it reads and encodes the next page
-while the client decodes this one (``selfcare.server._read_ahead``): the next request is
-answered from the kept JSON, yet still through the backend, so nothing changes for whoever
-asks: the same bytes, the same refusals, and nothing left in the subscriber's history."""
+"""Once the server has sent a page with a next cursor to a client that is paging, it reads
+and encodes the next page while the client decodes this one (``selfcare.server._read_ahead``):
+the next request is answered from the kept JSON, yet still through the backend, so nothing
+changes for whoever asks: the same bytes, the same refusals, and nothing left in the
+subscriber's history."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
+import httpx
 import pytest
 
 from selfcare import Secret
 from selfcare.backends.fake import FakeOperator
 from selfcare.operations import ListExpenses, ReadEvents
 from selfcare.protocol import _codec
-from selfcare.protocol._codec import ResultEncoder, encode_result
-from selfcare.server import FakeResolver, create_app
-from selfcare.server._read_ahead import ReadAhead
+from selfcare.protocol._codec import encode_result
+from selfcare.server import FakeResolver, LiveServer, create_app
+from tests._lines import KID
 from tests.http.test_signin_wire import PASSWORD, AppClient
 
 
-def _bearer(token: Secret | str) -> dict[str, str]:
+def _bearer(token: Secret | str, line: str | None = None) -> dict[str, str]:
     value = token.reveal() if isinstance(token, Secret) else token
-    return {"authorization": f"Bearer {value}"}
+    return {"authorization": f"Bearer {value}"} | ({"selfcare-line": line} if line else {})
+
+
+def _paging(client: AppClient, headers: dict[str, str], pages: int) -> dict[str, Any]:
+    """The JSON of page ``pages`` of 5 expenses, asked for page after page."""
+    page = client.get("/v1/expenses", params={"limit": 5}, headers=headers).json()
+    for _ in range(pages - 1):
+        params = {"limit": 5, "cursor": page["next_cursor"]}
+        page = client.get("/v1/expenses", params=params, headers=headers).json()
+    return page  # type: ignore[no-any-return]
 
 
 def _refuse(result: Any) -> bytes:
@@ -36,31 +46,36 @@ def test_the_next_page_is_encoded_before_it_is_asked_for(
     operator = FakeOperator(seed=42)
     app = create_app(FakeResolver(operator))
     client, headers = AppClient(app), _bearer(operator.token())
-    first = client.get("/v1/expenses", params={"limit": 5}, headers=headers).json()
+    second = _paging(client, headers, 2)
     # the test transport returns once the app is done, the read-ahead included
-    assert len(app.state.result_encoder) == 2
-    cursor = first["next_cursor"]
-    monkeypatch.setattr(_codec, "encode_result", _refuse)  # the third page cannot be read ahead
+    assert len(app.state.result_encoder) == 3  # two pages answered, the third read ahead
+    cursor = second["next_cursor"]
+    monkeypatch.setattr(_codec, "encode_result", _refuse)  # the fourth cannot be read ahead
     with caplog.at_level(logging.INFO, logger="selfcare"):
-        second = client.get("/v1/expenses", params={"limit": 5, "cursor": cursor}, headers=headers)
-    assert second.status_code == 200
+        third = client.get("/v1/expenses", params={"limit": 5, "cursor": cursor}, headers=headers)
+    assert third.status_code == 200
     monkeypatch.undo()
     expected = operator.backend().execute(ListExpenses(limit=5, cursor=cursor))
-    assert second.content == encode_result(expected)
+    assert third.content == encode_result(expected)
     # a read-ahead that failed is not the client's error: nothing said above debug
     assert not [record for record in caplog.records if record.name.startswith("selfcare")]
 
 
-def test_the_last_page_reads_nothing_ahead() -> None:
+def test_a_first_page_a_last_page_and_a_head_request_read_nothing_ahead() -> None:
     operator = FakeOperator(seed=42)
     app = create_app(FakeResolver(operator))
     client, headers = AppClient(app), _bearer(operator.token())
-    first = client.get("/v1/expenses", params={"limit": 5}, headers=headers).json()
-    assert len(app.state.result_encoder) == 2
-    params = {"limit": 5, "since": first["items"][2]["at"]}  # three records: one page
+    newest = client.get("/v1/expenses", params={"limit": 8}, headers=headers).json()
+    assert newest["next_cursor"] is not None and len(app.state.result_encoder) == 1
+    params = {"limit": 5, "since": newest["items"][-1]["at"]}  # eight records: two pages
+    first = client.get("/v1/expenses", params=params, headers=headers).json()
+    params["cursor"] = first["next_cursor"]
     last = client.get("/v1/expenses", params=params, headers=headers).json()
     assert len(last["items"]) == 3 and last["next_cursor"] is None
-    assert len(app.state.result_encoder) == 3  # that page, and nothing after it
+    assert len(app.state.result_encoder) == 3  # the three pages answered, nothing else
+    params = {"limit": 5, "cursor": first["next_cursor"]}
+    assert client.request("HEAD", "/v1/expenses", params=params, headers=headers).content == b""
+    assert len(app.state.result_encoder) == 4  # that page; no page sent, none read ahead
 
 
 def test_reading_ahead_leaves_no_trace_in_the_subscribers_history() -> None:
@@ -69,10 +84,7 @@ def test_reading_ahead_leaves_no_trace_in_the_subscribers_history() -> None:
     client, headers = AppClient(app), _bearer(operator.token())
     subscriber = operator.subscriber()
     operations, events = len(subscriber.operations), operator.backend().execute(ReadEvents())
-    page = client.get("/v1/expenses", params={"limit": 50}, headers=headers).json()
-    for _ in range(3):
-        params = {"limit": 50, "cursor": page["next_cursor"]}
-        page = client.get("/v1/expenses", params=params, headers=headers).json()
+    _paging(client, headers, 4)
     assert len(app.state.result_encoder) == 5  # four pages answered, a fifth read ahead
     assert len(subscriber.operations) == operations
     assert operator.backend().execute(ReadEvents()) == events
@@ -83,8 +95,8 @@ def test_another_login_asking_with_the_same_cursor_gets_its_own_records() -> Non
     app = create_app(FakeResolver(operator))
     client = AppClient(app)
     other = next(key for key in operator.subscribers if key != "demo")
-    first = client.get("/v1/expenses", params={"limit": 5}, headers=_bearer(operator.token()))
-    cursor = first.json()["next_cursor"]  # the demo's second page is now kept
+    cursor = _paging(client, _bearer(operator.token()), 2)["next_cursor"]
+    assert len(app.state.result_encoder) == 3  # the demo's third page is kept
     theirs = client.get(
         "/v1/expenses",
         params={"limit": 5, "cursor": cursor},
@@ -97,6 +109,17 @@ def test_another_login_asking_with_the_same_cursor_gets_its_own_records() -> Non
     assert theirs.content != encode_result(ours)
 
 
+def test_a_line_read_ahead_for_its_owner_is_refused_to_a_login_that_may_not_act_on_it() -> None:
+    operator = FakeOperator(seed=42)
+    app = create_app(FakeResolver(operator))
+    client = AppClient(app)
+    owners = _paging(client, _bearer(operator.token("family"), KID), 2)
+    assert len(app.state.result_encoder) == 3  # the kid's third page, read ahead
+    params = {"limit": 5, "cursor": owners["next_cursor"]}
+    members = _bearer(operator.token("family-member"), KID)
+    assert client.get("/v1/expenses", params=params, headers=members).status_code == 404
+
+
 def test_a_session_ended_after_a_page_is_refused_the_page_read_ahead() -> None:
     operator = FakeOperator(seed=42)
     app = create_app(FakeResolver(operator))
@@ -105,29 +128,31 @@ def test_a_session_ended_after_a_page_is_refused_the_page_read_ahead() -> None:
         "/v1/auth/password", json={"number": "+79165550123", "password": PASSWORD}
     )
     headers = _bearer(session.json()["access_token"])
-    first = client.get("/v1/expenses", params={"limit": 5}, headers=headers).json()
-    assert len(app.state.result_encoder) == 2
+    second = _paging(client, headers, 2)
+    assert len(app.state.result_encoder) == 3  # the third page, read ahead
     assert client.post("/v1/auth/logout", headers=headers, json={}).status_code == 200
-    params = {"limit": 5, "cursor": first["next_cursor"]}
-    refused = client.get("/v1/expenses", params=params, headers=headers)
-    assert refused.status_code == 401  # the backend refused: the kept page was never sent
+    params = {"limit": 5, "cursor": second["next_cursor"]}
+    assert client.get("/v1/expenses", params=params, headers=headers).status_code == 401
 
 
-def test_a_page_that_was_never_sent_does_not_stop_reading_ahead() -> None:
-    # a client that goes away before its page is sent: Starlette runs no background task,
-    # and reading ahead must go on for the next client
+def test_paging_a_whole_history_through_uvicorn_gives_what_the_fake_answers() -> None:
+    # over a real server the read-ahead runs after the page has left, while the client
+    # reads it, and the next request on the connection may come in meanwhile
     operator = FakeOperator(seed=42)
-    encoder = ResultEncoder()
+    app = create_app(FakeResolver(operator))
     backend = operator.backend()
-
-    async def execute(on: Any, op: Any) -> Any:
-        return on.execute(op)
-
-    ahead = ReadAhead(encoder, execute)
-    op = ListExpenses(limit=5)
-    page = backend.execute(op)
-    assert ahead.after(backend, op, page) is not None  # its task never runs
-    task = ahead.after(backend, op, page)
-    assert task is not None
-    asyncio.run(task())
-    assert len(encoder) == 1
+    with (
+        LiveServer(app) as server,
+        httpx.Client(base_url=server.url, headers=_bearer(operator.token())) as http,
+    ):
+        op, pages = ListExpenses(limit=100), 0
+        while True:
+            params = {"limit": 100} | ({"cursor": op.cursor} if op.cursor else {})
+            answer = http.get("/v1/expenses", params=params)
+            page = backend.execute(op)
+            assert answer.status_code == 200 and answer.content == encode_result(page), pages
+            pages += 1
+            if page.next_cursor is None:
+                break
+            op = ListExpenses(limit=100, cursor=page.next_cursor)
+    assert pages > 40

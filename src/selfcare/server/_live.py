@@ -41,11 +41,12 @@ def serve_forever(app: Any, sock: socket.socket) -> None:
     take a loopback client's address from ``X-Forwarded-For``, and network sign-in must
     trust only the connection).
 
-    What the process has built so far (the fake's seeded histories: a million objects for
-    a long one) is frozen out of the garbage collector's reach first (``gc.freeze()``): it
-    lives as long as the server, and every full collection that serving triggers would
-    otherwise scan all of it (0.6 s of a 3.3 s first pass through 200,000 records). Frozen
-    objects are still freed by reference counting when the fake replaces them.
+    What the process has built so far (the imports, and whatever the caller built before
+    serving: a fake given 200,000 records is a million objects) is frozen out of the garbage
+    collector's reach first (``gc.freeze()``): it lives as long as the server, and every
+    full collection that serving triggers would otherwise scan all of it (0.6 s of a 3.3 s
+    first pass through those records). Frozen objects are still freed by reference counting
+    when the fake replaces them.
     """
     gc.collect()
     gc.freeze()
