@@ -13,18 +13,20 @@ speed is not what is measured. We time:
       it (``--server thread``: its app in a thread of this process instead, as the test
       suite's ``LiveServer`` runs it);
 
-in rounds that run each once in turn (best of ``--repeat``), and print records/s, the ratio
-(b)/(a) and (c)/(b sync), each also per CPU second (all threads of this process, plus the
-server's process, read from /proc, for (c): on a machine shared with other jobs, waiting
-for a CPU is not counted). The server keeps the JSON of the pages it served, so (c) is
-printed twice: its first pass (round one, every page encoded) and the best of the
-repeated ones. The fixtures (the recorded pages; with ``--server thread`` the served
+in rounds that run each once in turn (best of ``--repeat``), and print records/s, the
+ratio (b)/(a) and (c)/(b sync), each also per CPU second (all threads of this process,
+plus the server's process, read from /proc, for (c): on a machine shared with other jobs,
+waiting for a CPU is not counted). The server keeps the JSON of the pages it served, so
+(c) is printed twice, each the best of the rounds: a first pass (each round pages a
+history the server never served: the fake holds one copy of the records per round, for
+subscribers of the demo's zone, so every page is encoded) and a repeated one (the same
+history again). The fixtures (the recorded pages; with ``--server thread`` the served
 fake's records) are frozen out of the garbage collector's reach before timing
-(``--no-freeze`` leaves them): a client process would not hold the server's records, and
-the full collections its pages trigger would otherwise scan them. Then the memory of a
-50k and a 200k run, each in a fresh process that loads the recorded pages and iterates
-them once: its peak RSS, how much that peak grew while iterating, and the peak of Python
-allocations while iterating (tracemalloc).
+(``--no-freeze`` leaves them): a client process would not hold the server's records, and the full
+collections its pages trigger would otherwise scan them. Then the memory of a 50k and a
+200k run, each in a fresh process that loads the recorded pages and iterates them once:
+its peak RSS, how much that peak grew while iterating, and the peak of Python allocations
+while iterating (tracemalloc).
 
     python bench/paging.py            # everything
     python bench/paging.py --no-memory   # the rates only
@@ -146,28 +148,38 @@ def sdk_async(pages: dict[str, bytes], account: bytes) -> int:
     return asyncio.run(run())
 
 
-def served_operator(records: int) -> FakeOperator:
-    """The fake operator holding the same ``records`` expenses as the replayed pages, with
-    random tokens as ``selfcare serve`` issues them."""
+HISTORIES = ("demo", "oleg", "family", "family-member", "acme")
+"""The fake's subscribers in the demo's zone and currency, one per round: each holds its own
+copy of the records, so each round's first pass pages a history the server never served."""
+
+
+def served_operator(records: int, histories: int) -> FakeOperator:
+    """The fake operator in which each of the first ``histories`` subscribers of
+    :data:`HISTORIES` holds its own copy of the same ``records`` expenses as the replayed
+    pages (other objects: no page kept for one is ever served for another), with random
+    tokens as ``selfcare serve`` issues them."""
     from selfcare.backends.fake._ledger import Ledger
 
     operator = FakeOperator(seed=42)
     operator.issue_random_tokens()  # as selfcare serve does: a listening fake never has the seed's
-    ledger: Ledger[Expense] = Ledger()
-    for expense in reversed(expense_records(records)):
-        ledger.add(expense)
-    operator.subscriber().expenses = ledger
+    for key in HISTORIES[:histories]:
+        ledger: Ledger[Expense] = Ledger()
+        for expense in reversed(expense_records(records)):
+            ledger.add(expense)
+        operator.subscriber(key).expenses = ledger
     return operator
 
 
-def serve(records: int) -> None:
-    """Be ``selfcare serve`` holding ``records`` expenses: the same app and uvicorn settings,
-    in this process of its own. Says its URL and token on the first line of stdout."""
+def serve(records: int, histories: int) -> None:
+    """Be ``selfcare serve`` holding ``histories`` copies of ``records`` expenses: the same
+    app and uvicorn settings, in this process of its own. Says its URL and the histories'
+    tokens on the first line of stdout."""
     from selfcare.server import FakeResolver, base_url, bind, create_app, serve_forever
 
-    operator = served_operator(records)
+    operator = served_operator(records, histories)
     sock = bind("127.0.0.1", 0)
-    print(json.dumps({"url": base_url(sock), "token": operator.token().reveal()}), flush=True)
+    tokens = [operator.token(key).reveal() for key in HISTORIES[:histories]]
+    print(json.dumps({"url": base_url(sock), "tokens": tokens}), flush=True)
     # uvicorn's access log goes to stdout, which nobody reads past the first line
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
@@ -185,45 +197,60 @@ def process_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-@contextlib.contextmanager
-def served(records: int, where: str) -> Iterator[tuple[Callable[[], int], Callable[[], float]]]:
-    """The reference server serving the fake with the same ``records`` expenses as the
-    replayed pages: ``selfcare serve`` in a process of its own (``where="process"``, what a
-    sandbox's user runs) or its app under uvicorn in a thread of this one (``"thread"``, as
-    the test suite's ``LiveServer``). Yields a run of the sync client paging through all of
-    them, and the server's CPU seconds so far when it is another process (else 0: this
-    process's own clock counts its threads)."""
-    if where == "thread":
-        from selfcare.server import FakeResolver, LiveServer, create_app
+Passes = tuple[Callable[[], int], Callable[[], int], Callable[[], float]]
+"""A first pass through a history the server never served, the same history again, and the
+server's CPU seconds so far."""
 
-        operator = served_operator(records)
-        with (
-            LiveServer(create_app(FakeResolver(operator))) as server,
-            Selfcare(base_url=server.url, token=operator.token()) as sc,
-        ):
-            sc.account.get()  # connected, as the replayed runs are once their client exists
-            yield (lambda: sum(1 for _ in sc.expenses.list(page_size=PAGE))), lambda: 0.0
-        return
-    child = subprocess.Popen(
-        [sys.executable, __file__, "--serve", str(records)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert child.stdout is not None
-        hello = json.loads(child.stdout.readline() or "null")
-        if hello is None:
-            raise RuntimeError("the server process did not start")
-        with Selfcare(base_url=hello["url"], token=hello["token"]) as sc:
-            sc.account.get()
-            yield (
-                (lambda: sum(1 for _ in sc.expenses.list(page_size=PAGE))),
-                lambda: process_cpu(child.pid),
+
+def passes(clients: list[Selfcare], server_cpu: Callable[[], float]) -> Passes:
+    """Paging with the sync client: each first pass with the next of ``clients`` (one per
+    history), each repeated pass with the client of the last first pass."""
+    turn = iter(clients)
+    current: list[Selfcare] = []
+
+    def first() -> int:
+        current[:] = [next(turn)]
+        return sum(1 for _ in current[0].expenses.list(page_size=PAGE))
+
+    def again() -> int:
+        return sum(1 for _ in current[0].expenses.list(page_size=PAGE))
+
+    for client in clients:
+        client.account.get()  # connected, as the replayed runs are once their client exists
+    return first, again, server_cpu
+
+
+@contextlib.contextmanager
+def served(records: int, histories: int, where: str) -> Iterator[Passes]:
+    """The reference server serving the fake with ``histories`` copies of the same
+    ``records`` expenses as the replayed pages: ``selfcare serve`` in a process of its own
+    (``where="process"``, what a sandbox's user runs) or its app under uvicorn in a thread
+    of this one (``"thread"``, as the test suite's ``LiveServer``). Yields the
+    :func:`passes` through them; the server's CPU seconds are 0 in a thread (this process's
+    own clock counts its threads)."""
+    with contextlib.ExitStack() as stack:
+        if where == "thread":
+            from selfcare.server import FakeResolver, LiveServer, create_app
+
+            operator = served_operator(records, histories)
+            server = stack.enter_context(LiveServer(create_app(FakeResolver(operator))))
+            url, cpu = server.url, lambda: 0.0
+            tokens = [operator.token(key).reveal() for key in HISTORIES[:histories]]
+        else:
+            command = [sys.executable, __file__, "--serve", str(records), str(histories)]
+            child = subprocess.Popen(
+                command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
             )
-    finally:
-        child.terminate()
-        child.wait(timeout=30)
+            stack.callback(child.wait, timeout=30)
+            stack.callback(child.terminate)
+            assert child.stdout is not None
+            hello = json.loads(child.stdout.readline() or "null")
+            if hello is None:
+                raise RuntimeError("the server process did not start")
+            url, tokens = hello["url"], hello["tokens"]
+            cpu = functools.partial(process_cpu, child.pid)
+        clients = [stack.enter_context(Selfcare(base_url=url, token=t)) for t in tokens]
+        yield passes(clients, cpu)
 
 
 MEASURES = {"floor": floor, "sdk-sync": sdk_sync, "sdk-async": sdk_async}
@@ -312,7 +339,7 @@ def main() -> None:
         help="run the served measurement's server in a process of its own (selfcare serve, "
         "the default) or in a thread of this one",
     )
-    parser.add_argument("--serve", type=int, metavar="RECORDS", help=argparse.SUPPRESS)
+    parser.add_argument("--serve", type=int, nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--no-memory", action="store_true", help="rates only, no memory runs")
     parser.add_argument(
         "--no-freeze",
@@ -322,7 +349,7 @@ def main() -> None:
     args = parser.parse_args()
 
     if args.serve is not None:  # the server's process of a served measurement
-        serve(args.serve)
+        serve(*args.serve)
         return
     if args.only:  # one measurement of memory, in a process of its own
         if args.pages:
@@ -334,21 +361,19 @@ def main() -> None:
         return
 
     pages, account = render_pages(args.records)
-    with served(args.records, args.server) as (through_server, server_cpu):
+    if args.repeat > len(HISTORIES):
+        parser.error(f"--repeat {args.repeat}: at most {len(HISTORIES)} (a fresh history a round)")
+    with served(args.records, args.repeat, args.server) as (first, again, server_cpu):
         if not args.no_freeze:
             # The fixtures stay for the whole run, and (with the server in this process)
-            # the served fake's records, about a million objects, are the server's, which a
-            # client process would not hold: the full collections the client's pages
-            # trigger must not scan them each time.
+            # the served fake's records, about a million objects a history, are the
+            # server's, which a client process would not hold: the full collections the
+            # client's pages trigger must not scan them each time.
             gc.freeze()
         runs = {name: functools.partial(fn, pages, account) for name, fn in MEASURES.items()}
-        timings = rounds({**runs, "server": through_server}, args.repeat, server_cpu)
+        served_runs = {"first pass": first, "repeated": again}
+        timings = rounds({**runs, **served_runs}, args.repeat, server_cpu)
     results = {name: best(each) for name, each in timings.items()}
-    # The server keeps the JSON of the pages it served: its first pass encodes every page,
-    # the later ones find them kept. Both are printed, each against the same sdk-sync.
-    served_passes = {"first pass": timings["server"][0]}
-    if args.repeat > 1:
-        served_passes["repeated"] = best(timings["server"][1:])
     rates = {name: count / wall for name, (count, wall, _) in results.items()}
     per_cpu = {name: count / cpu for name, (count, _, cpu) in results.items()}
     print(f"{args.records:,} records in pages of {PAGE}, best of {args.repeat}")
@@ -364,7 +389,8 @@ def main() -> None:
         else "its app in a thread of this process"
     )
     print(f"  end to end through the reference server ({where}; sync client, the same records):")
-    for label, (count, wall, cpu) in served_passes.items():
+    for label in served_runs:
+        count, wall, cpu = results[label]
         cpu_ratio = (count / cpu) / per_cpu["sdk-sync"]
         print(
             f"    {label:10} {count / wall:>12,.0f} records/s = "
