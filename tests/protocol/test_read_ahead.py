@@ -6,18 +6,22 @@ subscriber's history."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
+import attrs
 import httpx
 import pytest
 
 from selfcare import Secret
 from selfcare.backends.fake import FakeOperator
-from selfcare.operations import ListExpenses, ReadEvents
+from selfcare.model import PhoneNumber
+from selfcare.operations import ListExpenses, ListMessages, PagedOperation, ReadEvents, SendSms
 from selfcare.protocol import _codec
-from selfcare.protocol._codec import encode_result
+from selfcare.protocol._codec import ResultEncoder, encode_result
 from selfcare.server import FakeResolver, LiveServer, create_app
+from selfcare.server._read_ahead import GIVE_UP, ReadAhead
 from tests._lines import KID
 from tests.http.test_signin_wire import PASSWORD, AppClient
 
@@ -156,3 +160,36 @@ def test_paging_a_whole_history_through_uvicorn_gives_what_the_fake_answers() ->
                 break
             op = ListExpenses(limit=100, cursor=page.next_cursor)
     assert pages > 40
+
+
+def _read_aheads(operator: FakeOperator, first: PagedOperation[Any], pages: int) -> int:
+    """How many read-aheads ``pages`` pages of a listing, asked for in turn, set off."""
+    backend = operator.backend()
+    reads: list[str | None] = []
+
+    async def execute(on: Any, op: Any) -> Any:
+        reads.append(op.cursor)
+        return on.execute(op)
+
+    async def page_through() -> None:
+        ahead, op = ReadAhead(ResultEncoder(), execute), first
+        for _ in range(pages):
+            page = backend.execute(op)
+            task = ahead.after(backend, op, page)
+            if task is not None:
+                await task()
+            op = attrs.evolve(op, cursor=page.next_cursor)
+
+    asyncio.run(page_through())
+    return len(reads)
+
+
+def test_a_listing_built_anew_on_every_call_is_no_longer_read_ahead() -> None:
+    # the fake makes a message's view per request (its status depends on the clock): a
+    # page of them read ahead never matches the request's, so reading ahead is given up
+    operator = FakeOperator(seed=42)
+    for n in range(12):
+        operator.backend().execute(SendSms(to=(PhoneNumber("+79161234567"),), text=f"hi {n}"))
+    assert _read_aheads(operator, ListMessages(limit=1), 10) == GIVE_UP
+    # a ledger's records are the same objects every time: every next page read ahead
+    assert _read_aheads(operator, ListExpenses(limit=5), 10) == 9
