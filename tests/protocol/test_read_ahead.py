@@ -193,3 +193,30 @@ def test_a_listing_built_anew_on_every_call_is_no_longer_read_ahead() -> None:
     assert _read_aheads(operator, ListMessages(limit=1), 10) == GIVE_UP
     # a ledger's records are the same objects every time: every next page read ahead
     assert _read_aheads(operator, ListExpenses(limit=5), 10) == 9
+
+
+def test_a_listing_read_ahead_with_use_once_is_not_given_up_for_edits() -> None:
+    # records edited between a read-ahead and the request make it useless, but a ledger is
+    # worth reading ahead: once a page read ahead was of use, misses do not stop it
+    operator = FakeOperator(seed=42)
+    backend, ledger = operator.backend(), operator.subscriber().expenses
+    reads: list[str] = []
+
+    async def execute(on: Any, op: Any) -> Any:
+        reads.append(op.cursor)
+        return on.execute(op)
+
+    async def page_through() -> None:
+        ahead, op = ReadAhead(ResultEncoder(), execute), ListExpenses(limit=5)
+        for n in range(10):
+            page = backend.execute(op)
+            task = ahead.after(backend, op, page)
+            if task is not None:
+                await task()
+            if n >= 2:  # from the fourth page on, its first record edited before it is asked
+                first = backend.execute(attrs.evolve(op, cursor=page.next_cursor)).items[0]
+                ledger.replace(attrs.evolve(first, description=f"edited {n}"))
+            op = attrs.evolve(op, cursor=page.next_cursor)
+
+    asyncio.run(page_through())
+    assert len(reads) == 9  # every page after the first read ahead, the misses too

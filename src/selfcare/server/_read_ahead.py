@@ -9,13 +9,14 @@ asks, the backend answers again (every rule still applies: a session ended meanw
 refused) and, if it answers with the very same records, the kept JSON is sent.
 
 A client that reads a first page only (a dashboard, a portal's page) costs nothing extra,
-and a pager that stops costs one page. A listing the backend builds anew on every call
-(the fake's lines, complaints and messages are views made per request) can never be
-answered from a page read ahead: after :data:`GIVE_UP` read-aheads of one listing in a
-row that the next request could not use, that listing is not read ahead any more. A read
-in the fake logs no operation and draws on no rate limit, so reading ahead changes nothing
-a subscriber can see. Its failures are dropped (logged at debug level): the real request
-meets them, and reports them.
+and a pager that stops costs one page. A listing the backend builds anew on every call (the
+fake's lines, complaints and messages are views made per request) can never be answered
+from a page read ahead: after :data:`GIVE_UP` read-aheads of one listing that the next
+request could not use, and none that it could, that listing is not read ahead any more (one
+that was of use once is never given up: a record edited meanwhile, or another client asking
+with the same cursor, is no reason to stop). A read in the fake logs no operation and draws
+on no rate limit, so reading ahead changes nothing a subscriber can see. Its failures are
+dropped (logged at debug level): the real request meets them, and reports them.
 """
 
 from __future__ import annotations
@@ -40,8 +41,8 @@ log = logging.getLogger("selfcare.server")
 Execute = Callable[[Any, Any], Awaitable[Any]]
 
 GIVE_UP = 3
-"""Read-aheads of one listing in a row that the next request could not use (the backend
-answered it with other records) before that listing is no longer read ahead."""
+"""Read-aheads of one listing that the next request could not use (the backend answered it
+with other records), none ever of use, before that listing is no longer read ahead."""
 
 _AWAITED = 64
 """How many pages read ahead are remembered until their request comes (a bound: a client
@@ -60,6 +61,7 @@ class ReadAhead:
         self._awaited = collections.OrderedDict()
         self._unused: collections.Counter[type] = collections.Counter()
         self._useless: set[type] = set()
+        self._useful: set[type] = set()  # listings a page read ahead was ever of use for
 
     def after(self, backend: Any, op: Any, result: Any) -> BackgroundTask | None:
         """Reading and encoding the page after ``result``, as a task to run once ``result``
@@ -80,11 +82,11 @@ class ReadAhead:
         if awaited is None or awaited[0] is not listing or not result.items:
             return
         if awaited[1]() is result.items[0]:
-            self._unused[listing] = 0
-            return
-        self._unused[listing] += 1
-        if self._unused[listing] >= GIVE_UP:
-            self._useless.add(listing)
+            self._useful.add(listing)
+        elif listing not in self._useful:  # a record edited meanwhile is no reason to stop
+            self._unused[listing] += 1
+            if self._unused[listing] >= GIVE_UP:
+                self._useless.add(listing)
 
     async def _read(self, backend: Any, op: PagedOperation[Any], cursor: str) -> None:
         try:
