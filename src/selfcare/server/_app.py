@@ -209,7 +209,6 @@ def _endpoint(
     route: Route, resolve: Resolver, encoder: ResultEncoder | None, read_ahead: ReadAhead | None
 ) -> Callable[[Request], Awaitable[Response]]:
     encode = encode_result if encoder is None else encoder.encode
-    ahead = read_ahead if route.method == "GET" else None
 
     async def endpoint(request: Request) -> Response:
         if route.public:
@@ -233,8 +232,8 @@ def _endpoint(
         result = await _execute(backend, op)
         body = encode(result)
         then = None
-        if ahead is not None and request.method == "GET":  # not HEAD: no page was sent
-            then = ahead.after(backend, op, result)
+        if read_ahead is not None and request.method == "GET":  # not HEAD: no page was sent
+            then = read_ahead.after(backend, op, result)
         return Response(body, media_type="application/json", background=then)
 
     endpoint.__name__ = route.name
