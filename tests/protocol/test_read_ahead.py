@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -15,6 +16,7 @@ import httpx
 import pytest
 
 from selfcare import Secret
+from selfcare._client.paging import Page
 from selfcare.backends.fake import FakeOperator
 from selfcare.model import PhoneNumber
 from selfcare.operations import ListExpenses, ListMessages, PagedOperation, ReadEvents, SendSms
@@ -40,16 +42,25 @@ def _paging(client: AppClient, headers: dict[str, str], pages: int) -> dict[str,
     return page  # type: ignore[no-any-return]
 
 
+@pytest.fixture
+def served() -> tuple[FakeOperator, Any, AppClient]:
+    """A fresh fake, the app over it, and a client calling the app in process."""
+    operator = FakeOperator(seed=42)
+    app = create_app(FakeResolver(operator))
+    return operator, app, AppClient(app)
+
+
 def _refuse(result: Any) -> bytes:
     raise AssertionError("encoded while answering")
 
 
 def test_the_next_page_is_encoded_before_it_is_asked_for(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    served: tuple[FakeOperator, Any, AppClient],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    operator = FakeOperator(seed=42)
-    app = create_app(FakeResolver(operator))
-    client, headers = AppClient(app), _bearer(operator.token())
+    operator, app, client = served
+    headers = _bearer(operator.token())
     second = _paging(client, headers, 2)
     # the test transport returns once the app is done, the read-ahead included
     assert len(app.state.result_encoder) == 3  # two pages answered, the third read ahead
@@ -65,10 +76,11 @@ def test_the_next_page_is_encoded_before_it_is_asked_for(
     assert not [record for record in caplog.records if record.name.startswith("selfcare")]
 
 
-def test_a_first_page_a_last_page_and_a_head_request_read_nothing_ahead() -> None:
-    operator = FakeOperator(seed=42)
-    app = create_app(FakeResolver(operator))
-    client, headers = AppClient(app), _bearer(operator.token())
+def test_a_first_page_a_last_page_and_a_head_request_read_nothing_ahead(
+    served: tuple[FakeOperator, Any, AppClient],
+) -> None:
+    operator, app, client = served
+    headers = _bearer(operator.token())
     newest = client.get("/v1/expenses", params={"limit": 8}, headers=headers).json()
     assert newest["next_cursor"] is not None and len(app.state.result_encoder) == 1
     params = {"limit": 5, "since": newest["items"][-1]["at"]}  # eight records: two pages
@@ -82,10 +94,11 @@ def test_a_first_page_a_last_page_and_a_head_request_read_nothing_ahead() -> Non
     assert len(app.state.result_encoder) == 4  # that page; no page sent, none read ahead
 
 
-def test_reading_ahead_leaves_no_trace_in_the_subscribers_history() -> None:
-    operator = FakeOperator(seed=42)
-    app = create_app(FakeResolver(operator))
-    client, headers = AppClient(app), _bearer(operator.token())
+def test_reading_ahead_leaves_no_trace_in_the_subscribers_history(
+    served: tuple[FakeOperator, Any, AppClient],
+) -> None:
+    operator, app, client = served
+    headers = _bearer(operator.token())
     subscriber = operator.subscriber()
     operations, events = len(subscriber.operations), operator.backend().execute(ReadEvents())
     _paging(client, headers, 4)
@@ -94,10 +107,10 @@ def test_reading_ahead_leaves_no_trace_in_the_subscribers_history() -> None:
     assert operator.backend().execute(ReadEvents()) == events
 
 
-def test_another_login_asking_with_the_same_cursor_gets_its_own_records() -> None:
-    operator = FakeOperator(seed=42)
-    app = create_app(FakeResolver(operator))
-    client = AppClient(app)
+def test_another_login_asking_with_the_same_cursor_gets_its_own_records(
+    served: tuple[FakeOperator, Any, AppClient],
+) -> None:
+    operator, app, client = served
     other = next(key for key in operator.subscribers if key != "demo")
     cursor = _paging(client, _bearer(operator.token()), 2)["next_cursor"]
     assert len(app.state.result_encoder) == 3  # the demo's third page is kept
@@ -113,10 +126,10 @@ def test_another_login_asking_with_the_same_cursor_gets_its_own_records() -> Non
     assert theirs.content != encode_result(ours)
 
 
-def test_a_line_read_ahead_for_its_owner_is_refused_to_a_login_that_may_not_act_on_it() -> None:
-    operator = FakeOperator(seed=42)
-    app = create_app(FakeResolver(operator))
-    client = AppClient(app)
+def test_a_line_read_ahead_for_its_owner_is_refused_to_a_login_that_may_not_act_on_it(
+    served: tuple[FakeOperator, Any, AppClient],
+) -> None:
+    operator, app, client = served
     owners = _paging(client, _bearer(operator.token("family"), KID), 2)
     assert len(app.state.result_encoder) == 3  # the kid's third page, read ahead
     params = {"limit": 5, "cursor": owners["next_cursor"]}
@@ -124,10 +137,10 @@ def test_a_line_read_ahead_for_its_owner_is_refused_to_a_login_that_may_not_act_
     assert client.get("/v1/expenses", params=params, headers=members).status_code == 404
 
 
-def test_a_session_ended_after_a_page_is_refused_the_page_read_ahead() -> None:
-    operator = FakeOperator(seed=42)
-    app = create_app(FakeResolver(operator))
-    client = AppClient(app)
+def test_a_session_ended_after_a_page_is_refused_the_page_read_ahead(
+    served: tuple[FakeOperator, Any, AppClient],
+) -> None:
+    _, app, client = served
     session = client.post(
         "/v1/auth/password", json={"number": "+79165550123", "password": PASSWORD}
     )
@@ -162,8 +175,14 @@ def test_paging_a_whole_history_through_uvicorn_gives_what_the_fake_answers() ->
     assert pages > 40
 
 
-def _read_aheads(operator: FakeOperator, first: PagedOperation[Any], pages: int) -> int:
-    """How many read-aheads ``pages`` pages of a listing, asked for in turn, set off."""
+def _read_aheads(
+    operator: FakeOperator,
+    first: PagedOperation[Any],
+    pages: int,
+    between: Callable[[int, Page[Any]], None] | None = None,
+) -> int:
+    """How many read-aheads ``pages`` pages of a listing, asked for in turn, set off;
+    ``between(n, page)`` runs after page ``n`` and its read-ahead, before the next page."""
     backend = operator.backend()
     reads: list[str | None] = []
 
@@ -173,11 +192,13 @@ def _read_aheads(operator: FakeOperator, first: PagedOperation[Any], pages: int)
 
     async def page_through() -> None:
         ahead, op = ReadAhead(ResultEncoder(), execute), first
-        for _ in range(pages):
+        for n in range(pages):
             page = backend.execute(op)
             task = ahead.after(backend, op, page)
             if task is not None:
                 await task()
+            if between is not None:
+                between(n, page)
             op = attrs.evolve(op, cursor=page.next_cursor)
 
     asyncio.run(page_through())
@@ -200,23 +221,12 @@ def test_a_listing_read_ahead_with_use_once_is_not_given_up_for_edits() -> None:
     # worth reading ahead: once a page read ahead was of use, misses do not stop it
     operator = FakeOperator(seed=42)
     backend, ledger = operator.backend(), operator.subscriber().expenses
-    reads: list[str] = []
 
-    async def execute(on: Any, op: Any) -> Any:
-        reads.append(op.cursor)
-        return on.execute(op)
+    def edit_the_next_page(n: int, page: Page[Any]) -> None:
+        if n >= 2:  # from the fourth page on, its first record edited before it is asked
+            following = ListExpenses(limit=5, cursor=page.next_cursor)
+            first = backend.execute(following).items[0]
+            ledger.replace(attrs.evolve(first, description=f"edited {n}"))
 
-    async def page_through() -> None:
-        ahead, op = ReadAhead(ResultEncoder(), execute), ListExpenses(limit=5)
-        for n in range(10):
-            page = backend.execute(op)
-            task = ahead.after(backend, op, page)
-            if task is not None:
-                await task()
-            if n >= 2:  # from the fourth page on, its first record edited before it is asked
-                first = backend.execute(attrs.evolve(op, cursor=page.next_cursor)).items[0]
-                ledger.replace(attrs.evolve(first, description=f"edited {n}"))
-            op = attrs.evolve(op, cursor=page.next_cursor)
-
-    asyncio.run(page_through())
-    assert len(reads) == 9  # every page after the first read ahead, the misses too
+    reads = _read_aheads(operator, ListExpenses(limit=5), 10, edit_the_next_page)
+    assert reads == 9  # every page after the first read ahead, the misses too
