@@ -170,6 +170,11 @@ def served_operator(records: int, histories: int) -> FakeOperator:
     return operator
 
 
+def history_tokens(operator: FakeOperator, histories: int) -> list[str]:
+    """The bearer tokens of the served histories, in the order of the rounds."""
+    return [operator.token(key).reveal() for key in HISTORIES[:histories]]
+
+
 def serve(records: int, histories: int) -> None:
     """Be ``selfcare serve`` holding ``histories`` copies of ``records`` expenses: the same
     app and uvicorn settings, in this process of its own. Says its URL and the histories'
@@ -178,7 +183,7 @@ def serve(records: int, histories: int) -> None:
 
     operator = served_operator(records, histories)
     sock = bind("127.0.0.1", 0)
-    tokens = [operator.token(key).reveal() for key in HISTORIES[:histories]]
+    tokens = history_tokens(operator, histories)
     print(json.dumps({"url": base_url(sock), "tokens": tokens}), flush=True)
     # uvicorn's access log goes to stdout, which nobody reads past the first line
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -235,7 +240,7 @@ def served(records: int, histories: int, where: str) -> Iterator[Passes]:
             operator = served_operator(records, histories)
             server = stack.enter_context(LiveServer(create_app(FakeResolver(operator))))
             url, cpu = server.url, lambda: 0.0
-            tokens = [operator.token(key).reveal() for key in HISTORIES[:histories]]
+            tokens = history_tokens(operator, histories)
         else:
             command = [sys.executable, __file__, "--serve", str(records), str(histories)]
             child = subprocess.Popen(
