@@ -11,12 +11,13 @@ placeholder values (``"string"`` as a currency or a phone number) cannot be one,
 from __future__ import annotations
 
 import json
+import random
 import shutil
 import socket
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -50,10 +51,28 @@ REQUEST_TIMEOUT = 120.0
 """A guard too: there, Prism took over 10 s to answer v5 inventory and ordering requests."""
 
 
+EPHEMERAL = Path("/proc/sys/net/ipv4/ip_local_port_range")
+FIXED_PORTS = 10_000
+"""Where a mock's port is drawn from: above the well-known ports, below the kernel's ephemeral
+range (read from ``EPHEMERAL``), which ``bind(0)`` and every outgoing connection draw from."""
+
+
 def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A free port the kernel never hands out by itself. A port from ``bind(0)`` was, while
+    Prism took its minutes to start under load: CI failed with ``EADDRINUSE`` on it."""
+    try:
+        ephemeral = int(EPHEMERAL.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        ephemeral = 32_768  # Linux's default
+    for _ in range(100):
+        port = random.randrange(FIXED_PORTS, ephemeral)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        return port
+    raise RuntimeError(f"no free port in {FIXED_PORTS}-{ephemeral - 1} after 100 draws")
 
 
 def _install() -> None:
@@ -76,32 +95,52 @@ def _install_once() -> None:
 
 
 class Prism:
-    """One ``prism mock`` process for one spec, its output drained in a thread."""
+    """One ``prism mock`` process for one spec, its output drained in a thread; started again
+    on another port if its port was taken before it could listen."""
 
-    def __init__(self, spec: Path) -> None:
-        self.port = _free_port()
+    ATTEMPTS = 3
+
+    def __init__(self, spec: Path, ports: Callable[[], int] = _free_port) -> None:
+        self.spec = spec
+        self.ports = ports
+        self.attempts = 0
+        self._launch()
+
+    def _launch(self) -> None:
+        self.attempts += 1
+        self.port = self.ports()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
-            [str(PRISM), "mock", "-h", "127.0.0.1", "-p", str(self.port), str(spec)],
+            [str(PRISM), "mock", "-h", "127.0.0.1", "-p", str(self.port), str(self.spec)],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
         )
         self.ready = threading.Event()
+        """Set once Prism listens, or once its output ends (it exited)."""
+        self.listening = False
         self.output: list[str] = []
-        threading.Thread(target=self._drain, daemon=True).start()
+        threading.Thread(target=self._drain, args=(self.process,), daemon=True).start()
 
-    def _drain(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
+    def _drain(self, process: subprocess.Popen[str]) -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
             self.output.append(line)
             if "Prism is listening" in line:
+                self.listening = True
                 self.ready.set()
+        self.ready.set()
 
     def wait(self, deadline: float) -> None:
-        if not self.ready.wait(max(0.0, deadline - time.monotonic())):
+        while True:
+            self.ready.wait(max(0.0, deadline - time.monotonic()))
+            if self.listening:
+                return
             self.stop()
-            raise RuntimeError(f"prism did not start: {''.join(self.output[-5:])}")
+            output = "".join(self.output[-5:])
+            if "EADDRINUSE" not in output or self.attempts >= self.ATTEMPTS:
+                raise RuntimeError(f"prism did not start (attempt {self.attempts}): {output}")
+            self._launch()
 
     def stop(self) -> None:
         self.process.terminate()
@@ -301,3 +340,23 @@ def test_a_v5_request_breaking_the_spec_is_caught(prisms: Prisms) -> None:
     response = httpx.post(url, json=body, timeout=10)
     assert response.status_code == 400
     assert _request_violations([response])
+
+
+def test_a_mock_whose_port_is_taken_starts_again_on_another() -> None:
+    """CI once failed when a mock's port was taken in the minutes Prism took to start."""
+    _install()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        ports = iter([int(taken.getsockname()[1])])
+        prism = Prism(
+            SPEC_DIR / SPEC_FILES["communication"], lambda: next(ports, None) or _free_port()
+        )
+        try:
+            prism.wait(time.monotonic() + START_TIMEOUT)
+            assert prism.attempts == 2
+            assert httpx.get(
+                prism.url + "/communicationMessage", timeout=REQUEST_TIMEOUT
+            ).is_success
+        finally:
+            prism.stop()
