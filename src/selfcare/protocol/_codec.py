@@ -182,9 +182,10 @@ class ResultEncoder:
             return encode_result(result)
         self._drop_dead()
         # another object may have taken a dead record's id: the weak references decide
+        # (each called by operator.call, in C: a dead one gives None, never a record)
         key = (id(items[0]), id(items[-1]), len(items), result.next_cursor)
         kept = self._pages.get(key)
-        if kept is not None and all(map(operator.is_, map(_deref, kept[0]), items)):
+        if kept is not None and all(map(operator.is_, map(operator.call, kept[0]), items)):
             self._pages.move_to_end(key)
             return kept[1]
         encoded = encode_result(result)
@@ -226,10 +227,6 @@ class ResultEncoder:
 def _died(dead: list[_DeadPage], page: _DeadPage, _: Any) -> None:
     """A kept record died: queue its page (its key and serial) to be let go."""
     dead.append(page)
-
-
-_deref: Callable[[weakref.ref[Any]], Any] = weakref.ref.__call__
-"""A weak reference's object (``None`` once dead), called in C by ``map``."""
 
 
 @functools.cache
