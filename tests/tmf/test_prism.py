@@ -58,12 +58,15 @@ range (read from ``EPHEMERAL``), which ``bind(0)`` and every outgoing connection
 
 
 def _free_port() -> int:
-    """A free port the kernel never hands out by itself. A port from ``bind(0)`` was, while
-    Prism took its minutes to start under load: CI failed with ``EADDRINUSE`` on it."""
+    """A free port outside the kernel's ephemeral range (where it leaves room): a port from
+    ``bind(0)`` was handed out again while Prism took its minutes to start under load, and
+    CI failed with ``EADDRINUSE`` on it."""
     try:
         ephemeral = int(EPHEMERAL.read_text().split()[0])
     except (OSError, ValueError, IndexError):
         ephemeral = 32_768  # Linux's default
+    if ephemeral <= FIXED_PORTS:  # a range that starts low: draw anyway, a restart covers a clash
+        ephemeral = 32_768
     for _ in range(100):
         port = random.randrange(FIXED_PORTS, ephemeral)
         with socket.socket() as sock:
