@@ -119,25 +119,18 @@ class Prism:
             stderr=subprocess.STDOUT,
             text=True,
         )
+        # each launch's own state, so a stopped launch's thread never touches the next one's
+        self.output: list[str] = []
+        self.listening = threading.Event()
         self.ready = threading.Event()
         """Set once Prism listens, or once its output ends (it exited)."""
-        self.listening = False
-        self.output: list[str] = []
-        threading.Thread(target=self._drain, args=(self.process,), daemon=True).start()
-
-    def _drain(self, process: subprocess.Popen[str]) -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            self.output.append(line)
-            if "Prism is listening" in line:
-                self.listening = True
-                self.ready.set()
-        self.ready.set()
+        drain = (self.process, self.output, self.listening, self.ready)
+        threading.Thread(target=_drain, args=drain, daemon=True).start()
 
     def wait(self, deadline: float) -> None:
         while True:
             self.ready.wait(max(0.0, deadline - time.monotonic()))
-            if self.listening:
+            if self.listening.is_set():
                 return
             self.stop()
             output = "".join(self.output[-5:])
@@ -151,6 +144,22 @@ class Prism:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+
+
+def _drain(
+    process: subprocess.Popen[str],
+    output: list[str],
+    listening: threading.Event,
+    ready: threading.Event,
+) -> None:
+    """Keep ``process``'s output, telling when it listens, and when it ends."""
+    assert process.stdout is not None
+    for line in process.stdout:
+        output.append(line)
+        if "Prism is listening" in line:
+            listening.set()
+            ready.set()
+    ready.set()
 
 
 class Prisms(dict[str, Prism]):
