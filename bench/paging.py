@@ -211,14 +211,15 @@ def passes(clients: list[Selfcare], server_cpu: Callable[[], float]) -> Passes:
     """Paging with the sync client: each first pass with the next of ``clients`` (one per
     history), each repeated pass with the client of the last first pass."""
     turn = iter(clients)
-    current: list[Selfcare] = []
+    current = clients[0]
 
     def first() -> int:
-        current[:] = [next(turn)]
-        return sum(1 for _ in current[0].expenses.list(page_size=PAGE))
+        nonlocal current
+        current = next(turn)
+        return again()
 
     def again() -> int:
-        return sum(1 for _ in current[0].expenses.list(page_size=PAGE))
+        return sum(1 for _ in current.expenses.list(page_size=PAGE))
 
     for client in clients:
         client.account.get()  # connected, as the replayed runs are once their client exists
