@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import attrs
 
 from selfcare._client.context import Context
-from selfcare._client.paging import MAX_PAGE_SIZE, Page, check_count
+from selfcare._client.paging import MAX_PAGE_SIZE, Page, check_chosen_page_size, check_count
 from selfcare._errors import ValidationError
 from selfcare.operations import Operation, PagedOperation
 
@@ -28,6 +28,11 @@ class AsyncPager(Generic[T]):
     history is. ``pages()`` walks page by page; ``first(n)``, ``to_list()``,
     ``to_pandas()`` and ``to_arrow()`` collect; ``to_parquet(path)`` streams to a file.
     A listing the operator returns whole (the phonebook, mailing lists) is one page.
+
+    Each request asks for the caller's ``page_size``; without one, 100 records when
+    iterating or walking pages (what a screen shows, and little wasted if you stop early)
+    and :data:`~selfcare._client.paging.MAX_PAGE_SIZE` when collecting every record, where
+    fewer requests is all that matters.
     """
 
     def __init__(
@@ -35,16 +40,22 @@ class AsyncPager(Generic[T]):
         client: AsyncSelfcare,
         item_type: type[T],
         build: Callable[[Context], PagedOperation[T] | Operation[tuple[T, ...]]],
+        *,
+        page_size: int | None = None,
     ) -> None:
         self._client = client
         self._item_type = item_type
         self._build = build
+        self._page_size = page_size
+        self._whole = page_size or MAX_PAGE_SIZE
+        """The page size when collecting every record."""
 
     async def pages(
         self, *, limit: int | None = None, cursor: str | None = None
     ) -> AsyncIterator[Page[T]]:
-        """Each page in turn; ``limit`` overrides the page size, and ``cursor`` (a page's
-        ``next_cursor``) resumes after that page, as a web page's "next" link does."""
+        """Each page in turn; ``limit`` overrides the page size (by default the listing's
+        ``page_size``, else 100), and ``cursor`` (a page's ``next_cursor``) resumes after
+        that page, as a web page's "next" link does."""
         op = self._build(await self._client._context())
         if not isinstance(op, PagedOperation):
             if cursor is not None:
@@ -55,6 +66,8 @@ class AsyncPager(Generic[T]):
             whole: tuple[T, ...] = await self._client._execute(op)
             yield Page(tuple(whole))
             return
+        if limit is None:
+            limit = self._page_size
         if limit is not None:
             op = attrs.evolve(op, limit=limit)
         if cursor is not None:
@@ -84,7 +97,7 @@ class AsyncPager(Generic[T]):
 
     async def to_list(self) -> list[T]:
         """Every record, in memory."""
-        return [item async for item in self]
+        return [item async for page in self.pages(limit=self._whole) for item in page.items]
 
     async def to_pandas(self) -> Any:
         """Every record as a pandas DataFrame, times in the account's zone (needs the
@@ -103,14 +116,15 @@ class AsyncPager(Generic[T]):
 
         pa = require_pyarrow("to_arrow()")
 
-        tables = [table async for table in self._arrow_pages()]
+        tables = [table async for table in self._arrow_pages(self._whole)]
         return pa.concat_tables(tables)
 
     async def to_parquet(
         self, path: str | os.PathLike[str], *, page_size: int | None = None
     ) -> int:
-        """Write every record to a Parquet file at ``path``, one row group per page, and return
-        how many rows were written.
+        """Write every record to a Parquet file at ``path``, one row group per page (of
+        ``page_size`` records: by default the listing's, else 1,000), and return how many
+        rows were written.
 
         Pages are fetched, converted and written one at a time, so memory stays bounded by a
         page however long the history is. The columns are those of :meth:`to_arrow`.
@@ -123,7 +137,7 @@ class AsyncPager(Generic[T]):
         writer: Any = None
         rows = 0
         try:
-            async for table in self._arrow_pages(page_size):
+            async for table in self._arrow_pages(check_chosen_page_size(page_size) or self._whole):
                 if writer is None:
                     writer = pq.ParquetWriter(os.fspath(path), table.schema)
                 writer.write_table(table, row_group_size=max(table.num_rows, 1))
@@ -133,7 +147,7 @@ class AsyncPager(Generic[T]):
                 writer.close()
         return rows
 
-    async def _arrow_pages(self, page_size: int | None = None) -> AsyncIterator[Any]:
+    async def _arrow_pages(self, page_size: int) -> AsyncIterator[Any]:
         from selfcare.analysis import arrow_table
 
         ctx = await self._client._context()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from selfcare._async._area import AsyncArea
 from selfcare._async._paging import AsyncPager
 from selfcare._client.context import Context
-from selfcare._client.paging import DEFAULT_PAGE_SIZE, check_page_size
+from selfcare._client.paging import check_chosen_page_size
 from selfcare._time import When, check_when
 from selfcare.model import Call, CallDirection, PhoneNumber
 from selfcare.model._enums import coerce_enum
@@ -25,12 +25,12 @@ class AsyncCalls(AsyncArea):
         direction: CallDirection | str | None = None,
         missed: bool | None = None,
         counterpart: str | PhoneNumber | None = None,
-        page_size: int = DEFAULT_PAGE_SIZE,
+        page_size: int | None = None,
     ) -> AsyncPager[Call]:
         """Calls newest first, fetched lazily; ``missed=True`` keeps only missed calls."""
         start, end = check_when(since, "since"), check_when(until, "until")
         way = None if direction is None else coerce_enum(CallDirection, direction, "direction")
-        check_page_size(page_size, "page_size")
+        check_chosen_page_size(page_size)
 
         def build(ctx: Context) -> ListCalls:
             return ListCalls(
@@ -39,10 +39,9 @@ class AsyncCalls(AsyncArea):
                 direction=way,
                 missed=missed,
                 counterpart=ctx.phone(counterpart, "counterpart"),
-                limit=page_size,
             )
 
-        return AsyncPager(self._client, Call, build)
+        return AsyncPager(self._client, Call, build, page_size=page_size)
 
     def missed(self, *, since: When | None = None, until: When | None = None) -> AsyncPager[Call]:
         """Incoming calls nobody answered, newest first."""

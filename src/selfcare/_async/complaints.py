@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from selfcare._async._area import AsyncArea
 from selfcare._async._paging import AsyncPager
 from selfcare._client.context import Context
-from selfcare._client.paging import DEFAULT_PAGE_SIZE, check_page_size
+from selfcare._client.paging import check_chosen_page_size
 from selfcare._errors import ValidationError
 from selfcare.model import (
     Bill,
@@ -62,16 +62,16 @@ class AsyncComplaints(AsyncArea):
         self,
         *,
         status: ComplaintStatus | str | None = None,
-        page_size: int = DEFAULT_PAGE_SIZE,
+        page_size: int | None = None,
     ) -> AsyncPager[Complaint]:
         """Complaints newest first; ``status`` keeps those in one status."""
         wanted = None if status is None else coerce_enum(ComplaintStatus, status, "status")
-        check_page_size(page_size, "page_size")
+        check_chosen_page_size(page_size)
 
         def build(ctx: Context) -> ListComplaints:
-            return ListComplaints(status=wanted, limit=page_size)
+            return ListComplaints(status=wanted)
 
-        return AsyncPager(self._client, Complaint, build)
+        return AsyncPager(self._client, Complaint, build, page_size=page_size)
 
     async def get(self, complaint: str | Complaint) -> Complaint:
         """One complaint (by id, or the record itself, freshly read) with its history and notes."""

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from selfcare._async._area import AsyncArea
 from selfcare._async._paging import AsyncPager
 from selfcare._client.context import Context
-from selfcare._client.paging import DEFAULT_PAGE_SIZE, check_page_size
+from selfcare._client.paging import check_chosen_page_size
 from selfcare._client.summary import SpendingSummary, Summarizer, SummaryBy
 from selfcare._time import When, check_when
 from selfcare.model import Expense, ExpenseKind, PhoneNumber
@@ -27,7 +27,7 @@ class AsyncExpenses(AsyncArea):
         until: When | None = None,
         kinds: Iterable[ExpenseKind | str] | ExpenseKind | str | None = None,
         counterpart: str | PhoneNumber | None = None,
-        page_size: int = DEFAULT_PAGE_SIZE,
+        page_size: int | None = None,
     ) -> AsyncPager[Expense]:
         """Expenses newest first, fetched lazily page by page.
 
@@ -37,7 +37,7 @@ class AsyncExpenses(AsyncArea):
         """
         start, end = check_when(since, "since"), check_when(until, "until")
         wanted = _kinds(kinds)
-        check_page_size(page_size, "page_size")
+        check_chosen_page_size(page_size)
 
         def build(ctx: Context) -> ListExpenses:
             return ListExpenses(
@@ -45,10 +45,9 @@ class AsyncExpenses(AsyncArea):
                 until=ctx.until(end),
                 kinds=wanted,
                 counterpart=ctx.phone(counterpart, "counterpart"),
-                limit=page_size,
             )
 
-        return AsyncPager(self._client, Expense, build)
+        return AsyncPager(self._client, Expense, build, page_size=page_size)
 
     async def summary(
         self,

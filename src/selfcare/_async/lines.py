@@ -18,7 +18,12 @@ from selfcare._async._io import map_bounded
 from selfcare._async._paging import AsyncPager
 from selfcare._client.context import Context
 from selfcare._client.fleet_export import ExportSummary, LineWriter, check_concurrency, line_dir
-from selfcare._client.paging import DEFAULT_PAGE_SIZE, Page, check_page_size
+from selfcare._client.paging import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    Page,
+    check_chosen_page_size,
+)
 from selfcare._client.summary import LINES_BY, SpendingSummary, Summarizer, SummaryBy
 from selfcare._errors import ValidationError
 from selfcare._time import When, check_when
@@ -40,10 +45,10 @@ class AsyncLines(AsyncArea):
     own; ``sc.line(number)`` acts on one of them (``docs/lines.md``).
     """
 
-    def list(self, *, page_size: int = DEFAULT_PAGE_SIZE) -> AsyncPager[Line]:
+    def list(self, *, page_size: int | None = None) -> AsyncPager[Line]:
         """The lines this login may see, by number, fetched lazily page by page."""
-        check_page_size(page_size, "page_size")
-        return AsyncPager(self._client, Line, lambda ctx: ListLines(limit=page_size))
+        check_chosen_page_size(page_size)
+        return AsyncPager(self._client, Line, lambda ctx: ListLines(), page_size=page_size)
 
     def expenses(
         self,
@@ -51,14 +56,14 @@ class AsyncLines(AsyncArea):
         since: When | None = None,
         until: When | None = None,
         lines: Numbers = None,
-        page_size: int = DEFAULT_PAGE_SIZE,
+        page_size: int | None = None,
     ) -> AsyncLineExpenses:
         """The expenses of ``lines`` (numbers as typed; all the login may see if ``None``)
         merged newest first, each with its line, fetched lazily: a page per line in memory.
 
         ``since``/``until`` as for ``sc.expenses.list()``, in the login's account zone."""
         start, end = check_when(since, "since"), check_when(until, "until")
-        check_page_size(page_size, "page_size")
+        check_chosen_page_size(page_size)
         return AsyncLineExpenses(self._client, lines, start, end, page_size)
 
     async def summary(
@@ -87,7 +92,7 @@ class AsyncLines(AsyncArea):
         lines: Numbers = None,
         max_concurrency: int = 8,
         overwrite: bool = False,
-        page_size: int = DEFAULT_PAGE_SIZE,
+        page_size: int | None = None,
         progress: Callable[[PhoneNumber, int | None], None] | None = None,
     ) -> ExportSummary:
         """Write the expenses of ``lines`` (all the login may see if ``None``) to ``path`` as
@@ -95,19 +100,22 @@ class AsyncLines(AsyncArea):
         DuckDB, Polars, pyarrow and Spark read as it is (needs the ``analysis`` extra).
 
         Up to ``max_concurrency`` lines are fetched at once (the async client; the sync one
-        goes line by line), each a page at a time, so memory holds a page per line in
-        flight. Resumable: a line already in ``path`` is skipped unless ``overwrite=True``
-        (a line is moved into place only once complete). ``progress(number, rows)`` is
-        called as each line is done (``rows`` is ``None`` for a skipped line)."""
+        goes line by line), each a page at a time (``page_size`` records, 1,000 unless
+        given), so memory holds a page per line in flight. Resumable: a line already in
+        ``path`` is skipped unless ``overwrite=True`` (a line is moved into place only once
+        complete). ``progress(number, rows)`` is called as each line is done (``rows`` is
+        ``None`` for a skipped line)."""
         start, end = check_when(since, "since"), check_when(until, "until")
-        check_page_size(page_size, "page_size")
+        check_chosen_page_size(page_size)
         limit = check_concurrency(max_concurrency)
         root = Path(path)
         root.mkdir(parents=True, exist_ok=True)
         for stale in root.glob(".line=*.partial"):  # left by an export that was killed
             shutil.rmtree(stale, ignore_errors=True)
         ctx = await self._client._context()
-        op = ListExpenses(since=ctx.since(start), until=ctx.until(end), limit=page_size)
+        op = ListExpenses(
+            since=ctx.since(start), until=ctx.until(end), limit=page_size or MAX_PAGE_SIZE
+        )
 
         async def one(number: PhoneNumber) -> tuple[int, int] | None:
             if line_dir(root, number).exists() and not overwrite:
@@ -199,17 +207,21 @@ class AsyncLineExpenses:
         lines: Numbers,
         since: When | None,
         until: When | None,
-        page_size: int,
+        page_size: int | None,
     ) -> None:
         self._client = client
         self._lines = lines
         self._since, self._until = since, until
         self._page_size = page_size
+        """The caller's page size; ``None``: 100 when iterating, 1,000 when collecting."""
 
-    async def __aiter__(self) -> AsyncIterator[LineExpense]:
+    def __aiter__(self) -> AsyncIterator[LineExpense]:
+        return self._merged(self._page_size or DEFAULT_PAGE_SIZE)
+
+    async def _merged(self, page_size: int) -> AsyncIterator[LineExpense]:
         ctx = await self._client._context()
         op = ListExpenses(
-            since=ctx.since(self._since), until=ctx.until(self._until), limit=self._page_size
+            since=ctx.since(self._since), until=ctx.until(self._until), limit=page_size
         )
         sources = [
             _Source(number, _scoped(self._client, number, ctx), op)
@@ -231,8 +243,8 @@ class AsyncLineExpenses:
                 heapq.heapreplace(heap, following)
 
     async def to_list(self) -> list[LineExpense]:
-        """Every record, in memory."""
-        return [record async for record in self]
+        """Every record, in memory (pages of 1,000 unless you chose a page size)."""
+        return [record async for record in self._merged(self._page_size or MAX_PAGE_SIZE)]
 
     async def to_pandas(self) -> Any:
         """A DataFrame with a ``line`` column and the expense columns of

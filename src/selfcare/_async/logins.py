@@ -8,7 +8,7 @@ from typing import Any
 from selfcare._async._area import AsyncArea
 from selfcare._async._paging import AsyncPager
 from selfcare._client.context import Context
-from selfcare._client.paging import DEFAULT_PAGE_SIZE, check_page_size
+from selfcare._client.paging import check_chosen_page_size
 from selfcare._errors import ValidationError
 from selfcare._time import When, check_when
 from selfcare.model import LoginMethod, LoginRecord, LoginStatus, OperationRecord, OperationStatus
@@ -38,7 +38,7 @@ class AsyncLogins(AsyncArea):
         until: When | None = None,
         method: LoginMethod | str | None = None,
         status: LoginStatus | str | None = None,
-        page_size: int = DEFAULT_PAGE_SIZE,
+        page_size: int | None = None,
         kind: LoginMethod | str | None = None,
     ) -> AsyncPager[LoginRecord]:
         """Sign-in attempts newest first; ``method`` (``"password"``, ``"otp"``, ``"token"``)
@@ -55,7 +55,7 @@ class AsyncLogins(AsyncArea):
                 )
             how = also
         outcome = None if status is None else coerce_enum(LoginStatus, status, "status")
-        check_page_size(page_size, "page_size")
+        check_chosen_page_size(page_size)
 
         def build(ctx: Context) -> ListLogins:
             return ListLogins(
@@ -63,10 +63,9 @@ class AsyncLogins(AsyncArea):
                 until=ctx.until(end),
                 method=how,
                 status=outcome,
-                limit=page_size,
             )
 
-        return AsyncPager(self._client, LoginRecord, build)
+        return AsyncPager(self._client, LoginRecord, build, page_size=page_size)
 
     def operations(
         self,
@@ -75,7 +74,7 @@ class AsyncLogins(AsyncArea):
         until: When | None = None,
         operation: str | None = None,
         status: OperationStatus | str | None = None,
-        page_size: int = DEFAULT_PAGE_SIZE,
+        page_size: int | None = None,
     ) -> AsyncPager[OperationRecord]:
         """Every operation the subscriber performed, newest first, with how it ended.
 
@@ -85,7 +84,7 @@ class AsyncLogins(AsyncArea):
         start, end = check_when(since, "since"), check_when(until, "until")
         name = None if operation is None else _operation_name(operation)
         outcome = None if status is None else coerce_enum(OperationStatus, status, "status")
-        check_page_size(page_size, "page_size")
+        check_chosen_page_size(page_size)
 
         def build(ctx: Context) -> ListOperations:
             return ListOperations(
@@ -93,10 +92,9 @@ class AsyncLogins(AsyncArea):
                 until=ctx.until(end),
                 operation=name,
                 status=outcome,
-                limit=page_size,
             )
 
-        return AsyncPager(self._client, OperationRecord, build)
+        return AsyncPager(self._client, OperationRecord, build, page_size=page_size)
 
 
 def _operation_name(value: object) -> str:

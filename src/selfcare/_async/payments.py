@@ -11,7 +11,7 @@ from typing import Any
 from selfcare._async._area import AsyncArea
 from selfcare._async._paging import AsyncPager
 from selfcare._client.context import Context
-from selfcare._client.paging import DEFAULT_PAGE_SIZE, check_page_size
+from selfcare._client.paging import check_chosen_page_size
 from selfcare._errors import CurrencyMismatch, NotFound, ValidationError
 from selfcare._secret import Secret
 from selfcare._time import When, check_when, day_start
@@ -60,7 +60,7 @@ class AsyncPayments(AsyncArea):
         return debts[0] if debts else None
 
     async def bill_expenses(
-        self, bill: Bill | str, *, page_size: int = DEFAULT_PAGE_SIZE
+        self, bill: Bill | str, *, page_size: int | None = None
     ) -> AsyncPager[Expense]:
         """The charges a bill covers, newest first: every charge of its billing period.
 
@@ -69,7 +69,7 @@ class AsyncPayments(AsyncArea):
         ``period_start`` to midnight after ``period_end`` in the account's zone, and credits
         are left out, so the costs add up to the bill's ``amount_due``.
         """
-        check_page_size(page_size, "page_size")
+        check_chosen_page_size(page_size)
         found = bill if isinstance(bill, Bill) else await self._bill(bill)
 
         def build(ctx: Context) -> ListExpenses:
@@ -77,10 +77,9 @@ class AsyncPayments(AsyncArea):
                 since=day_start(found.period_start, ctx.zone),
                 until=day_start(found.period_end + timedelta(days=1), ctx.zone),
                 kinds=_CHARGE_KINDS,
-                limit=page_size,
             )
 
-        return AsyncPager(self._client, Expense, build)
+        return AsyncPager(self._client, Expense, build, page_size=page_size)
 
     async def _bill(self, bill_id: object) -> Bill:
         if not isinstance(bill_id, str):
@@ -128,19 +127,19 @@ class AsyncPayments(AsyncArea):
         *,
         since: When | None = None,
         until: When | None = None,
-        page_size: int = DEFAULT_PAGE_SIZE,
+        page_size: int | None = None,
     ) -> AsyncPager[Payment]:
         """Payments newest first (declined ones too), fetched lazily page by page.
 
         ``since``/``until`` take aware datetimes or dates (a whole day in the account's zone).
         """
         start, end = check_when(since, "since"), check_when(until, "until")
-        check_page_size(page_size, "page_size")
+        check_chosen_page_size(page_size)
 
         def build(ctx: Context) -> ListPayments:
-            return ListPayments(since=ctx.since(start), until=ctx.until(end), limit=page_size)
+            return ListPayments(since=ctx.since(start), until=ctx.until(end))
 
-        return AsyncPager(self._client, Payment, build)
+        return AsyncPager(self._client, Payment, build, page_size=page_size)
 
     async def activate_card(
         self,

@@ -7,7 +7,7 @@ from typing import Any
 from selfcare._async._area import AsyncArea
 from selfcare._async._paging import AsyncPager
 from selfcare._client.context import Context
-from selfcare._client.paging import DEFAULT_PAGE_SIZE, check_page_size
+from selfcare._client.paging import check_chosen_page_size
 from selfcare._errors import ValidationError
 from selfcare.model.events import EventType
 from selfcare.model.webhooks import NewWebhookEndpoint, WebhookEndpoint, check_webhook_url
@@ -39,15 +39,15 @@ class AsyncWebhooks(AsyncArea):
             CreateWebhook(url=checked, types=wanted, idempotency_key=idempotency_key)
         )
 
-    def list(self, *, page_size: int = DEFAULT_PAGE_SIZE) -> AsyncPager[WebhookEndpoint]:
+    def list(self, *, page_size: int | None = None) -> AsyncPager[WebhookEndpoint]:
         """The line's webhook endpoints, newest first (their secrets are never shown again).
         ``NotSupported`` on a TM Forum backend: TMF hubs cannot be listed."""
-        check_page_size(page_size, "page_size")
+        check_chosen_page_size(page_size)
 
         def build(ctx: Context) -> ListWebhooks:
-            return ListWebhooks(limit=page_size)
+            return ListWebhooks()
 
-        return AsyncPager(self._client, WebhookEndpoint, build)
+        return AsyncPager(self._client, WebhookEndpoint, build, page_size=page_size)
 
     async def delete(
         self, endpoint: str | WebhookEndpoint, *, idempotency_key: str | None = None

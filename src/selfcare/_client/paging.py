@@ -20,6 +20,7 @@ __all__ = [
     "DEFAULT_PAGE_SIZE",
     "MAX_PAGE_SIZE",
     "Page",
+    "check_chosen_page_size",
     "check_count",
     "check_page_size",
     "decode_cursor",
@@ -66,6 +67,12 @@ def check_page_size(limit: object, field: str = "limit") -> int:
             f"{field}={limit!r} must be an integer from 1 to {MAX_PAGE_SIZE}", field=field
         )
     return limit
+
+
+def check_chosen_page_size(page_size: object) -> int | None:
+    """A listing's ``page_size``: ``None`` leaves the choice to the pager (100 records a
+    request when iterating, :data:`MAX_PAGE_SIZE` when collecting every record)."""
+    return None if page_size is None else check_page_size(page_size, "page_size")
 
 
 def check_count(n: object) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from selfcare._sync._area import Area
 from selfcare._sync._paging import Pager
 from selfcare._client.context import Context
-from selfcare._client.paging import DEFAULT_PAGE_SIZE, check_page_size
+from selfcare._client.paging import check_chosen_page_size
 from selfcare._time import When, check_when
 from selfcare.model import Call, CallDirection, PhoneNumber
 from selfcare.model._enums import coerce_enum
@@ -26,12 +26,12 @@ class Calls(Area):
         direction: CallDirection | str | None = None,
         missed: bool | None = None,
         counterpart: str | PhoneNumber | None = None,
-        page_size: int = DEFAULT_PAGE_SIZE,
+        page_size: int | None = None,
     ) -> Pager[Call]:
         """Calls newest first, fetched lazily; ``missed=True`` keeps only missed calls."""
         start, end = check_when(since, "since"), check_when(until, "until")
         way = None if direction is None else coerce_enum(CallDirection, direction, "direction")
-        check_page_size(page_size, "page_size")
+        check_chosen_page_size(page_size)
 
         def build(ctx: Context) -> ListCalls:
             return ListCalls(
@@ -40,10 +40,9 @@ class Calls(Area):
                 direction=way,
                 missed=missed,
                 counterpart=ctx.phone(counterpart, "counterpart"),
-                limit=page_size,
             )
 
-        return Pager(self._client, Call, build)
+        return Pager(self._client, Call, build, page_size=page_size)
 
     def missed(self, *, since: When | None = None, until: When | None = None) -> Pager[Call]:
         """Incoming calls nobody answered, newest first."""

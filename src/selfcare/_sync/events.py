@@ -11,7 +11,7 @@ from selfcare._sync._io import sleep
 from selfcare._sync._paging import Pager
 from selfcare._client.context import Context
 from selfcare._client.localize import localizer
-from selfcare._client.paging import DEFAULT_PAGE_SIZE, check_page_size
+from selfcare._client.paging import check_chosen_page_size
 from selfcare._errors import NotSupported, TransportError, ValidationError
 from selfcare._time import When, check_when
 from selfcare.model.events import Event, EventType
@@ -34,20 +34,18 @@ class Events(Area):
         since: When | None = None,
         until: When | None = None,
         types: EventType | str | Any = None,
-        page_size: int = DEFAULT_PAGE_SIZE,
+        page_size: int | None = None,
     ) -> Pager[Event]:
         """Events in ``[since, until)``, newest first; ``types`` keeps some types only
         (``"bill.issued"``, ``["message.failed", "message.expired"]``)."""
         start, end = check_when(since, "since"), check_when(until, "until")
         wanted = check_types(types)
-        check_page_size(page_size, "page_size")
+        check_chosen_page_size(page_size)
 
         def build(ctx: Context) -> ListEvents:
-            return ListEvents(
-                since=ctx.since(start), until=ctx.until(end), types=wanted, limit=page_size
-            )
+            return ListEvents(since=ctx.since(start), until=ctx.until(end), types=wanted)
 
-        return Pager(self._client, Event, build)
+        return Pager(self._client, Event, build, page_size=page_size)
 
     def stream(
         self,

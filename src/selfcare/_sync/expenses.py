@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from selfcare._sync._area import Area
 from selfcare._sync._paging import Pager
 from selfcare._client.context import Context
-from selfcare._client.paging import DEFAULT_PAGE_SIZE, check_page_size
+from selfcare._client.paging import check_chosen_page_size
 from selfcare._client.summary import SpendingSummary, Summarizer, SummaryBy
 from selfcare._time import When, check_when
 from selfcare.model import Expense, ExpenseKind, PhoneNumber
@@ -28,7 +28,7 @@ class Expenses(Area):
         until: When | None = None,
         kinds: Iterable[ExpenseKind | str] | ExpenseKind | str | None = None,
         counterpart: str | PhoneNumber | None = None,
-        page_size: int = DEFAULT_PAGE_SIZE,
+        page_size: int | None = None,
     ) -> Pager[Expense]:
         """Expenses newest first, fetched lazily page by page.
 
@@ -38,7 +38,7 @@ class Expenses(Area):
         """
         start, end = check_when(since, "since"), check_when(until, "until")
         wanted = _kinds(kinds)
-        check_page_size(page_size, "page_size")
+        check_chosen_page_size(page_size)
 
         def build(ctx: Context) -> ListExpenses:
             return ListExpenses(
@@ -46,10 +46,9 @@ class Expenses(Area):
                 until=ctx.until(end),
                 kinds=wanted,
                 counterpart=ctx.phone(counterpart, "counterpart"),
-                limit=page_size,
             )
 
-        return Pager(self._client, Expense, build)
+        return Pager(self._client, Expense, build, page_size=page_size)
 
     def summary(
         self,

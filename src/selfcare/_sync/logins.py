@@ -9,7 +9,7 @@ from typing import Any
 from selfcare._sync._area import Area
 from selfcare._sync._paging import Pager
 from selfcare._client.context import Context
-from selfcare._client.paging import DEFAULT_PAGE_SIZE, check_page_size
+from selfcare._client.paging import check_chosen_page_size
 from selfcare._errors import ValidationError
 from selfcare._time import When, check_when
 from selfcare.model import LoginMethod, LoginRecord, LoginStatus, OperationRecord, OperationStatus
@@ -39,7 +39,7 @@ class Logins(Area):
         until: When | None = None,
         method: LoginMethod | str | None = None,
         status: LoginStatus | str | None = None,
-        page_size: int = DEFAULT_PAGE_SIZE,
+        page_size: int | None = None,
         kind: LoginMethod | str | None = None,
     ) -> Pager[LoginRecord]:
         """Sign-in attempts newest first; ``method`` (``"password"``, ``"otp"``, ``"token"``)
@@ -56,7 +56,7 @@ class Logins(Area):
                 )
             how = also
         outcome = None if status is None else coerce_enum(LoginStatus, status, "status")
-        check_page_size(page_size, "page_size")
+        check_chosen_page_size(page_size)
 
         def build(ctx: Context) -> ListLogins:
             return ListLogins(
@@ -64,10 +64,9 @@ class Logins(Area):
                 until=ctx.until(end),
                 method=how,
                 status=outcome,
-                limit=page_size,
             )
 
-        return Pager(self._client, LoginRecord, build)
+        return Pager(self._client, LoginRecord, build, page_size=page_size)
 
     def operations(
         self,
@@ -76,7 +75,7 @@ class Logins(Area):
         until: When | None = None,
         operation: str | None = None,
         status: OperationStatus | str | None = None,
-        page_size: int = DEFAULT_PAGE_SIZE,
+        page_size: int | None = None,
     ) -> Pager[OperationRecord]:
         """Every operation the subscriber performed, newest first, with how it ended.
 
@@ -86,7 +85,7 @@ class Logins(Area):
         start, end = check_when(since, "since"), check_when(until, "until")
         name = None if operation is None else _operation_name(operation)
         outcome = None if status is None else coerce_enum(OperationStatus, status, "status")
-        check_page_size(page_size, "page_size")
+        check_chosen_page_size(page_size)
 
         def build(ctx: Context) -> ListOperations:
             return ListOperations(
@@ -94,10 +93,9 @@ class Logins(Area):
                 until=ctx.until(end),
                 operation=name,
                 status=outcome,
-                limit=page_size,
             )
 
-        return Pager(self._client, OperationRecord, build)
+        return Pager(self._client, OperationRecord, build, page_size=page_size)
 
 
 def _operation_name(value: object) -> str:

@@ -18,7 +18,7 @@ from selfcare._sync._io import map_bounded, sleep
 from selfcare._sync._paging import Pager
 from selfcare._client.context import Context
 from selfcare._client.files import read_file
-from selfcare._client.paging import DEFAULT_PAGE_SIZE, check_page_size
+from selfcare._client.paging import check_chosen_page_size
 from selfcare._errors import (
     APIError,
     AuthenticationError,
@@ -220,19 +220,17 @@ class Messages(Area):
         since: When | None = None,
         until: When | None = None,
         status: MessageStatus | str | None = None,
-        page_size: int = DEFAULT_PAGE_SIZE,
+        page_size: int | None = None,
     ) -> Pager[Message]:
         """Messages sent, newest first, fetched lazily; ``status`` keeps only those in it."""
         start, end = check_when(since, "since"), check_when(until, "until")
         wanted = None if status is None else coerce_enum(MessageStatus, status, "status")
-        check_page_size(page_size, "page_size")
+        check_chosen_page_size(page_size)
 
         def build(ctx: Context) -> ListMessages:
-            return ListMessages(
-                since=ctx.since(start), until=ctx.until(end), status=wanted, limit=page_size
-            )
+            return ListMessages(since=ctx.since(start), until=ctx.until(end), status=wanted)
 
-        return Pager(self._client, Message, build)
+        return Pager(self._client, Message, build, page_size=page_size)
 
     def cancel(
         self, message: str | Message, *, idempotency_key: str | None = None

@@ -8,7 +8,7 @@ from typing import Any
 from selfcare._sync._area import Area
 from selfcare._sync._paging import Pager
 from selfcare._client.context import Context
-from selfcare._client.paging import DEFAULT_PAGE_SIZE, check_page_size
+from selfcare._client.paging import check_chosen_page_size
 from selfcare._errors import ValidationError
 from selfcare.model.events import EventType
 from selfcare.model.webhooks import NewWebhookEndpoint, WebhookEndpoint, check_webhook_url
@@ -40,15 +40,15 @@ class Webhooks(Area):
             CreateWebhook(url=checked, types=wanted, idempotency_key=idempotency_key)
         )
 
-    def list(self, *, page_size: int = DEFAULT_PAGE_SIZE) -> Pager[WebhookEndpoint]:
+    def list(self, *, page_size: int | None = None) -> Pager[WebhookEndpoint]:
         """The line's webhook endpoints, newest first (their secrets are never shown again).
         ``NotSupported`` on a TM Forum backend: TMF hubs cannot be listed."""
-        check_page_size(page_size, "page_size")
+        check_chosen_page_size(page_size)
 
         def build(ctx: Context) -> ListWebhooks:
-            return ListWebhooks(limit=page_size)
+            return ListWebhooks()
 
-        return Pager(self._client, WebhookEndpoint, build)
+        return Pager(self._client, WebhookEndpoint, build, page_size=page_size)
 
     def delete(
         self, endpoint: str | WebhookEndpoint, *, idempotency_key: str | None = None
