@@ -16,7 +16,8 @@ speed is not what is measured. We time:
 in rounds that run each once in turn (best of ``--repeat``), and print records/s, the
 ratio (b)/(a) and (c)/(b sync), each also per CPU second (all threads of this process,
 plus the server's process, read from /proc, for (c): on a machine shared with other jobs,
-waiting for a CPU is not counted). The server keeps the JSON of the pages it served, so
+waiting for a CPU is not counted), and under each served pass what a page took against a
+replayed one and the server's CPU a page. The server keeps the JSON of the pages it served, so
 (c) is printed twice, each the best of the rounds: a first pass (each round pages a
 history the server never served: the fake holds one copy of the records per round, for
 subscribers of the demo's zone, so every page is encoded) and a repeated one (the same
