@@ -18,12 +18,7 @@ from selfcare._async._io import map_bounded
 from selfcare._async._paging import AsyncPager
 from selfcare._client.context import Context
 from selfcare._client.fleet_export import ExportSummary, LineWriter, check_concurrency, line_dir
-from selfcare._client.paging import (
-    DEFAULT_PAGE_SIZE,
-    MAX_PAGE_SIZE,
-    Page,
-    check_chosen_page_size,
-)
+from selfcare._client.paging import Page, check_chosen_page_size, page_size_for
 from selfcare._client.summary import LINES_BY, SpendingSummary, Summarizer, SummaryBy
 from selfcare._errors import ValidationError
 from selfcare._time import When, check_when
@@ -114,7 +109,9 @@ class AsyncLines(AsyncArea):
             shutil.rmtree(stale, ignore_errors=True)
         ctx = await self._client._context()
         op = ListExpenses(
-            since=ctx.since(start), until=ctx.until(end), limit=page_size or MAX_PAGE_SIZE
+            since=ctx.since(start),
+            until=ctx.until(end),
+            limit=page_size_for(page_size, collecting=True),
         )
 
         async def one(number: PhoneNumber) -> tuple[int, int] | None:
@@ -216,7 +213,7 @@ class AsyncLineExpenses:
         """The caller's page size; ``None``: 100 when iterating, 1,000 when collecting."""
 
     def __aiter__(self) -> AsyncIterator[LineExpense]:
-        return self._merged(self._page_size or DEFAULT_PAGE_SIZE)
+        return self._merged(page_size_for(self._page_size, collecting=False))
 
     async def _merged(self, page_size: int) -> AsyncIterator[LineExpense]:
         ctx = await self._client._context()
@@ -244,7 +241,9 @@ class AsyncLineExpenses:
 
     async def to_list(self) -> list[LineExpense]:
         """Every record, in memory (pages of 1,000 unless you chose a page size)."""
-        return [record async for record in self._merged(self._page_size or MAX_PAGE_SIZE)]
+        return [
+            record async for record in self._merged(page_size_for(self._page_size, collecting=True))
+        ]
 
     async def to_pandas(self) -> Any:
         """A DataFrame with a ``line`` column and the expense columns of

@@ -25,6 +25,7 @@ __all__ = [
     "check_page_size",
     "decode_cursor",
     "encode_cursor",
+    "page_size_for",
 ]
 
 T = TypeVar("T")
@@ -70,9 +71,18 @@ def check_page_size(limit: object, field: str = "limit") -> int:
 
 
 def check_chosen_page_size(page_size: object) -> int | None:
-    """A listing's ``page_size``: ``None`` leaves the choice to the pager (100 records a
-    request when iterating, :data:`MAX_PAGE_SIZE` when collecting every record)."""
+    """A listing's ``page_size``: ``None`` leaves the choice to :func:`page_size_for`."""
     return None if page_size is None else check_page_size(page_size, "page_size")
+
+
+def page_size_for(chosen: int | None, *, collecting: bool) -> int:
+    """How many records a request asks for: the caller's choice, else
+    :data:`MAX_PAGE_SIZE` when collecting every record (fewer requests is all that matters)
+    and :data:`DEFAULT_PAGE_SIZE` when iterating or walking pages (what a screen shows, and
+    little wasted when a loop stops early)."""
+    if chosen is not None:
+        return chosen
+    return MAX_PAGE_SIZE if collecting else DEFAULT_PAGE_SIZE
 
 
 def check_count(n: object) -> int:

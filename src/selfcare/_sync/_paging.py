@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import attrs
 
 from selfcare._client.context import Context
-from selfcare._client.paging import MAX_PAGE_SIZE, Page, check_chosen_page_size, check_count
+from selfcare._client.paging import (
+    MAX_PAGE_SIZE,
+    Page,
+    check_chosen_page_size,
+    check_count,
+    page_size_for,
+)
 from selfcare._errors import ValidationError
 from selfcare.operations import Operation, PagedOperation
 
@@ -31,9 +37,8 @@ class Pager(Generic[T]):
     A listing the operator returns whole (the phonebook, mailing lists) is one page.
 
     Each request asks for the caller's ``page_size``; without one, 100 records when
-    iterating or walking pages (what a screen shows, and little wasted if you stop early)
-    and :data:`~selfcare._client.paging.MAX_PAGE_SIZE` when collecting every record, where
-    fewer requests is all that matters.
+    iterating or walking pages and 1,000 when collecting every record
+    (:func:`~selfcare._client.paging.page_size_for`).
     """
 
     def __init__(
@@ -48,7 +53,7 @@ class Pager(Generic[T]):
         self._item_type = item_type
         self._build = build
         self._page_size = page_size
-        self._whole = page_size or MAX_PAGE_SIZE
+        self._whole = page_size_for(page_size, collecting=True)
         """The page size when collecting every record."""
 
     def pages(
@@ -68,9 +73,8 @@ class Pager(Generic[T]):
             yield Page(tuple(whole))
             return
         if limit is None:
-            limit = self._page_size
-        if limit is not None:
-            op = attrs.evolve(op, limit=limit)
+            limit = page_size_for(self._page_size, collecting=False)
+        op = attrs.evolve(op, limit=limit)
         if cursor is not None:
             op = attrs.evolve(op, cursor=cursor)
         while True:

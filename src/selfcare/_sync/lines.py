@@ -19,12 +19,7 @@ from selfcare._sync._io import map_bounded
 from selfcare._sync._paging import Pager
 from selfcare._client.context import Context
 from selfcare._client.fleet_export import ExportSummary, LineWriter, check_concurrency, line_dir
-from selfcare._client.paging import (
-    DEFAULT_PAGE_SIZE,
-    MAX_PAGE_SIZE,
-    Page,
-    check_chosen_page_size,
-)
+from selfcare._client.paging import Page, check_chosen_page_size, page_size_for
 from selfcare._client.summary import LINES_BY, SpendingSummary, Summarizer, SummaryBy
 from selfcare._errors import ValidationError
 from selfcare._time import When, check_when
@@ -115,7 +110,9 @@ class Lines(Area):
             shutil.rmtree(stale, ignore_errors=True)
         ctx = self._client._context()
         op = ListExpenses(
-            since=ctx.since(start), until=ctx.until(end), limit=page_size or MAX_PAGE_SIZE
+            since=ctx.since(start),
+            until=ctx.until(end),
+            limit=page_size_for(page_size, collecting=True),
         )
 
         def one(number: PhoneNumber) -> tuple[int, int] | None:
@@ -217,7 +214,7 @@ class LineExpenses:
         """The caller's page size; ``None``: 100 when iterating, 1,000 when collecting."""
 
     def __iter__(self) -> Iterator[LineExpense]:
-        return self._merged(self._page_size or DEFAULT_PAGE_SIZE)
+        return self._merged(page_size_for(self._page_size, collecting=False))
 
     def _merged(self, page_size: int) -> Iterator[LineExpense]:
         ctx = self._client._context()
@@ -245,7 +242,9 @@ class LineExpenses:
 
     def to_list(self) -> list[LineExpense]:
         """Every record, in memory (pages of 1,000 unless you chose a page size)."""
-        return [record for record in self._merged(self._page_size or MAX_PAGE_SIZE)]
+        return [
+            record for record in self._merged(page_size_for(self._page_size, collecting=True))
+        ]
 
     def to_pandas(self) -> Any:
         """A DataFrame with a ``line`` column and the expense columns of
