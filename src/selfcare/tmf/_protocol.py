@@ -166,17 +166,17 @@ def _total(response: httpx.Response) -> int | None:
     return int(value) if value is not None and value.isdigit() else None
 
 
-def _last(batch: list[Any], asked: int, read: int, response: httpx.Response) -> bool:
+def _last(batch: list[Any], asked: int, read: int, total: int | None, status: int) -> bool:
     """Whether an offset-paged TMF list holds nothing after the ``read`` records so far
-    (``batch`` the latest of them). A server may return fewer than the ``limit`` asked
-    (TMF630: it caps its pages), so a short page ends the list only when the server gives
-    no ``X-Total-Count`` to go by and does not answer ``206 Partial Content``."""
+    (``batch`` the latest of them, answered with ``status`` and ``total``, its
+    ``X-Total-Count``). A server may return fewer than the ``limit`` asked (TMF630: it caps
+    its pages), so a short page ends the list only when the server gives no total to go by
+    and does not answer ``206 Partial Content``."""
     if not batch:
         return True
-    total = _total(response)
     if total is not None:
         return read >= total
-    return len(batch) < asked and response.status_code != httpx.codes.PARTIAL_CONTENT
+    return len(batch) < asked and status != httpx.codes.PARTIAL_CONTENT
 
 
 def _range(field: str, since: datetime | None, until: datetime | None) -> Params:
@@ -215,7 +215,7 @@ def _paged(
                 more = total is None or position < total
                 return Page(tuple(items), encode_offset(position) if more else None)
         offset += len(batch)
-        if _last(batch, op.limit, offset, response):
+        if _last(batch, op.limit, offset, total, response.status_code):
             return Page(tuple(items), None)
 
 
@@ -227,7 +227,7 @@ def _all(io: _Io, api: str, path: str, params: Params) -> Step[list[Mapping[str,
         docs, response = yield from io.call("GET", api, path, params=query)
         batch = _list(docs, path)
         found.extend(batch)
-        if _last(batch, 100, len(found), response):
+        if _last(batch, 100, len(found), _total(response), response.status_code):
             return found
 
 
