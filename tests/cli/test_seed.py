@@ -1,11 +1,23 @@
 """One --seed, the global one, and every command that starts a fake operator honours it."""
 
+from datetime import UTC, datetime
+
+import pytest
 from click.testing import CliRunner
 
 from selfcare import Selfcare
+from selfcare.backends.fake._clock import SystemClock
 from selfcare.cli._app import cli
 
 ENV = {"COLUMNS": "120"}
+NOW = datetime(2026, 12, 5, 22, 49, 59, 900_000, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every fake these tests start sees one instant: the tests compare the output of two
+    runs, whose seeded histories end at "now" and would differ across a minute boundary."""
+    monkeypatch.setattr(SystemClock, "now", lambda self: NOW)
 
 
 def _demo(*args: str) -> str:
