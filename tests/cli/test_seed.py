@@ -1,16 +1,14 @@
 """One --seed, the global one, and every command that starts a fake operator honours it."""
 
-from datetime import UTC, datetime
-
 import pytest
 from click.testing import CliRunner
 
 from selfcare import Selfcare
 from selfcare.backends.fake._clock import SystemClock
 from selfcare.cli._app import cli
+from tests.conftest import NOW
 
 ENV = {"COLUMNS": "120"}
-NOW = datetime(2026, 12, 5, 22, 49, 59, 900_000, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
